@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let librarySettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "netreach",
+    products: [
+        .executable(name: "netreach", targets: ["netreach"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"]), .brew(["graphviz"])]
+        ),
+        .target(name: "YAMLTree", dependencies: ["CLibYAML"], swiftSettings: librarySettings),
+        .target(name: "KubeModel", swiftSettings: librarySettings),
+        .target(name: "Manifests", dependencies: ["YAMLTree", "KubeModel"], swiftSettings: librarySettings),
+        .target(name: "Reachability", dependencies: ["KubeModel"], swiftSettings: librarySettings),
+        .target(name: "Reports", dependencies: ["Reachability"], swiftSettings: librarySettings),
+        .executableTarget(
+            name: "netreach",
+            dependencies: [
+                "Manifests", "Reachability", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "YAMLTreeTests", dependencies: ["YAMLTree"]),
+        .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests"]),
+        .testTarget(name: "ReachabilityTests", dependencies: ["Reachability", "Manifests"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Manifests"]),
+        .testTarget(name: "netreachTests", dependencies: ["netreach"]),
+    ]
+)

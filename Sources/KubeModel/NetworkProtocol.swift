@@ -1,0 +1,14 @@
+/// The transport protocols a NetworkPolicy can name, in the order netreach prints them.
+public enum NetworkProtocol: String, Hashable, Sendable, CaseIterable, Comparable {
+    /// TCP, the default when a port omits `protocol`.
+    case tcp = "TCP"
+    /// UDP.
+    case udp = "UDP"
+    /// SCTP.
+    case sctp = "SCTP"
+
+    /// Orders TCP, UDP, SCTP.
+    public static func < (lhs: NetworkProtocol, rhs: NetworkProtocol) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}

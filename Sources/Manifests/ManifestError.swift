@@ -1,0 +1,87 @@
+public import KubeModel
+
+/// Input that netreach cannot use, with where it is and how to fix it.
+public struct ManifestError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Where the problem is; nil for problems with a path as a whole that has no position.
+    public var location: SourceLocation
+    /// What is wrong, lowercase, no final period.
+    public var message: String
+    /// How to fix it, or nil.
+    public var hint: String?
+
+    /// Creates an error.
+    public init(_ message: String, at location: SourceLocation, hint: String? = nil) {
+        self.message = message
+        self.location = location
+        self.hint = hint
+    }
+
+    /// `file:line:column: error: message`, then the hint on its own line.
+    public var description: String {
+        var text = "\(location): error: \(message)"
+        if let hint { text += "\n  hint: \(hint)" }
+        return text
+    }
+}
+
+/// Something netreach skipped or assumed while loading; the analysis goes on.
+public struct ManifestWarning: Hashable, Sendable, CustomStringConvertible {
+    /// Where, when the warning is about one place.
+    public var location: SourceLocation?
+    /// What happened, lowercase, no final period.
+    public var message: String
+
+    /// Creates a warning.
+    public init(_ message: String, at location: SourceLocation? = nil) {
+        self.message = message
+        self.location = location
+    }
+
+    /// `file:line:column: warning: message`, or `warning: message` without a location.
+    public var description: String {
+        if let location { return "\(location): warning: \(message)" }
+        return "warning: \(message)"
+    }
+}
+
+extension ManifestError {
+    static func invalidCIDR(_ text: String, field: String, at location: SourceLocation) -> ManifestError {
+        ManifestError(
+            "invalid CIDR '\(text)' in \(field)",
+            at: location,
+            hint: "write an address and a prefix length, such as 10.0.0.0/8 (prefix 0-32 for IPv4, 0-128 for IPv6)"
+        )
+    }
+
+    static func exceptOutside(_ except: String, cidr: String, field: String, at location: SourceLocation) -> ManifestError {
+        ManifestError(
+            "except '\(except)' in \(field) is not inside cidr '\(cidr)'",
+            at: location,
+            hint: "every except block must lie within the ipBlock's cidr"
+        )
+    }
+
+    static func portOutOfRange(_ value: Int, field: String, at location: SourceLocation) -> ManifestError {
+        ManifestError("\(field) \(value) is out of range", at: location, hint: "ports are numbers from 1 to 65535")
+    }
+
+    static func unknownProtocol(_ value: String, field: String, at location: SourceLocation) -> ManifestError {
+        ManifestError(
+            "unsupported protocol '\(value)' in \(field)",
+            at: location,
+            hint: "NetworkPolicy supports TCP, UDP and SCTP (ICMP cannot be selected by port)"
+        )
+    }
+
+    static func unknownOperator(_ value: String, field: String, at location: SourceLocation) -> ManifestError {
+        ManifestError(
+            "unknown selector operator '\(value)' in \(field)",
+            at: location,
+            hint: "use In, NotIn, Exists or DoesNotExist"
+        )
+    }
+
+    static func wrongShape(field: String, expected: String, found: String, at location: SourceLocation) -> ManifestError {
+        ManifestError("\(field) must be \(expected), found \(found)", at: location)
+    }
+}

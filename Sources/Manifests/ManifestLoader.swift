@@ -1,0 +1,212 @@
+import Foundation
+public import KubeModel
+public import YAMLTree
+
+/// How to load manifests.
+public struct LoadOptions: Sendable {
+    /// Skip a document that cannot be read (with a warning) instead of stopping.
+    public var keepGoing: Bool
+    /// Bounds on each input.
+    public var limits: YAMLLimits
+
+    /// Creates options.
+    public init(keepGoing: Bool = false, limits: YAMLLimits = .default) {
+        self.keepGoing = keepGoing
+        self.limits = limits
+    }
+}
+
+/// The cluster read from the manifests, and what was skipped or assumed on the way.
+public struct LoadResult: Sendable {
+    /// Namespaces, endpoints and policies.
+    public var cluster: Cluster
+    /// Warnings in the order they arose, summaries last.
+    public var warnings: [ManifestWarning]
+}
+
+/// Reads Kubernetes manifests from files, directories and standard input.
+public enum ManifestLoader {
+    /// Loads every manifest under `paths`.
+    ///
+    /// ```swift
+    /// let result = try ManifestLoader.load(["examples/shop"])
+    /// print(result.cluster.endpoints.map(\.id))
+    /// ```
+    /// - Parameters:
+    ///   - paths: files (any extension), directories (searched for `.yaml`, `.yml`, `.json`), or `-`.
+    ///   - options: `keepGoing` and limits.
+    ///   - standardInput: what `-` reads; the process's standard input by default.
+    /// - Throws: `ManifestError` for the first problem that stops the load.
+    public static func load(
+        _ paths: [String],
+        options: LoadOptions = LoadOptions(),
+        standardInput: () -> [UInt8] = readStandardInput
+    ) throws(ManifestError) -> LoadResult {
+        var state = LoadState(options: options)
+        for file in try InputFiles.expand(paths) {
+            do throws(ManifestError) {
+                let bytes = try InputFiles.read(file, limit: options.limits.maxBytes, standardInput: standardInput)
+                try state.add(bytes: bytes, file: file)
+            } catch {
+                guard options.keepGoing else { throw error }
+                state.warnings.append(ManifestWarning("skipped file: \(error.message)", at: error.location))
+            }
+        }
+        return try state.finish(paths: paths)
+    }
+
+    /// Loads manifests held in memory, as if read from a file called `name`.
+    public static func load(bytes: [UInt8], name: String, options: LoadOptions = LoadOptions()) throws(ManifestError) -> LoadResult {
+        var state = LoadState(options: options)
+        try state.add(bytes: bytes, file: name)
+        return try state.finish(paths: [name])
+    }
+
+    /// Reads all of standard input.
+    public static func readStandardInput() -> [UInt8] {
+        [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+    }
+}
+
+private struct LoadState {
+    let options: LoadOptions
+    var warnings: [ManifestWarning] = []
+    var objects = DecodedObjects()
+    var notKubernetes: [SourceLocation] = []
+
+    init(options: LoadOptions) {
+        self.options = options
+    }
+
+    mutating func add(bytes: [UInt8], file: String) throws(ManifestError) {
+        let decoder = ObjectDecoder(file: file)
+        for chunk in DocumentChunk.split(bytes) {
+            let origin = SourceLocation(file: file, line: chunk.origin.line, column: chunk.origin.column)
+            if chunk.gluedSeparator {
+                warnings.append(
+                    ManifestWarning(
+                        "'---' is followed by text on the same line; read as a document separator, as kubectl does (put a line break after '---')",
+                        at: SourceLocation(file: file, line: origin.line, column: 1)
+                    )
+                )
+            }
+            do throws(ManifestError) {
+                let documents: [YAMLDocument]
+                do {
+                    documents = try YAMLParser.documents(in: Array(chunk.bytes), limits: options.limits, origin: chunk.origin)
+                } catch {
+                    throw ManifestError(
+                        error.message,
+                        at: SourceLocation(file: file, line: error.mark.line, column: error.mark.column),
+                        hint: error.hint
+                    )
+                }
+                for document in documents {
+                    guard let root = document.root, !root.isNull else { continue }
+                    var decoded = DecodedObjects()
+                    try decoder.decode(root, into: &decoded)
+                    if decoded.notKubernetes {
+                        notKubernetes.append(decoder.reader.location(root))
+                    }
+                    merge(decoded)
+                }
+            } catch {
+                guard options.keepGoing else { throw error }
+                warnings.append(ManifestWarning("skipped document: \(error.message)", at: error.location))
+            }
+        }
+    }
+
+    private mutating func merge(_ decoded: DecodedObjects) {
+        objects.namespaces += decoded.namespaces
+        objects.endpoints += decoded.endpoints
+        objects.policies += decoded.policies
+        objects.skippedKinds.merge(decoded.skippedKinds, uniquingKeysWith: +)
+        warnings += decoded.warnings
+    }
+
+    mutating func finish(paths: [String]) throws(ManifestError) -> LoadResult {
+        if objects.namespaces.isEmpty && objects.endpoints.isEmpty && objects.policies.isEmpty {
+            let first = paths.first ?? "-"
+            throw ManifestError(
+                "no Kubernetes objects to analyze in \(paths.map { "'\($0)'" }.joined(separator: ", "))",
+                at: notKubernetes.first ?? SourceLocation(file: first, line: 1, column: 1),
+                hint: "netreach reads Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) and NetworkPolicies"
+            )
+        }
+        var namespaces: [String: Namespace] = [:]
+        for namespace in objects.namespaces {
+            if let earlier = namespaces[namespace.name], let location = namespace.location {
+                warnings.append(ManifestWarning("namespace '\(namespace.name)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used", at: location))
+            }
+            namespaces[namespace.name] = namespace
+        }
+        let endpoints = mergeEndpoints()
+        var policies: [String: NetworkPolicy] = [:]
+        for policy in objects.policies {
+            if let earlier = policies[policy.id], let location = policy.location {
+                warnings.append(ManifestWarning("NetworkPolicy '\(policy.id)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used", at: location))
+            }
+            policies[policy.id] = policy
+        }
+        let cluster = Cluster(namespaces: Array(namespaces.values), endpoints: endpoints, policies: Array(policies.values))
+        let implicit = cluster.namespaces.filter(\.isImplicit).map(\.name)
+        if !implicit.isEmpty {
+            warnings.append(
+                ManifestWarning(
+                    "\(implicit.count == 1 ? "namespace" : "namespaces") \(implicit.map { "'\($0)'" }.joined(separator: ", ")) not defined in the input; assumed to exist with only the label \(Namespace.nameLabel)"
+                )
+            )
+        }
+        if !objects.skippedKinds.isEmpty {
+            let total = objects.skippedKinds.values.reduce(0, +)
+            let list = objects.skippedKinds.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) (\($0.value))" }
+            warnings.append(ManifestWarning("skipped \(total) \(total == 1 ? "object" : "objects") of unsupported kinds: \(list.joined(separator: ", "))"))
+        }
+        if !notKubernetes.isEmpty {
+            let count = notKubernetes.count
+            warnings.append(
+                ManifestWarning(
+                    "skipped \(count) \(count == 1 ? "document that is" : "documents that are") not Kubernetes objects (no kind/apiVersion), first at \(notKubernetes[0])"
+                )
+            )
+        }
+        return LoadResult(cluster: cluster, warnings: warnings)
+    }
+
+    /// Pods of one owner become one endpoint; the first pod's labels stand for all of them.
+    private mutating func mergeEndpoints() -> [Endpoint] {
+        var byID: [String: (endpoint: Endpoint, pods: [String])] = [:]
+        var order: [String] = []
+        for item in objects.endpoints {
+            let id = item.endpoint.id
+            guard var existing = byID[id] else {
+                byID[id] = (item.endpoint, item.podName.map { [$0] } ?? [])
+                order.append(id)
+                continue
+            }
+            if let podName = item.podName, !existing.pods.isEmpty {
+                if item.endpoint.labels != existing.endpoint.labels {
+                    warnings.append(
+                        ManifestWarning(
+                            "pod '\(podName)' has other labels than pod '\(existing.pods[0])' of the same owner \(id); netreach uses the labels of '\(existing.pods[0])' for all of them",
+                            at: item.endpoint.location
+                        )
+                    )
+                }
+                existing.pods.append(podName)
+                existing.endpoint.ports = Array(Set(existing.endpoint.ports + item.endpoint.ports)).sorted()
+                existing.endpoint.hostNetwork = existing.endpoint.hostNetwork || item.endpoint.hostNetwork
+                byID[id] = existing
+            } else {
+                warnings.append(
+                    ManifestWarning(
+                        "\(id) is defined again (first at \(existing.endpoint.location.map(\.description) ?? "?")); the first definition is used",
+                        at: item.endpoint.location
+                    )
+                )
+            }
+        }
+        return order.compactMap { byID[$0]?.endpoint }
+    }
+}

@@ -1,0 +1,139 @@
+import KubeModel
+import YAMLTree
+
+/// Reads typed values out of YAML nodes, with messages that name the field and point at it.
+struct NodeReader {
+    let file: String
+
+    func location(_ node: YAMLNode) -> SourceLocation {
+        SourceLocation(file: file, line: node.mark.line, column: node.mark.column)
+    }
+
+    /// The node at `key`, or nil when absent or null.
+    func child(_ node: YAMLNode?, _ key: String) -> YAMLNode? {
+        guard let value = node?[key], !value.isNull else { return nil }
+        return value
+    }
+
+    func mapping(_ node: YAMLNode, field: String) throws(ManifestError) -> [YAMLNode.Pair] {
+        if node.isNull { return [] }
+        guard let pairs = node.mapping else {
+            throw .wrongShape(field: field, expected: "a mapping", found: "a \(node.shape)", at: location(node))
+        }
+        return pairs
+    }
+
+    func sequence(_ node: YAMLNode, field: String) throws(ManifestError) -> [YAMLNode] {
+        if node.isNull { return [] }
+        guard let items = node.sequence else {
+            throw .wrongShape(field: field, expected: "a list", found: "a \(node.shape)", at: location(node))
+        }
+        return items
+    }
+
+    func string(_ node: YAMLNode, field: String) throws(ManifestError) -> String {
+        guard let text = node.scalar else {
+            throw .wrongShape(field: field, expected: "a string", found: "a \(node.shape)", at: location(node))
+        }
+        return text
+    }
+
+    func int(_ node: YAMLNode, field: String) throws(ManifestError) -> Int {
+        guard let text = node.scalar, let value = Int(text) else {
+            throw ManifestError("\(field) must be a whole number, found '\(node.scalar ?? node.shape)'", at: location(node))
+        }
+        return value
+    }
+
+    func bool(_ node: YAMLNode, field: String) throws(ManifestError) -> Bool {
+        switch node.scalar {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        default:
+            throw ManifestError("\(field) must be true or false, found '\(node.scalar ?? node.shape)'", at: location(node))
+        }
+    }
+
+    /// A `map[string]string` such as labels; scalar values of other YAML types are taken as written.
+    func labels(_ node: YAMLNode?, field: String) throws(ManifestError) -> [String: String] {
+        guard let node else { return [:] }
+        var labels: [String: String] = [:]
+        for pair in try mapping(node, field: field) {
+            let key = try string(pair.key, field: "\(field) key")
+            labels[key] = pair.value.isNull ? "" : try string(pair.value, field: "\(field).\(key)")
+        }
+        return labels
+    }
+
+    func selector(_ node: YAMLNode, field: String) throws(ManifestError) -> LabelSelector {
+        _ = try mapping(node, field: field)
+        let matchLabels = try labels(child(node, "matchLabels"), field: "\(field).matchLabels")
+        var requirements: [LabelSelector.Requirement] = []
+        if let expressions = child(node, "matchExpressions") {
+            for (index, item) in try sequence(expressions, field: "\(field).matchExpressions").enumerated() {
+                let path = "\(field).matchExpressions[\(index)]"
+                _ = try mapping(item, field: path)
+                guard let keyNode = child(item, "key") else {
+                    throw ManifestError("\(path) has no 'key'", at: location(item), hint: "every requirement needs a label key")
+                }
+                guard let opNode = child(item, "operator") else {
+                    throw ManifestError("\(path) has no 'operator'", at: location(item), hint: "use In, NotIn, Exists or DoesNotExist")
+                }
+                let opText = try string(opNode, field: "\(path).operator")
+                guard let op = LabelSelector.Requirement.Operator(rawValue: opText) else {
+                    throw .unknownOperator(opText, field: "\(path).operator", at: location(opNode))
+                }
+                var values: [String] = []
+                if let valuesNode = child(item, "values") {
+                    values = try sequence(valuesNode, field: "\(path).values").map { (v) throws(ManifestError) in
+                        try string(v, field: "\(path).values")
+                    }
+                }
+                switch op {
+                case .in, .notIn:
+                    if values.isEmpty {
+                        throw ManifestError(
+                            "operator '\(opText)' in \(path) needs at least one value",
+                            at: location(opNode),
+                            hint: "list the label values under 'values'"
+                        )
+                    }
+                case .exists, .doesNotExist:
+                    if !values.isEmpty, let valuesNode = child(item, "values") {
+                        throw ManifestError(
+                            "operator '\(opText)' in \(path) takes no values",
+                            at: location(valuesNode),
+                            hint: "remove 'values', or use In / NotIn to compare values"
+                        )
+                    }
+                }
+                requirements.append(.init(key: try string(keyNode, field: "\(path).key"), operator: op, values: values))
+            }
+        }
+        return LabelSelector(matchLabels: matchLabels, matchExpressions: requirements)
+    }
+
+    func networkProtocol(_ node: YAMLNode?, field: String) throws(ManifestError) -> NetworkProtocol {
+        guard let node else { return .tcp }
+        let text = try string(node, field: field)
+        guard let value = NetworkProtocol(rawValue: text) else {
+            throw .unknownProtocol(text, field: field, at: location(node))
+        }
+        return value
+    }
+
+    func portNumber(_ node: YAMLNode, field: String) throws(ManifestError) -> Int {
+        let value = try int(node, field: field)
+        guard (1...65535).contains(value) else { throw .portOutOfRange(value, field: field, at: location(node)) }
+        return value
+    }
+
+    /// A port name as Kubernetes allows it (IANA_SVC_NAME): 1-15 of a-z, 0-9 and '-', with a letter.
+    static func isPortName(_ text: String) -> Bool {
+        guard (1...15).contains(text.count), !text.hasPrefix("-"), !text.hasSuffix("-"), !text.contains("--") else {
+            return false
+        }
+        return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+            && text.unicodeScalars.contains { ("a"..."z").contains($0) }
+    }
+}

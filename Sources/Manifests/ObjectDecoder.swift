@@ -1,0 +1,176 @@
+import KubeModel
+import YAMLTree
+
+/// What one document contributed.
+struct DecodedObjects {
+    var namespaces: [Namespace] = []
+    var endpoints: [PodOrWorkload] = []
+    var policies: [NetworkPolicy] = []
+    /// Kinds that are Kubernetes objects netreach does not analyze, with how often.
+    var skippedKinds: [String: Int] = [:]
+    /// True when the document is not a Kubernetes object at all.
+    var notKubernetes = false
+    /// Problems that lose a detail but not the object.
+    var warnings: [ManifestWarning] = []
+}
+
+/// An endpoint as decoded, before pods of one owner are merged.
+struct PodOrWorkload {
+    var endpoint: Endpoint
+    /// The pod's own name when it is reported as its owner.
+    var podName: String?
+}
+
+/// Turns a YAML document into Kubernetes objects.
+struct ObjectDecoder {
+    static let workloadKinds: Set<String> = [
+        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
+    ]
+
+    let reader: NodeReader
+
+    init(file: String) {
+        reader = NodeReader(file: file)
+    }
+
+    func decode(_ root: YAMLNode, into out: inout DecodedObjects) throws(ManifestError) {
+        guard root.mapping != nil, let kindNode = reader.child(root, "kind"), let kind = kindNode.scalar,
+            reader.child(root, "apiVersion")?.scalar != nil || root["items"] != nil
+        else {
+            out.notKubernetes = true
+            return
+        }
+        try decode(root, kind: kind, apiVersion: root["apiVersion"]?.scalar ?? "", into: &out)
+    }
+
+    private func decode(_ object: YAMLNode, kind: String, apiVersion: String, into out: inout DecodedObjects) throws(ManifestError) {
+        if kind.hasSuffix("List"), let itemsNode = object["items"] {
+            let itemKind = kind == "List" ? nil : String(kind.dropLast(4))
+            for (index, item) in try reader.sequence(itemsNode, field: "items").enumerated() {
+                _ = try reader.mapping(item, field: "items[\(index)]")
+                let kind = try reader.child(item, "kind").map { (n) throws(ManifestError) in try reader.string(n, field: "items[\(index)].kind") }
+                guard let kind = kind ?? itemKind else {
+                    throw ManifestError(
+                        "items[\(index)] of a List has no 'kind'",
+                        at: reader.location(item),
+                        hint: "give every item of a List its kind, or use a typed list such as PodList"
+                    )
+                }
+                let itemVersion = reader.child(item, "apiVersion")?.scalar ?? apiVersion
+                try decode(item, kind: kind, apiVersion: itemVersion, into: &out)
+            }
+            return
+        }
+        switch kind {
+        case "Namespace":
+            out.namespaces.append(try namespace(object))
+        case "Pod":
+            out.endpoints.append(try pod(object, warnings: &out.warnings))
+        case "NetworkPolicy" where apiVersion.hasPrefix("networking.k8s.io/") || apiVersion == "extensions/v1beta1" || apiVersion.isEmpty:
+            out.policies.append(try PolicyDecoder(reader: reader).policy(object))
+        case _ where Self.workloadKinds.contains(kind) && (apiVersion.hasPrefix("apps/") || apiVersion.hasPrefix("batch/") || apiVersion == "v1" || apiVersion.hasPrefix("extensions/") || apiVersion.isEmpty):
+            out.endpoints.append(try workload(object, kind: kind, warnings: &out.warnings))
+        default:
+            let group = apiVersion.split(separator: "/").dropLast().first.map { " (\($0))" } ?? ""
+            out.skippedKinds[kind + group, default: 0] += 1
+        }
+    }
+
+    private func metadata(_ object: YAMLNode) throws(ManifestError) -> (name: String, namespace: String, labels: [String: String]) {
+        guard let meta = reader.child(object, "metadata") else {
+            throw ManifestError("object has no 'metadata'", at: reader.location(object), hint: "add metadata.name")
+        }
+        _ = try reader.mapping(meta, field: "metadata")
+        guard let nameNode = reader.child(meta, "name") else {
+            throw ManifestError("object has no 'metadata.name'", at: reader.location(meta), hint: "add metadata.name")
+        }
+        let name = try reader.string(nameNode, field: "metadata.name")
+        let namespace = try reader.child(meta, "namespace").map { (n) throws(ManifestError) in try reader.string(n, field: "metadata.namespace") } ?? "default"
+        let labels = try reader.labels(reader.child(meta, "labels"), field: "metadata.labels")
+        return (name, namespace.isEmpty ? "default" : namespace, labels)
+    }
+
+    private func namespace(_ object: YAMLNode) throws(ManifestError) -> Namespace {
+        let meta = try metadata(object)
+        return Namespace(name: meta.name, labels: meta.labels, location: reader.location(object))
+    }
+
+    private func pod(_ object: YAMLNode, warnings: inout [ManifestWarning]) throws(ManifestError) -> PodOrWorkload {
+        let meta = try metadata(object)
+        let spec = reader.child(object, "spec")
+        let (ports, hostNetwork) = try podSpec(spec, field: "spec", warnings: &warnings)
+        var name = meta.name
+        var kind = "Pod"
+        var podName: String?
+        if let refs = reader.child(reader.child(object, "metadata"), "ownerReferences") {
+            let items = try reader.sequence(refs, field: "metadata.ownerReferences")
+            let controller = items.first { (try? reader.bool($0["controller"] ?? YAMLNode(.scalar("false", .plain, tag: nil), mark: $0.mark), field: "")) == true }
+            // Mirror pods of static pods name their Node as controller; each is a pod of its own.
+            if let owner = controller ?? items.first, let ownerName = reader.child(owner, "name")?.scalar,
+                reader.child(owner, "kind")?.scalar != "Node"
+            {
+                podName = name
+                name = ownerName
+                kind = reader.child(owner, "kind")?.scalar ?? "Pod"
+            }
+        }
+        let endpoint = Endpoint(
+            namespace: meta.namespace,
+            name: name,
+            kind: kind,
+            labels: meta.labels,
+            ports: ports,
+            hostNetwork: hostNetwork,
+            location: reader.location(object)
+        )
+        return PodOrWorkload(endpoint: endpoint, podName: podName)
+    }
+
+    private func workload(_ object: YAMLNode, kind: String, warnings: inout [ManifestWarning]) throws(ManifestError) -> PodOrWorkload {
+        let meta = try metadata(object)
+        var template = reader.child(reader.child(object, "spec"), "template")
+        var field = "spec.template"
+        if kind == "CronJob" {
+            template = reader.child(reader.child(reader.child(reader.child(object, "spec"), "jobTemplate"), "spec"), "template")
+            field = "spec.jobTemplate.spec.template"
+        }
+        let labels = try reader.labels(reader.child(reader.child(template, "metadata"), "labels"), field: "\(field).metadata.labels")
+        let (ports, hostNetwork) = try podSpec(reader.child(template, "spec"), field: "\(field).spec", warnings: &warnings)
+        let endpoint = Endpoint(
+            namespace: meta.namespace,
+            name: meta.name,
+            kind: kind,
+            labels: labels,
+            ports: ports,
+            hostNetwork: hostNetwork,
+            location: reader.location(object)
+        )
+        return PodOrWorkload(endpoint: endpoint, podName: nil)
+    }
+
+    private func podSpec(_ spec: YAMLNode?, field: String, warnings: inout [ManifestWarning]) throws(ManifestError) -> ([ContainerPort], Bool) {
+        guard let spec else { return ([], false) }
+        _ = try reader.mapping(spec, field: field)
+        var ports: [ContainerPort] = []
+        if let containers = reader.child(spec, "containers") {
+            for (c, container) in try reader.sequence(containers, field: "\(field).containers").enumerated() {
+                guard let portList = reader.child(container, "ports") else { continue }
+                for (p, port) in try reader.sequence(portList, field: "\(field).containers[\(c)].ports").enumerated() {
+                    let path = "\(field).containers[\(c)].ports[\(p)]"
+                    guard let numberNode = reader.child(port, "containerPort") else {
+                        let near = port.mapping?.compactMap { $0.key.scalar }.first { $0.lowercased() == "containerport" }
+                        let found = near.map { " (found '\($0)'; field names are case-sensitive)" } ?? ""
+                        warnings.append(ManifestWarning("\(path) has no 'containerPort'\(found); the port is ignored", at: reader.location(port)))
+                        continue
+                    }
+                    let number = try reader.portNumber(numberNode, field: "\(path).containerPort")
+                    let proto = try reader.networkProtocol(reader.child(port, "protocol"), field: "\(path).protocol")
+                    let name = try reader.child(port, "name").map { (n) throws(ManifestError) in try reader.string(n, field: "\(path).name") }
+                    ports.append(ContainerPort(name: name, number: number, networkProtocol: proto))
+                }
+            }
+        }
+        let hostNetwork = try reader.child(spec, "hostNetwork").map { (n) throws(ManifestError) in try reader.bool(n, field: "\(field).hostNetwork") } ?? false
+        return (ports, hostNetwork)
+    }
+}

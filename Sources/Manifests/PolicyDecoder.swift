@@ -1,0 +1,166 @@
+import KubeModel
+import YAMLTree
+
+/// Decodes and validates a `networking.k8s.io/v1` NetworkPolicy.
+struct PolicyDecoder {
+    let reader: NodeReader
+
+    func policy(_ object: YAMLNode) throws(ManifestError) -> NetworkPolicy {
+        guard let meta = reader.child(object, "metadata"), let nameNode = reader.child(meta, "name") else {
+            throw ManifestError("NetworkPolicy has no 'metadata.name'", at: reader.location(object), hint: "add metadata.name")
+        }
+        let name = try reader.string(nameNode, field: "metadata.name")
+        let namespace = try reader.child(meta, "namespace").map { (n) throws(ManifestError) in try reader.string(n, field: "metadata.namespace") } ?? "default"
+        guard let spec = reader.child(object, "spec") else {
+            throw ManifestError("NetworkPolicy '\(name)' has no 'spec'", at: reader.location(object), hint: "add spec.podSelector ({} selects every pod)")
+        }
+        _ = try reader.mapping(spec, field: "spec")
+        guard let podSelectorNode = spec["podSelector"] else {
+            throw ManifestError(
+                "NetworkPolicy '\(name)' has no 'spec.podSelector'",
+                at: reader.location(spec),
+                hint: "add 'podSelector: {}' to select every pod of the namespace"
+            )
+        }
+        let podSelector = try reader.selector(podSelectorNode, field: "spec.podSelector")
+        var policyTypes: Set<Direction>?
+        if let typesNode = reader.child(spec, "policyTypes") {
+            var types = Set<Direction>()
+            for item in try reader.sequence(typesNode, field: "spec.policyTypes") {
+                let text = try reader.string(item, field: "spec.policyTypes")
+                guard let direction = Direction(rawValue: text) else {
+                    throw ManifestError("unknown policy type '\(text)' in spec.policyTypes", at: reader.location(item), hint: "use Ingress and/or Egress")
+                }
+                types.insert(direction)
+            }
+            policyTypes = types
+        }
+        let ingress = try rules(reader.child(spec, "ingress"), direction: .ingress)
+        let egress = try rules(reader.child(spec, "egress"), direction: .egress)
+        return NetworkPolicy(
+            namespace: namespace.isEmpty ? "default" : namespace,
+            name: name,
+            podSelector: podSelector,
+            policyTypes: policyTypes,
+            ingress: ingress,
+            egress: egress,
+            location: reader.location(object)
+        )
+    }
+
+    private func rules(_ node: YAMLNode?, direction: Direction) throws(ManifestError) -> [PolicyRule] {
+        guard let node else { return [] }
+        let section = direction == .ingress ? "ingress" : "egress"
+        let peerKey = direction == .ingress ? "from" : "to"
+        var rules: [PolicyRule] = []
+        for (index, item) in try reader.sequence(node, field: "spec.\(section)").enumerated() {
+            let path = "spec.\(section)[\(index)]"
+            _ = try reader.mapping(item, field: path)
+            var peers: [PolicyPeer]?
+            if let peersNode = reader.child(item, peerKey) {
+                let items = try reader.sequence(peersNode, field: "\(path).\(peerKey)")
+                peers = try items.enumerated().map { (i, peer) throws(ManifestError) in
+                    try self.peer(peer, field: "\(path).\(peerKey)[\(i)]")
+                }
+                if peers?.isEmpty == true { peers = nil }
+            }
+            var ports: [PolicyPort]?
+            if let portsNode = reader.child(item, "ports") {
+                let items = try reader.sequence(portsNode, field: "\(path).ports")
+                ports = try items.enumerated().map { (i, port) throws(ManifestError) in
+                    try self.port(port, field: "\(path).ports[\(i)]")
+                }
+                if ports?.isEmpty == true { ports = nil }
+            }
+            rules.append(PolicyRule(peers: peers, ports: ports, location: reader.location(item)))
+        }
+        return rules
+    }
+
+    private func peer(_ node: YAMLNode, field: String) throws(ManifestError) -> PolicyPeer {
+        _ = try reader.mapping(node, field: field)
+        let podSelector = try node["podSelector"].map { (n) throws(ManifestError) in try reader.selector(n, field: "\(field).podSelector") }
+        let namespaceSelector = try node["namespaceSelector"].map { (n) throws(ManifestError) in try reader.selector(n, field: "\(field).namespaceSelector") }
+        if let blockNode = reader.child(node, "ipBlock") {
+            if podSelector != nil || namespaceSelector != nil {
+                throw ManifestError(
+                    "\(field) combines ipBlock with a selector",
+                    at: reader.location(node),
+                    hint: "put the ipBlock in its own list item"
+                )
+            }
+            return .ipBlock(try ipBlock(blockNode, field: "\(field).ipBlock"))
+        }
+        if podSelector == nil && namespaceSelector == nil {
+            throw ManifestError(
+                "\(field) has none of podSelector, namespaceSelector, ipBlock",
+                at: reader.location(node),
+                hint: "an empty peer is not allowed; use 'podSelector: {}' for every pod of the namespace"
+            )
+        }
+        return .pods(podSelector: podSelector, namespaceSelector: namespaceSelector)
+    }
+
+    private func ipBlock(_ node: YAMLNode, field: String) throws(ManifestError) -> IPBlock {
+        _ = try reader.mapping(node, field: field)
+        guard let cidrNode = reader.child(node, "cidr") else {
+            throw ManifestError("\(field) has no 'cidr'", at: reader.location(node), hint: "add a cidr such as 10.0.0.0/8")
+        }
+        let cidrText = try reader.string(cidrNode, field: "\(field).cidr")
+        guard let cidr = CIDR(cidrText) else { throw .invalidCIDR(cidrText, field: "\(field).cidr", at: reader.location(cidrNode)) }
+        var except: [CIDR] = []
+        if let exceptNode = reader.child(node, "except") {
+            for (i, item) in try reader.sequence(exceptNode, field: "\(field).except").enumerated() {
+                let text = try reader.string(item, field: "\(field).except[\(i)]")
+                guard let block = CIDR(text) else { throw .invalidCIDR(text, field: "\(field).except[\(i)]", at: reader.location(item)) }
+                guard cidr.contains(block) else {
+                    throw .exceptOutside(text, cidr: cidrText, field: "\(field).except[\(i)]", at: reader.location(item))
+                }
+                except.append(block)
+            }
+        }
+        return IPBlock(cidr: cidr, except: except)
+    }
+
+    private func port(_ node: YAMLNode, field: String) throws(ManifestError) -> PolicyPort {
+        _ = try reader.mapping(node, field: field)
+        let proto = try reader.networkProtocol(reader.child(node, "protocol"), field: "\(field).protocol")
+        var value: PortValue?
+        if let portNode = reader.child(node, "port") {
+            let text = try reader.string(portNode, field: "\(field).port")
+            if let number = Int(text) {
+                value = .number(try reader.portNumber(portNode, field: "\(field).port"))
+                _ = number
+            } else {
+                guard NodeReader.isPortName(text) else {
+                    throw ManifestError(
+                        "invalid port name '\(text)' in \(field).port",
+                        at: reader.location(portNode),
+                        hint: "a port is a number from 1 to 65535 or a container port name (up to 15 of a-z, 0-9, '-')"
+                    )
+                }
+                value = .named(text)
+            }
+        }
+        var endPort: Int?
+        if let endNode = reader.child(node, "endPort") {
+            let end = try reader.portNumber(endNode, field: "\(field).endPort")
+            guard case .number(let start) = value else {
+                throw ManifestError(
+                    "\(field).endPort needs a numeric port",
+                    at: reader.location(endNode),
+                    hint: "endPort makes a range from a port number; it cannot follow a named port or stand alone"
+                )
+            }
+            guard end >= start else {
+                throw ManifestError(
+                    "\(field).endPort \(end) is below port \(start)",
+                    at: reader.location(endNode),
+                    hint: "endPort must be at least port"
+                )
+            }
+            endPort = end
+        }
+        return PolicyPort(networkProtocol: proto, port: value, endPort: endPort)
+    }
+}

@@ -1,0 +1,219 @@
+import KubeModel
+
+/// A rule compiled against the cluster: which classes and addresses its peers match.
+struct CompiledRule {
+    /// For each class, whether a peer of the rule matches it.
+    var matchesClass: [Bool]
+    /// External addresses the rule's peers match.
+    var addresses: IPSet
+    /// Ports, nil for all.
+    var ports: [PolicyPort]?
+    /// The connections when the rule names no port by name (independent of the destination).
+    var fixedConnections: ConnectionSet?
+}
+
+/// Endpoints grouped into classes, and for each class the rules that govern it.
+struct ClassModel {
+    struct EndpointClass {
+        var namespace: String
+        var labels: [String: String]
+        var ports: [ContainerPort]
+        var members: [Int]
+    }
+
+    let cluster: Cluster
+    var classes: [EndpointClass] = []
+    var classOfEndpoint: [Int] = []
+    var rules: [CompiledRule] = []
+    /// Per class: rule indices of policies selecting it, per direction.
+    var ingressRules: [[Int]] = []
+    var egressRules: [[Int]] = []
+    var ingressIsolated: [Bool] = []
+    var egressIsolated: [Bool] = []
+    /// External address atoms: disjoint ranges cut at every ipBlock boundary, covering the universe.
+    var atoms: [IPRange] = []
+
+    private struct ClassKey: Hashable {
+        var namespace: String
+        var labels: [String: String]
+        var ports: [ContainerPort]
+    }
+
+    init(cluster: Cluster) {
+        self.cluster = cluster
+        var index: [ClassKey: Int] = [:]
+        for (e, endpoint) in cluster.endpoints.enumerated() {
+            let named = endpoint.ports.filter { $0.name != nil }.sorted()
+            let key = ClassKey(namespace: endpoint.namespace, labels: endpoint.labels, ports: named)
+            if let c = index[key] {
+                classes[c].members.append(e)
+                classOfEndpoint.append(c)
+            } else {
+                index[key] = classes.count
+                classOfEndpoint.append(classes.count)
+                classes.append(EndpointClass(namespace: endpoint.namespace, labels: endpoint.labels, ports: named, members: [e]))
+            }
+        }
+        compile()
+    }
+
+    private mutating func compile() {
+        var namespaceLabels: [String: [String: String]] = [:]
+        for namespace in cluster.namespaces { namespaceLabels[namespace.name] = namespace.labels }
+        let classNamespaceLabels = classes.map { namespaceLabels[$0.namespace] ?? [Namespace.nameLabel: $0.namespace] }
+        var selectorCache: [LabelSelector: [Bool]] = [:]
+        func podMatches(_ selector: LabelSelector) -> [Bool] {
+            if let cached = selectorCache[selector] { return cached }
+            let result = classes.map { selector.matches($0.labels) }
+            selectorCache[selector] = result
+            return result
+        }
+        var namespaceCache: [LabelSelector: [Bool]] = [:]
+        func namespaceMatches(_ selector: LabelSelector) -> [Bool] {
+            if let cached = namespaceCache[selector] { return cached }
+            let result = classNamespaceLabels.map { selector.matches($0) }
+            namespaceCache[selector] = result
+            return result
+        }
+
+        var boundaries = Set<IPFamily>([.v4])
+        ingressRules = Array(repeating: [], count: classes.count)
+        egressRules = Array(repeating: [], count: classes.count)
+        ingressIsolated = Array(repeating: false, count: classes.count)
+        egressIsolated = Array(repeating: false, count: classes.count)
+        var cuts: [IPFamily: Set<UInt128>] = [:]
+
+        for policy in cluster.policies {
+            let selected = podMatches(policy.podSelector).enumerated().filter { classes[$0.offset].namespace == policy.namespace && $0.element }
+                .map(\.offset)
+            for direction in Direction.allCases where policy.policyTypes.contains(direction) {
+                var ruleIndices: [Int] = []
+                for rule in policy.rules(direction) {
+                    var matchesClass = Array(repeating: false, count: classes.count)
+                    var addresses = IPSet()
+                    if let peers = rule.peers {
+                        for peer in peers {
+                            switch peer {
+                            case .ipBlock(let block):
+                                addresses.formUnion(IPSet(block))
+                                boundaries.insert(block.cidr.family)
+                                for cidr in [block.cidr] + block.except {
+                                    cuts[cidr.family, default: []].insert(cidr.lower)
+                                    if cidr.upper < cidr.family.maxAddress { cuts[cidr.family, default: []].insert(cidr.upper + 1) }
+                                }
+                            case .pods(let podSelector, let namespaceSelector):
+                                let pods = podSelector.map(podMatches)
+                                let namespaces = namespaceSelector.map(namespaceMatches)
+                                for c in classes.indices {
+                                    let inNamespace = namespaces?[c] ?? (classes[c].namespace == policy.namespace)
+                                    if inNamespace && (pods?[c] ?? true) { matchesClass[c] = true }
+                                }
+                            }
+                        }
+                    } else {
+                        matchesClass = Array(repeating: true, count: classes.count)
+                        addresses = IPSet.all([.v4, .v6])
+                    }
+                    let isNamed = rule.ports?.contains { if case .named = $0.port { return true } else { return false } } ?? false
+                    rules.append(
+                        CompiledRule(
+                            matchesClass: matchesClass,
+                            addresses: addresses,
+                            ports: rule.ports,
+                            fixedConnections: isNamed ? nil : Self.connections(rule.ports, destinationPorts: [])
+                        )
+                    )
+                    ruleIndices.append(rules.count - 1)
+                }
+                for c in selected {
+                    if direction == .ingress {
+                        ingressIsolated[c] = true
+                        ingressRules[c] += ruleIndices
+                    } else {
+                        egressIsolated[c] = true
+                        egressRules[c] += ruleIndices
+                    }
+                }
+            }
+        }
+        for family in boundaries.sorted() {
+            var points = cuts[family, default: []]
+            points.insert(0)
+            let sorted = points.sorted()
+            for (i, start) in sorted.enumerated() {
+                let end = i + 1 < sorted.count ? sorted[i + 1] - 1 : family.maxAddress
+                atoms.append(IPRange(family: family, bounds: start...end))
+            }
+        }
+    }
+
+    /// The connections a rule's ports allow towards a destination with these named container ports.
+    static func connections(_ ports: [PolicyPort]?, destinationPorts: [ContainerPort]) -> ConnectionSet {
+        guard let ports else { return .all }
+        var result = ConnectionSet.none
+        for port in ports {
+            switch port.port {
+            case nil:
+                result.formUnion(ConnectionSet(port.networkProtocol, .allPorts))
+            case .number(let start):
+                result.formUnion(ConnectionSet(port.networkProtocol, PortSet(start...(port.endPort ?? start))))
+            case .named(let name):
+                for container in destinationPorts where container.name == name && container.networkProtocol == port.networkProtocol {
+                    result.formUnion(ConnectionSet(port.networkProtocol, PortSet(container.number...container.number)))
+                }
+            }
+        }
+        return result
+    }
+
+    func connections(_ rule: CompiledRule, destinationClass: Int?) -> ConnectionSet {
+        if let fixed = rule.fixedConnections { return fixed }
+        return Self.connections(rule.ports, destinationPorts: destinationClass.map { classes[$0].ports } ?? [])
+    }
+
+    /// What `source` may send to `destination`, with the hops left open by default.
+    func classFlow(from source: Int, to destination: Int) -> (ConnectionSet, Set<Direction>) {
+        var open = Set<Direction>()
+        var allowed = ConnectionSet.all
+        if egressIsolated[source] {
+            var egress = ConnectionSet.none
+            for r in egressRules[source] where rules[r].matchesClass[destination] {
+                egress.formUnion(connections(rules[r], destinationClass: destination))
+            }
+            allowed = egress
+        } else {
+            open.insert(.egress)
+        }
+        if allowed.isEmpty { return (allowed, open) }
+        if ingressIsolated[destination] {
+            var ingress = ConnectionSet.none
+            for r in ingressRules[destination] where rules[r].matchesClass[source] {
+                ingress.formUnion(connections(rules[r], destinationClass: destination))
+            }
+            allowed = allowed.intersection(ingress)
+        } else {
+            open.insert(.ingress)
+        }
+        return (allowed, open)
+    }
+
+    /// What a class may send to an address atom.
+    func egress(from source: Int, to atom: IPRange) -> ConnectionSet {
+        guard egressIsolated[source] else { return .all }
+        var result = ConnectionSet.none
+        for r in egressRules[source] where rules[r].addresses.contains(atom) {
+            result.formUnion(connections(rules[r], destinationClass: nil))
+        }
+        return result
+    }
+
+    /// What a class accepts from an address atom.
+    func ingress(to destination: Int, from atom: IPRange) -> ConnectionSet {
+        guard ingressIsolated[destination] else { return .all }
+        var result = ConnectionSet.none
+        for r in ingressRules[destination] where rules[r].addresses.contains(atom) {
+            result.formUnion(connections(rules[r], destinationClass: destination))
+        }
+        return result
+    }
+}

@@ -1,0 +1,28 @@
+public import KubeModel
+
+/// Computes which endpoint may connect to which, following the NetworkPolicy semantics of DESIGN.md.
+///
+/// Endpoints with the same namespace, labels and named ports form one class; selectors are matched and
+/// rules gathered per class, and flows are evaluated per class pair, so the work grows with distinct
+/// classes rather than with pods². External addresses are cut into atoms at every ipBlock boundary.
+///
+/// ```swift
+/// let result = PolicyEngine(cluster: cluster).analyze()
+/// for flow in result.flows { print(result.peers[flow.source].name, flow.connections) }
+/// ```
+public struct PolicyEngine: Sendable {
+    /// The cluster to analyze.
+    public let cluster: Cluster
+
+    /// Creates an engine for a cluster.
+    public init(cluster: Cluster) {
+        self.cluster = cluster
+    }
+
+    /// Evaluates every ordered pair of endpoints and every endpoint against the external address atoms.
+    /// - Complexity: O(classes² × rules per class + endpoints² for the output).
+    public func analyze() -> Reachability {
+        let model = ClassModel(cluster: cluster)
+        return FlowBuilder(model: model).build()
+    }
+}

@@ -1,0 +1,57 @@
+/// A problem that stops a YAML stream from loading, with where it happened.
+public struct YAMLError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Kind: Hashable, Sendable {
+        /// libyaml rejected the text (`problem`, and `context` when libyaml gives one).
+        case syntax(problem: String, context: String?)
+        /// Nesting went past the limit.
+        case tooDeep(limit: Int)
+        /// The node count (aliases expanded) went past the limit.
+        case tooManyNodes(limit: Int)
+        /// The input is larger than the byte limit.
+        case tooLarge(bytes: Int, limit: Int)
+        /// A mapping repeats a key.
+        case duplicateKey(String, first: SourceMark)
+        /// `*name` with no `&name` before it.
+        case unknownAlias(String)
+        /// `<<` whose value is not a mapping or a sequence of mappings.
+        case invalidMerge
+    }
+
+    /// What went wrong.
+    public var kind: Kind
+    /// Where it went wrong.
+    public var mark: SourceMark
+    /// An extra sentence on how to fix it, or nil.
+    public var hint: String?
+
+    /// Creates an error.
+    public init(_ kind: Kind, at mark: SourceMark, hint: String? = nil) {
+        self.kind = kind
+        self.mark = mark
+        self.hint = hint
+    }
+
+    /// The message without location, lowercase, no final period.
+    public var message: String {
+        switch kind {
+        case .syntax(let problem, let context):
+            return context.map { "\(problem) \($0)" } ?? problem
+        case .tooDeep(let limit):
+            return "nesting deeper than \(limit) levels"
+        case .tooManyNodes(let limit):
+            return "document expands to more than \(limit) nodes (aliases are counted at every use)"
+        case .tooLarge(let bytes, let limit):
+            return "input is \(bytes) bytes, more than the limit of \(limit) bytes"
+        case .duplicateKey(let key, let first):
+            return "duplicate key '\(key)' (first defined at \(first))"
+        case .unknownAlias(let name):
+            return "unknown alias '*\(name)' (no anchor '&\(name)' before it)"
+        case .invalidMerge:
+            return "merge key '<<' needs a mapping or a sequence of mappings"
+        }
+    }
+
+    /// `line:column: message`.
+    public var description: String { "\(mark): \(message)" }
+}

@@ -1,0 +1,274 @@
+internal import CLibYAML
+
+/// Loads YAML (and JSON) byte streams into `YAMLDocument`s with libyaml's event API.
+public enum YAMLParser {
+    /// Parses every document of a stream.
+    ///
+    /// The bytes are handed to libyaml as they are (no `String` decoding), so invalid UTF-8 is reported
+    /// with its position. Duplicate keys and unknown aliases are errors; merge keys (`<<`) are applied.
+    ///
+    /// ```swift
+    /// let docs = try YAMLParser.documents(in: Array("a: 1\n".utf8))
+    /// ```
+    /// - Parameters:
+    ///   - bytes: the raw input.
+    ///   - limits: bounds on size, nesting and node count.
+    ///   - origin: the position of `bytes[0]` in its file, when `bytes` is a slice of a larger file.
+    /// - Throws: `YAMLError` with the position of the first problem.
+    /// - Complexity: O(n) in the input size plus the size of expanded aliases (bounded by `limits`).
+    public static func documents(
+        in bytes: [UInt8],
+        limits: YAMLLimits = .default,
+        origin: SourceMark = SourceMark(line: 1, column: 1)
+    ) throws(YAMLError) -> [YAMLDocument] {
+        if bytes.count > limits.maxBytes {
+            throw YAMLError(
+                .tooLarge(bytes: bytes.count, limit: limits.maxBytes),
+                at: origin,
+                hint: "split the file into smaller files"
+            )
+        }
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> [YAMLDocument] in
+            var builder = TreeBuilder(limits: limits, bytes: buffer, origin: origin)
+            return try builder.run()
+        }
+    }
+}
+
+/// Turns libyaml events into nodes. Iterative, so nesting costs heap, not stack.
+private struct TreeBuilder {
+    private enum Frame {
+        case sequence([YAMLNode], mark: SourceMark, anchor: String?, countAtStart: Int)
+        case mapping(MappingState, anchor: String?, countAtStart: Int)
+    }
+
+    private struct MappingState {
+        var pairs: [YAMLNode.Pair] = []
+        var merges: [YAMLNode] = []
+        var firstSeen: [String: SourceMark] = [:]
+        var pendingKey: YAMLNode?
+        var mark: SourceMark
+    }
+
+    let limits: YAMLLimits
+    let bytes: UnsafeBufferPointer<UInt8>
+    let origin: SourceMark
+    private var stack: [Frame] = []
+    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    private var nodeCount = 0
+    private var documents: [YAMLDocument] = []
+    private var documentRoot: YAMLNode?
+    private var documentMark = SourceMark(line: 1, column: 1)
+
+    init(limits: YAMLLimits, bytes: UnsafeBufferPointer<UInt8>, origin: SourceMark) {
+        self.limits = limits
+        self.bytes = bytes
+        self.origin = origin
+    }
+
+    mutating func run() throws(YAMLError) -> [YAMLDocument] {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw YAMLError(.syntax(problem: "cannot initialise the YAML parser (out of memory)", context: nil), at: origin)
+        }
+        defer { yaml_parser_delete(&parser) }
+        if let base = bytes.baseAddress {
+            yaml_parser_set_input_string(&parser, base, bytes.count)
+        } else {
+            return []
+        }
+        while true {
+            var event = yaml_event_t()
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                throw parserError(parser)
+            }
+            defer { yaml_event_delete(&event) }
+            if event.type == YAML_STREAM_END_EVENT { break }
+            try handle(event)
+        }
+        return documents
+    }
+
+    private func mark(_ m: yaml_mark_t) -> SourceMark {
+        let line = Int(m.line)
+        return SourceMark(line: origin.line + line, column: Int(m.column) + 1 + (line == 0 ? origin.column - 1 : 0))
+    }
+
+    /// Position of a byte offset, for reader errors (libyaml gives only the offset for those).
+    private func mark(offset: Int) -> SourceMark {
+        var line = 0
+        var column = 0
+        for byte in bytes.prefix(offset) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 0
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        var m = yaml_mark_t()
+        m.line = line
+        m.column = column
+        return mark(m)
+    }
+
+    private func parserError(_ parser: yaml_parser_t) -> YAMLError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        if parser.error == YAML_READER_ERROR {
+            var text = problem
+            if parser.problem_value != -1 {
+                let hex = String(parser.problem_value, radix: 16, uppercase: true)
+                text += " (byte 0x\(hex.count < 2 ? "0" + hex : hex))"
+            }
+            return YAMLError(
+                .syntax(problem: text, context: nil),
+                at: mark(offset: parser.problem_offset),
+                hint: problem.contains("UTF") ? "save the file as UTF-8" : nil
+            )
+        }
+        let at = mark(parser.problem_mark)
+        var context: String?
+        if let ctx = parser.context {
+            context = "(\(String(cString: ctx)) at \(mark(parser.context_mark)))"
+        }
+        var hint: String?
+        let offset = parser.problem_mark.index
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "\t") {
+            hint = "YAML indentation must use spaces; replace the tab with spaces"
+        }
+        return YAMLError(.syntax(problem: problem, context: context), at: at, hint: hint)
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    private mutating func count(_ n: Int, at m: SourceMark) throws(YAMLError) {
+        nodeCount += n
+        if nodeCount > limits.maxNodes {
+            throw YAMLError(.tooManyNodes(limit: limits.maxNodes), at: m, hint: "remove the alias that repeats large nodes")
+        }
+    }
+
+    private mutating func handle(_ event: yaml_event_t) throws(YAMLError) {
+        let at = mark(event.start_mark)
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            documentRoot = nil
+            documentMark = at
+            anchors = [:]
+        case YAML_DOCUMENT_END_EVENT:
+            documents.append(YAMLDocument(root: documentRoot, mark: documentMark))
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            let text: String
+            if let value = data.value {
+                text = String(decoding: UnsafeBufferPointer(start: value, count: data.length), as: UTF8.self)
+            } else {
+                text = ""
+            }
+            let style: ScalarStyle
+            switch data.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE, YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .quoted
+            case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: style = .block
+            default: style = .plain
+            }
+            let node = YAMLNode(.scalar(text, style, tag: Self.string(data.tag)), mark: at)
+            try count(1, at: at)
+            if let anchor = Self.string(data.anchor) { anchors[anchor] = (node, 1) }
+            try add(node)
+        case YAML_ALIAS_EVENT:
+            let name = Self.string(event.data.alias.anchor) ?? ""
+            guard let (node, size) = anchors[name] else {
+                throw YAMLError(.unknownAlias(name), at: at, hint: "define '&\(name)' before using '*\(name)'")
+            }
+            try count(size, at: at)
+            try add(YAMLNode(node.content, mark: at))
+        case YAML_SEQUENCE_START_EVENT:
+            try push(.sequence([], mark: at, anchor: Self.string(event.data.sequence_start.anchor), countAtStart: nodeCount), at: at)
+        case YAML_MAPPING_START_EVENT:
+            let anchor = Self.string(event.data.mapping_start.anchor)
+            try push(.mapping(MappingState(mark: at), anchor: anchor, countAtStart: nodeCount), at: at)
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            try pop()
+        default:
+            break
+        }
+    }
+
+    private mutating func push(_ frame: Frame, at: SourceMark) throws(YAMLError) {
+        if stack.count >= limits.maxDepth {
+            throw YAMLError(.tooDeep(limit: limits.maxDepth), at: at, hint: "Kubernetes manifests are never this deep; check the file is what you meant")
+        }
+        try count(1, at: at)
+        stack.append(frame)
+    }
+
+    private mutating func pop() throws(YAMLError) {
+        guard let frame = stack.popLast() else { return }
+        switch frame {
+        case .sequence(let items, let m, let anchor, let start):
+            let node = YAMLNode(.sequence(items), mark: m)
+            if let anchor { anchors[anchor] = (node, nodeCount - start) }
+            try add(node)
+        case .mapping(let state, let anchor, let start):
+            let node = try Self.applyMerges(state)
+            if let anchor { anchors[anchor] = (node, nodeCount - start) }
+            try add(node)
+        }
+    }
+
+    private static func applyMerges(_ state: MappingState) throws(YAMLError) -> YAMLNode {
+        var pairs = state.pairs
+        guard !state.merges.isEmpty else { return YAMLNode(.mapping(pairs), mark: state.mark) }
+        var present = Set(pairs.compactMap { $0.key.scalar })
+        for source in state.merges {
+            let sources: [YAMLNode]
+            switch source.content {
+            case .mapping: sources = [source]
+            case .sequence(let items): sources = items
+            case .scalar: throw YAMLError(.invalidMerge, at: source.mark)
+            }
+            for item in sources {
+                guard let itemPairs = item.mapping else { throw YAMLError(.invalidMerge, at: item.mark) }
+                for pair in itemPairs {
+                    guard let key = pair.key.scalar, !present.contains(key) else { continue }
+                    present.insert(key)
+                    pairs.append(pair)
+                }
+            }
+        }
+        return YAMLNode(.mapping(pairs), mark: state.mark)
+    }
+
+    private mutating func add(_ node: YAMLNode) throws(YAMLError) {
+        guard let top = stack.popLast() else {
+            documentRoot = node
+            return
+        }
+        switch top {
+        case .sequence(var items, let m, let anchor, let start):
+            items.append(node)
+            stack.append(.sequence(items, mark: m, anchor: anchor, countAtStart: start))
+        case .mapping(var state, let anchor, let start):
+            if let key = state.pendingKey {
+                state.pendingKey = nil
+                if case .scalar("<<", .plain, nil) = key.content {
+                    state.merges.append(node)
+                } else {
+                    if let text = key.scalar {
+                        if let first = state.firstSeen[text] {
+                            throw YAMLError(.duplicateKey(text, first: first), at: key.mark, hint: "remove one of the two '\(text)' keys")
+                        }
+                        state.firstSeen[text] = key.mark
+                    }
+                    state.pairs.append(YAMLNode.Pair(key: key, value: node))
+                }
+            } else {
+                state.pendingKey = node
+            }
+            stack.append(.mapping(state, anchor: anchor, countAtStart: start))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Manifests
+import Reachability
+import Reports
+
+enum FormatOption: String, CaseIterable, ExpressibleByArgument {
+    case txt, json, csv, md
+
+    var format: ReportFormat {
+        switch self {
+        case .txt: return .txt
+        case .json: return .json
+        case .csv: return .csv
+        case .md: return .md
+        }
+    }
+}
+
+/// Options every analysis command shares: what to read and how strictly.
+struct InputOptions: ParsableArguments {
+    @Argument(help: "Manifest files, directories (searched for .yaml, .yml, .json), or '-' for standard input.")
+    var paths: [String]
+
+    @Flag(help: "Skip a document that cannot be read, with a warning, instead of stopping.")
+    var keepGoing = false
+
+    @Flag(name: .shortAndLong, help: "Do not print warnings.")
+    var quiet = false
+
+    func load() throws -> LoadResult {
+        do throws(ManifestError) {
+            let result = try ManifestLoader.load(paths, options: LoadOptions(keepGoing: keepGoing))
+            if !quiet {
+                for warning in result.warnings { Console.error(warning.description) }
+            }
+            return result
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List every allowed flow: source => destination : protocols and ports."
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Output format: txt, json, csv or md.")
+    var format: FormatOption = .txt
+
+    @Option(name: .customLong("file"), help: "Write the report to this file (atomically) instead of standard output.")
+    var file: String?
+
+    func run() throws {
+        let loaded = try input.load()
+        let result = PolicyEngine(cluster: loaded.cluster).analyze()
+        try Console.emit(to: file) { out in
+            FlowReport.write(result, format: format.format, to: &out)
+        }
+    }
+}
