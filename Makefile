@@ -1,0 +1,32 @@
+# netreach — two commands for a newcomer: `make demo` and `make test`.
+SWIFT ?= swift
+ORACLE ?= ../shared/oracle/run
+NETREACH := .build/debug/netreach
+
+.PHONY: deps build release demo test oracle bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+demo: build
+	@echo '$$ netreach list examples/shop'
+	@$(NETREACH) list examples/shop
+
+test: deps
+	$(SWIFT) test
+
+oracle: build
+	@if [ ! -x "$(ORACLE)" ]; then echo "error: $(ORACLE) not found (the peers' test clusters live in ../shared/oracle)"; exit 1; fi
+	python3 $(ORACLE) --netreach $(NETREACH)
+
+bench: release
+	python3 scripts/bench.py
+
+clean:
+	rm -rf .build

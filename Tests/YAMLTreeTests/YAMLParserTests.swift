@@ -1,0 +1,159 @@
+import Testing
+import YAMLTree
+
+private func parse(_ text: String, limits: YAMLLimits = .default) throws(YAMLError) -> [YAMLDocument] {
+    try YAMLParser.documents(in: Array(text.utf8), limits: limits)
+}
+
+private func error(_ bytes: [UInt8], limits: YAMLLimits = .default) -> YAMLError? {
+    do {
+        _ = try YAMLParser.documents(in: bytes, limits: limits)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+private func error(_ text: String, limits: YAMLLimits = .default) -> YAMLError? {
+    error(Array(text.utf8), limits: limits)
+}
+
+@Test func nodesKeepOneBasedLineAndColumn() throws {
+    let docs = try parse("a: 1\nb:\n  - x\n  - {c: d}\n")
+    let root = try #require(docs.first?.root)
+    #expect(root.mark == SourceMark(line: 1, column: 1))
+    #expect(root["a"]?.scalar == "1")
+    #expect(root["a"]?.mark == SourceMark(line: 1, column: 4))
+    let items = try #require(root["b"]?.sequence)
+    #expect(items[0].mark == SourceMark(line: 3, column: 5))
+    #expect(items[1]["c"]?.scalar == "d")
+    #expect(items[1]["c"]?.mark == SourceMark(line: 4, column: 9))
+}
+
+@Test func scalarStyleDistinguishesQuotedFromPlain() throws {
+    let root = try #require(try parse("a: 80\nb: \"80\"\nc: |\n  text\n").first?.root)
+    #expect(root["a"]?.content == .scalar("80", .plain, tag: nil))
+    #expect(root["b"]?.content == .scalar("80", .quoted, tag: nil))
+    #expect(root["c"]?.content == .scalar("text\n", .block, tag: nil))
+}
+
+@Test func nullForms() throws {
+    let root = try #require(try parse("a:\nb: ~\nc: null\nd: 'null'\n").first?.root)
+    #expect(root["a"]?.isNull == true)
+    #expect(root["b"]?.isNull == true)
+    #expect(root["c"]?.isNull == true)
+    #expect(root["d"]?.isNull == false)
+}
+
+@Test func multiDocumentStreamsAndEmptyDocuments() throws {
+    let docs = try parse("# comment only\n---\na: 1\n---\n---\n# helm leaves these\n---\nb: 2\n")
+    #expect(docs.compactMap { $0.root?.mapping?.first?.key.scalar } == ["a", "b"])
+    #expect(docs.count == 4)
+}
+
+@Test func jsonDocumentsParse() throws {
+    let root = try #require(try parse("{\n\t\"kind\": \"Pod\",\n\t\"items\": [1, 2]\n}").first?.root)
+    #expect(root["kind"]?.scalar == "Pod")
+    #expect(root["items"]?.sequence?.count == 2)
+}
+
+@Test func duplicateKeyIsAnError() {
+    let e = error("a: 1\nb: 2\na: 3\n")
+    #expect(e?.description == "3:1: duplicate key 'a' (first defined at 1:1)")
+}
+
+@Test func duplicateKeyInJSONIsAnError() {
+    #expect(error("{\"a\": 1, \"a\": 2}")?.kind == .duplicateKey("a", first: SourceMark(line: 1, column: 2)))
+}
+
+@Test func unknownAliasIsAnError() {
+    let e = error("a: *nowhere\n")
+    #expect(e?.description == "1:4: unknown alias '*nowhere' (no anchor '&nowhere' before it)")
+}
+
+@Test func aliasesExpandToTheAnchoredNode() throws {
+    let root = try #require(try parse("base: &b {x: 1}\ncopy: *b\n").first?.root)
+    #expect(root["copy"]?["x"]?.scalar == "1")
+    #expect(root["copy"]?.mark == SourceMark(line: 2, column: 7))
+}
+
+@Test func mergeKeysApplyAndExplicitKeysWin() throws {
+    let text = """
+        defaults: &d {app: web, tier: frontend}
+        extra: &e {team: shop}
+        labels:
+          <<: [*d, *e]
+          tier: edge
+        """
+    let labels = try #require(try parse(text).first?.root?["labels"])
+    #expect(labels["app"]?.scalar == "web")
+    #expect(labels["team"]?.scalar == "shop")
+    #expect(labels["tier"]?.scalar == "edge")
+    #expect(labels.mapping?.count == 3)
+}
+
+@Test func mergeOfAScalarIsAnError() {
+    #expect(error("a:\n  <<: 5\n")?.kind == .invalidMerge)
+}
+
+@Test func billionLaughsIsBounded() {
+    var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in 1...9 {
+        let refs = Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ")
+        text += "a\(i): &a\(i) [\(refs)]\n"
+    }
+    let e = error(text)
+    #expect(e?.kind == .tooManyNodes(limit: YAMLLimits.default.maxNodes))
+    #expect(e?.mark.line == 6)  // a5 is the first to pass one million nodes
+}
+
+@Test func smallAliasReuseIsFine() throws {
+    var text = "a0: &a0 [x, x]\n"
+    for i in 1...3 { text += "a\(i): &a\(i) [*a\(i - 1), *a\(i - 1)]\n" }
+    #expect(try parse(text).count == 1)
+}
+
+@Test func nestingIsBounded() {
+    let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+    let e = error(text)
+    #expect(e?.kind == .tooDeep(limit: 64))
+    #expect(e?.mark == SourceMark(line: 1, column: 65))
+}
+
+@Test func nestingWithinTheLimitLoads() throws {
+    let text = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+    #expect(try parse(text).count == 1)
+}
+
+@Test func inputLargerThanTheLimitIsRejectedBeforeParsing() {
+    let limits = YAMLLimits(maxDepth: 64, maxNodes: 1000, maxBytes: 10)
+    #expect(error("a: 12345678901\n", limits: limits)?.kind == .tooLarge(bytes: 15, limit: 10))
+}
+
+@Test func syntaxErrorsAreLocated() {
+    let e = error("a: [1, 2\nb: 3\n")
+    #expect(e?.mark.line == 2)
+    #expect(e?.message.contains("flow sequence") == true)
+}
+
+@Test func tabIndentationIsLocatedWithAHint() {
+    let e = error("a:\n\tb: 1\n")
+    #expect(e?.mark == SourceMark(line: 2, column: 1))
+    #expect(e?.message.contains("cannot start any token") == true)
+    #expect(e?.hint == "YAML indentation must use spaces; replace the tab with spaces")
+}
+
+@Test func invalidUTF8IsLocated() {
+    let bytes = Array("a: ok\nb: ".utf8) + [0xFF, 0xFE] + Array("\n".utf8)
+    let e = error(bytes)
+    #expect(e?.mark == SourceMark(line: 2, column: 4))
+    #expect(e?.message.contains("UTF-8") == true)
+    #expect(e?.hint == "save the file as UTF-8")
+}
+
+@Test func originShiftsMarksOfASlice() throws {
+    let docs = try YAMLParser.documents(in: Array("a: 1\nb: 2\n".utf8), origin: SourceMark(line: 10, column: 4))
+    let root = try #require(docs.first?.root)
+    #expect(root["a"]?.mark == SourceMark(line: 10, column: 7))
+    #expect(root["b"]?.mark == SourceMark(line: 11, column: 4))
+}
