@@ -1,0 +1,63 @@
+import KubeModel
+import Manifests
+import Reachability
+import Reports
+import Testing
+
+private func report(_ yaml: String, _ format: ReportFormat) throws -> String {
+    let loaded = try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml")
+    var text = ""
+    FlowReport.write(PolicyEngine(cluster: loaded.cluster).analyze(), format: format, to: &text)
+    return text
+}
+
+private let twoPods = """
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: "a,\\"b", namespace: x}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: "c|d", namespace: x}
+    ---
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: p, namespace: x}
+    spec: {podSelector: {}, policyTypes: [Ingress, Egress], ingress: [{ports: [{port: 80}, {port: 53, protocol: UDP}]}], egress: [{}]}
+    """
+
+@Test func csvQuotesFieldsWithCommasAndQuotes() throws {
+    let text = try report(twoPods, .csv)
+    #expect(text.hasPrefix("src,dst,conn,default_allow\n"))
+    #expect(text.contains("\"x/a,\"\"b[Pod]\",x/c|d[Pod],TCP 80; UDP 53,\n"))
+}
+
+@Test func markdownEscapesPipes() throws {
+    let text = try report(twoPods, .md)
+    #expect(text.hasPrefix("| src | dst | conn | default-allow |\n|---|---|---|---|\n"))
+    #expect(text.contains("| x/a,\"b[Pod] | x/c\\|d[Pod] | TCP 80; UDP 53 |  |"))
+}
+
+@Test func jsonEscapesAndIsOneObjectPerLine() throws {
+    let text = try report(twoPods, .json)
+    #expect(text.contains(#"  {"src": "x/a,\"b[Pod]", "dst": "x/c|d[Pod]", "conn": "TCP 80; UDP 53", "defaultAllow": []},"#))
+    #expect(text.hasPrefix("[\n") && text.hasSuffix("]\n"))
+}
+
+@Test func jsonMarksDefaultAllowedHops() throws {
+    let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n"
+    let text = try report(yaml, .json)
+    #expect(text.contains(#"{"src": "default/a[Pod]", "dst": "default/b[Pod]", "conn": "All Connections", "defaultAllow": ["egress", "ingress"]}"#))
+}
+
+@Test func emptyResultIsAnEmptyJSONArray() throws {
+    let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n"
+    #expect(try report(yaml, .json) == "[]\n")
+    #expect(try report(yaml, .txt) == "")
+}
+
+@Test func formatNames() {
+    #expect(ReportFormat.names == ["txt", "json", "csv", "md"])
+    #expect(ReportFormat(name: "xml") == nil)
+    #expect(ReportFormat(name: "json") == .json)
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// The built `netreach` executable: beside the test bundle, as `swift test` builds it.
+private let executable: String = {
+    var candidates: [String] = []
+    if let bundle = Bundle.main.executableURL?.deletingLastPathComponent() {
+        candidates.append(bundle.appendingPathComponent("netreach").path)
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("netreach").path)
+    }
+    candidates.append(root + "/.build/debug/netreach")
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+}()
+
+private struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+private func netreach(_ arguments: [String], stdin: String? = nil) throws -> Run {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: root)
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+}
+
+private func golden(_ name: String) throws -> String {
+    try String(contentsOfFile: root + "/Fixtures/shop/" + name, encoding: .utf8)
+}
+
+private func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "netreach-cli-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+@Test func listPrintsTheShopFlows() throws {
+    let run = try netreach(["list", "examples/shop"])
+    #expect(run.status == 0)
+    #expect(run.stdout == (try golden("expected.txt")))
+    #expect(run.stderr == "")
+}
+
+@Test(arguments: ["json", "csv", "md"])
+func listWritesEachFormat(format: String) throws {
+    let run = try netreach(["list", "examples/shop", "-o", format])
+    #expect(run.status == 0)
+    #expect(run.stdout == (try golden("expected.\(format)")))
+}
+
+@Test func listReadsStandardInput() throws {
+    let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: x}\n"
+    let run = try netreach(["list", "-", "-q"], stdin: yaml)
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("x/a[Pod] => x/b[Pod] : All Connections\n"))
+    #expect(run.stderr == "")
+}
+
+@Test func missingPathExitsTwoWithALocatedMessageAndNoOutput() throws {
+    let run = try netreach(["list", "no/such/dir"])
+    #expect(run.status == 2)
+    #expect(run.stdout == "")
+    #expect(run.stderr == "no/such/dir:1:1: error: no such file or directory 'no/such/dir'\n  hint: pass manifest files, directories of them, or '-' for standard input\n")
+}
+
+@Test func syntaxErrorExitsTwoAndWritesNothing() throws {
+    let run = try netreach(["list", "-"], stdin: "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n")
+    #expect(run.status == 2)
+    #expect(run.stdout == "")
+    #expect(run.stderr.hasPrefix("-:4:1: error: found character that cannot start any token"))
+}
+
+@Test func keepGoingSkipsTheBadDocument() throws {
+    let run = try netreach(["list", "-", "--keep-going"], stdin: "apiVersion: v1\nkind: Pod\nmetadata: {name: [\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: ok}\n")
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("default/ok[Pod] => 0.0.0.0-255.255.255.255 : All Connections"))
+    #expect(run.stderr.contains("-:4:1: warning: skipped document:"))
+}
+
+@Test func fileOutputIsWrittenWholeAndOnlyOnSuccess() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let target = dir + "/flows.json"
+    let ok = try netreach(["list", "examples/shop", "-o", "json", "--file", target])
+    #expect(ok.status == 0)
+    #expect(ok.stdout == "")
+    #expect(try String(contentsOfFile: target, encoding: .utf8) == (try golden("expected.json")))
+
+    let bad = try netreach(["list", "-", "--file", target], stdin: "kind: [\n")
+    #expect(bad.status == 2)
+    #expect(try String(contentsOfFile: target, encoding: .utf8) == (try golden("expected.json")), "a failed run must not touch the output")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["flows.json"], "no temporary file is left behind")
+}
+
+@Test func unwritableOutputPathExitsTwo() throws {
+    let run = try netreach(["list", "examples/shop", "--file", "/no/such/dir/out.txt"])
+    #expect(run.status == 2)
+    #expect(run.stderr.hasPrefix("/no/such/dir/out.txt: error: cannot write the output file"))
+}
+
+@Test func inputFilesAreNeverModified() throws {
+    let path = root + "/examples/shop/policies.yaml"
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    _ = try netreach(["list", "examples/shop", "-o", "json"])
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+}
+
+@Test func unknownFormatIsAUsageError() throws {
+    let run = try netreach(["list", "examples/shop", "-o", "xml"])
+    #expect(run.status == 64)
+    #expect(run.stderr.contains("xml"))
+    #expect(run.stdout == "")
+}
