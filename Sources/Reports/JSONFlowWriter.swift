@@ -9,15 +9,16 @@ enum JSONFlowWriter {
             return
         }
         out.write("[\n")
+        let names = result.peers.map { quoted($0.name) }
         for (i, flow) in flows.enumerated() {
-            let hops = Direction.allCases.reversed().filter(flow.defaultAllow.contains).map { quoted($0.rawValue.lowercased()) }
-            out.write("  {\"src\": ")
-            out.write(quoted(result.peers[flow.source].name))
-            out.write(", \"dst\": ")
-            out.write(quoted(result.peers[flow.destination].name))
-            out.write(", \"conn\": ")
-            out.write(quoted(flow.connections.description))
-            out.write(", \"defaultAllow\": [\(hops.joined(separator: ", "))]}")
+            let hops: String
+            switch (flow.defaultAllow.contains(.egress), flow.defaultAllow.contains(.ingress)) {
+            case (true, true): hops = #"["egress", "ingress"]"#
+            case (true, false): hops = #"["egress"]"#
+            case (false, true): hops = #"["ingress"]"#
+            case (false, false): hops = "[]"
+            }
+            out.write("  {\"src\": \(names[flow.source]), \"dst\": \(names[flow.destination]), \"conn\": \"\(flow.connections)\", \"defaultAllow\": \(hops)}")
             out.write(i + 1 < flows.count ? ",\n" : "\n")
         }
         out.write("]\n")
@@ -25,6 +26,9 @@ enum JSONFlowWriter {
 
     /// A JSON string literal.
     static func quoted(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
