@@ -129,7 +129,8 @@ private struct TreeBuilder {
         let at = mark(parser.problem_mark)
         var context: String?
         if let ctx = parser.context {
-            context = "(\(String(cString: ctx)) at \(mark(parser.context_mark)))"
+            let contextMark = mark(parser.context_mark)
+            context = contextMark == at ? "(\(String(cString: ctx)))" : "(\(String(cString: ctx)) started at \(contextMark))"
         }
         var hint: String?
         let offset = parser.problem_mark.index

@@ -127,3 +127,29 @@ func listWritesEachFormat(format: String) throws {
     #expect(run.stderr.contains("xml"))
     #expect(run.stdout == "")
 }
+
+@Test func readmeMessyExampleOutput() throws {
+    let run = try netreach(["list", "examples/messy", "--keep-going"])
+    #expect(run.status == 0)
+    #expect(run.stderr == """
+        examples/messy/mixed.yaml:16:58: warning: skipped document: did not find expected node content (while parsing a flow node)
+        warning: namespace 'demo' not defined in the input; assumed to exist with only the label kubernetes.io/metadata.name
+        warning: skipped 2 objects of unsupported kinds: ConfigMap (1), Service (1)
+
+        """)
+    #expect(run.stdout.hasPrefix("0.0.0.0-255.255.255.255 => demo/client[Pod] : All Connections\n"))
+    let strict = try netreach(["list", "examples/messy"])
+    #expect(strict.status == 2)
+    #expect(strict.stdout == "")
+}
+
+@Test func readmeInvalidCIDRExampleOutput() throws {
+    let run = try netreach(["list", "examples/bad/invalid-cidr.yaml"])
+    #expect(run.status == 2)
+    #expect(run.stdout == "")
+    #expect(run.stderr == """
+        examples/bad/invalid-cidr.yaml:12:19: error: invalid CIDR '10.0.0.0/33' in spec.egress[0].to[0].ipBlock.cidr
+          hint: write an address and a prefix length, such as 10.0.0.0/8 (prefix 0-32 for IPv4, 0-128 for IPv6)
+
+        """)
+}
