@@ -174,19 +174,26 @@ private struct LoadState {
         return LoadResult(cluster: cluster, warnings: warnings)
     }
 
-    /// Pods of one owner become one endpoint; the first pod's labels stand for all of them.
+    /// Pods of one owner become one endpoint. When the owner itself is in the input, its pod template's labels
+    /// stand for the pods; otherwise the first pod's labels do.
     private mutating func mergeEndpoints() -> [Endpoint] {
-        var byID: [String: (endpoint: Endpoint, pods: [String])] = [:]
+        struct Merged {
+            var endpoint: Endpoint
+            var pods: [String] = []
+            var hasOwnerObject = false
+        }
+        var byID: [String: Merged] = [:]
         var order: [String] = []
         for item in objects.endpoints {
             let id = item.endpoint.id
+            let isOwnedPod = item.podName != nil
             guard var existing = byID[id] else {
-                byID[id] = (item.endpoint, item.podName.map { [$0] } ?? [])
+                byID[id] = Merged(endpoint: item.endpoint, pods: item.podName.map { [$0] } ?? [], hasOwnerObject: !isOwnedPod)
                 order.append(id)
                 continue
             }
-            if let podName = item.podName, !existing.pods.isEmpty {
-                if item.endpoint.labels != existing.endpoint.labels {
+            if let podName = item.podName {
+                if !existing.hasOwnerObject, item.endpoint.labels != existing.endpoint.labels {
                     warnings.append(
                         ManifestWarning(
                             "pod '\(podName)' has other labels than pod '\(existing.pods[0])' of the same owner \(id); netreach uses the labels of '\(existing.pods[0])' for all of them",
@@ -195,9 +202,11 @@ private struct LoadState {
                     )
                 }
                 existing.pods.append(podName)
-                existing.endpoint.ports = Array(Set(existing.endpoint.ports + item.endpoint.ports)).sorted()
-                existing.endpoint.hostNetwork = existing.endpoint.hostNetwork || item.endpoint.hostNetwork
-                byID[id] = existing
+            } else if !existing.hasOwnerObject {
+                // The owner object arrives after some of its pods: its template labels and location win.
+                existing.hasOwnerObject = true
+                existing.endpoint.labels = item.endpoint.labels
+                existing.endpoint.location = item.endpoint.location
             } else {
                 warnings.append(
                     ManifestWarning(
@@ -205,7 +214,11 @@ private struct LoadState {
                         at: item.endpoint.location
                     )
                 )
+                continue
             }
+            existing.endpoint.ports = Array(Set(existing.endpoint.ports + item.endpoint.ports)).sorted()
+            existing.endpoint.hostNetwork = existing.endpoint.hostNetwork || item.endpoint.hostNetwork
+            byID[id] = existing
         }
         return order.compactMap { byID[$0]?.endpoint }
     }

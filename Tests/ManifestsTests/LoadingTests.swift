@@ -277,3 +277,23 @@ import Testing
     let text = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}, egress: []}\n"
     #expect(try load(text).cluster.policies.first?.policyTypes == [.ingress])
 }
+
+@Test func podsOfAWorkloadInTheInputAreThatWorkload() throws {
+    let workload = "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web-1, namespace: s}\nspec: {template: {metadata: {labels: {app: web}}}}\n---\n"
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web-1-x, namespace: s, labels: {app: web, pod-template-hash: x}, ownerReferences: [{kind: ReplicaSet, name: web-1, controller: true}]}\nspec: {containers: [{name: c, ports: [{name: http, containerPort: 80}]}]}\n---\n"
+    for text in [workload + pod, pod + workload] {
+        let result = try load(text)
+        #expect(result.cluster.endpoints.map(\.id) == ["s/web-1[ReplicaSet]"])
+        #expect(result.cluster.endpoints[0].labels == ["app": "web"])
+        #expect(result.cluster.endpoints[0].ports == [ContainerPort(name: "http", number: 80)])
+        #expect(result.cluster.endpoints[0].location?.line == (text.hasPrefix("apiVersion: apps") ? 1 : 6))
+        #expect(!result.warnings.contains { $0.message.contains("defined again") || $0.message.contains("other labels") })
+    }
+}
+
+@Test func aWorkloadDefinedTwiceWarns() throws {
+    let workload = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {metadata: {labels: {app: web}}}}\n---\n"
+    let result = try load(workload + workload)
+    #expect(result.cluster.endpoints.count == 1)
+    #expect(result.warnings.first?.description == "test.yaml:6:1: warning: default/web[Deployment] is defined again (first at test.yaml:1:1); the first definition is used")
+}
