@@ -3,7 +3,7 @@ SWIFT ?= swift
 ORACLE ?= ../shared/oracle/run
 NETREACH := .build/debug/netreach
 
-.PHONY: deps build release demo test oracle bench clean
+.PHONY: deps build release demo test lint format oracle bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -20,6 +20,12 @@ demo: build
 
 test: deps
 	$(SWIFT) test
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests
+
+format:
+	$(SWIFT) format -i -r Sources Tests Package.swift
 
 oracle: build
 	@if [ ! -x "$(ORACLE)" ]; then echo "error: $(ORACLE) not found (the peers' test clusters live in ../shared/oracle)"; exit 1; fi

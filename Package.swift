@@ -10,7 +10,7 @@ let librarySettings: [SwiftSetting] = [
 let package = Package(
     name: "netreach",
     products: [
-        .executable(name: "netreach", targets: ["netreach"]),
+        .executable(name: "netreach", targets: ["netreach"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")

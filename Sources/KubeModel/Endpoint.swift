@@ -16,7 +16,9 @@ public struct ContainerPort: Hashable, Sendable, Comparable {
 
     /// Orders by name, protocol, number.
     public static func < (lhs: ContainerPort, rhs: ContainerPort) -> Bool {
-        (lhs.name ?? "", lhs.networkProtocol.rawValue, lhs.number) < (rhs.name ?? "", rhs.networkProtocol.rawValue, rhs.number)
+        (lhs.name ?? "", lhs.networkProtocol.rawValue, lhs.number) < (
+            rhs.name ?? "", rhs.networkProtocol.rawValue, rhs.number
+        )
     }
 }
 

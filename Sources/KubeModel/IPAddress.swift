@@ -152,7 +152,8 @@ public struct CIDR: Hashable, Sendable, CustomStringConvertible {
         family = address.family
         prefixLength = prefix
         let hostBits = address.family.bits - prefix
-        let hostMask: UInt128 = hostBits == 0 ? 0 : (hostBits == 128 ? UInt128.max : (UInt128(1) << UInt128(hostBits)) - 1)
+        let hostMask: UInt128 =
+            hostBits == 0 ? 0 : (hostBits == 128 ? UInt128.max : (UInt128(1) << UInt128(hostBits)) - 1)
         lower = address.value & ~hostMask & family.maxAddress
         upper = lower | hostMask
     }

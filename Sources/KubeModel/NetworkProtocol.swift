@@ -9,6 +9,14 @@ public enum NetworkProtocol: String, Hashable, Sendable, CaseIterable, Comparabl
 
     /// Orders TCP, UDP, SCTP.
     public static func < (lhs: NetworkProtocol, rhs: NetworkProtocol) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        lhs.order < rhs.order
+    }
+
+    private var order: Int {
+        switch self {
+        case .tcp: return 0
+        case .udp: return 1
+        case .sctp: return 2
+        }
     }
 }

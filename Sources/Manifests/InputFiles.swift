@@ -110,14 +110,19 @@ extension DocumentChunk {
         var line = 1
         let dash = UInt8(ascii: "-")
         while lineStart < bytes.count {
-            if lineStart + 2 < bytes.count, bytes[lineStart] == dash, bytes[lineStart + 1] == dash, bytes[lineStart + 2] == dash {
+            if lineStart + 2 < bytes.count, bytes[lineStart] == dash, bytes[lineStart + 1] == dash,
+                bytes[lineStart + 2] == dash
+            {
                 let next = lineStart + 3 < bytes.count ? bytes[lineStart + 3] : UInt8(ascii: "\n")
-                let isMarker = next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\n")
+                let isMarker =
+                    next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\n")
                     || next == UInt8(ascii: "\r") || next == UInt8(ascii: "#")
                 let isGlued = !isMarker && next != dash
                 if isMarker || isGlued {
                     if lineStart > start {
-                        chunks.append(DocumentChunk(bytes: bytes[start..<lineStart], origin: origin, gluedSeparator: glued))
+                        chunks.append(
+                            DocumentChunk(bytes: bytes[start..<lineStart], origin: origin, gluedSeparator: glued)
+                        )
                     }
                     start = isGlued ? lineStart + 3 : lineStart
                     origin = SourceMark(line: line, column: isGlued ? 4 : 1)

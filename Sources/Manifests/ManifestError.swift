@@ -53,7 +53,9 @@ extension ManifestError {
         )
     }
 
-    static func exceptOutside(_ except: String, cidr: String, field: String, at location: SourceLocation) -> ManifestError {
+    static func exceptOutside(_ except: String, cidr: String, field: String, at location: SourceLocation)
+        -> ManifestError
+    {
         ManifestError(
             "except '\(except)' in \(field) is not inside cidr '\(cidr)'",
             at: location,
@@ -81,7 +83,8 @@ extension ManifestError {
         )
     }
 
-    static func wrongShape(field: String, expected: String, found: String, at location: SourceLocation) -> ManifestError {
+    static func wrongShape(field: String, expected: String, found: String, at location: SourceLocation) -> ManifestError
+    {
         ManifestError("\(field) must be \(expected), found \(found)", at: location)
     }
 }

@@ -56,7 +56,9 @@ public enum ManifestLoader {
     }
 
     /// Loads manifests held in memory, as if read from a file called `name`.
-    public static func load(bytes: [UInt8], name: String, options: LoadOptions = LoadOptions()) throws(ManifestError) -> LoadResult {
+    public static func load(bytes: [UInt8], name: String, options: LoadOptions = LoadOptions()) throws(ManifestError)
+        -> LoadResult
+    {
         var state = LoadState(options: options)
         try state.add(bytes: bytes, file: name)
         return try state.finish(paths: [name])
@@ -93,7 +95,11 @@ private struct LoadState {
             do throws(ManifestError) {
                 let documents: [YAMLDocument]
                 do {
-                    documents = try YAMLParser.documents(in: Array(chunk.bytes), limits: options.limits, origin: chunk.origin)
+                    documents = try YAMLParser.documents(
+                        in: Array(chunk.bytes),
+                        limits: options.limits,
+                        origin: chunk.origin
+                    )
                 } catch {
                     throw ManifestError(
                         error.message,
@@ -131,13 +137,19 @@ private struct LoadState {
             throw ManifestError(
                 "no Kubernetes objects to analyze in \(paths.map { "'\($0)'" }.joined(separator: ", "))",
                 at: notKubernetes.first ?? SourceLocation(file: first, line: 1, column: 1),
-                hint: "netreach reads Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) and NetworkPolicies"
+                hint:
+                    "netreach reads Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) and NetworkPolicies"
             )
         }
         var namespaces: [String: Namespace] = [:]
         for namespace in objects.namespaces {
             if let earlier = namespaces[namespace.name], let location = namespace.location {
-                warnings.append(ManifestWarning("namespace '\(namespace.name)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used", at: location))
+                warnings.append(
+                    ManifestWarning(
+                        "namespace '\(namespace.name)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used",
+                        at: location
+                    )
+                )
             }
             namespaces[namespace.name] = namespace
         }
@@ -145,11 +157,20 @@ private struct LoadState {
         var policies: [String: NetworkPolicy] = [:]
         for policy in objects.policies {
             if let earlier = policies[policy.id], let location = policy.location {
-                warnings.append(ManifestWarning("NetworkPolicy '\(policy.id)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used", at: location))
+                warnings.append(
+                    ManifestWarning(
+                        "NetworkPolicy '\(policy.id)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used",
+                        at: location
+                    )
+                )
             }
             policies[policy.id] = policy
         }
-        let cluster = Cluster(namespaces: Array(namespaces.values), endpoints: endpoints, policies: Array(policies.values))
+        let cluster = Cluster(
+            namespaces: Array(namespaces.values),
+            endpoints: endpoints,
+            policies: Array(policies.values)
+        )
         let implicit = cluster.namespaces.filter(\.isImplicit).map(\.name)
         if !implicit.isEmpty {
             warnings.append(
@@ -160,8 +181,14 @@ private struct LoadState {
         }
         if !objects.skippedKinds.isEmpty {
             let total = objects.skippedKinds.values.reduce(0, +)
-            let list = objects.skippedKinds.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) (\($0.value))" }
-            warnings.append(ManifestWarning("skipped \(total) \(total == 1 ? "object" : "objects") of unsupported kinds: \(list.joined(separator: ", "))"))
+            let list = objects.skippedKinds.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map {
+                "\($0.key) (\($0.value))"
+            }
+            warnings.append(
+                ManifestWarning(
+                    "skipped \(total) \(total == 1 ? "object" : "objects") of unsupported kinds: \(list.joined(separator: ", "))"
+                )
+            )
         }
         if !notKubernetes.isEmpty {
             let count = notKubernetes.count
@@ -188,7 +215,11 @@ private struct LoadState {
             let id = item.endpoint.id
             let isOwnedPod = item.podName != nil
             guard var existing = byID[id] else {
-                byID[id] = Merged(endpoint: item.endpoint, pods: item.podName.map { [$0] } ?? [], hasOwnerObject: !isOwnedPod)
+                byID[id] = Merged(
+                    endpoint: item.endpoint,
+                    pods: item.podName.map { [$0] } ?? [],
+                    hasOwnerObject: !isOwnedPod
+                )
                 order.append(id)
                 continue
             }

@@ -40,7 +40,10 @@ struct NodeReader {
 
     func int(_ node: YAMLNode, field: String) throws(ManifestError) -> Int {
         guard let text = node.scalar, let value = Int(text) else {
-            throw ManifestError("\(field) must be a whole number, found '\(node.scalar ?? node.shape)'", at: location(node))
+            throw ManifestError(
+                "\(field) must be a whole number, found '\(node.scalar ?? node.shape)'",
+                at: location(node)
+            )
         }
         return value
     }
@@ -50,7 +53,10 @@ struct NodeReader {
         case "true", "True", "TRUE": return true
         case "false", "False", "FALSE": return false
         default:
-            throw ManifestError("\(field) must be true or false, found '\(node.scalar ?? node.shape)'", at: location(node))
+            throw ManifestError(
+                "\(field) must be true or false, found '\(node.scalar ?? node.shape)'",
+                at: location(node)
+            )
         }
     }
 
@@ -74,10 +80,18 @@ struct NodeReader {
                 let path = "\(field).matchExpressions[\(index)]"
                 _ = try mapping(item, field: path)
                 guard let keyNode = child(item, "key") else {
-                    throw ManifestError("\(path) has no 'key'", at: location(item), hint: "every requirement needs a label key")
+                    throw ManifestError(
+                        "\(path) has no 'key'",
+                        at: location(item),
+                        hint: "every requirement needs a label key"
+                    )
                 }
                 guard let opNode = child(item, "operator") else {
-                    throw ManifestError("\(path) has no 'operator'", at: location(item), hint: "use In, NotIn, Exists or DoesNotExist")
+                    throw ManifestError(
+                        "\(path) has no 'operator'",
+                        at: location(item),
+                        hint: "use In, NotIn, Exists or DoesNotExist"
+                    )
                 }
                 let opText = try string(opNode, field: "\(path).operator")
                 guard let op = LabelSelector.Requirement.Operator(rawValue: opText) else {

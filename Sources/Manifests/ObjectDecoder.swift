@@ -43,12 +43,16 @@ struct ObjectDecoder {
         try decode(root, kind: kind, apiVersion: root["apiVersion"]?.scalar ?? "", into: &out)
     }
 
-    private func decode(_ object: YAMLNode, kind: String, apiVersion: String, into out: inout DecodedObjects) throws(ManifestError) {
+    private func decode(_ object: YAMLNode, kind: String, apiVersion: String, into out: inout DecodedObjects)
+        throws(ManifestError)
+    {
         if kind.hasSuffix("List"), let itemsNode = object["items"] {
             let itemKind = kind == "List" ? nil : String(kind.dropLast(4))
             for (index, item) in try reader.sequence(itemsNode, field: "items").enumerated() {
                 _ = try reader.mapping(item, field: "items[\(index)]")
-                let kind = try reader.child(item, "kind").map { (n) throws(ManifestError) in try reader.string(n, field: "items[\(index)].kind") }
+                let kind = try reader.child(item, "kind").map { (n) throws(ManifestError) in
+                    try reader.string(n, field: "items[\(index)].kind")
+                }
                 guard let kind = kind ?? itemKind else {
                     throw ManifestError(
                         "items[\(index)] of a List has no 'kind'",
@@ -66,9 +70,13 @@ struct ObjectDecoder {
             out.namespaces.append(try namespace(object))
         case "Pod":
             out.endpoints.append(try pod(object, warnings: &out.warnings))
-        case "NetworkPolicy" where apiVersion.hasPrefix("networking.k8s.io/") || apiVersion == "extensions/v1beta1" || apiVersion.isEmpty:
+        case "NetworkPolicy"
+        where apiVersion.hasPrefix("networking.k8s.io/") || apiVersion == "extensions/v1beta1" || apiVersion.isEmpty:
             out.policies.append(try PolicyDecoder(reader: reader).policy(object))
-        case _ where Self.workloadKinds.contains(kind) && (apiVersion.hasPrefix("apps/") || apiVersion.hasPrefix("batch/") || apiVersion == "v1" || apiVersion.hasPrefix("extensions/") || apiVersion.isEmpty):
+        case _
+        where Self.workloadKinds.contains(kind)
+            && (apiVersion.hasPrefix("apps/") || apiVersion.hasPrefix("batch/") || apiVersion == "v1"
+                || apiVersion.hasPrefix("extensions/") || apiVersion.isEmpty):
             out.endpoints.append(try workload(object, kind: kind, warnings: &out.warnings))
         default:
             let group = apiVersion.split(separator: "/").dropLast().first.map { " (\($0))" } ?? ""
@@ -76,7 +84,9 @@ struct ObjectDecoder {
         }
     }
 
-    private func metadata(_ object: YAMLNode) throws(ManifestError) -> (name: String, namespace: String, labels: [String: String]) {
+    private func metadata(_ object: YAMLNode) throws(ManifestError) -> (
+        name: String, namespace: String, labels: [String: String]
+    ) {
         guard let meta = reader.child(object, "metadata") else {
             throw ManifestError("object has no 'metadata'", at: reader.location(object), hint: "add metadata.name")
         }
@@ -85,7 +95,10 @@ struct ObjectDecoder {
             throw ManifestError("object has no 'metadata.name'", at: reader.location(meta), hint: "add metadata.name")
         }
         let name = try reader.string(nameNode, field: "metadata.name")
-        let namespace = try reader.child(meta, "namespace").map { (n) throws(ManifestError) in try reader.string(n, field: "metadata.namespace") } ?? "default"
+        let namespace =
+            try reader.child(meta, "namespace").map { (n) throws(ManifestError) in
+                try reader.string(n, field: "metadata.namespace")
+            } ?? "default"
         let labels = try reader.labels(reader.child(meta, "labels"), field: "metadata.labels")
         return (name, namespace.isEmpty ? "default" : namespace, labels)
     }
@@ -104,7 +117,12 @@ struct ObjectDecoder {
         var podName: String?
         if let refs = reader.child(reader.child(object, "metadata"), "ownerReferences") {
             let items = try reader.sequence(refs, field: "metadata.ownerReferences")
-            let controller = items.first { (try? reader.bool($0["controller"] ?? YAMLNode(.scalar("false", .plain, tag: nil), mark: $0.mark), field: "")) == true }
+            let controller = items.first {
+                (try? reader.bool(
+                    $0["controller"] ?? YAMLNode(.scalar("false", .plain, tag: nil), mark: $0.mark),
+                    field: ""
+                )) == true
+            }
             // Mirror pods of static pods name their Node as controller; each is a pod of its own.
             if let owner = controller ?? items.first, let ownerName = reader.child(owner, "name")?.scalar,
                 reader.child(owner, "kind")?.scalar != "Node"
@@ -126,16 +144,28 @@ struct ObjectDecoder {
         return PodOrWorkload(endpoint: endpoint, podName: podName)
     }
 
-    private func workload(_ object: YAMLNode, kind: String, warnings: inout [ManifestWarning]) throws(ManifestError) -> PodOrWorkload {
+    private func workload(_ object: YAMLNode, kind: String, warnings: inout [ManifestWarning]) throws(ManifestError)
+        -> PodOrWorkload
+    {
         let meta = try metadata(object)
         var template = reader.child(reader.child(object, "spec"), "template")
         var field = "spec.template"
         if kind == "CronJob" {
-            template = reader.child(reader.child(reader.child(reader.child(object, "spec"), "jobTemplate"), "spec"), "template")
+            template = reader.child(
+                reader.child(reader.child(reader.child(object, "spec"), "jobTemplate"), "spec"),
+                "template"
+            )
             field = "spec.jobTemplate.spec.template"
         }
-        let labels = try reader.labels(reader.child(reader.child(template, "metadata"), "labels"), field: "\(field).metadata.labels")
-        let (ports, hostNetwork) = try podSpec(reader.child(template, "spec"), field: "\(field).spec", warnings: &warnings)
+        let labels = try reader.labels(
+            reader.child(reader.child(template, "metadata"), "labels"),
+            field: "\(field).metadata.labels"
+        )
+        let (ports, hostNetwork) = try podSpec(
+            reader.child(template, "spec"),
+            field: "\(field).spec",
+            warnings: &warnings
+        )
         let endpoint = Endpoint(
             namespace: meta.namespace,
             name: meta.name,
@@ -148,7 +178,9 @@ struct ObjectDecoder {
         return PodOrWorkload(endpoint: endpoint, podName: nil)
     }
 
-    private func podSpec(_ spec: YAMLNode?, field: String, warnings: inout [ManifestWarning]) throws(ManifestError) -> ([ContainerPort], Bool) {
+    private func podSpec(_ spec: YAMLNode?, field: String, warnings: inout [ManifestWarning]) throws(ManifestError) -> (
+        [ContainerPort], Bool
+    ) {
         guard let spec else { return ([], false) }
         _ = try reader.mapping(spec, field: field)
         var ports: [ContainerPort] = []
@@ -158,19 +190,31 @@ struct ObjectDecoder {
                 for (p, port) in try reader.sequence(portList, field: "\(field).containers[\(c)].ports").enumerated() {
                     let path = "\(field).containers[\(c)].ports[\(p)]"
                     guard let numberNode = reader.child(port, "containerPort") else {
-                        let near = port.mapping?.compactMap { $0.key.scalar }.first { $0.lowercased() == "containerport" }
+                        let near = port.mapping?.compactMap { $0.key.scalar }.first {
+                            $0.lowercased() == "containerport"
+                        }
                         let found = near.map { " (found '\($0)'; field names are case-sensitive)" } ?? ""
-                        warnings.append(ManifestWarning("\(path) has no 'containerPort'\(found); the port is ignored", at: reader.location(port)))
+                        warnings.append(
+                            ManifestWarning(
+                                "\(path) has no 'containerPort'\(found); the port is ignored",
+                                at: reader.location(port)
+                            )
+                        )
                         continue
                     }
                     let number = try reader.portNumber(numberNode, field: "\(path).containerPort")
                     let proto = try reader.networkProtocol(reader.child(port, "protocol"), field: "\(path).protocol")
-                    let name = try reader.child(port, "name").map { (n) throws(ManifestError) in try reader.string(n, field: "\(path).name") }
+                    let name = try reader.child(port, "name").map { (n) throws(ManifestError) in
+                        try reader.string(n, field: "\(path).name")
+                    }
                     ports.append(ContainerPort(name: name, number: number, networkProtocol: proto))
                 }
             }
         }
-        let hostNetwork = try reader.child(spec, "hostNetwork").map { (n) throws(ManifestError) in try reader.bool(n, field: "\(field).hostNetwork") } ?? false
+        let hostNetwork =
+            try reader.child(spec, "hostNetwork").map { (n) throws(ManifestError) in
+                try reader.bool(n, field: "\(field).hostNetwork")
+            } ?? false
         return (ports, hostNetwork)
     }
 }

@@ -7,12 +7,23 @@ struct PolicyDecoder {
 
     func policy(_ object: YAMLNode) throws(ManifestError) -> NetworkPolicy {
         guard let meta = reader.child(object, "metadata"), let nameNode = reader.child(meta, "name") else {
-            throw ManifestError("NetworkPolicy has no 'metadata.name'", at: reader.location(object), hint: "add metadata.name")
+            throw ManifestError(
+                "NetworkPolicy has no 'metadata.name'",
+                at: reader.location(object),
+                hint: "add metadata.name"
+            )
         }
         let name = try reader.string(nameNode, field: "metadata.name")
-        let namespace = try reader.child(meta, "namespace").map { (n) throws(ManifestError) in try reader.string(n, field: "metadata.namespace") } ?? "default"
+        let namespace =
+            try reader.child(meta, "namespace").map { (n) throws(ManifestError) in
+                try reader.string(n, field: "metadata.namespace")
+            } ?? "default"
         guard let spec = reader.child(object, "spec") else {
-            throw ManifestError("NetworkPolicy '\(name)' has no 'spec'", at: reader.location(object), hint: "add spec.podSelector ({} selects every pod)")
+            throw ManifestError(
+                "NetworkPolicy '\(name)' has no 'spec'",
+                at: reader.location(object),
+                hint: "add spec.podSelector ({} selects every pod)"
+            )
         }
         _ = try reader.mapping(spec, field: "spec")
         guard let podSelectorNode = spec["podSelector"] else {
@@ -29,7 +40,11 @@ struct PolicyDecoder {
             for item in try reader.sequence(typesNode, field: "spec.policyTypes") {
                 let text = try reader.string(item, field: "spec.policyTypes")
                 guard let direction = Direction(rawValue: text) else {
-                    throw ManifestError("unknown policy type '\(text)' in spec.policyTypes", at: reader.location(item), hint: "use Ingress and/or Egress")
+                    throw ManifestError(
+                        "unknown policy type '\(text)' in spec.policyTypes",
+                        at: reader.location(item),
+                        hint: "use Ingress and/or Egress"
+                    )
                 }
                 types.insert(direction)
             }
@@ -79,8 +94,12 @@ struct PolicyDecoder {
 
     private func peer(_ node: YAMLNode, field: String) throws(ManifestError) -> PolicyPeer {
         _ = try reader.mapping(node, field: field)
-        let podSelector = try node["podSelector"].map { (n) throws(ManifestError) in try reader.selector(n, field: "\(field).podSelector") }
-        let namespaceSelector = try node["namespaceSelector"].map { (n) throws(ManifestError) in try reader.selector(n, field: "\(field).namespaceSelector") }
+        let podSelector = try node["podSelector"].map { (n) throws(ManifestError) in
+            try reader.selector(n, field: "\(field).podSelector")
+        }
+        let namespaceSelector = try node["namespaceSelector"].map { (n) throws(ManifestError) in
+            try reader.selector(n, field: "\(field).namespaceSelector")
+        }
         if let blockNode = reader.child(node, "ipBlock") {
             if podSelector != nil || namespaceSelector != nil {
                 throw ManifestError(
@@ -104,17 +123,30 @@ struct PolicyDecoder {
     private func ipBlock(_ node: YAMLNode, field: String) throws(ManifestError) -> IPBlock {
         _ = try reader.mapping(node, field: field)
         guard let cidrNode = reader.child(node, "cidr") else {
-            throw ManifestError("\(field) has no 'cidr'", at: reader.location(node), hint: "add a cidr such as 10.0.0.0/8")
+            throw ManifestError(
+                "\(field) has no 'cidr'",
+                at: reader.location(node),
+                hint: "add a cidr such as 10.0.0.0/8"
+            )
         }
         let cidrText = try reader.string(cidrNode, field: "\(field).cidr")
-        guard let cidr = CIDR(cidrText) else { throw .invalidCIDR(cidrText, field: "\(field).cidr", at: reader.location(cidrNode)) }
+        guard let cidr = CIDR(cidrText) else {
+            throw .invalidCIDR(cidrText, field: "\(field).cidr", at: reader.location(cidrNode))
+        }
         var except: [CIDR] = []
         if let exceptNode = reader.child(node, "except") {
             for (i, item) in try reader.sequence(exceptNode, field: "\(field).except").enumerated() {
                 let text = try reader.string(item, field: "\(field).except[\(i)]")
-                guard let block = CIDR(text) else { throw .invalidCIDR(text, field: "\(field).except[\(i)]", at: reader.location(item)) }
+                guard let block = CIDR(text) else {
+                    throw .invalidCIDR(text, field: "\(field).except[\(i)]", at: reader.location(item))
+                }
                 guard cidr.contains(block) else {
-                    throw .exceptOutside(text, cidr: cidrText, field: "\(field).except[\(i)]", at: reader.location(item))
+                    throw .exceptOutside(
+                        text,
+                        cidr: cidrText,
+                        field: "\(field).except[\(i)]",
+                        at: reader.location(item)
+                    )
                 }
                 except.append(block)
             }

@@ -51,7 +51,9 @@ struct ClassModel {
             } else {
                 index[key] = classes.count
                 classOfEndpoint.append(classes.count)
-                classes.append(EndpointClass(namespace: endpoint.namespace, labels: endpoint.labels, ports: named, members: [e]))
+                classes.append(
+                    EndpointClass(namespace: endpoint.namespace, labels: endpoint.labels, ports: named, members: [e])
+                )
             }
         }
         compile()
@@ -84,8 +86,10 @@ struct ClassModel {
         var cuts: [IPFamily: Set<UInt128>] = [:]
 
         for policy in cluster.policies {
-            let selected = podMatches(policy.podSelector).enumerated().filter { classes[$0.offset].namespace == policy.namespace && $0.element }
-                .map(\.offset)
+            let selected = podMatches(policy.podSelector).enumerated().filter {
+                classes[$0.offset].namespace == policy.namespace && $0.element
+            }
+            .map(\.offset)
             for direction in Direction.allCases where policy.policyTypes.contains(direction) {
                 var ruleIndices: [Int] = []
                 for rule in policy.rules(direction) {
@@ -99,7 +103,9 @@ struct ClassModel {
                                 boundaries.insert(block.cidr.family)
                                 for cidr in [block.cidr] + block.except {
                                     cuts[cidr.family, default: []].insert(cidr.lower)
-                                    if cidr.upper < cidr.family.maxAddress { cuts[cidr.family, default: []].insert(cidr.upper + 1) }
+                                    if cidr.upper < cidr.family.maxAddress {
+                                        cuts[cidr.family, default: []].insert(cidr.upper + 1)
+                                    }
                                 }
                             case .pods(let podSelector, let namespaceSelector):
                                 let pods = podSelector.map(podMatches)
@@ -114,7 +120,8 @@ struct ClassModel {
                         matchesClass = Array(repeating: true, count: classes.count)
                         addresses = IPSet.all([.v4, .v6])
                     }
-                    let isNamed = rule.ports?.contains { if case .named = $0.port { return true } else { return false } } ?? false
+                    let isNamed =
+                        rule.ports?.contains { if case .named = $0.port { return true } else { return false } } ?? false
                     rules.append(
                         CompiledRule(
                             matchesClass: matchesClass,
@@ -158,7 +165,8 @@ struct ClassModel {
             case .number(let start):
                 result.formUnion(ConnectionSet(port.networkProtocol, PortSet(start...(port.endPort ?? start))))
             case .named(let name):
-                for container in destinationPorts where container.name == name && container.networkProtocol == port.networkProtocol {
+                for container in destinationPorts
+                where container.name == name && container.networkProtocol == port.networkProtocol {
                     result.formUnion(ConnectionSet(port.networkProtocol, PortSet(container.number...container.number)))
                 }
             }

@@ -80,7 +80,9 @@ public struct ConnectionSet: Hashable, Sendable, CustomStringConvertible {
         return NetworkProtocol.allCases.compactMap { p -> String? in
             let ports = self[p]
             guard !ports.isEmpty else { return nil }
-            let text = ports.ranges.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
+            let text = ports.ranges.map {
+                $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)"
+            }
             return "\(p.rawValue) \(text.joined(separator: ","))"
         }.joined(separator: "; ")
     }

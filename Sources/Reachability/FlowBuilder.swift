@@ -24,7 +24,9 @@ struct FlowBuilder {
                 guard !connections.isEmpty else { continue }
                 for source in model.classes[s].members {
                     for destination in model.classes[d].members where source != destination {
-                        flows.append(Flow(source: source, destination: destination, connections: connections, defaultAllow: open))
+                        flows.append(
+                            Flow(source: source, destination: destination, connections: connections, defaultAllow: open)
+                        )
                     }
                 }
             }
@@ -38,7 +40,12 @@ struct FlowBuilder {
                 let peer = externalPeer(set)
                 for source in model.classes[c].members {
                     flows.append(
-                        Flow(source: source, destination: peer, connections: connections, defaultAllow: model.egressIsolated[c] ? [] : [.egress])
+                        Flow(
+                            source: source,
+                            destination: peer,
+                            connections: connections,
+                            defaultAllow: model.egressIsolated[c] ? [] : [.egress]
+                        )
                     )
                 }
             }
@@ -46,7 +53,12 @@ struct FlowBuilder {
                 let peer = externalPeer(set)
                 for destination in model.classes[c].members {
                     flows.append(
-                        Flow(source: peer, destination: destination, connections: connections, defaultAllow: model.ingressIsolated[c] ? [] : [.ingress])
+                        Flow(
+                            source: peer,
+                            destination: destination,
+                            connections: connections,
+                            defaultAllow: model.ingressIsolated[c] ? [] : [.ingress]
+                        )
                     )
                 }
             }

@@ -19,20 +19,28 @@ public enum FlowReport {
         switch format.kind {
         case .txt:
             for flow in flows {
-                out.write("\(result.peers[flow.source].name) => \(result.peers[flow.destination].name) : \(flow.connections)\n")
+                out.write(
+                    "\(result.peers[flow.source].name) => \(result.peers[flow.destination].name) : \(flow.connections)\n"
+                )
             }
         case .json:
             JSONFlowWriter.write(result, flows: flows, to: &out)
         case .csv:
             out.write("src,dst,conn,default_allow\n")
             for flow in flows {
-                let fields = [result.peers[flow.source].name, result.peers[flow.destination].name, flow.connections.description, hops(flow)]
+                let fields = [
+                    result.peers[flow.source].name, result.peers[flow.destination].name, flow.connections.description,
+                    hops(flow),
+                ]
                 out.write(fields.map(csvField).joined(separator: ",") + "\n")
             }
         case .md:
             out.write("| src | dst | conn | default-allow |\n|---|---|---|---|\n")
             for flow in flows {
-                let fields = [result.peers[flow.source].name, result.peers[flow.destination].name, flow.connections.description, hops(flow)]
+                let fields = [
+                    result.peers[flow.source].name, result.peers[flow.destination].name, flow.connections.description,
+                    hops(flow),
+                ]
                 out.write("| " + fields.map(markdownCell).joined(separator: " | ") + " |\n")
             }
         }
@@ -40,7 +48,9 @@ public enum FlowReport {
 
     /// The open hops of a flow as text: `egress`, `ingress`, `egress+ingress`, or empty.
     static func hops(_ flow: Flow) -> String {
-        Direction.allCases.reversed().filter(flow.defaultAllow.contains).map { $0.rawValue.lowercased() }.joined(separator: "+")
+        Direction.allCases.reversed().filter(flow.defaultAllow.contains).map { $0.rawValue.lowercased() }.joined(
+            separator: "+"
+        )
     }
 
     static func csvField(_ text: String) -> String {

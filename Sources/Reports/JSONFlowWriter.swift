@@ -18,7 +18,9 @@ enum JSONFlowWriter {
             case (false, true): hops = #"["ingress"]"#
             case (false, false): hops = "[]"
             }
-            out.write("  {\"src\": \(names[flow.source]), \"dst\": \(names[flow.destination]), \"conn\": \"\(flow.connections)\", \"defaultAllow\": \(hops)}")
+            out.write(
+                "  {\"src\": \(names[flow.source]), \"dst\": \(names[flow.destination]), \"conn\": \"\(flow.connections)\", \"defaultAllow\": \(hops)}"
+            )
             out.write(i + 1 < flows.count ? ",\n" : "\n")
         }
         out.write("]\n")

@@ -69,7 +69,10 @@ private struct TreeBuilder {
     mutating func run() throws(YAMLError) -> [YAMLDocument] {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            throw YAMLError(.syntax(problem: "cannot initialise the YAML parser (out of memory)", context: nil), at: origin)
+            throw YAMLError(
+                .syntax(problem: "cannot initialise the YAML parser (out of memory)", context: nil),
+                at: origin
+            )
         }
         defer { yaml_parser_delete(&parser) }
         if let base = bytes.baseAddress {
@@ -130,7 +133,8 @@ private struct TreeBuilder {
         var context: String?
         if let ctx = parser.context {
             let contextMark = mark(parser.context_mark)
-            context = contextMark == at ? "(\(String(cString: ctx)))" : "(\(String(cString: ctx)) started at \(contextMark))"
+            context =
+                contextMark == at ? "(\(String(cString: ctx)))" : "(\(String(cString: ctx)) started at \(contextMark))"
         }
         var hint: String?
         let offset = parser.problem_mark.index
@@ -148,7 +152,11 @@ private struct TreeBuilder {
     private mutating func count(_ n: Int, at m: SourceMark) throws(YAMLError) {
         nodeCount += n
         if nodeCount > limits.maxNodes {
-            throw YAMLError(.tooManyNodes(limit: limits.maxNodes), at: m, hint: "remove the alias that repeats large nodes")
+            throw YAMLError(
+                .tooManyNodes(limit: limits.maxNodes),
+                at: m,
+                hint: "remove the alias that repeats large nodes"
+            )
         }
     }
 
@@ -187,7 +195,10 @@ private struct TreeBuilder {
             try count(size, at: at)
             try add(YAMLNode(node.content, mark: at))
         case YAML_SEQUENCE_START_EVENT:
-            try push(.sequence([], mark: at, anchor: Self.string(event.data.sequence_start.anchor), countAtStart: nodeCount), at: at)
+            try push(
+                .sequence([], mark: at, anchor: Self.string(event.data.sequence_start.anchor), countAtStart: nodeCount),
+                at: at
+            )
         case YAML_MAPPING_START_EVENT:
             let anchor = Self.string(event.data.mapping_start.anchor)
             try push(.mapping(MappingState(mark: at), anchor: anchor, countAtStart: nodeCount), at: at)
@@ -200,7 +211,11 @@ private struct TreeBuilder {
 
     private mutating func push(_ frame: Frame, at: SourceMark) throws(YAMLError) {
         if stack.count >= limits.maxDepth {
-            throw YAMLError(.tooDeep(limit: limits.maxDepth), at: at, hint: "Kubernetes manifests are never this deep; check the file is what you meant")
+            throw YAMLError(
+                .tooDeep(limit: limits.maxDepth),
+                at: at,
+                hint: "Kubernetes manifests are never this deep; check the file is what you meant"
+            )
         }
         try count(1, at: at)
         stack.append(frame)
@@ -260,7 +275,11 @@ private struct TreeBuilder {
                 } else {
                     if let text = key.scalar {
                         if let first = state.firstSeen[text] {
-                            throw YAMLError(.duplicateKey(text, first: first), at: key.mark, hint: "remove one of the two '\(text)' keys")
+                            throw YAMLError(
+                                .duplicateKey(text, first: first),
+                                at: key.mark,
+                                hint: "remove one of the two '\(text)' keys"
+                            )
                         }
                         state.firstSeen[text] = key.mark
                     }

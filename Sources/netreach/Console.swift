@@ -25,10 +25,13 @@ enum Console {
             return
         }
         let directory = (path as NSString).deletingLastPathComponent
-        let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let temporary =
+            (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
-            error("\(path): error: cannot write the output file: \(String(cString: strerror(errno)))\n  hint: check that the directory exists and is writable")
+            error(
+                "\(path): error: cannot write the output file: \(String(cString: strerror(errno)))\n  hint: check that the directory exists and is writable"
+            )
             throw ExitCode(2)
         }
         var out = BufferedOutput(descriptor: descriptor)
@@ -68,7 +71,10 @@ struct BufferedOutput: TextOutputStream {
     mutating func flush() {
         var offset = 0
         while offset < buffer.count, !failed {
-            let written = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let written = buffer.withUnsafeBytes { bytes -> Int in
+                guard let base = bytes.baseAddress else { return 0 }
+                return Glibc.write(descriptor, base + offset, bytes.count - offset)
+            }
             if written < 0 {
                 if errno == EINTR { continue }
                 failed = true

@@ -10,7 +10,9 @@ func addressesParseAndPrintCanonically(text: String, printed: String) throws {
     #expect(try #require(IPAddress(text)).description == printed)
 }
 
-@Test(arguments: ["256.0.0.1", "1.2.3", "1.2.3.4.5", "01234.0.0.1", "1::2::3", "12345::", "", "a.b.c.d", "1:2:3:4:5:6:7:8:9"])
+@Test(arguments: [
+    "256.0.0.1", "1.2.3", "1.2.3.4.5", "01234.0.0.1", "1::2::3", "12345::", "", "a.b.c.d", "1:2:3:4:5:6:7:8:9",
+])
 func malformedAddressesAreRejected(text: String) {
     #expect(IPAddress(text) == nil)
 }
@@ -30,7 +32,9 @@ func malformedAddressesAreRejected(text: String) {
     #expect(try #require(CIDR("fd00::/8")).description == "fd00::/8")
 }
 
-@Test(arguments: ["10.0.0.0/33", "10.0.0.0", "10.0.0.0/", "10.0.0.0/-1", "::/129", "300.0.0.0/8", "10.0.0.0/8/8", "10.0.0.0/ 8"])
+@Test(arguments: [
+    "10.0.0.0/33", "10.0.0.0", "10.0.0.0/", "10.0.0.0/-1", "::/129", "300.0.0.0/8", "10.0.0.0/8/8", "10.0.0.0/ 8",
+])
 func invalidCIDRsAreRejected(text: String) {
     #expect(CIDR(text) == nil)
 }

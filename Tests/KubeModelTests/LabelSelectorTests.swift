@@ -46,7 +46,9 @@ import Testing
 @Test func clusterAddsImplicitNamespacesAndSorts() {
     let cluster = Cluster(
         namespaces: [Namespace(name: "b", location: SourceLocation(file: "f", line: 1, column: 1))],
-        endpoints: [Endpoint(namespace: "z", name: "p", kind: "Pod"), Endpoint(namespace: "b", name: "a", kind: "Pod")],
+        endpoints: [
+            Endpoint(namespace: "z", name: "p", kind: "Pod"), Endpoint(namespace: "b", name: "a", kind: "Pod"),
+        ],
         policies: [NetworkPolicy(namespace: "c", name: "p")]
     )
     #expect(cluster.namespaces.map(\.name) == ["b", "c", "z"])

@@ -21,15 +21,21 @@ import Testing
 }
 
 @Test func aliasBombIsRejected() {
-    var text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-    for i in 1...9 { text += "  a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ",") + "]\n" }
+    var text =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for i in 1...9 {
+        text += "  a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ",") + "]\n"
+    }
     let e = loadError(text)
     #expect(e?.message == "document expands to more than 1000000 nodes (aliases are counted at every use)")
     #expect(e?.location.line == 11)
 }
 
 @Test func nestingTenThousandDeepIsRejected() {
-    let e = loadError("apiVersion: v1\nkind: Pod\nmetadata: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000))
+    let e = loadError(
+        "apiVersion: v1\nkind: Pod\nmetadata: " + String(repeating: "[", count: 10_000)
+            + String(repeating: "]", count: 10_000)
+    )
     #expect(e?.description.hasPrefix("test.yaml:3:74: error: nesting deeper than 64 levels") == true)
 }
 
@@ -41,27 +47,36 @@ import Testing
     let handle = try #require(FileHandle(forWritingAtPath: path))
     try handle.truncate(atOffset: 100 << 20)
     try handle.close()
-    #expect(throws: ManifestError(
-        "file is 104857600 bytes, more than the limit of 67108864 bytes (64 MiB)",
-        at: .init(file: path, line: 1, column: 1),
-        hint: "split the manifests into several files"
-    )) {
+    #expect(
+        throws: ManifestError(
+            "file is 104857600 bytes, more than the limit of 67108864 bytes (64 MiB)",
+            at: .init(file: path, line: 1, column: 1),
+            hint: "split the manifests into several files"
+        )
+    ) {
         try ManifestLoader.load([path])
     }
 }
 
 @Test func invalidCIDRIsLocated() {
     let e = loadError(policy(ingress: "  - from:\n      - ipBlock: {cidr: 10.0.0.0/33}"))
-    #expect(e?.description == """
-        test.yaml:10:25: error: invalid CIDR '10.0.0.0/33' in spec.ingress[0].from[0].ipBlock.cidr
-          hint: write an address and a prefix length, such as 10.0.0.0/8 (prefix 0-32 for IPv4, 0-128 for IPv6)
-        """)
+    #expect(
+        e?.description == """
+            test.yaml:10:25: error: invalid CIDR '10.0.0.0/33' in spec.ingress[0].from[0].ipBlock.cidr
+              hint: write an address and a prefix length, such as 10.0.0.0/8 (prefix 0-32 for IPv4, 0-128 for IPv6)
+            """
+    )
 }
 
 @Test func exceptOutsideItsCIDRIsAnError() {
-    let e = loadError(policy(ingress: "  - from:\n      - ipBlock:\n          cidr: 10.0.0.0/8\n          except: [192.168.0.0/16]"))
+    let e = loadError(
+        policy(ingress: "  - from:\n      - ipBlock:\n          cidr: 10.0.0.0/8\n          except: [192.168.0.0/16]")
+    )
     #expect(e?.location.description == "test.yaml:12:20")
-    #expect(e?.message == "except '192.168.0.0/16' in spec.ingress[0].from[0].ipBlock.except[0] is not inside cidr '10.0.0.0/8'")
+    #expect(
+        e?.message
+            == "except '192.168.0.0/16' in spec.ingress[0].from[0].ipBlock.except[0] is not inside cidr '10.0.0.0/8'"
+    )
 }
 
 @Test(arguments: [(0, "10:15"), (70000, "10:15")])
@@ -90,21 +105,44 @@ func portOutOfRangeIsAnError(port: Int, location: String) {
 }
 
 @Test func unknownSelectorOperatorIsAnError() {
-    let e = loadError(policy(ingress: "  - from:\n      - podSelector:\n          matchExpressions:\n            - {key: app, operator: Maybe, values: [a]}"))
+    let e = loadError(
+        policy(
+            ingress:
+                "  - from:\n      - podSelector:\n          matchExpressions:\n            - {key: app, operator: Maybe, values: [a]}"
+        )
+    )
     #expect(e?.location.description == "test.yaml:12:36")
-    #expect(e?.message == "unknown selector operator 'Maybe' in spec.ingress[0].from[0].podSelector.matchExpressions[0].operator")
+    #expect(
+        e?.message
+            == "unknown selector operator 'Maybe' in spec.ingress[0].from[0].podSelector.matchExpressions[0].operator"
+    )
     #expect(e?.hint == "use In, NotIn, Exists or DoesNotExist")
 }
 
 @Test func valuesGivenToExistsIsAnError() {
-    let e = loadError(policy(ingress: "  - from:\n      - podSelector:\n          matchExpressions:\n            - {key: app, operator: Exists, values: [a]}"))
-    #expect(e?.message == "operator 'Exists' in spec.ingress[0].from[0].podSelector.matchExpressions[0] takes no values")
+    let e = loadError(
+        policy(
+            ingress:
+                "  - from:\n      - podSelector:\n          matchExpressions:\n            - {key: app, operator: Exists, values: [a]}"
+        )
+    )
+    #expect(
+        e?.message == "operator 'Exists' in spec.ingress[0].from[0].podSelector.matchExpressions[0] takes no values"
+    )
     #expect(e?.location.description == "test.yaml:12:52")
 }
 
 @Test func inWithoutValuesIsAnError() {
-    let e = loadError(policy(ingress: "  - from:\n      - podSelector:\n          matchExpressions:\n            - {key: app, operator: In}"))
-    #expect(e?.message == "operator 'In' in spec.ingress[0].from[0].podSelector.matchExpressions[0] needs at least one value")
+    let e = loadError(
+        policy(
+            ingress:
+                "  - from:\n      - podSelector:\n          matchExpressions:\n            - {key: app, operator: In}"
+        )
+    )
+    #expect(
+        e?.message
+            == "operator 'In' in spec.ingress[0].from[0].podSelector.matchExpressions[0] needs at least one value"
+    )
 }
 
 @Test func invalidPortNameIsAnError() {
@@ -123,7 +161,9 @@ func portOutOfRangeIsAnError(port: Int, location: String) {
 }
 
 @Test func policyWithoutPodSelectorIsAnError() {
-    let e = loadError("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  policyTypes: [Ingress]\n")
+    let e = loadError(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  policyTypes: [Ingress]\n"
+    )
     #expect(e?.message == "NetworkPolicy 'p' has no 'spec.podSelector'")
     #expect(e?.hint == "add 'podSelector: {}' to select every pod of the namespace")
 }
@@ -132,21 +172,25 @@ func portOutOfRangeIsAnError(port: Int, location: String) {
     let dir = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     FileManager.default.createFile(atPath: dir + "/notes.txt", contents: Data("hello".utf8))
-    #expect(throws: ManifestError(
-        "no manifests (.yaml, .yml or .json files) in directory '\(dir)'",
-        at: .init(file: dir, line: 1, column: 1),
-        hint: "point netreach at the directory that holds your Kubernetes manifests"
-    )) {
+    #expect(
+        throws: ManifestError(
+            "no manifests (.yaml, .yml or .json files) in directory '\(dir)'",
+            at: .init(file: dir, line: 1, column: 1),
+            hint: "point netreach at the directory that holds your Kubernetes manifests"
+        )
+    ) {
         try ManifestLoader.load([dir])
     }
 }
 
 @Test func missingPathIsAnError() {
-    #expect(throws: ManifestError(
-        "no such file or directory 'does/not/exist'",
-        at: .init(file: "does/not/exist", line: 1, column: 1),
-        hint: "pass manifest files, directories of them, or '-' for standard input"
-    )) {
+    #expect(
+        throws: ManifestError(
+            "no such file or directory 'does/not/exist'",
+            at: .init(file: "does/not/exist", line: 1, column: 1),
+            hint: "pass manifest files, directories of them, or '-' for standard input"
+        )
+    ) {
         try ManifestLoader.load(["does/not/exist"])
     }
 }
@@ -174,12 +218,19 @@ func portOutOfRangeIsAnError(port: Int, location: String) {
     #expect(loadError(text) != nil)
     let result = try load(text, keepGoing: true)
     #expect(result.cluster.endpoints.map(\.id) == ["default/also-good[Pod]", "default/good[Pod]"])
-    #expect(result.warnings.map(\.description).contains { $0.hasPrefix("test.yaml:8:1: warning: skipped document: did not find expected") })
+    #expect(
+        result.warnings.map(\.description).contains {
+            $0.hasPrefix("test.yaml:8:1: warning: skipped document: did not find expected")
+        }
+    )
 }
 
 @Test func keepGoingSkipsAnInvalidPolicyToo() throws {
     let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\n" + policy(ingress: "  - ports:\n      - port: 0")
     let result = try load(text, keepGoing: true)
     #expect(result.cluster.policies.isEmpty)
-    #expect(result.warnings.first?.description == "test.yaml:14:15: warning: skipped document: spec.ingress[0].ports[0].port 0 is out of range")
+    #expect(
+        result.warnings.first?.description
+            == "test.yaml:14:15: warning: skipped document: spec.ingress[0].ports[0].port 0 is out of range"
+    )
 }

@@ -36,23 +36,33 @@ import Testing
                   containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]
         """
     let endpoints = try load(text).cluster.endpoints
-    #expect(endpoints.map(\.id) == [
-        "ns/daemonset[DaemonSet]", "ns/deployment[Deployment]", "ns/job[Job]", "ns/nightly[CronJob]",
-        "ns/replicaset[ReplicaSet]", "ns/replicationcontroller[ReplicationController]", "ns/statefulset[StatefulSet]",
-    ])
+    #expect(
+        endpoints.map(\.id) == [
+            "ns/daemonset[DaemonSet]", "ns/deployment[Deployment]", "ns/job[Job]", "ns/nightly[CronJob]",
+            "ns/replicaset[ReplicaSet]", "ns/replicationcontroller[ReplicationController]",
+            "ns/statefulset[StatefulSet]",
+        ]
+    )
     let deployment = try #require(endpoints.first { $0.kind == "Deployment" })
     #expect(deployment.labels == ["kind": "deployment"])
-    #expect(deployment.ports == [ContainerPort(name: "http", number: 8080), ContainerPort(name: nil, number: 53, networkProtocol: .udp)])
+    #expect(
+        deployment.ports == [
+            ContainerPort(name: "http", number: 8080), ContainerPort(name: nil, number: 53, networkProtocol: .udp),
+        ]
+    )
     #expect(endpoints.first { $0.kind == "CronJob" }?.labels == ["kind": "cronjob"])
 }
 
 @Test func workloadWithoutNamespaceIsInDefault() throws {
-    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {metadata: {labels: {a: b}}}}\n"
+    let text =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {metadata: {labels: {a: b}}}}\n"
     let result = try load(text)
     #expect(result.cluster.endpoints.map(\.id) == ["default/web[Deployment]"])
-    #expect(result.warnings.map(\.description) == [
-        "warning: namespace 'default' not defined in the input; assumed to exist with only the label kubernetes.io/metadata.name"
-    ])
+    #expect(
+        result.warnings.map(\.description) == [
+            "warning: namespace 'default' not defined in the input; assumed to exist with only the label kubernetes.io/metadata.name"
+        ]
+    )
 }
 
 @Test func podsOfOneOwnerAreOneEndpointNamedForTheOwner() throws {
@@ -81,12 +91,14 @@ import Testing
 }
 
 @Test func ownerReferenceWithoutKindIsReportedAsPod() throws {
-    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p-1\n  ownerReferences: [{name: owner, controller: true}]\n"
+    let text =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p-1\n  ownerReferences: [{name: owner, controller: true}]\n"
     #expect(try load(text).cluster.endpoints.map(\.id) == ["default/owner[Pod]"])
 }
 
 @Test func mirrorPodsOwnedByANodeStayPods() throws {
-    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd-node1\n  namespace: kube-system\n  ownerReferences: [{apiVersion: v1, kind: Node, name: node1, controller: true}]\n"
+    let text =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd-node1\n  namespace: kube-system\n  ownerReferences: [{apiVersion: v1, kind: Node, name: node1, controller: true}]\n"
     #expect(try load(text).cluster.endpoints.map(\.id) == ["kube-system/etcd-node1[Pod]"])
 }
 
@@ -102,7 +114,10 @@ import Testing
         """
     let result = try load(text)
     #expect(result.cluster.endpoints.map(\.labels) == [["app": "x"]])
-    #expect(result.warnings.first?.description == "test.yaml:5:1: warning: pod 'b' has other labels than pod 'a' of the same owner default/ds[DaemonSet]; netreach uses the labels of 'a' for all of them")
+    #expect(
+        result.warnings.first?.description
+            == "test.yaml:5:1: warning: pod 'b' has other labels than pod 'a' of the same owner default/ds[DaemonSet]; netreach uses the labels of 'a' for all of them"
+    )
 }
 
 @Test func kubectlListsAndTypedListsWhoseItemsOmitKind() throws {
@@ -156,16 +171,20 @@ import Testing
 }
 
 @Test func gluedDocumentSeparatorIsReadAsKubectlDoes() throws {
-    let text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\n"
+    let text =
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\n"
     let result = try load(text)
     #expect(result.cluster.endpoints.map(\.id) == ["a/p[Pod]"])
-    #expect(result.warnings.map(\.description) == [
-        "test.yaml:4:1: warning: '---' is followed by text on the same line; read as a document separator, as kubectl does (put a line break after '---')"
-    ])
+    #expect(
+        result.warnings.map(\.description) == [
+            "test.yaml:4:1: warning: '---' is followed by text on the same line; read as a document separator, as kubectl does (put a line break after '---')"
+        ]
+    )
 }
 
 @Test func positionsAfterAGluedSeparatorAreExact() {
-    let text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}, ingress: [{ports: [{port: 0}]}]}\n"
+    let text =
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}, ingress: [{ports: [{port: 0}]}]}\n"
     #expect(loadError(text)?.location.description == "test.yaml:7:51")
 }
 
@@ -193,14 +212,20 @@ import Testing
         """
     let result = try load(text)
     #expect(result.cluster.policies.isEmpty)
-    #expect(result.warnings.last?.description == "warning: skipped 4 objects of unsupported kinds: ConfigMap (2), NetworkPolicy (crd.projectcalico.org) (1), Service (1)")
+    #expect(
+        result.warnings.last?.description
+            == "warning: skipped 4 objects of unsupported kinds: ConfigMap (2), NetworkPolicy (crd.projectcalico.org) (1), Service (1)"
+    )
 }
 
 @Test func nonKubernetesDocumentsAreSkippedWithOneWarning() throws {
     let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n---\nname: not-a-manifest\n---\n- a\n- list\n"
     let result = try load(text)
     #expect(result.cluster.endpoints.count == 1)
-    #expect(result.warnings.last?.description == "warning: skipped 2 documents that are not Kubernetes objects (no kind/apiVersion), first at test.yaml:5:1")
+    #expect(
+        result.warnings.last?.description
+            == "warning: skipped 2 documents that are not Kubernetes objects (no kind/apiVersion), first at test.yaml:5:1"
+    )
 }
 
 @Test func directoriesAreSearchedRecursivelyForManifestExtensions() throws {
@@ -210,14 +235,19 @@ import Testing
     let pod = { (name: String) in Data("apiVersion: v1\nkind: Pod\nmetadata: {name: \(name)}\n".utf8) }
     FileManager.default.createFile(atPath: dir + "/a.yaml", contents: pod("a"))
     FileManager.default.createFile(atPath: dir + "/sub/b.yml", contents: pod("b"))
-    FileManager.default.createFile(atPath: dir + "/sub/c.json", contents: Data(#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "c"}}"#.utf8))
+    FileManager.default.createFile(
+        atPath: dir + "/sub/c.json",
+        contents: Data(#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "c"}}"#.utf8)
+    )
     FileManager.default.createFile(atPath: dir + "/sub/notes.txt", contents: pod("ignored"))
     let result = try ManifestLoader.load([dir])
     #expect(result.cluster.endpoints.map(\.name) == ["a", "b", "c"])
 }
 
 @Test func standardInputIsReadForDash() throws {
-    let result = try ManifestLoader.load(["-"]) { Array("apiVersion: v1\nkind: Pod\nmetadata: {name: from-stdin}\n".utf8) }
+    let result = try ManifestLoader.load(["-"]) {
+        Array("apiVersion: v1\nkind: Pod\nmetadata: {name: from-stdin}\n".utf8)
+    }
     #expect(result.cluster.endpoints.map(\.id) == ["default/from-stdin[Pod]"])
 }
 
@@ -233,10 +263,14 @@ import Testing
 }
 
 @Test func containerPortWithMisspelledFieldIsIgnoredWithAWarning() throws {
-    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      ports: [{name: udps, containerport: 3535}]\n"
+    let text =
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      ports: [{name: udps, containerport: 3535}]\n"
     let result = try load(text)
     #expect(result.cluster.endpoints[0].ports.isEmpty)
-    #expect(result.warnings.first?.description == "test.yaml:7:15: warning: spec.containers[0].ports[0] has no 'containerPort' (found 'containerport'; field names are case-sensitive); the port is ignored")
+    #expect(
+        result.warnings.first?.description
+            == "test.yaml:7:15: warning: spec.containers[0].ports[0] has no 'containerPort' (found 'containerport'; field names are case-sensitive); the port is ignored"
+    )
 }
 
 @Test func policyDecodingResolvesPeersPortsAndTypes() throws {
@@ -260,40 +294,57 @@ import Testing
         """
     let policy = try #require(try load(text).cluster.policies.first)
     #expect(policy.policyTypes == [.ingress, .egress])
-    #expect(policy.ingress == [PolicyRule(peers: nil, ports: nil, location: SourceLocation(file: "test.yaml", line: 16, column: 7))])
+    #expect(
+        policy.ingress == [
+            PolicyRule(peers: nil, ports: nil, location: SourceLocation(file: "test.yaml", line: 16, column: 7))
+        ]
+    )
     let rule = try #require(policy.egress.first)
-    #expect(rule.peers == [
-        .ipBlock(IPBlock(cidr: try #require(CIDR("10.0.0.0/8")), except: [try #require(CIDR("10.1.0.0/16"))])),
-        .pods(podSelector: LabelSelector(matchLabels: ["app": "x"]), namespaceSelector: .everything),
-    ])
-    #expect(rule.ports == [
-        PolicyPort(networkProtocol: .udp, port: .number(53)),
-        PolicyPort(networkProtocol: .tcp, port: .number(8000), endPort: 8080),
-        PolicyPort(networkProtocol: .tcp, port: .named("dns-tcp")),
-    ])
+    #expect(
+        rule.peers == [
+            .ipBlock(IPBlock(cidr: try #require(CIDR("10.0.0.0/8")), except: [try #require(CIDR("10.1.0.0/16"))])),
+            .pods(podSelector: LabelSelector(matchLabels: ["app": "x"]), namespaceSelector: .everything),
+        ]
+    )
+    #expect(
+        rule.ports == [
+            PolicyPort(networkProtocol: .udp, port: .number(53)),
+            PolicyPort(networkProtocol: .tcp, port: .number(8000), endPort: 8080),
+            PolicyPort(networkProtocol: .tcp, port: .named("dns-tcp")),
+        ]
+    )
 }
 
 @Test func emptyEgressListDoesNotAddEgressToPolicyTypes() throws {
-    let text = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}, egress: []}\n"
+    let text =
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}, egress: []}\n"
     #expect(try load(text).cluster.policies.first?.policyTypes == [.ingress])
 }
 
 @Test func podsOfAWorkloadInTheInputAreThatWorkload() throws {
-    let workload = "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web-1, namespace: s}\nspec: {template: {metadata: {labels: {app: web}}}}\n---\n"
-    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web-1-x, namespace: s, labels: {app: web, pod-template-hash: x}, ownerReferences: [{kind: ReplicaSet, name: web-1, controller: true}]}\nspec: {containers: [{name: c, ports: [{name: http, containerPort: 80}]}]}\n---\n"
+    let workload =
+        "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web-1, namespace: s}\nspec: {template: {metadata: {labels: {app: web}}}}\n---\n"
+    let pod =
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web-1-x, namespace: s, labels: {app: web, pod-template-hash: x}, ownerReferences: [{kind: ReplicaSet, name: web-1, controller: true}]}\nspec: {containers: [{name: c, ports: [{name: http, containerPort: 80}]}]}\n---\n"
     for text in [workload + pod, pod + workload] {
         let result = try load(text)
         #expect(result.cluster.endpoints.map(\.id) == ["s/web-1[ReplicaSet]"])
         #expect(result.cluster.endpoints[0].labels == ["app": "web"])
         #expect(result.cluster.endpoints[0].ports == [ContainerPort(name: "http", number: 80)])
         #expect(result.cluster.endpoints[0].location?.line == (text.hasPrefix("apiVersion: apps") ? 1 : 6))
-        #expect(!result.warnings.contains { $0.message.contains("defined again") || $0.message.contains("other labels") })
+        #expect(
+            !result.warnings.contains { $0.message.contains("defined again") || $0.message.contains("other labels") }
+        )
     }
 }
 
 @Test func aWorkloadDefinedTwiceWarns() throws {
-    let workload = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {metadata: {labels: {app: web}}}}\n---\n"
+    let workload =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {metadata: {labels: {app: web}}}}\n---\n"
     let result = try load(workload + workload)
     #expect(result.cluster.endpoints.count == 1)
-    #expect(result.warnings.first?.description == "test.yaml:6:1: warning: default/web[Deployment] is defined again (first at test.yaml:1:1); the first definition is used")
+    #expect(
+        result.warnings.first?.description
+            == "test.yaml:6:1: warning: default/web[Deployment] is defined again (first at test.yaml:1:1); the first definition is used"
+    )
 }

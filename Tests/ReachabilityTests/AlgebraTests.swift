@@ -24,12 +24,16 @@ import Testing
 @Test func intervalSetHandlesTheTopOfTheDomain() {
     let top = IntervalSet<UInt128>([UInt128.max - 1...UInt128.max, 0...0])
     #expect(top.ranges == [0...0, UInt128.max - 1...UInt128.max])
-    #expect(top.subtracting(IntervalSet(UInt128.max...UInt128.max)).ranges == [0...0, UInt128.max - 1...UInt128.max - 1])
+    #expect(
+        top.subtracting(IntervalSet(UInt128.max...UInt128.max)).ranges == [0...0, UInt128.max - 1...UInt128.max - 1]
+    )
     #expect(IntervalSet<UInt128>([0...5, 6...UInt128.max]).ranges == [0...UInt128.max])
 }
 
 @Test func connectionSetTextFollowsTheDesignOrder() {
-    let set = ConnectionSet(.sctp, PortSet(9...9)).union(ConnectionSet(.udp, PortSet(53...53))).union(ConnectionSet(.tcp, PortSet([80...80, 8000...8080])))
+    let set = ConnectionSet(.sctp, PortSet(9...9)).union(ConnectionSet(.udp, PortSet(53...53))).union(
+        ConnectionSet(.tcp, PortSet([80...80, 8000...8080]))
+    )
     #expect(set.description == "TCP 80,8000-8080; UDP 53; SCTP 9")
     #expect(ConnectionSet.all.description == "All Connections")
     #expect(ConnectionSet.none.description == "No Connections")

@@ -40,18 +40,25 @@ private let twoPods = """
 
 @Test func jsonEscapesAndIsOneObjectPerLine() throws {
     let text = try report(twoPods, .json)
-    #expect(text.contains(#"  {"src": "x/a,\"b[Pod]", "dst": "x/c|d[Pod]", "conn": "TCP 80; UDP 53", "defaultAllow": []},"#))
+    #expect(
+        text.contains(#"  {"src": "x/a,\"b[Pod]", "dst": "x/c|d[Pod]", "conn": "TCP 80; UDP 53", "defaultAllow": []},"#)
+    )
     #expect(text.hasPrefix("[\n") && text.hasSuffix("]\n"))
 }
 
 @Test func jsonMarksDefaultAllowedHops() throws {
     let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n"
     let text = try report(yaml, .json)
-    #expect(text.contains(#"{"src": "default/a[Pod]", "dst": "default/b[Pod]", "conn": "All Connections", "defaultAllow": ["egress", "ingress"]}"#))
+    #expect(
+        text.contains(
+            #"{"src": "default/a[Pod]", "dst": "default/b[Pod]", "conn": "All Connections", "defaultAllow": ["egress", "ingress"]}"#
+        )
+    )
 }
 
 @Test func emptyResultIsAnEmptyJSONArray() throws {
-    let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n"
+    let yaml =
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n"
     #expect(try report(yaml, .json) == "[]\n")
     #expect(try report(yaml, .txt) == "")
 }

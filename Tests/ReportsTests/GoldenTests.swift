@@ -5,7 +5,8 @@ import Reports
 import Testing
 
 /// The repository root, found from this file's path.
-private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
 
 /// Each folder under Fixtures is a scenario: manifests in `input/` (or, when there is none, `examples/<name>`) and
 /// golden files `expected.<format>` for the formats it pins, plus `expected.warnings`.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
 
 /// The built `netreach` executable: beside the test bundle, as `swift test` builds it.
 private let executable: String = {
@@ -10,8 +11,8 @@ private let executable: String = {
         candidates.append(bundle.appendingPathComponent("netreach").path)
         candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("netreach").path)
     }
-    candidates.append(root + "/.build/debug/netreach")
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+    let fallback = root + "/.build/debug/netreach"
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? fallback
 }()
 
 private struct Run {
@@ -37,7 +38,11 @@ private func netreach(_ arguments: [String], stdin: String? = nil) throws -> Run
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    return Run(
+        status: process.terminationStatus,
+        stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self)
+    )
 }
 
 private func golden(_ name: String) throws -> String {
@@ -65,7 +70,8 @@ func listWritesEachFormat(format: String) throws {
 }
 
 @Test func listReadsStandardInput() throws {
-    let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: x}\n"
+    let yaml =
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: x}\n"
     let run = try netreach(["list", "-", "-q"], stdin: yaml)
     #expect(run.status == 0)
     #expect(run.stdout.contains("x/a[Pod] => x/b[Pod] : All Connections\n"))
@@ -76,7 +82,10 @@ func listWritesEachFormat(format: String) throws {
     let run = try netreach(["list", "no/such/dir"])
     #expect(run.status == 2)
     #expect(run.stdout == "")
-    #expect(run.stderr == "no/such/dir:1:1: error: no such file or directory 'no/such/dir'\n  hint: pass manifest files, directories of them, or '-' for standard input\n")
+    #expect(
+        run.stderr
+            == "no/such/dir:1:1: error: no such file or directory 'no/such/dir'\n  hint: pass manifest files, directories of them, or '-' for standard input\n"
+    )
 }
 
 @Test func syntaxErrorExitsTwoAndWritesNothing() throws {
@@ -87,7 +96,10 @@ func listWritesEachFormat(format: String) throws {
 }
 
 @Test func keepGoingSkipsTheBadDocument() throws {
-    let run = try netreach(["list", "-", "--keep-going"], stdin: "apiVersion: v1\nkind: Pod\nmetadata: {name: [\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: ok}\n")
+    let run = try netreach(
+        ["list", "-", "--keep-going"],
+        stdin: "apiVersion: v1\nkind: Pod\nmetadata: {name: [\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: ok}\n"
+    )
     #expect(run.status == 0)
     #expect(run.stdout.contains("default/ok[Pod] => 0.0.0.0-255.255.255.255 : All Connections"))
     #expect(run.stderr.contains("-:4:1: warning: skipped document:"))
@@ -104,8 +116,14 @@ func listWritesEachFormat(format: String) throws {
 
     let bad = try netreach(["list", "-", "--file", target], stdin: "kind: [\n")
     #expect(bad.status == 2)
-    #expect(try String(contentsOfFile: target, encoding: .utf8) == (try golden("expected.json")), "a failed run must not touch the output")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["flows.json"], "no temporary file is left behind")
+    #expect(
+        try String(contentsOfFile: target, encoding: .utf8) == (try golden("expected.json")),
+        "a failed run must not touch the output"
+    )
+    #expect(
+        try FileManager.default.contentsOfDirectory(atPath: dir) == ["flows.json"],
+        "no temporary file is left behind"
+    )
 }
 
 @Test func unwritableOutputPathExitsTwo() throws {
@@ -131,12 +149,14 @@ func listWritesEachFormat(format: String) throws {
 @Test func readmeMessyExampleOutput() throws {
     let run = try netreach(["list", "examples/messy", "--keep-going"])
     #expect(run.status == 0)
-    #expect(run.stderr == """
-        examples/messy/mixed.yaml:16:58: warning: skipped document: did not find expected node content (while parsing a flow node)
-        warning: namespace 'demo' not defined in the input; assumed to exist with only the label kubernetes.io/metadata.name
-        warning: skipped 2 objects of unsupported kinds: ConfigMap (1), Service (1)
+    #expect(
+        run.stderr == """
+            examples/messy/mixed.yaml:16:58: warning: skipped document: did not find expected node content (while parsing a flow node)
+            warning: namespace 'demo' not defined in the input; assumed to exist with only the label kubernetes.io/metadata.name
+            warning: skipped 2 objects of unsupported kinds: ConfigMap (1), Service (1)
 
-        """)
+            """
+    )
     #expect(run.stdout.hasPrefix("0.0.0.0-255.255.255.255 => demo/client[Pod] : All Connections\n"))
     let strict = try netreach(["list", "examples/messy"])
     #expect(strict.status == 2)
@@ -147,9 +167,11 @@ func listWritesEachFormat(format: String) throws {
     let run = try netreach(["list", "examples/bad/invalid-cidr.yaml"])
     #expect(run.status == 2)
     #expect(run.stdout == "")
-    #expect(run.stderr == """
-        examples/bad/invalid-cidr.yaml:12:19: error: invalid CIDR '10.0.0.0/33' in spec.egress[0].to[0].ipBlock.cidr
-          hint: write an address and a prefix length, such as 10.0.0.0/8 (prefix 0-32 for IPv4, 0-128 for IPv6)
+    #expect(
+        run.stderr == """
+            examples/bad/invalid-cidr.yaml:12:19: error: invalid CIDR '10.0.0.0/33' in spec.egress[0].to[0].ipBlock.cidr
+              hint: write an address and a prefix length, such as 10.0.0.0/8 (prefix 0-32 for IPv4, 0-128 for IPv6)
 
-        """)
+            """
+    )
 }
