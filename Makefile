@@ -3,7 +3,7 @@ SWIFT ?= swift
 ORACLE ?= ../shared/oracle/run
 NETREACH := .build/debug/netreach
 
-.PHONY: deps build release demo test lint format oracle bench clean
+.PHONY: deps build release demo test lint format oracle bench images clean
 
 deps:
 	@scripts/install-deps.sh
@@ -33,6 +33,13 @@ oracle: build
 
 bench: release
 	python3 scripts/bench.py
+
+# The README's pictures, drawn by netreach itself.
+images: build
+	$(NETREACH) graph examples/shop -o docs/images/shop.png
+	$(NETREACH) graph examples/shop --to db/postgres -o docs/images/who-reaches-db.png
+	$(NETREACH) graph examples/shop --from frontend/web -o docs/images/web-reaches.png
+	$(NETREACH) graph examples/shop --namespaces -o docs/images/namespaces.png
 
 clean:
 	rm -rf .build

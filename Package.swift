@@ -31,10 +31,11 @@ let package = Package(
         .target(name: "Manifests", dependencies: ["YAMLTree", "KubeModel"], swiftSettings: librarySettings),
         .target(name: "Reachability", dependencies: ["KubeModel"], swiftSettings: librarySettings),
         .target(name: "Reports", dependencies: ["Reachability"], swiftSettings: librarySettings),
+        .target(name: "Diagrams", dependencies: ["Reachability", "CGraphviz"], swiftSettings: librarySettings),
         .executableTarget(
             name: "netreach",
             dependencies: [
-                "Manifests", "Reachability", "Reports",
+                "Manifests", "Reachability", "Reports", "Diagrams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -43,6 +44,7 @@ let package = Package(
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests"]),
         .testTarget(name: "ReachabilityTests", dependencies: ["Reachability", "Manifests"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Manifests"]),
+        .testTarget(name: "DiagramsTests", dependencies: ["Diagrams", "Manifests"]),
         .testTarget(name: "netreachTests", dependencies: ["netreach"]),
     ]
 )

@@ -68,6 +68,11 @@ struct BufferedOutput: TextOutputStream {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    mutating func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     mutating func flush() {
         var offset = 0
         while offset < buffer.count, !failed {

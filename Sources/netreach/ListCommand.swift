@@ -1,19 +1,14 @@
 import ArgumentParser
+import Diagrams
 import Manifests
 import Reachability
 import Reports
 
 enum FormatOption: String, CaseIterable, ExpressibleByArgument {
-    case txt, json, csv, md
+    case txt, json, csv, md, dot
 
-    var format: ReportFormat {
-        switch self {
-        case .txt: return .txt
-        case .json: return .json
-        case .csv: return .csv
-        case .md: return .md
-        }
-    }
+    /// The flow-list format, or nil for `dot` (the diagram of `netreach graph`).
+    var format: ReportFormat? { ReportFormat(name: rawValue) }
 }
 
 /// Options every analysis command shares: what to read and how strictly.
@@ -49,7 +44,10 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Output format: txt, json, csv or md.")
+    @Option(
+        name: [.customShort("o"), .customLong("output")],
+        help: "Output format: txt, json, csv, md, or dot (the diagram of 'netreach graph')."
+    )
     var format: FormatOption = .txt
 
     @Option(name: .customLong("file"), help: "Write the report to this file (atomically) instead of standard output.")
@@ -58,8 +56,19 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let loaded = try input.load()
         let result = PolicyEngine(cluster: loaded.cluster).analyze()
+        guard let report = format.format else {
+            let diagram: Diagram
+            do {
+                diagram = try DiagramBuilder.build(result, view: .full)
+            } catch {
+                Console.error(error.description)
+                throw ExitCode(2)
+            }
+            try Console.emit(to: file) { $0.write(DOTWriter.dot(diagram)) }
+            return
+        }
         try Console.emit(to: file) { out in
-            FlowReport.write(result, format: format.format, to: &out)
+            FlowReport.write(result, format: report, to: &out)
         }
     }
 }

@@ -175,3 +175,63 @@ func listWritesEachFormat(format: String) throws {
             """
     )
 }
+
+@Test func graphWritesEachFormatAtomically() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for (name, magic) in [("g.png", [UInt8]([0x89, 0x50, 0x4E, 0x47])), ("g.pdf", Array("%PDF".utf8)), ("g.svg", Array("<?xm".utf8))] {
+        let run = try netreach(["graph", "examples/shop", "--to", "db/postgres", "-o", dir + "/" + name])
+        #expect(run.status == 0, "\(name): \(run.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
+        #expect(Array(bytes.prefix(4)) == magic, "\(name)")
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["g.pdf", "g.png", "g.svg"])
+}
+
+@Test func graphDOTMatchesTheGoldenAndListDOT() throws {
+    let run = try netreach(["graph", "examples/shop", "--namespaces"])
+    #expect(run.status == 0)
+    #expect(run.stdout == (try golden("diagram-namespaces.dot")))
+    let full = try netreach(["graph", "examples/shop"])
+    #expect(full.stdout == (try golden("diagram-full.dot")))
+    #expect(try netreach(["list", "examples/shop", "-o", "dot"]).stdout == full.stdout)
+}
+
+@Test func graphAcceptsALabelSelector() throws {
+    let byLabel = try netreach(["graph", "examples/shop", "-l", "app=postgres"])
+    let byName = try netreach(["graph", "examples/shop", "--to", "db/postgres[StatefulSet]"])
+    #expect(byLabel.status == 0)
+    #expect(byLabel.stdout == byName.stdout)
+    #expect(byName.stdout == (try golden("diagram-to-db.dot")))
+}
+
+@Test func unknownGraphTargetListsCloseNames() throws {
+    let run = try netreach(["graph", "examples/shop", "--to", "db/postgress"])
+    #expect(run.status == 2)
+    #expect(run.stdout == "")
+    #expect(run.stderr == "error: --to 'db/postgress' matches no endpoint\n  hint: did you mean db/postgres[StatefulSet]?\n")
+}
+
+@Test func invalidSelectorIsAnError() throws {
+    let run = try netreach(["graph", "examples/shop", "-l", "app in postgres"])
+    #expect(run.status == 2)
+    #expect(run.stderr.hasPrefix("error: invalid label selector term 'app in postgres'"))
+}
+
+@Test func unknownDiagramFormatIsAnErrorAndWritesNothing() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let byName = try netreach(["graph", "examples/shop", "-o", dir + "/g.gif"])
+    #expect(byName.status == 2)
+    #expect(byName.stderr == "\(dir)/g.gif: error: cannot tell the diagram format from the file name\n  hint: end it in .dot, .svg, .png or .pdf, or pass --format\n")
+    let byOption = try netreach(["graph", "examples/shop", "--format", "gif", "-o", dir + "/g.out"])
+    #expect(byOption.status == 2)
+    #expect(byOption.stderr == "error: unknown diagram format 'gif'\n  hint: use dot, svg, png or pdf\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+}
+
+@Test func unwritableDiagramPathExitsTwo() throws {
+    let run = try netreach(["graph", "examples/shop", "-o", "/no/such/dir/g.svg"])
+    #expect(run.status == 2)
+    #expect(run.stderr.hasPrefix("/no/such/dir/g.svg: error: cannot write the output file"))
+}

@@ -1,0 +1,364 @@
+public import KubeModel
+public import Reachability
+
+/// Which picture to draw.
+public enum DiagramView: Hashable, Sendable {
+    /// Every endpoint, grouped by namespace; endpoints with identical connectivity merged.
+    case full
+    /// One node per namespace; an edge wherever any flow crosses between two namespaces (or stays in one).
+    case namespaces
+    /// Everything that can reach these endpoints (indices into `cluster.endpoints`), with the ports.
+    case to([Int])
+    /// Everything these endpoints can reach.
+    case from([Int])
+}
+
+/// Turns the engine's answer into a `Diagram`: aggregate first, then lay out (DESIGN.md).
+public enum DiagramBuilder {
+    /// The most nodes netreach draws; past it the diagram is unreadable and the layout slow.
+    public static let maxNodes = 1500
+    /// The most edges netreach draws.
+    public static let maxEdges = 6000
+
+    /// Builds the diagram for a view.
+    /// - Throws: `DiagramError` when the merged diagram is still larger than `maxNodes` / `maxEdges`.
+    public static func build(
+        _ result: Reachability,
+        view: DiagramView,
+        maxNodes: Int = maxNodes,
+        maxEdges: Int = maxEdges
+    ) throws(DiagramError) -> Diagram {
+        var graph: Graph
+        let title: String
+        switch view {
+        case .full:
+            graph = fullGraph(result)
+            title =
+                "Reachability of \(result.cluster.endpoints.count) endpoints in \(Set(result.cluster.endpoints.map(\.namespace)).count) namespaces"
+        case .namespaces:
+            graph = namespaceGraph(result)
+            title = "Reachability between namespaces"
+        case .to(let targets):
+            graph = focusGraph(result, targets: targets, inbound: true)
+            title = "Who can reach \(targets.map { result.cluster.endpoints[$0].id }.sorted().joined(separator: ", "))"
+        case .from(let sources):
+            graph = focusGraph(result, targets: sources, inbound: false)
+            title = "What \(sources.map { result.cluster.endpoints[$0].id }.sorted().joined(separator: ", ")) can reach"
+        }
+        if graph.nodes.count > maxNodes || graph.edges.count > maxEdges {
+            throw DiagramError(
+                "the diagram would have \(graph.nodes.count) nodes and \(graph.edges.count) edges after merging, more than netreach draws legibly (\(maxNodes) nodes, \(maxEdges) edges)",
+                hint: "draw the namespace overview with --namespaces, or one question with --to or --from"
+            )
+        }
+        graph.sort()
+        let layout = LayoutEngine.choose(nodes: graph.nodes.count, edges: graph.edges.count)
+        return Diagram(title: title, nodes: graph.nodes, edges: graph.edges, layout: layout)
+    }
+
+    // MARK: - Views
+
+    private static func fullGraph(_ result: Reachability) -> Graph {
+        let peers = result.peers
+        var initial: [String] = []
+        for (index, peer) in peers.enumerated() {
+            if let e = peer.endpointIndex {
+                let isolation = result.isolation[e]
+                initial.append(
+                    "\(result.cluster.endpoints[e].namespace)|\(isolation.contains(.ingress))|\(isolation.contains(.egress))"
+                )
+            } else {
+                initial.append("external|\(index)")
+            }
+        }
+        let blocks = refine(peers.count, initial: initial, flows: result.flows)
+        return graph(result, blocks: blocks, flows: result.flows)
+    }
+
+    private static func focusGraph(_ result: Reachability, targets: [Int], inbound: Bool) -> Graph {
+        let focus = Set(targets)
+        let flows = result.flows.filter { focus.contains(inbound ? $0.destination : $0.source) }
+        var keys: [String] = []
+        var connectionText: [Int: [String]] = [:]
+        for flow in flows {
+            let other = inbound ? flow.source : flow.destination
+            let anchor = inbound ? flow.destination : flow.source
+            connectionText[other, default: []].append("\(anchor):\(flow.connections):\(flow.isDefaultAllowed)")
+        }
+        for (index, peer) in result.peers.enumerated() {
+            if focus.contains(index) {
+                keys.append("focus|\(index)")
+            } else if let e = peer.endpointIndex {
+                let signature = (connectionText[index] ?? []).sorted().joined(separator: ";")
+                keys.append("\(result.cluster.endpoints[e].namespace)|\(signature)")
+            } else {
+                keys.append("external|\(index)")
+            }
+        }
+        let involved = Set(flows.flatMap { [$0.source, $0.destination] }).union(focus)
+        var graph = graph(result, blocks: number(keys), flows: flows, keep: involved)
+        for i in graph.nodes.indices where graph.members[i].allSatisfy(focus.contains) {
+            graph.nodes[i].isFocus = true
+        }
+        return graph
+    }
+
+    private static func namespaceGraph(_ result: Reachability) -> Graph {
+        var graph = Graph()
+        var nodeOf: [String: Int] = [:]
+        func node(for peer: Int) -> Int {
+            let key: String
+            var label: String
+            var kind = Diagram.NodeKind.namespace
+            if let e = result.peers[peer].endpointIndex {
+                key = result.cluster.endpoints[e].namespace
+                label = key
+            } else {
+                key = "\u{1}external"
+                label = "external addresses"
+                kind = .external
+            }
+            if let existing = nodeOf[key] {
+                if !graph.members[existing].contains(peer) { graph.members[existing].append(peer) }
+                return existing
+            }
+            nodeOf[key] = graph.nodes.count
+            graph.nodes.append(
+                .init(
+                    id: key,
+                    label: label,
+                    kind: kind,
+                    namespace: nil,
+                    tooltip: "",
+                    isFocus: false,
+                    ingressOpen: false
+                )
+            )
+            graph.members.append([peer])
+            return graph.nodes.count - 1
+        }
+        for e in result.cluster.endpoints.indices { _ = node(for: e) }
+        var edges: [EdgeKey: (ConnectionSet, Int)] = [:]
+        for flow in result.flows {
+            let key = EdgeKey(
+                from: node(for: flow.source),
+                to: node(for: flow.destination),
+                isDefault: flow.isDefaultAllowed
+            )
+            let current = edges[key] ?? (.none, 0)
+            edges[key] = (current.0.union(flow.connections), current.1 + 1)
+        }
+        for i in graph.nodes.indices {
+            let members = graph.members[i]
+            if graph.nodes[i].kind == .external {
+                graph.nodes[i].tooltip = members.map { result.peers[$0].name }.sorted().joined(separator: "\n")
+                continue
+            }
+            let open = members.filter { !result.isolation[$0].contains(.ingress) }.count
+            graph.nodes[i].label =
+                "\(graph.nodes[i].label)\n\(members.count) \(members.count == 1 ? "workload" : "workloads")"
+                + (open > 0 ? ", \(open) without ingress policy" : "")
+            graph.nodes[i].ingressOpen = open > 0
+            graph.nodes[i].tooltip = members.map { result.peers[$0].name }.sorted().joined(separator: "\n")
+        }
+        graph.edges = edges.map { key, value in
+            Diagram.Edge(
+                from: graph.nodes[key.from].id,
+                to: graph.nodes[key.to].id,
+                label: value.0.description,
+                isDefaultAllow: key.isDefault,
+                flowCount: value.1
+            )
+        }
+        return graph
+    }
+
+    // MARK: - Merging
+
+    private struct EdgeKey: Hashable {
+        var from: Int
+        var to: Int
+        var isDefault: Bool
+    }
+
+    struct Graph {
+        var nodes: [Diagram.Node] = []
+        var edges: [Diagram.Edge] = []
+        /// Peer indices behind each node.
+        var members: [[Int]] = []
+
+        /// Orders nodes by namespace and label, numbers them, and orders edges by their ends.
+        mutating func sort() {
+            let order = nodes.indices.sorted {
+                (nodes[$0].namespace ?? "\u{10FFFF}", nodes[$0].label) < (
+                    nodes[$1].namespace ?? "\u{10FFFF}", nodes[$1].label
+                )
+            }
+            var rename: [String: String] = [:]
+            var sorted: [Diagram.Node] = []
+            for (position, index) in order.enumerated() {
+                var node = nodes[index]
+                let id = "n\(position)"
+                rename[node.id] = id
+                node.id = id
+                sorted.append(node)
+            }
+            nodes = sorted
+            edges = edges.map { edge in
+                var edge = edge
+                edge.from = rename[edge.from] ?? edge.from
+                edge.to = rename[edge.to] ?? edge.to
+                return edge
+            }
+            let rank = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element.id, $0.offset) })
+            edges.sort {
+                (rank[$0.from] ?? 0, rank[$0.to] ?? 0, $0.isDefaultAllow ? 1 : 0) < (
+                    rank[$1.from] ?? 0, rank[$1.to] ?? 0, $1.isDefaultAllow ? 1 : 0
+                )
+            }
+        }
+    }
+
+    /// Splits peers until every block's members have the same multiset of (block, connections, default-allow)
+    /// neighbours in both directions: then one node can stand for the block without losing an answer.
+    private static func refine(_ count: Int, initial: [String], flows: [Flow]) -> [Int] {
+        var connectionIDs: [ConnectionSet: Int] = [:]
+        let connections = flows.map { flow -> Int in
+            if let id = connectionIDs[flow.connections] { return id }
+            connectionIDs[flow.connections] = connectionIDs.count
+            return connectionIDs.count - 1
+        }
+        var blocks = number(initial)
+        var blockCount = Set(blocks).count
+        while true {
+            var outgoing = Array(repeating: [Int](), count: count)
+            var incoming = Array(repeating: [Int](), count: count)
+            for (i, flow) in flows.enumerated() {
+                let flag = flow.isDefaultAllowed ? 1 : 0
+                outgoing[flow.source].append((blocks[flow.destination] << 21) | (connections[i] << 1) | flag)
+                incoming[flow.destination].append((blocks[flow.source] << 21) | (connections[i] << 1) | flag)
+            }
+            var ids: [[Int]: Int] = [:]
+            var next = Array(repeating: 0, count: count)
+            for peer in 0..<count {
+                let signature = [blocks[peer], -1] + outgoing[peer].sorted() + [-2] + incoming[peer].sorted()
+                if let id = ids[signature] {
+                    next[peer] = id
+                } else {
+                    ids[signature] = ids.count
+                    next[peer] = ids.count - 1
+                }
+            }
+            blocks = next
+            if ids.count == blockCount { return blocks }
+            blockCount = ids.count
+        }
+    }
+
+    private static func number(_ keys: [String]) -> [Int] {
+        var ids: [String: Int] = [:]
+        return keys.map { key in
+            if let id = ids[key] { return id }
+            ids[key] = ids.count
+            return ids.count - 1
+        }
+    }
+
+    /// One node per block (only blocks with a peer in `keep`, when given), edges merged per block pair.
+    private static func graph(_ result: Reachability, blocks: [Int], flows: [Flow], keep: Set<Int>? = nil) -> Graph {
+        var membersOf: [Int: [Int]] = [:]
+        for (peer, block) in blocks.enumerated() where keep?.contains(peer) ?? true {
+            membersOf[block, default: []].append(peer)
+        }
+        var graph = Graph()
+        var nodeOfBlock: [Int: Int] = [:]
+        for (block, members) in membersOf.sorted(by: { $0.key < $1.key }) {
+            nodeOfBlock[block] = graph.nodes.count
+            graph.nodes.append(node(result, members: members, id: "b\(block)"))
+            graph.members.append(members)
+        }
+        var edges: [EdgeKey: (ConnectionSet, Int)] = [:]
+        for flow in flows {
+            guard let from = nodeOfBlock[blocks[flow.source]], let to = nodeOfBlock[blocks[flow.destination]] else {
+                continue
+            }
+            let key = EdgeKey(from: from, to: to, isDefault: flow.isDefaultAllowed)
+            let current = edges[key] ?? (.none, 0)
+            edges[key] = (current.0.union(flow.connections), current.1 + 1)
+        }
+        graph.edges = edges.map { key, value in
+            Diagram.Edge(
+                from: graph.nodes[key.from].id,
+                to: graph.nodes[key.to].id,
+                label: value.0.description,
+                isDefaultAllow: key.isDefault,
+                flowCount: value.1
+            )
+        }
+        return graph
+    }
+
+    /// A range as people write it: `any IPv4 address`, CIDR blocks when it is made of at most two, else `first-last`.
+    static func readable(_ range: IPRange) -> [String] {
+        if range.bounds == 0...range.family.maxAddress {
+            return ["any \(range.family == .v4 ? "IPv4" : "IPv6") address"]
+        }
+        var blocks: [String] = []
+        var start = range.bounds.lowerBound
+        while start <= range.bounds.upperBound, blocks.count < 2 {
+            var size = range.family.bits
+            while size > 0 {
+                let span = UInt128(1) << UInt128(range.family.bits - size + 1)
+                let mask = span - 1
+                guard start & mask == 0, start + mask <= range.bounds.upperBound else { break }
+                size -= 1
+            }
+            let last = start + ((UInt128(1) << UInt128(range.family.bits - size)) - 1)
+            blocks.append("\(IPAddress(family: range.family, value: start))/\(size)")
+            if last == range.bounds.upperBound { return blocks }
+            start = last + 1
+        }
+        return [range.description]
+    }
+
+    private static func node(_ result: Reachability, members: [Int], id: String) -> Diagram.Node {
+        let names = members.map { result.peers[$0].name }.sorted()
+        guard let first = members.first, let e = result.peers[first].endpointIndex else {
+            let ranges = members.compactMap { peer -> IPSet? in
+                if case .external(let set) = result.peers[peer].kind { return set }
+                return nil
+            }.flatMap(\.ranges).flatMap(readable)
+            let shown = ranges.count > 4 ? ranges.prefix(3) + ["+\(ranges.count - 3) more ranges"] : ranges[...]
+            return .init(
+                id: id,
+                label: shown.joined(separator: "\n"),
+                kind: .external,
+                namespace: nil,
+                tooltip: ranges.joined(separator: "\n"),
+                isFocus: false,
+                ingressOpen: false
+            )
+        }
+        let endpoints = members.compactMap { result.peers[$0].endpointIndex }.map { result.cluster.endpoints[$0] }
+            .sorted { $0.id < $1.id }
+        let namespace = result.cluster.endpoints[e].namespace
+        let label: String
+        if endpoints.count == 1 {
+            label = "\(endpoints[0].name)\n[\(endpoints[0].kind)]"
+        } else {
+            let shown =
+                endpoints.count > 3
+                ? endpoints.prefix(2).map(\.name) + ["+\(endpoints.count - 2) more"] : endpoints.map(\.name)
+            label = "\(shown.joined(separator: ", "))\n(\(endpoints.count) workloads)"
+        }
+        return .init(
+            id: id,
+            label: label,
+            kind: .endpoints,
+            namespace: namespace,
+            tooltip: endpoints.map(\.id).joined(separator: "\n"),
+            isFocus: false,
+            ingressOpen: !result.isolation[e].contains(.ingress)
+        )
+    }
+}

@@ -1,0 +1,184 @@
+public import KubeModel
+
+/// Names one or more endpoints on the command line or in a rules file.
+///
+/// Three forms: `namespace/name` (any kind), `namespace/name[Kind]`, or a label selector in kubectl's syntax
+/// (`app=postgres`, `tier in (db,cache)`, `env!=prod`, `!legacy`, several joined by `,`).
+public struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
+    enum Form: Hashable {
+        case name(namespace: String, name: String, kind: String?)
+        case selector(LabelSelector)
+    }
+
+    let form: Form
+    /// The text the query was parsed from.
+    public let description: String
+
+    /// Parses a query.
+    /// - Throws: `QueryError` when the text is neither a name nor a valid selector.
+    public init(_ text: String) throws(QueryError) {
+        description = text
+        let trimmed = text.trimmingSpaces
+        if trimmed.isEmpty {
+            throw QueryError("empty endpoint query", hint: "write namespace/name or a label selector such as app=web")
+        }
+        if !trimmed.contains(where: { "=!() ".contains($0) }), let slash = trimmed.firstIndex(of: "/") {
+            let namespace = String(trimmed[..<slash])
+            var name = String(trimmed[trimmed.index(after: slash)...])
+            var kind: String?
+            if name.hasSuffix("]"), let open = name.lastIndex(of: "[") {
+                kind = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
+                name = String(name[..<open])
+            }
+            guard !namespace.isEmpty, !name.isEmpty, !name.contains("/") else {
+                throw QueryError(
+                    "'\(text)' is not namespace/name",
+                    hint: "write namespace/name or namespace/name[Kind]"
+                )
+            }
+            form = .name(namespace: namespace, name: name, kind: kind)
+            return
+        }
+        form = .selector(try Self.parseSelector(trimmed))
+    }
+
+    /// Whether the query names this endpoint.
+    public func matches(_ endpoint: Endpoint) -> Bool {
+        switch form {
+        case .name(let namespace, let name, let kind):
+            return endpoint.namespace == namespace && endpoint.name == name && (kind == nil || kind == endpoint.kind)
+        case .selector(let selector):
+            return selector.matches(endpoint.labels)
+        }
+    }
+
+    /// Indices of the endpoints of `cluster` the query names.
+    public func matchingEndpoints(in cluster: Cluster) -> [Int] {
+        cluster.endpoints.indices.filter { matches(cluster.endpoints[$0]) }
+    }
+
+    /// Endpoint ids that look like what the user meant: same name in another namespace, or a close spelling.
+    public func suggestions(in cluster: Cluster, limit: Int = 5) -> [String] {
+        let wanted: String
+        switch form {
+        case .name(let namespace, let name, _): wanted = "\(namespace)/\(name)"
+        case .selector: wanted = description
+        }
+        let scored = cluster.endpoints.map { endpoint -> (Int, String) in
+            let candidate = "\(endpoint.namespace)/\(endpoint.name)"
+            let distance = candidate.editDistance(to: wanted)
+            let bonus = candidate.contains(wanted) || wanted.contains(endpoint.name) ? -100 : 0
+            return (distance + bonus, endpoint.id)
+        }
+        let threshold = Swift.max(3, wanted.count / 3)
+        return scored.filter { $0.0 <= threshold }.sorted { $0 < $1 }.prefix(limit).map(\.1)
+    }
+
+    /// kubectl's selector syntax: `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, joined by `,`.
+    static func parseSelector(_ text: String) throws(QueryError) -> LabelSelector {
+        var terms: [String] = []
+        var depth = 0
+        var current = ""
+        for character in text {
+            if character == "(" { depth += 1 }
+            if character == ")" { depth -= 1 }
+            if character == ",", depth == 0 {
+                terms.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        terms.append(current)
+        var selector = LabelSelector()
+        for raw in terms {
+            let term = raw.trimmingSpaces
+            let invalid = QueryError(
+                "invalid label selector term '\(term)' in '\(text)'",
+                hint: "use key=value, key!=value, 'key in (a,b)', 'key notin (a,b)', key or !key, joined by commas"
+            )
+            if term.isEmpty { throw invalid }
+            if let range = term.firstRange(of: " notin ") ?? term.firstRange(of: " in ") {
+                let key = String(term[..<range.lowerBound]).trimmingSpaces
+                let list = String(term[range.upperBound...]).trimmingSpaces
+                guard Self.isKey(key), list.hasPrefix("("), list.hasSuffix(")") else { throw invalid }
+                let values = list.dropFirst().dropLast().split(separator: ",").map { String($0).trimmingSpaces }
+                guard !values.isEmpty, !values.contains(where: { $0.isEmpty }) else { throw invalid }
+                let op: LabelSelector.Requirement.Operator = term[range].contains("notin") ? .notIn : .in
+                selector.matchExpressions.append(.init(key: key, operator: op, values: values))
+            } else if let range = term.firstRange(of: "!=") {
+                let key = String(term[..<range.lowerBound]).trimmingSpaces
+                guard Self.isKey(key) else { throw invalid }
+                selector.matchExpressions.append(
+                    .init(key: key, operator: .notIn, values: [String(term[range.upperBound...]).trimmingSpaces])
+                )
+            } else if let range = term.firstRange(of: "==") ?? term.firstRange(of: "=") {
+                let key = String(term[..<range.lowerBound]).trimmingSpaces
+                guard Self.isKey(key) else { throw invalid }
+                selector.matchLabels[key] = String(term[range.upperBound...]).trimmingSpaces
+            } else if term.hasPrefix("!") {
+                let key = String(term.dropFirst()).trimmingSpaces
+                guard Self.isKey(key) else { throw invalid }
+                selector.matchExpressions.append(.init(key: key, operator: .doesNotExist))
+            } else {
+                guard Self.isKey(term) else { throw invalid }
+                selector.matchExpressions.append(.init(key: term, operator: .exists))
+            }
+        }
+        return selector
+    }
+
+    private static func isKey(_ key: String) -> Bool {
+        !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) }
+    }
+}
+
+/// A query that cannot be parsed, or that names nothing.
+public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong, lowercase, no final period.
+    public var message: String
+    /// How to fix it.
+    public var hint: String?
+
+    /// Creates an error.
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+
+    /// `error: message`, then the hint.
+    public var description: String {
+        "error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first?.isWhitespace == true { text = text.dropFirst() }
+        while text.last?.isWhitespace == true { text = text.dropLast() }
+        return String(text)
+    }
+
+    /// Levenshtein distance, for suggestions.
+    func editDistance(to other: String) -> Int {
+        let a = Array(self)
+        let b = Array(other)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = Array(repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = Swift.min(
+                    previous[j] + 1,
+                    current[j - 1] + 1,
+                    previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                )
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

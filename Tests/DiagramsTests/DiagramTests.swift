@@ -1,0 +1,178 @@
+import Foundation
+import KubeModel
+import Manifests
+import Reachability
+import Testing
+
+@testable import Diagrams
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+private let updating = ProcessInfo.processInfo.environment["NETREACH_UPDATE_GOLDEN"] == "1"
+
+private func shop() throws -> Reachability {
+    PolicyEngine(cluster: try ManifestLoader.load([root + "/examples/shop"]).cluster).analyze()
+}
+
+private func analyze(_ yaml: String) throws -> Reachability {
+    PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml").cluster).analyze()
+}
+
+/// The Diagram value as text, one node or edge per line, for golden comparison.
+private func dump(_ diagram: Diagram) -> String {
+    var out = "title: \(diagram.title)\nlayout: \(diagram.layout.rawValue)\n"
+    for node in diagram.nodes {
+        let flags = [node.isFocus ? "focus" : nil, node.ingressOpen ? "ingress-open" : nil].compactMap { $0 }.joined(
+            separator: ","
+        )
+        out +=
+            "node \(node.id) [\(node.kind)] ns=\(node.namespace ?? "-") \(flags.isEmpty ? "" : "(\(flags)) ")label=\(node.label.debugDescription) tooltip=\(node.tooltip.debugDescription)\n"
+    }
+    for edge in diagram.edges {
+        out +=
+            "edge \(edge.from) -> \(edge.to) \(edge.isDefaultAllow ? "default-allow" : "rule") flows=\(edge.flowCount) label=\(edge.label)\n"
+    }
+    return out
+}
+
+private func compare(_ actual: String, golden name: String) throws {
+    let path = root + "/Fixtures/shop/" + name
+    if updating {
+        try actual.write(toFile: path, atomically: true, encoding: .utf8)
+        return
+    }
+    #expect(
+        actual == (try String(contentsOfFile: path, encoding: .utf8)),
+        "\(name) differs; rerun with NETREACH_UPDATE_GOLDEN=1 to accept"
+    )
+}
+
+@Test(arguments: ["full", "namespaces", "to-db", "from-web"])
+func shopViewsMatchTheirGoldenDiagramAndDOT(view name: String) throws {
+    let result = try shop()
+    let index = { (id: String) in result.cluster.endpoints.firstIndex { $0.id == id } ?? -1 }
+    let view: DiagramView
+    switch name {
+    case "full": view = .full
+    case "namespaces": view = .namespaces
+    case "to-db": view = .to([index("db/postgres[StatefulSet]")])
+    default: view = .from([index("frontend/web[Deployment]")])
+    }
+    let diagram = try DiagramBuilder.build(result, view: view)
+    try compare(dump(diagram), golden: "diagram-\(name).txt")
+    try compare(DOTWriter.dot(diagram), golden: "diagram-\(name).dot")
+}
+
+@Test func endpointsWithIdenticalConnectivityMergeIntoOneNode() throws {
+    var yaml = ""
+    for name in ["a", "b", "c"] {
+        yaml +=
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: \(name), namespace: x}\nspec: {template: {metadata: {labels: {tier: web, app: \(name)}}}}\n---\n"
+    }
+    yaml +=
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db, namespace: x}\nspec: {template: {metadata: {labels: {app: db}}}}\n---\n"
+    yaml +=
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: x}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress], ingress: [{from: [{podSelector: {matchLabels: {tier: web}}}], ports: [{port: 5432}]}], egress: [{to: [{podSelector: {matchLabels: {app: db}}}]}]}\n"
+    let diagram = try DiagramBuilder.build(try analyze(yaml), view: .full)
+    #expect(diagram.nodes.map(\.label) == ["a, b, c\n(3 workloads)", "db\n[Deployment]"])
+    #expect(diagram.nodes[0].tooltip == "x/a[Deployment]\nx/b[Deployment]\nx/c[Deployment]")
+    #expect(diagram.edges.map { "\($0.from)->\($0.to) \($0.label) \($0.flowCount)" } == ["n0->n1 TCP 5432 3"])
+}
+
+@Test func mergingKeepsEndpointsWithDifferentAnswersApart() throws {
+    var yaml = ""
+    for (name, port) in [("a", 80), ("b", 81)] {
+        yaml += "apiVersion: v1\nkind: Pod\nmetadata: {name: \(name), namespace: x, labels: {app: \(name)}}\n---\n"
+        yaml +=
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: \(name), namespace: x}\nspec: {podSelector: {matchLabels: {app: \(name)}}, policyTypes: [Ingress, Egress], ingress: [{ports: [{port: \(port)}]}]}\n---\n"
+    }
+    let diagram = try DiagramBuilder.build(try analyze(yaml), view: .full)
+    #expect(diagram.nodes.filter { $0.kind == .endpoints }.count == 2)
+}
+
+@Test func tooLargeDiagramsAreRefusedWithAdvice() throws {
+    #expect(
+        throws: DiagramError(
+            "the diagram would have 9 nodes and 13 edges after merging, more than netreach draws legibly (5 nodes, 100 edges)",
+            hint: "draw the namespace overview with --namespaces, or one question with --to or --from"
+        )
+    ) {
+        try DiagramBuilder.build(try shop(), view: .full, maxNodes: 5, maxEdges: 100)
+    }
+}
+
+@Test func layoutEngineFollowsSize() {
+    #expect(LayoutEngine.choose(nodes: 10, edges: 50) == .dot)
+    #expect(LayoutEngine.choose(nodes: 100, edges: 200) == .dot)
+    #expect(LayoutEngine.choose(nodes: 80, edges: 200) == .sfdp)
+    #expect(LayoutEngine.choose(nodes: 11, edges: 71) == .dot)
+    #expect(LayoutEngine.choose(nodes: 31, edges: 150) == .sfdp)
+    #expect(LayoutEngine.choose(nodes: 2000, edges: 201) == .sfdp)
+}
+
+@Test func largeDiagramsUseSfdpWithLabelsAsTooltips() throws {
+    let diagram = Diagram(
+        title: "t",
+        nodes: [
+            .init(
+                id: "n0",
+                label: "a",
+                kind: .endpoints,
+                namespace: "x",
+                tooltip: "x/a",
+                isFocus: false,
+                ingressOpen: false
+            )
+        ],
+        edges: [.init(from: "n0", to: "n0", label: "TCP 80", isDefaultAllow: false, flowCount: 2)],
+        layout: .sfdp
+    )
+    let text = DOTWriter.dot(diagram)
+    #expect(text.contains("layout=sfdp"))
+    #expect(text.contains(#""n0" -> "n0" [tooltip="TCP 80 (2 flows)"];"#))
+}
+
+@Test func readableAddressRanges() {
+    func range(_ a: String, _ b: String) -> IPRange {
+        IPRange(family: .v4, bounds: (IPAddress(a)?.value ?? 0)...(IPAddress(b)?.value ?? 0))
+    }
+    #expect(DiagramBuilder.readable(range("0.0.0.0", "255.255.255.255")) == ["any IPv4 address"])
+    #expect(DiagramBuilder.readable(range("10.0.0.0", "10.2.255.255")) == ["10.0.0.0/15", "10.2.0.0/16"])
+    #expect(DiagramBuilder.readable(range("10.0.0.5", "10.0.0.5")) == ["10.0.0.5/32"])
+    #expect(DiagramBuilder.readable(range("0.0.0.0", "9.255.255.255")) == ["0.0.0.0/5", "8.0.0.0/7"])
+    #expect(DiagramBuilder.readable(range("0.0.0.0", "10.255.255.255")) == ["0.0.0.0-10.255.255.255"])
+}
+
+@Test func dotQuotingEscapes() {
+    #expect(DOTWriter.quote("a\"b\\c\nd") == #""a\"b\\c\nd""#)
+    #expect(DOTWriter.escapeHTML("<a & \"b\">") == "&lt;a &amp; &quot;b&quot;&gt;")
+}
+
+@Test(arguments: [RenderFormat.svg, .png, .pdf])
+func rendersInProcess(format: RenderFormat) throws {
+    let diagram = try DiagramBuilder.build(try shop(), view: .namespaces)
+    let rendered = try GraphvizRenderer.render(diagram, format: format)
+    let magic: [UInt8]
+    switch format {
+    case .png: magic = [0x89, 0x50, 0x4E, 0x47]
+    case .pdf: magic = Array("%PDF".utf8)
+    default: magic = []
+    }
+    #expect(rendered.bytes.count > 1000)
+    if format == .svg {
+        #expect(String(decoding: rendered.bytes, as: UTF8.self).contains("<svg"))
+    } else {
+        #expect(Array(rendered.bytes.prefix(4)) == magic)
+    }
+}
+
+@Test func graphvizMessagesAreCaughtNotPrinted() throws {
+    let rendered = try GraphvizRenderer.render(dot: "digraph { a [shape=nosuchshape] }", engine: "dot", format: "svg")
+    #expect(rendered.warnings.contains { $0.contains("nosuchshape") })
+}
+
+@Test func unreadableDOTIsARenderError() {
+    #expect(throws: RenderError.self) {
+        try GraphvizRenderer.render(dot: "digraph { a -> }", engine: "dot", format: "svg")
+    }
+}
