@@ -179,7 +179,9 @@ func listWritesEachFormat(format: String) throws {
 @Test func graphWritesEachFormatAtomically() throws {
     let dir = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    for (name, magic) in [("g.png", [UInt8]([0x89, 0x50, 0x4E, 0x47])), ("g.pdf", Array("%PDF".utf8)), ("g.svg", Array("<?xm".utf8))] {
+    for (name, magic) in [
+        ("g.png", [UInt8]([0x89, 0x50, 0x4E, 0x47])), ("g.pdf", Array("%PDF".utf8)), ("g.svg", Array("<?xm".utf8)),
+    ] {
         let run = try netreach(["graph", "examples/shop", "--to", "db/postgres", "-o", dir + "/" + name])
         #expect(run.status == 0, "\(name): \(run.stderr)")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
@@ -209,7 +211,9 @@ func listWritesEachFormat(format: String) throws {
     let run = try netreach(["graph", "examples/shop", "--to", "db/postgress"])
     #expect(run.status == 2)
     #expect(run.stdout == "")
-    #expect(run.stderr == "error: --to 'db/postgress' matches no endpoint\n  hint: did you mean db/postgres[StatefulSet]?\n")
+    #expect(
+        run.stderr == "error: --to 'db/postgress' matches no endpoint\n  hint: did you mean db/postgres[StatefulSet]?\n"
+    )
 }
 
 @Test func invalidSelectorIsAnError() throws {
@@ -223,7 +227,10 @@ func listWritesEachFormat(format: String) throws {
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let byName = try netreach(["graph", "examples/shop", "-o", dir + "/g.gif"])
     #expect(byName.status == 2)
-    #expect(byName.stderr == "\(dir)/g.gif: error: cannot tell the diagram format from the file name\n  hint: end it in .dot, .svg, .png or .pdf, or pass --format\n")
+    #expect(
+        byName.stderr
+            == "\(dir)/g.gif: error: cannot tell the diagram format from the file name\n  hint: end it in .dot, .svg, .png or .pdf, or pass --format\n"
+    )
     let byOption = try netreach(["graph", "examples/shop", "--format", "gif", "-o", dir + "/g.out"])
     #expect(byOption.status == 2)
     #expect(byOption.stderr == "error: unknown diagram format 'gif'\n  hint: use dot, svg, png or pdf\n")
