@@ -176,3 +176,19 @@ func rendersInProcess(format: RenderFormat) throws {
         try GraphvizRenderer.render(dot: "digraph { a -> }", engine: "dot", format: "svg")
     }
 }
+
+@Test func focusOnAnUnreachableEndpointSaysSo() throws {
+    let yaml = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: vault, namespace: x}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny, namespace: x}
+        spec: {podSelector: {}, policyTypes: [Ingress]}
+        """
+    let diagram = try DiagramBuilder.build(try analyze(yaml), view: .to([0]))
+    #expect(diagram.title == "Who can reach x/vault[Pod]: nothing can")
+    #expect(diagram.nodes.map(\.isFocus) == [true])
+}
