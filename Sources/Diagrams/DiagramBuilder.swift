@@ -40,11 +40,13 @@ public enum DiagramBuilder {
             title = "Reachability between namespaces"
         case .to(let targets):
             graph = focusGraph(result, targets: targets, inbound: true)
-            title = "Who can reach \(targets.map { result.cluster.endpoints[$0].id }.sorted().joined(separator: ", "))"
+            title =
+                "Who can reach \(targets.map { result.cluster.endpoints[$0].id }.sorted().joined(separator: ", "))"
                 + (graph.edges.isEmpty ? ": nothing can" : "")
         case .from(let sources):
             graph = focusGraph(result, targets: sources, inbound: false)
-            title = "What \(sources.map { result.cluster.endpoints[$0].id }.sorted().joined(separator: ", ")) can reach"
+            title =
+                "What \(sources.map { result.cluster.endpoints[$0].id }.sorted().joined(separator: ", ")) can reach"
                 + (graph.edges.isEmpty ? ": nothing" : "")
         }
         if graph.nodes.count > maxNodes || graph.edges.count > maxEdges {

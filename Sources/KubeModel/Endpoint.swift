@@ -40,6 +40,8 @@ public struct Endpoint: Hashable, Sendable {
     public var hostNetwork: Bool
     /// Where the object was defined.
     public var location: SourceLocation?
+    /// The object's annotations (`netreach.io/ignore` suppresses audit findings).
+    public var annotations: [String: String]
 
     /// Creates an endpoint.
     public init(
@@ -49,7 +51,8 @@ public struct Endpoint: Hashable, Sendable {
         labels: [String: String] = [:],
         ports: [ContainerPort] = [],
         hostNetwork: Bool = false,
-        location: SourceLocation? = nil
+        location: SourceLocation? = nil,
+        annotations: [String: String] = [:]
     ) {
         self.namespace = namespace
         self.name = name
@@ -58,6 +61,7 @@ public struct Endpoint: Hashable, Sendable {
         self.ports = ports
         self.hostNetwork = hostNetwork
         self.location = location
+        self.annotations = annotations
     }
 
     /// `namespace/name[Kind]`, the name every output uses.

@@ -88,6 +88,8 @@ public struct NetworkPolicy: Hashable, Sendable {
     public var egress: [PolicyRule]
     /// Where the policy was defined.
     public var location: SourceLocation?
+    /// The policy's annotations (`netreach.io/ignore` suppresses audit findings).
+    public var annotations: [String: String]
 
     /// Creates a policy. When `policyTypes` is nil, it is derived as Kubernetes does.
     public init(
@@ -97,7 +99,8 @@ public struct NetworkPolicy: Hashable, Sendable {
         policyTypes: Set<Direction>? = nil,
         ingress: [PolicyRule] = [],
         egress: [PolicyRule] = [],
-        location: SourceLocation? = nil
+        location: SourceLocation? = nil,
+        annotations: [String: String] = [:]
     ) {
         self.namespace = namespace
         self.name = name
@@ -106,6 +109,7 @@ public struct NetworkPolicy: Hashable, Sendable {
         self.ingress = ingress
         self.egress = egress
         self.location = location
+        self.annotations = annotations
     }
 
     /// `namespace/name`.

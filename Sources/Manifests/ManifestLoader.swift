@@ -238,6 +238,7 @@ private struct LoadState {
                 existing.hasOwnerObject = true
                 existing.endpoint.labels = item.endpoint.labels
                 existing.endpoint.location = item.endpoint.location
+                existing.endpoint.annotations = item.endpoint.annotations
             } else {
                 warnings.append(
                     ManifestWarning(

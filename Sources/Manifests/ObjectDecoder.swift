@@ -84,9 +84,14 @@ struct ObjectDecoder {
         }
     }
 
-    private func metadata(_ object: YAMLNode) throws(ManifestError) -> (
-        name: String, namespace: String, labels: [String: String]
-    ) {
+    private struct Metadata {
+        var name: String
+        var namespace: String
+        var labels: [String: String]
+        var annotations: [String: String]
+    }
+
+    private func metadata(_ object: YAMLNode) throws(ManifestError) -> Metadata {
         guard let meta = reader.child(object, "metadata") else {
             throw ManifestError("object has no 'metadata'", at: reader.location(object), hint: "add metadata.name")
         }
@@ -100,12 +105,23 @@ struct ObjectDecoder {
                 try reader.string(n, field: "metadata.namespace")
             } ?? "default"
         let labels = try reader.labels(reader.child(meta, "labels"), field: "metadata.labels")
-        return (name, namespace.isEmpty ? "default" : namespace, labels)
+        let annotations = try reader.labels(reader.child(meta, "annotations"), field: "metadata.annotations")
+        return Metadata(
+            name: name,
+            namespace: namespace.isEmpty ? "default" : namespace,
+            labels: labels,
+            annotations: annotations
+        )
     }
 
     private func namespace(_ object: YAMLNode) throws(ManifestError) -> Namespace {
         let meta = try metadata(object)
-        return Namespace(name: meta.name, labels: meta.labels, location: reader.location(object))
+        return Namespace(
+            name: meta.name,
+            labels: meta.labels,
+            location: reader.location(object),
+            annotations: meta.annotations
+        )
     }
 
     private func pod(_ object: YAMLNode, warnings: inout [ManifestWarning]) throws(ManifestError) -> PodOrWorkload {
@@ -139,7 +155,8 @@ struct ObjectDecoder {
             labels: meta.labels,
             ports: ports,
             hostNetwork: hostNetwork,
-            location: reader.location(object)
+            location: reader.location(object),
+            annotations: meta.annotations
         )
         return PodOrWorkload(endpoint: endpoint, podName: podName)
     }
@@ -173,7 +190,8 @@ struct ObjectDecoder {
             labels: labels,
             ports: ports,
             hostNetwork: hostNetwork,
-            location: reader.location(object)
+            location: reader.location(object),
+            annotations: meta.annotations
         )
         return PodOrWorkload(endpoint: endpoint, podName: nil)
     }

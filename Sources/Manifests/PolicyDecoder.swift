@@ -50,6 +50,7 @@ struct PolicyDecoder {
             }
             policyTypes = types
         }
+        let annotations = try reader.labels(reader.child(meta, "annotations"), field: "metadata.annotations")
         let ingress = try rules(reader.child(spec, "ingress"), direction: .ingress)
         let egress = try rules(reader.child(spec, "egress"), direction: .egress)
         return NetworkPolicy(
@@ -59,7 +60,8 @@ struct PolicyDecoder {
             policyTypes: policyTypes,
             ingress: ingress,
             egress: egress,
-            location: reader.location(object)
+            location: reader.location(object),
+            annotations: annotations
         )
     }
 

@@ -1,7 +1,7 @@
 import KubeModel
 
 /// A rule compiled against the cluster: which classes and addresses its peers match.
-struct CompiledRule {
+struct CompiledRule: Sendable {
     /// For each class, whether a peer of the rule matches it.
     var matchesClass: [Bool]
     /// External addresses the rule's peers match.
@@ -13,8 +13,8 @@ struct CompiledRule {
 }
 
 /// Endpoints grouped into classes, and for each class the rules that govern it.
-struct ClassModel {
-    struct EndpointClass {
+struct ClassModel: Sendable {
+    struct EndpointClass: Sendable {
         var namespace: String
         var labels: [String: String]
         var ports: [ContainerPort]
@@ -32,6 +32,9 @@ struct ClassModel {
     var egressIsolated: [Bool] = []
     /// External address atoms: disjoint ranges cut at every ipBlock boundary, covering the universe.
     var atoms: [IPRange] = []
+    /// Per policy (same index as `cluster.policies`): the classes it selects and its compiled rules per direction.
+    var policySelection: [[Int]] = []
+    var policyRules: [[Direction: [Int]]] = []
 
     private struct ClassKey: Hashable {
         var namespace: String
@@ -90,6 +93,8 @@ struct ClassModel {
                 classes[$0.offset].namespace == policy.namespace && $0.element
             }
             .map(\.offset)
+            policySelection.append(selected)
+            policyRules.append([:])
             for direction in Direction.allCases where policy.policyTypes.contains(direction) {
                 var ruleIndices: [Int] = []
                 for rule in policy.rules(direction) {
@@ -132,6 +137,7 @@ struct ClassModel {
                     )
                     ruleIndices.append(rules.count - 1)
                 }
+                policyRules[policyRules.count - 1][direction] = ruleIndices
                 for c in selected {
                     if direction == .ingress {
                         ingressIsolated[c] = true

@@ -48,4 +48,6 @@ public struct Reachability: Sendable {
     public let flows: [Flow]
     /// For each endpoint (same index as `cluster.endpoints`), the directions some policy isolates.
     public let isolation: [Set<Direction>]
+    /// The class-level model the flows were computed from, for analyses (audit, checks).
+    let model: ClassModel
 }

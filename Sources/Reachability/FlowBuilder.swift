@@ -75,7 +75,7 @@ struct FlowBuilder {
             if model.ingressIsolated[c] { isolation[e].insert(.ingress) }
             if model.egressIsolated[c] { isolation[e].insert(.egress) }
         }
-        return Reachability(cluster: cluster, peers: peers, flows: flows, isolation: isolation)
+        return Reachability(cluster: cluster, peers: peers, flows: flows, isolation: isolation, model: model)
     }
 
     /// Groups atoms by the connections `evaluate` gives them, dropping empty ones; ordered by first address.

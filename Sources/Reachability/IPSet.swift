@@ -82,6 +82,9 @@ public struct IPSet: Hashable, Sendable {
         IPSet(v4: v4.subtracting(other.v4), v6: v6.subtracting(other.v6))
     }
 
+    /// Whether every address of `self` is in `other`.
+    public func isSubset(of other: IPSet) -> Bool { v4.isSubset(of: other.v4) && v6.isSubset(of: other.v6) }
+
     /// Whether the whole range is in the set.
     public func contains(_ range: IPRange) -> Bool { self[range.family].contains(range.bounds) }
 

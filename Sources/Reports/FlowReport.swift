@@ -3,7 +3,9 @@ public import Reachability
 
 /// Writes a flow list in one of the report formats, streaming line by line.
 public enum FlowReport {
-    /// Writes `flows` (by default all of `result.flows`) to `out`.
+    /// Writes `flows` (by default all of `result.flows`) to `out`. With `markOpenHops`, txt lines end with the
+    /// hops a default-allow flow relies on: `(default-allow: egress)` is the source's side, `ingress` the
+    /// destination's (csv, md and json always carry them).
     ///
     /// ```swift
     /// var text = ""
@@ -13,14 +15,16 @@ public enum FlowReport {
         _ result: Reachability,
         format: ReportFormat,
         flows: [Flow]? = nil,
+        markOpenHops: Bool = false,
         to out: inout some TextOutputStream
     ) {
         let flows = flows ?? result.flows
         switch format.kind {
         case .txt:
             for flow in flows {
+                let mark = markOpenHops && flow.isDefaultAllowed ? "  (default-allow: \(hops(flow)))" : ""
                 out.write(
-                    "\(result.peers[flow.source].name) => \(result.peers[flow.destination].name) : \(flow.connections)\n"
+                    "\(result.peers[flow.source].name) => \(result.peers[flow.destination].name) : \(flow.connections)\(mark)\n"
                 )
             }
         case .json:

@@ -53,6 +53,9 @@ struct ListCommand: ParsableCommand {
     @Option(name: .customLong("file"), help: "Write the report to this file (atomically) instead of standard output.")
     var file: String?
 
+    @Flag(help: "List only the flows that exist because a side has no policy (the hops left open by default).")
+    var defaultAllow = false
+
     func run() throws {
         let loaded = try input.load()
         let result = PolicyEngine(cluster: loaded.cluster).analyze()
@@ -67,8 +70,9 @@ struct ListCommand: ParsableCommand {
             try Console.emit(to: file) { $0.write(DOTWriter.dot(diagram)) }
             return
         }
+        let flows = defaultAllow ? result.flows.filter(\.isDefaultAllowed) : nil
         try Console.emit(to: file) { out in
-            FlowReport.write(result, format: report, to: &out)
+            FlowReport.write(result, format: report, flows: flows, markOpenHops: defaultAllow, to: &out)
         }
     }
 }
