@@ -7,6 +7,7 @@ NETREACH := .build/debug/netreach
 
 deps:
 	@scripts/install-deps.sh
+	@scripts/fetch-schemas.sh
 
 build: deps
 	$(SWIFT) build
@@ -17,6 +18,9 @@ release: deps
 demo: build
 	@echo '$$ netreach list examples/shop'
 	@$(NETREACH) list examples/shop
+	@echo
+	@echo '$$ netreach audit examples/shop --fail-on never'
+	@$(NETREACH) audit examples/shop --fail-on never
 
 test: deps
 	$(SWIFT) test

@@ -8,12 +8,13 @@ import Testing
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
-/// Each folder under Fixtures is a scenario: manifests in `input/` (or, when there is none, `examples/<name>`) and
-/// golden files `expected.<format>` for the formats it pins, plus `expected.warnings`.
+/// Each folder under Fixtures with an `expected.txt` is a flow-list scenario: manifests in `input/` (or, when there
+/// is none, `examples/<name>`) and golden files `expected.<format>` for the formats it pins, plus `expected.warnings`.
+/// (`Fixtures/audit` holds the audit scenarios, tested by AuditTests.)
 /// `NETREACH_UPDATE_GOLDEN=1 swift test` rewrites them.
 private let scenarios: [String] = {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/Fixtures")) ?? []
-    return names.filter { !$0.hasPrefix(".") }.sorted()
+    return names.filter { FileManager.default.fileExists(atPath: root + "/Fixtures/\($0)/expected.txt") }.sorted()
 }()
 
 private let updating = ProcessInfo.processInfo.environment["NETREACH_UPDATE_GOLDEN"] == "1"

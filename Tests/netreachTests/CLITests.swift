@@ -242,3 +242,126 @@ func listWritesEachFormat(format: String) throws {
     #expect(run.status == 2)
     #expect(run.stderr.hasPrefix("/no/such/dir/g.svg: error: cannot write the output file"))
 }
+
+@Test func auditPrintsTheShopReportAndFailsOnErrors() throws {
+    let run = try netreach(["audit", "examples/shop", "--isolation"])
+    #expect(run.status == 1)
+    #expect(run.stdout == (try golden("expected.audit.txt")))
+    #expect(!run.stdout.contains("\u{1B}["), "colour only on a terminal or with --color")
+    #expect(run.stderr == "")
+}
+
+@Test func auditColourIsOptIn() throws {
+    let run = try netreach(["audit", "examples/shop", "--color", "--fail-on", "never"])
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("\u{1B}[1;31m"))
+}
+
+@Test(arguments: [("never", Int32(0)), ("error", 1), ("warning", 1), ("note", 1)])
+func auditFailOnSetsTheExitCode(level: String, status: Int32) throws {
+    let run = try netreach(["audit", "examples/shop", "--fail-on", level, "-o", "json"])
+    #expect(run.status == status)
+    #expect(run.stderr == "netreach audit: 3 errors, 5 warnings, 0 notes; 1 suppressed by netreach.io/ignore\n")
+}
+
+@Test func auditOfACleanClusterExitsZeroAtEveryLevel() throws {
+    let run = try netreach(["audit", "Fixtures/audit/egress-not-isolated/negative", "--fail-on", "note"])
+    #expect(run.status == 0)
+    #expect(run.stdout.hasSuffix("0 errors, 0 warnings, 0 notes\n"))
+}
+
+@Test func auditWarningsAloneDoNotFailTheDefaultLevel() throws {
+    let path = "Fixtures/audit/host-network/positive"
+    #expect(try netreach(["audit", path]).status == 0)
+    #expect(try netreach(["audit", path, "--fail-on", "warning"]).status == 1)
+}
+
+@Test(arguments: ["json", "sarif"])
+func auditWritesMachineFormatsToAFile(format: String) throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/report." + format
+    let run = try netreach(["audit", "examples/shop", "-o", format, "--file", path])
+    #expect(run.status == 1)
+    #expect(run.stdout == "")
+    #expect(run.stderr.contains("3 errors, 5 warnings"))
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == (try golden("expected.audit.\(format)")))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["report." + format])
+}
+
+@Test func auditIsolationPrintsTheNamespaceMatrix() throws {
+    let run = try netreach(["audit", "examples/shop", "--isolation", "--fail-on", "never"])
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("from \\ to   backend  db  frontend  monitoring  payments\n"))
+    #expect(run.stdout.contains("backend -> db : TCP 5432\n"))
+    #expect(!(try netreach(["audit", "examples/shop", "--fail-on", "never"])).stdout.contains("from \\ to"))
+}
+
+@Test func auditCallsOutFullyIsolatedNamespaces() throws {
+    let yaml = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: a, namespace: open, labels: {app: a}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: c, namespace: other, labels: {app: c}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: b, namespace: sealed, labels: {app: b}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny-all, namespace: sealed}
+        spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+        """
+    let run = try netreach(["audit", "-", "--isolation", "--fail-on", "never"], stdin: yaml)
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("Isolated from all other namespaces: sealed\n"))
+    #expect(run.stdout.contains("from \\ to  open  other  sealed\n"))
+    #expect(run.stdout.contains("open -> other : All Connections\n"))
+}
+
+@Test func auditOfBadInputExitsTwoAndWritesNothing() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/report.sarif"
+    let run = try netreach(["audit", "examples/bad", "-o", "sarif", "--file", path])
+    #expect(run.status == 2)
+    #expect(run.stdout == "")
+    #expect(run.stderr.contains("examples/bad/invalid-cidr.yaml:"))
+    #expect(!FileManager.default.fileExists(atPath: path))
+}
+
+@Test func auditRejectsAnUnknownLevel() throws {
+    let run = try netreach(["audit", "examples/shop", "--fail-on", "critical"])
+    #expect(run.status == 64)
+    #expect(run.stderr.contains("critical"))
+}
+
+@Test func listDefaultAllowShowsOnlyOpenFlowsWithTheirHop() throws {
+    let all = try netreach(["list", "examples/shop"]).stdout.split(separator: "\n")
+    let run = try netreach(["list", "examples/shop", "--default-allow"])
+    #expect(run.status == 0)
+    let lines = run.stdout.split(separator: "\n")
+    #expect(!lines.isEmpty && lines.count < all.count)
+    #expect(lines.allSatisfy { $0.contains("  (default-allow: ") })
+    #expect(lines.contains("db/postgres[StatefulSet] => frontend/web[Deployment] : TCP 8080  (default-allow: egress)"))
+    let json = try netreach(["list", "examples/shop", "--default-allow", "-o", "json"])
+    let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]] ?? []
+    #expect(decoded.count == lines.count)
+    #expect(decoded.allSatisfy { ($0["defaultAllow"] as? [String])?.isEmpty == false })
+}
+
+@Test func readmeAuditExampleOutput() throws {
+    let readme = try String(contentsOfFile: root + "/README.md", encoding: .utf8)
+    let audit = try netreach(["audit", "examples/shop"])
+    #expect(readme.contains("$ netreach audit examples/shop\n" + audit.stdout + "$ echo $?\n\(audit.status)\n"))
+    let isolation = try netreach(["audit", "examples/shop", "--isolation"]).stdout
+    let start = try #require(isolation.range(of: "Namespace isolation"))
+    let end = try #require(isolation.range(of: "No namespace is isolated from all others.\n"))
+    #expect(readme.contains(String(isolation[start.lowerBound..<end.upperBound])))
+    let open = try netreach(["list", "examples/shop", "--default-allow"])
+    #expect(readme.contains("$ netreach list examples/shop --default-allow\n" + open.stdout + "```"))
+}

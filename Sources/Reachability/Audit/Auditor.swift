@@ -1,0 +1,426 @@
+public import KubeModel
+
+/// Finds where a cluster falls short of NetworkPolicy hardening (NSA/CISA guide, CIS benchmark).
+public enum Auditor {
+    /// The annotation that suppresses findings: `"<rule id>: <reason>"`, several separated by newlines or `;`.
+    public static let ignoreAnnotation = "netreach.io/ignore"
+
+    /// How many example flows a finding lists as evidence.
+    static let evidenceLimit = 5
+
+    /// Audits an analyzed cluster.
+    public static func audit(_ result: Reachability) -> AuditReport {
+        var audit = Audit(result: result)
+        audit.run()
+        var active: [Finding] = []
+        var suppressed: [Finding] = []
+        for finding in audit.findings {
+            if finding.suppression != nil { suppressed.append(finding) } else { active.append(finding) }
+        }
+        return AuditReport(findings: sort(active), suppressed: sort(suppressed), isolation: isolationMatrix(result))
+    }
+
+    private static func sort(_ findings: [Finding]) -> [Finding] {
+        findings.sorted {
+            let a = $0.locations.first ?? SourceLocation(file: "~", line: 0, column: 0)
+            let b = $1.locations.first ?? SourceLocation(file: "~", line: 0, column: 0)
+            return ($1.severity, a, $0.rule.id, $0.subject) < ($0.severity, b, $1.rule.id, $1.subject)
+        }
+    }
+
+    /// The namespace matrix of `--isolation`.
+    public static func isolationMatrix(_ result: Reachability) -> IsolationMatrix {
+        let names = Array(Set(result.cluster.endpoints.map(\.namespace))).sorted()
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
+        var cells = Array(repeating: Array(repeating: ConnectionSet.none, count: names.count), count: names.count)
+        for flow in result.flows {
+            guard let s = result.peers[flow.source].endpointIndex, let d = result.peers[flow.destination].endpointIndex,
+                let i = index[result.cluster.endpoints[s].namespace],
+                let j = index[result.cluster.endpoints[d].namespace]
+            else { continue }
+            cells[i][j].formUnion(flow.connections)
+        }
+        let isolated = names.indices.filter { i in
+            names.indices.allSatisfy { j in i == j || (cells[i][j].isEmpty && cells[j][i].isEmpty) }
+        }.map { names[$0] }
+        return IsolationMatrix(namespaces: names, connections: cells, isolated: names.count > 1 ? isolated : [])
+    }
+
+    /// Parses `netreach.io/ignore` into rule id → reason (entries separated by newlines or `;`).
+    public static func ignoredEntries(_ annotations: [String: String]) -> [String: String] {
+        guard let value = annotations[ignoreAnnotation] else { return [:] }
+        var out: [String: String] = [:]
+        for entry in value.split(whereSeparator: { $0 == "\n" || $0 == ";" }) {
+            let parts = entry.split(separator: ":", maxSplits: 1)
+            let id = String(parts[0]).trimmingSpaces
+            guard !id.isEmpty else { continue }
+            out[id] = parts.count > 1 ? String(parts[1]).trimmingSpaces : "no reason given"
+        }
+        return out
+    }
+}
+
+/// The state of one audit run.
+private struct Audit {
+    let result: Reachability
+    var findings: [Finding] = []
+    let inbound: [[Int]]
+    let outbound: [[Int]]
+    let policiesByNamespace: [String: [Int]]
+
+    init(result: Reachability) {
+        self.result = result
+        var inbound = Array(repeating: [Int](), count: result.peers.count)
+        var outbound = Array(repeating: [Int](), count: result.peers.count)
+        for (i, flow) in result.flows.enumerated() {
+            inbound[flow.destination].append(i)
+            outbound[flow.source].append(i)
+        }
+        self.inbound = inbound
+        self.outbound = outbound
+        var byNamespace: [String: [Int]] = [:]
+        for (i, policy) in result.cluster.policies.enumerated() { byNamespace[policy.namespace, default: []].append(i) }
+        policiesByNamespace = byNamespace
+    }
+
+    var cluster: Cluster { result.cluster }
+
+    mutating func run() {
+        namespaces()
+        endpoints()
+        policies()
+    }
+
+    private mutating func add(
+        _ rule: AuditRule,
+        subject: String,
+        _ message: String,
+        fix: String,
+        at locations: [SourceLocation?],
+        evidence: [String] = [],
+        annotations: [String: String]
+    ) {
+        findings.append(
+            Finding(
+                rule: rule,
+                subject: subject,
+                message: message,
+                fix: fix,
+                locations: locations.compactMap { $0 },
+                evidence: evidence,
+                suppression: Auditor.ignoredEntries(annotations)[rule.id]
+            )
+        )
+    }
+
+    private func flowText(_ index: Int) -> String {
+        let flow = result.flows[index]
+        return "\(result.peers[flow.source].name) => \(result.peers[flow.destination].name) : \(flow.connections)"
+    }
+
+    private func examples(_ flows: [Int]) -> [String] {
+        var lines = flows.prefix(Auditor.evidenceLimit).map(flowText)
+        if flows.count > Auditor.evidenceLimit { lines.append("… and \(flows.count - Auditor.evidenceLimit) more") }
+        return lines
+    }
+
+    // MARK: - Namespaces
+
+    private mutating func namespaces() {
+        var endpointsByNamespace: [String: [Int]] = [:]
+        for (i, endpoint) in cluster.endpoints.enumerated() {
+            endpointsByNamespace[endpoint.namespace, default: []].append(i)
+        }
+        for namespace in cluster.namespaces {
+            guard let members = endpointsByNamespace[namespace.name] else { continue }
+            let location = namespace.location ?? cluster.endpoints[members[0]].location
+            let policies = (policiesByNamespace[namespace.name] ?? []).map { cluster.policies[$0] }
+            let noun = members.count == 1 ? "workload" : "workloads"
+            if policies.isEmpty {
+                add(
+                    .namespaceWithoutPolicy,
+                    subject: "namespace '\(namespace.name)'",
+                    "namespace '\(namespace.name)' has no NetworkPolicy: its \(members.count) \(noun) \(members.count == 1 ? "accepts" : "accept") connections from anywhere and may connect anywhere",
+                    fix:
+                        "add a default-deny NetworkPolicy to '\(namespace.name)' (podSelector: {}, policyTypes: [Ingress, Egress]) and allow only what each workload needs",
+                    at: [location] + members.prefix(3).map { cluster.endpoints[$0].location },
+                    evidence: members.map { cluster.endpoints[$0].id },
+                    annotations: namespace.annotations
+                )
+                continue
+            }
+            for direction in Direction.allCases {
+                let hasDefaultDeny = policies.contains { $0.podSelector.isEmpty && $0.policyTypes.contains(direction) }
+                guard !hasDefaultDeny else { continue }
+                let word = direction.rawValue.lowercased()
+                add(
+                    direction == .ingress ? .namespaceWithoutDefaultDenyIngress : .namespaceWithoutDefaultDenyEgress,
+                    subject: "namespace '\(namespace.name)'",
+                    "namespace '\(namespace.name)' has no default-deny for \(word): a pod that no policy selects for \(word) is open",
+                    fix:
+                        "add a NetworkPolicy to '\(namespace.name)' with podSelector: {} and policyTypes: [\(direction.rawValue)]"
+                        + (direction == .egress ? ", then allow DNS and the calls each workload makes" : ""),
+                    at: [location] + policies.prefix(3).map(\.location),
+                    annotations: namespace.annotations
+                )
+            }
+        }
+    }
+
+    // MARK: - Endpoints
+
+    private mutating func endpoints() {
+        let metadata = IPAddress("169.254.169.254").map { IPRange(family: .v4, bounds: $0.value...$0.value) }
+        for (e, endpoint) in cluster.endpoints.enumerated() {
+            let isolation = result.isolation[e]
+            let hasPolicies = !(policiesByNamespace[endpoint.namespace] ?? []).isEmpty
+            let location = endpoint.location
+            for direction in Direction.allCases where hasPolicies && !isolation.contains(direction) {
+                let open = (direction == .ingress ? inbound[e] : outbound[e]).filter {
+                    result.flows[$0].defaultAllow.contains(direction)
+                }
+                let word = direction.rawValue.lowercased()
+                add(
+                    direction == .ingress ? .ingressNotIsolated : .egressNotIsolated,
+                    subject: endpoint.id,
+                    "\(endpoint.id) is not selected by any NetworkPolicy for \(word): \(open.count) \(open.count == 1 ? "flow exists" : "flows exist") only because of that",
+                    fix:
+                        "select it with a NetworkPolicy in '\(endpoint.namespace)' that has policyTypes [\(direction.rawValue)] and allows only what it needs",
+                    at: [location],
+                    evidence: examples(open),
+                    annotations: endpoint.annotations
+                )
+            }
+            if endpoint.hostNetwork {
+                add(
+                    .hostNetwork,
+                    subject: endpoint.id,
+                    "\(endpoint.id) runs with hostNetwork: true; NetworkPolicy may not apply to it",
+                    fix: "remove hostNetwork: true unless the workload must use the node's network",
+                    at: [location],
+                    annotations: endpoint.annotations
+                )
+            }
+            if isolation.contains(.ingress) { exposure(e) }
+            egress(e, metadata: metadata)
+        }
+    }
+
+    /// Rules that open an isolated endpoint to every namespace or every address.
+    private mutating func exposure(_ e: Int) {
+        let endpoint = cluster.endpoints[e]
+        let otherNamespaces = Set(cluster.endpoints.map(\.namespace)).subtracting([endpoint.namespace])
+        var reachingNamespaces = Set<String>()
+        var fromNamespaces = ConnectionSet.none
+        var fromAddresses = IPSet()
+        var addressConnections = ConnectionSet.none
+        for i in inbound[e] {
+            let flow = result.flows[i]
+            switch result.peers[flow.source].kind {
+            case .endpoint(let s):
+                let namespace = cluster.endpoints[s].namespace
+                if namespace != endpoint.namespace {
+                    reachingNamespaces.insert(namespace)
+                    fromNamespaces.formUnion(flow.connections)
+                }
+            case .external(let set):
+                fromAddresses.formUnion(set)
+                addressConnections.formUnion(flow.connections)
+            }
+        }
+        if otherNamespaces.count >= 2, reachingNamespaces == otherNamespaces {
+            add(
+                .reachableFromAllNamespaces,
+                subject: endpoint.id,
+                "\(endpoint.id) is reachable from every other namespace (\(otherNamespaces.count)) on \(fromNamespaces)",
+                fix: "narrow the ingress rules of the policies selecting it to the namespaces that need it",
+                at: [endpoint.location] + policies(selecting: e, .ingress).map(\.location),
+                evidence: policies(selecting: e, .ingress).map { "selected by NetworkPolicy \($0.id)" },
+                annotations: endpoint.annotations
+            )
+        }
+        if IPSet.all([.v4]).isSubset(of: fromAddresses) {
+            add(
+                .reachableFromAnyAddress,
+                subject: endpoint.id,
+                "\(endpoint.id) is reachable from any IPv4 address on \(addressConnections)",
+                fix: "if it is not meant to be public, restrict the 'from' of the ingress rules that allow it",
+                at: [endpoint.location] + policies(selecting: e, .ingress).map(\.location),
+                evidence: policies(selecting: e, .ingress).map { "selected by NetworkPolicy \($0.id)" },
+                annotations: endpoint.annotations
+            )
+        }
+    }
+
+    private mutating func egress(_ e: Int, metadata: IPRange?) {
+        let endpoint = cluster.endpoints[e]
+        let isolated = result.isolation[e].contains(.egress)
+        let why = isolated ? "a rule allows it" : "no NetworkPolicy selects it for egress"
+        var toAll = IPSet()
+        var allPorts = true
+        var kubelet: [Int] = []
+        for i in outbound[e] {
+            let flow = result.flows[i]
+            guard case .external(let set) = result.peers[flow.destination].kind else { continue }
+            if let metadata, set.contains(metadata), flow.connections[.tcp].contains(80...80) {
+                add(
+                    .egressToCloudMetadata,
+                    subject: endpoint.id,
+                    "\(endpoint.id) may connect to the cloud metadata API 169.254.169.254 on TCP 80 (\(why))",
+                    fix: isolated
+                        ? "add 169.254.169.254/32 to the except list of the ipBlock that allows it"
+                        : "isolate it for egress with a NetworkPolicy whose ipBlocks except 169.254.169.254/32",
+                    at: [endpoint.location] + policies(selecting: e, .egress).map(\.location),
+                    evidence: [flowText(i)],
+                    annotations: endpoint.annotations
+                )
+            }
+            if isolated, flow.connections[.tcp].contains(10250...10250) { kubelet.append(i) }
+            toAll.formUnion(set)
+            if !flow.connections.allowsAll { allPorts = false }
+        }
+        guard isolated else { return }
+        if !kubelet.isEmpty {
+            add(
+                .egressToKubelet,
+                subject: endpoint.id,
+                "\(endpoint.id) may connect to the kubelet port TCP 10250 outside the cluster",
+                fix: "remove TCP 10250 from the egress rules that allow it, or narrow their ipBlocks",
+                at: [endpoint.location] + policies(selecting: e, .egress).map(\.location),
+                evidence: examples(kubelet),
+                annotations: endpoint.annotations
+            )
+        }
+        if allPorts, IPSet.all([.v4]).isSubset(of: toAll) {
+            add(
+                .egressToAnyAddress,
+                subject: endpoint.id,
+                "\(endpoint.id) may connect to every IPv4 address on every port although it is isolated for egress",
+                fix: "limit the egress rules that allow it to the addresses and ports it needs",
+                at: [endpoint.location] + policies(selecting: e, .egress).map(\.location),
+                evidence: policies(selecting: e, .egress).map { "selected by NetworkPolicy \($0.id)" },
+                annotations: endpoint.annotations
+            )
+        }
+    }
+
+    /// The policies whose rules open `e` in `direction` (those that only isolate it are left out).
+    private func policies(selecting e: Int, _ direction: Direction) -> [NetworkPolicy] {
+        let c = result.model.classOfEndpoint[e]
+        return result.model.policySelection.indices.filter {
+            result.model.policySelection[$0].contains(c) && !(result.model.policyRules[$0][direction] ?? []).isEmpty
+        }.map { cluster.policies[$0] }
+    }
+
+    // MARK: - Policies
+
+    private mutating func policies() {
+        var namespaceLabels: [String: [String: String]] = [:]
+        for namespace in cluster.namespaces { namespaceLabels[namespace.name] = namespace.labels }
+        for (p, policy) in cluster.policies.enumerated() {
+            if result.model.policySelection[p].isEmpty {
+                add(
+                    .policySelectsNothing,
+                    subject: "NetworkPolicy \(policy.id)",
+                    "NetworkPolicy \(policy.id) selects no endpoint in namespace '\(policy.namespace)'",
+                    fix:
+                        "check spec.podSelector against the labels of the workloads in '\(policy.namespace)', or remove the policy",
+                    at: [policy.location],
+                    annotations: policy.annotations
+                )
+            } else if !isDefaultDeny(policy), let covering = coveringPolicies(p) {
+                add(
+                    .policyShadowed,
+                    subject: "NetworkPolicy \(policy.id)",
+                    "NetworkPolicy \(policy.id) changes no flow: removing it leaves every flow as it is, because "
+                        + "\(covering.map(\.id).joined(separator: ", ")) already "
+                        + (covering.count == 1 ? "isolates and allows" : "isolate and allow") + " the same",
+                    fix: "remove it, or merge its rules into the covering policies",
+                    at: [policy.location] + covering.map(\.location),
+                    evidence: covering.map { "covered by NetworkPolicy \($0.id)" },
+                    annotations: policy.annotations
+                )
+            }
+            for direction in Direction.allCases where policy.policyTypes.contains(direction) {
+                for (r, rule) in policy.rules(direction).enumerated() {
+                    for (q, peer) in (rule.peers ?? []).enumerated() {
+                        guard case .pods(let podSelector, let namespaceSelector) = peer else { continue }
+                        let matches = cluster.endpoints.contains { endpoint in
+                            let inNamespace =
+                                namespaceSelector.map { $0.matches(namespaceLabels[endpoint.namespace] ?? [:]) }
+                                ?? (endpoint.namespace == policy.namespace)
+                            return inNamespace && (podSelector?.matches(endpoint.labels) ?? true)
+                        }
+                        guard !matches else { continue }
+                        let field =
+                            "spec.\(direction.rawValue.lowercased())[\(r)].\(direction == .ingress ? "from" : "to")[\(q)]"
+                        add(
+                            .peerMatchesNothing,
+                            subject: "NetworkPolicy \(policy.id)",
+                            "\(field) of NetworkPolicy \(policy.id) matches no endpoint, so it allows nothing",
+                            fix: "check the selector's labels against the workloads and namespaces it should match",
+                            at: [rule.location ?? policy.location],
+                            annotations: policy.annotations
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    /// A default-deny (`podSelector: {}` without rules) guards pods that do not exist yet; it is never "shadowed".
+    private func isDefaultDeny(_ policy: NetworkPolicy) -> Bool {
+        policy.podSelector.isEmpty && policy.ingress.isEmpty && policy.egress.isEmpty
+    }
+
+    /// The other policies that make `p` redundant, or nil when removing `p` would change some flow.
+    private func coveringPolicies(_ p: Int) -> [NetworkPolicy]? {
+        let model = result.model
+        let policy = cluster.policies[p]
+        var covering = Set<Int>()
+        for direction in Direction.allCases where policy.policyTypes.contains(direction) {
+            let own = Set(model.policyRules[p][direction] ?? [])
+            for c in model.policySelection[p] {
+                let all = direction == .ingress ? model.ingressRules[c] : model.egressRules[c]
+                let others = all.filter { !own.contains($0) }
+                let coveringHere = model.policySelection.indices.filter {
+                    $0 != p && model.policySelection[$0].contains(c)
+                        && cluster.policies[$0].policyTypes.contains(direction)
+                }
+                // Without another policy selecting c in this direction, removing p would lift the isolation.
+                guard !coveringHere.isEmpty else { return nil }
+                let withRules = coveringHere.filter { !(model.policyRules[$0][direction] ?? []).isEmpty }
+                covering.formUnion(withRules.isEmpty ? coveringHere : withRules)
+                for peer in model.classes.indices {
+                    let destination = direction == .ingress ? c : peer
+                    let mine = union(own, matching: peer, destination: destination)
+                    guard !mine.isEmpty else { continue }
+                    if !mine.isSubset(of: union(others, matching: peer, destination: destination)) { return nil }
+                }
+                for atom in model.atoms {
+                    let destination: Int? = direction == .ingress ? c : nil
+                    let mine = union(own, atom: atom, destination: destination)
+                    guard !mine.isEmpty else { continue }
+                    if !mine.isSubset(of: union(others, atom: atom, destination: destination)) { return nil }
+                }
+            }
+        }
+        return covering.sorted().map { cluster.policies[$0] }
+    }
+
+    private func union(_ rules: some Sequence<Int>, matching peer: Int, destination: Int) -> ConnectionSet {
+        var out = ConnectionSet.none
+        for r in rules where result.model.rules[r].matchesClass[peer] {
+            out.formUnion(result.model.connections(result.model.rules[r], destinationClass: destination))
+        }
+        return out
+    }
+
+    private func union(_ rules: some Sequence<Int>, atom: IPRange, destination: Int?) -> ConnectionSet {
+        var out = ConnectionSet.none
+        for r in rules where result.model.rules[r].addresses.contains(atom) {
+            out.formUnion(result.model.connections(result.model.rules[r], destinationClass: destination))
+        }
+        return out
+    }
+}

@@ -1,0 +1,177 @@
+public import KubeModel
+public import Reachability
+
+/// Formats for `netreach audit`.
+public enum AuditFormat: String, Hashable, Sendable, CaseIterable {
+    /// Readable text grouped by severity.
+    case txt
+    /// One JSON document: summary, findings, suppressed findings, isolation matrix.
+    case json
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    case sarif
+}
+
+/// Writes an `AuditReport`.
+public enum AuditReportWriter {
+    /// The tool's version, written into SARIF.
+    public static let toolVersion = "0.1.0"
+
+    /// Writes `report` in `format`. `color` adds ANSI colours to txt (for terminals).
+    public static func write(
+        _ report: AuditReport,
+        format: AuditFormat,
+        color: Bool = false,
+        isolation: Bool = false,
+        to out: inout some TextOutputStream
+    ) {
+        switch format {
+        case .txt: text(report, color: color, isolation: isolation, to: &out)
+        case .json: out.write(json(report).text)
+        case .sarif: out.write(SARIFWriter.sarif(report).text)
+        }
+    }
+
+    /// `2 errors, 6 warnings, 1 note; 1 suppressed`.
+    public static func summary(_ report: AuditReport) -> String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        var text = [
+            plural(report.count(.error), "error"), plural(report.count(.warning), "warning"),
+            plural(report.count(.note), "note"),
+        ]
+        .joined(separator: ", ")
+        if !report.suppressed.isEmpty {
+            text += "; \(report.suppressed.count) suppressed by \(Auditor.ignoreAnnotation)"
+        }
+        return text
+    }
+
+    // MARK: - Text
+
+    private static func paint(_ text: String, _ code: String, _ color: Bool) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    private static func text(_ report: AuditReport, color: Bool, isolation: Bool, to out: inout some TextOutputStream) {
+        for severity in Severity.allCases.reversed() {
+            let findings = report.findings.filter { $0.severity == severity }
+            guard !findings.isEmpty else { continue }
+            let heading = severity == .error ? "Errors" : severity == .warning ? "Warnings" : "Notes"
+            out.write(paint("\(heading) (\(findings.count))", "1", color) + "\n\n")
+            let code = severity == .error ? "31" : severity == .warning ? "33" : "36"
+            for finding in findings {
+                let location = finding.locations.first.map { "\($0): " } ?? ""
+                out.write(
+                    "\(location)\(paint(severity.rawValue, "1;" + code, color)): \(finding.message) [\(finding.rule.id)]\n"
+                )
+                out.write("  fix: \(finding.fix)\n")
+                for line in finding.evidence { out.write("  | \(line)\n") }
+                for other in finding.locations.dropFirst() { out.write("  see: \(other)\n") }
+                out.write("\n")
+            }
+        }
+        if !report.suppressed.isEmpty {
+            out.write(paint("Suppressed (\(report.suppressed.count))", "1", color) + "\n\n")
+            for finding in report.suppressed {
+                let location = finding.locations.first.map { "\($0): " } ?? ""
+                out.write("\(location)\(finding.rule.id) on \(finding.subject): \(finding.suppression ?? "")\n")
+            }
+            out.write("\n")
+        }
+        if isolation { isolationText(report.isolation, to: &out) }
+        out.write("\(summary(report))\n")
+    }
+
+    private static func isolationText(_ matrix: IsolationMatrix, to out: inout some TextOutputStream) {
+        out.write("Namespace isolation (row may open connections to column; ● all, ◐ some ports, · none)\n\n")
+        let corner = "from \\ to"
+        let width = max(corner.count, matrix.namespaces.map(\.count).max() ?? 0)
+        func pad(_ text: String, _ n: Int) -> String { text + String(repeating: " ", count: max(0, n - text.count)) }
+        out.write(
+            (pad(corner, width + 2) + matrix.namespaces.map { pad($0, $0.count + 2) }.joined())
+                .trimmingTrailingSpaces + "\n"
+        )
+        for (i, name) in matrix.namespaces.enumerated() {
+            var line = pad(name, width + 2)
+            for (j, column) in matrix.namespaces.enumerated() {
+                let cell = matrix.connections[i][j]
+                let mark = cell.isEmpty ? "·" : cell.allowsAll ? "●" : "◐"
+                line += pad(mark, column.count + 2)
+            }
+            out.write(line.trimmingTrailingSpaces + "\n")
+        }
+        out.write("\n")
+        for (i, source) in matrix.namespaces.enumerated() {
+            for (j, destination) in matrix.namespaces.enumerated() where !matrix.connections[i][j].isEmpty {
+                out.write("\(source) -> \(destination) : \(matrix.connections[i][j])\n")
+            }
+        }
+        out.write("\n")
+        if matrix.isolated.isEmpty {
+            out.write("No namespace is isolated from all others.\n\n")
+        } else {
+            out.write("Isolated from all other namespaces: \(matrix.isolated.joined(separator: ", "))\n\n")
+        }
+    }
+
+    // MARK: - JSON
+
+    static func location(_ location: SourceLocation) -> JSONValue {
+        .object([("file", .string(location.file)), ("line", .int(location.line)), ("column", .int(location.column))])
+    }
+
+    private static func json(_ finding: Finding) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("id", .string(finding.rule.id)),
+            ("severity", .string(finding.severity.rawValue)),
+            ("subject", .string(finding.subject)),
+            ("message", .string(finding.message)),
+            ("fix", .string(finding.fix)),
+            ("locations", .array(finding.locations.map(location))),
+            ("evidence", .array(finding.evidence.map(JSONValue.string))),
+        ]
+        if let reason = finding.suppression { pairs.append(("suppressedBecause", .string(reason))) }
+        return .object(pairs)
+    }
+
+    private static func json(_ report: AuditReport) -> JSONValue {
+        let matrix = report.isolation
+        var cells: [JSONValue] = []
+        for (i, source) in matrix.namespaces.enumerated() {
+            for (j, destination) in matrix.namespaces.enumerated() where !matrix.connections[i][j].isEmpty {
+                cells.append(
+                    .object([
+                        ("from", .string(source)), ("to", .string(destination)),
+                        ("conn", .string(matrix.connections[i][j].description)),
+                    ])
+                )
+            }
+        }
+        return .object([
+            (
+                "summary",
+                .object([
+                    ("error", .int(report.count(.error))), ("warning", .int(report.count(.warning))),
+                    ("note", .int(report.count(.note))), ("suppressed", .int(report.suppressed.count)),
+                ])
+            ),
+            ("findings", .array(report.findings.map(json))),
+            ("suppressed", .array(report.suppressed.map(json))),
+            (
+                "isolation",
+                .object([
+                    ("namespaces", .array(matrix.namespaces.map(JSONValue.string))),
+                    ("connections", .array(cells)),
+                    ("isolated", .array(matrix.isolated.map(JSONValue.string))),
+                ])
+            ),
+        ])
+    }
+}
+
+extension String {
+    var trimmingTrailingSpaces: String {
+        var text = Substring(self)
+        while text.last == " " { text = text.dropLast() }
+        return String(text)
+    }
+}

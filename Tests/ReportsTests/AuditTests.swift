@@ -1,0 +1,154 @@
+import Foundation
+import KubeModel
+import Manifests
+import Reachability
+import Reports
+import Testing
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+private let updating = ProcessInfo.processInfo.environment["NETREACH_UPDATE_GOLDEN"] == "1"
+
+private func audit(_ path: String) throws -> AuditReport {
+    Auditor.audit(PolicyEngine(cluster: try ManifestLoader.load([path]).cluster).analyze())
+}
+
+private func render(_ report: AuditReport, _ format: AuditFormat, isolation: Bool = false) -> String {
+    var text = ""
+    AuditReportWriter.write(report, format: format, isolation: isolation, to: &text)
+    // As the CLI prints it when run from the repository root: relative paths, relative SARIF URIs.
+    return text.replacingOccurrences(of: "file://" + root + "/", with: "").replacingOccurrences(
+        of: root + "/",
+        with: ""
+    )
+}
+
+private func compare(_ actual: String, golden path: String) throws {
+    if updating {
+        try actual.write(toFile: path, atomically: true, encoding: .utf8)
+        return
+    }
+    #expect(
+        actual == (try String(contentsOfFile: path, encoding: .utf8)),
+        "\(path) differs; NETREACH_UPDATE_GOLDEN=1 rewrites it"
+    )
+}
+
+private let auditRules = AuditRule.all.map(\.id)
+
+@Test func everyRuleHasAFixturePair() throws {
+    let folders = try FileManager.default.contentsOfDirectory(atPath: root + "/Fixtures/audit").sorted()
+    #expect(folders == auditRules.sorted())
+}
+
+@Test(arguments: auditRules)
+func ruleFiresOnItsPositiveFixtureAndStaysSilentOnItsTwin(rule: String) throws {
+    let folder = root + "/Fixtures/audit/\(rule)"
+    let positive = try audit(folder + "/positive")
+    let negative = try audit(folder + "/negative")
+    #expect(positive.findings.contains { $0.rule.id == rule }, "\(rule) must fire")
+    #expect(!negative.findings.contains { $0.rule.id == rule }, "\(rule) must stay silent")
+    try compare(render(positive, .txt), golden: folder + "/positive/expected.txt")
+    try compare(render(negative, .txt), golden: folder + "/negative/expected.txt")
+}
+
+@Test func shopAuditMatchesItsGoldenFiles() throws {
+    let report = try audit(root + "/examples/shop")
+    try compare(render(report, .txt, isolation: true), golden: root + "/Fixtures/shop/expected.audit.txt")
+    try compare(render(report, .json), golden: root + "/Fixtures/shop/expected.audit.json")
+    try compare(render(report, .sarif), golden: root + "/Fixtures/shop/expected.audit.sarif")
+}
+
+@Test func annotationSuppressesTheNamedFindingOnly() throws {
+    let report = try audit(root + "/examples/shop")
+    #expect(
+        report.suppressed.map { "\($0.rule.id) \($0.subject) \($0.suppression ?? "")" } == [
+            "reachable-from-any-address frontend/web[Deployment] public storefront behind the CDN"
+        ]
+    )
+    #expect(
+        !report.findings.contains {
+            $0.rule.id == "reachable-from-any-address" && $0.subject == "frontend/web[Deployment]"
+        }
+    )
+    #expect(AuditReportWriter.summary(report) == "3 errors, 5 warnings, 0 notes; 1 suppressed by netreach.io/ignore")
+}
+
+@Test func ignoreAnnotationTakesSeveralEntries() {
+    let parsed = Auditor.ignoredEntries([
+        "netreach.io/ignore": "host-network: node agent\negress-not-isolated; policy-shadowed: kept for clarity"
+    ])
+    #expect(
+        parsed == [
+            "host-network": "node agent", "egress-not-isolated": "no reason given",
+            "policy-shadowed": "kept for clarity",
+        ]
+    )
+}
+
+@Test func isolationMatrixCallsOutIsolatedNamespaces() throws {
+    let yaml = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: a, namespace: open}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: b, namespace: other}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: v, namespace: vault}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny, namespace: vault}
+        spec: {podSelector: {}, policyTypes: [Ingress, Egress], ingress: [{from: [{podSelector: {}}]}], egress: [{to: [{podSelector: {}}]}]}
+        """
+    let result = PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml").cluster)
+        .analyze()
+    let matrix = Auditor.isolationMatrix(result)
+    #expect(matrix.namespaces == ["open", "other", "vault"])
+    #expect(matrix.isolated == ["vault"])
+    #expect(matrix.connections[0][1] == .all)
+    #expect(matrix.connections[0][2] == .none)
+}
+
+/// SARIF must validate against the official 2.1.0 schema; `make deps` fetches it into .build/schemas.
+@Test func sarifValidatesAgainstTheSchema() throws {
+    let schema = root + "/.build/schemas/sarif-2.1.0.json"
+    #expect(
+        FileManager.default.fileExists(atPath: schema),
+        "missing \(schema): run 'make deps' (scripts/fetch-schemas.sh)"
+    )
+    let report = try audit(root + "/examples/shop")
+    let path = NSTemporaryDirectory() + "netreach-\(UUID().uuidString).sarif"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try render(report, .sarif).write(toFile: path, atomically: true, encoding: .utf8)
+    let (status, output) = try runValidator(schema: schema, document: path)
+    #expect(status == 0, "SARIF does not validate:\n\(output)")
+}
+
+@Test func schemaValidatorRejectsInvalidSARIF() throws {
+    let schema = root + "/.build/schemas/sarif-2.1.0.json"
+    #expect(FileManager.default.fileExists(atPath: schema), "missing \(schema): run 'make deps'")
+    let path = NSTemporaryDirectory() + "netreach-\(UUID().uuidString).sarif"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try #"{"version": "2.1.0", "runs": [{"results": []}]}"#.write(toFile: path, atomically: true, encoding: .utf8)
+    let (status, output) = try runValidator(schema: schema, document: path)
+    #expect(status == 1)
+    #expect(output.contains("'tool' is a required property"))
+}
+
+func runValidator(schema: String, document: String) throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", root + "/scripts/validate-json.py", schema, document]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
