@@ -37,7 +37,9 @@ struct ObjectDecoder {
         guard root.mapping != nil, let kindNode = reader.child(root, "kind"), let kind = kindNode.scalar,
             reader.child(root, "apiVersion")?.scalar != nil || root["items"] != nil
         else {
-            out.notKubernetes = true
+            // A netreach rules file (`rules:` and nothing else) kept beside the manifests is ours: skip it quietly.
+            let isRulesFile = root.mapping?.count == 1 && root["rules"]?.sequence != nil
+            if !isRulesFile { out.notKubernetes = true }
             return
         }
         try decode(root, kind: kind, apiVersion: root["apiVersion"]?.scalar ?? "", into: &out)

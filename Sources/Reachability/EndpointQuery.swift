@@ -76,60 +76,10 @@ public struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
 
     /// kubectl's selector syntax: `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, joined by `,`.
     static func parseSelector(_ text: String) throws(QueryError) -> LabelSelector {
-        var terms: [String] = []
-        var depth = 0
-        var current = ""
-        for character in text {
-            if character == "(" { depth += 1 }
-            if character == ")" { depth -= 1 }
-            if character == ",", depth == 0 {
-                terms.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
+        switch LabelSelector.parse(kubectl: text) {
+        case .success(let selector): return selector
+        case .failure(let error): throw QueryError(error.message, hint: SelectorSyntaxError.hint)
         }
-        terms.append(current)
-        var selector = LabelSelector()
-        for raw in terms {
-            let term = raw.trimmingSpaces
-            let invalid = QueryError(
-                "invalid label selector term '\(term)' in '\(text)'",
-                hint: "use key=value, key!=value, 'key in (a,b)', 'key notin (a,b)', key or !key, joined by commas"
-            )
-            if term.isEmpty { throw invalid }
-            if let range = term.firstRange(of: " notin ") ?? term.firstRange(of: " in ") {
-                let key = String(term[..<range.lowerBound]).trimmingSpaces
-                let list = String(term[range.upperBound...]).trimmingSpaces
-                guard Self.isKey(key), list.hasPrefix("("), list.hasSuffix(")") else { throw invalid }
-                let values = list.dropFirst().dropLast().split(separator: ",").map { String($0).trimmingSpaces }
-                guard !values.isEmpty, !values.contains(where: { $0.isEmpty }) else { throw invalid }
-                let op: LabelSelector.Requirement.Operator = term[range].contains("notin") ? .notIn : .in
-                selector.matchExpressions.append(.init(key: key, operator: op, values: values))
-            } else if let range = term.firstRange(of: "!=") {
-                let key = String(term[..<range.lowerBound]).trimmingSpaces
-                guard Self.isKey(key) else { throw invalid }
-                selector.matchExpressions.append(
-                    .init(key: key, operator: .notIn, values: [String(term[range.upperBound...]).trimmingSpaces])
-                )
-            } else if let range = term.firstRange(of: "==") ?? term.firstRange(of: "=") {
-                let key = String(term[..<range.lowerBound]).trimmingSpaces
-                guard Self.isKey(key) else { throw invalid }
-                selector.matchLabels[key] = String(term[range.upperBound...]).trimmingSpaces
-            } else if term.hasPrefix("!") {
-                let key = String(term.dropFirst()).trimmingSpaces
-                guard Self.isKey(key) else { throw invalid }
-                selector.matchExpressions.append(.init(key: key, operator: .doesNotExist))
-            } else {
-                guard Self.isKey(term) else { throw invalid }
-                selector.matchExpressions.append(.init(key: term, operator: .exists))
-            }
-        }
-        return selector
-    }
-
-    private static func isKey(_ key: String) -> Bool {
-        !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) }
     }
 }
 
@@ -149,36 +99,5 @@ public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `error: message`, then the hint.
     public var description: String {
         "error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text = text.dropFirst() }
-        while text.last?.isWhitespace == true { text = text.dropLast() }
-        return String(text)
-    }
-
-    /// Levenshtein distance, for suggestions.
-    func editDistance(to other: String) -> Int {
-        let a = Array(self)
-        let b = Array(other)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = Array(repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = Swift.min(
-                    previous[j] + 1,
-                    current[j - 1] + 1,
-                    previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                )
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }

@@ -10,7 +10,12 @@ enum SARIFWriter {
         let rules = AuditRule.all
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($0.element.id, $0.offset) })
         let results = (report.findings + report.suppressed).map { result($0, ruleIndex: ruleIndex[$0.rule.id] ?? 0) }
-        return .object([
+        return log(rules: rules.map(rule), results: results)
+    }
+
+    /// The SARIF envelope: one run of netreach with these rules and results.
+    static func log(rules: [JSONValue], results: [JSONValue]) -> JSONValue {
+        .object([
             ("$schema", .string(schema)),
             ("version", .string("2.1.0")),
             (
@@ -25,7 +30,7 @@ enum SARIFWriter {
                                     .object([
                                         ("name", .string("netreach")),
                                         ("version", .string(AuditReportWriter.toolVersion)),
-                                        ("rules", .array(rules.map(rule))),
+                                        ("rules", .array(rules)),
                                     ])
                                 )
                             ])
@@ -85,7 +90,7 @@ enum SARIFWriter {
         return .object(pairs)
     }
 
-    private static func physical(_ location: SourceLocation, id: Int? = nil) -> JSONValue {
+    static func physical(_ location: SourceLocation, id: Int? = nil) -> JSONValue {
         var pairs: [(String, JSONValue)] = []
         if let id { pairs.append(("id", .int(id))) }
         pairs.append(

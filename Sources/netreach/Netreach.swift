@@ -10,6 +10,6 @@ struct Netreach: ParsableCommand {
             (standard input). Exit status: 0 success, 2 unusable input, 64 wrong command-line usage.
             """,
         version: "0.1.0",
-        subcommands: [ListCommand.self, GraphCommand.self, AuditCommand.self]
+        subcommands: [ListCommand.self, GraphCommand.self, AuditCommand.self, CheckCommand.self]
     )
 }

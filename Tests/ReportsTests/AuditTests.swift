@@ -139,16 +139,3 @@ func ruleFiresOnItsPositiveFixtureAndStaysSilentOnItsTwin(rule: String) throws {
     #expect(status == 1)
     #expect(output.contains("'tool' is a required property"))
 }
-
-func runValidator(schema: String, document: String) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", root + "/scripts/validate-json.py", schema, document]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}

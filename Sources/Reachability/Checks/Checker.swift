@@ -1,0 +1,750 @@
+public import KubeModel
+
+/// Evaluates the rules of `netreach check` on an analyzed cluster.
+///
+/// Rules are evaluated on the class-level model the flows came from, so a rule costs (source classes ×
+/// destination classes), not (pods × pods), and the engine never runs again.
+public enum Checker {
+    /// Evaluates every rule of `rules` against `result`.
+    ///
+    /// ```swift
+    /// let report = try Checker.check(try RulesLoader.load("rules.yaml"), against: result)
+    /// print(report.summary)
+    /// ```
+    /// - Throws: `CheckError` for a rule whose peers match nothing (unless `options.allowEmpty`).
+    public static func check(_ rules: RuleFile, against result: Reachability, options: CheckOptions = CheckOptions())
+        throws(CheckError) -> CheckReport
+    {
+        var context = CheckContext(result: result, options: options)
+        var results: [CheckResult] = []
+        for rule in rules.rules {
+            results.append(try context.evaluate(rule))
+        }
+        return CheckReport(file: rules.path, results: results, warnings: context.warnings)
+    }
+}
+
+/// A rule's side resolved against the cluster.
+private struct Side {
+    /// Endpoint indices, in name order.
+    var endpoints: [Int]
+    var addresses: IPSet
+
+    var isEmpty: Bool { endpoints.isEmpty && addresses.isEmpty }
+}
+
+/// A counter-example before it is printed.
+private struct Candidate {
+    var source: String
+    var destination: String
+    var connections: ConnectionSet
+    var sourceClass: Int?
+    var destinationClass: Int?
+    var sourceAddresses: IPSet?
+    var destinationAddresses: IPSet?
+    var open: Set<Direction>
+}
+
+/// Counts counter-examples and keeps the first ones in name order without materializing them all.
+private struct Violations {
+    let limit: Int
+    var count = 0
+    var candidates: [Candidate] = []
+
+    mutating func add(_ candidate: Candidate, pairs: Int) {
+        count += pairs
+        candidates.append(candidate)
+        if candidates.count > 4 * limit { trim() }
+    }
+
+    mutating func trim() {
+        candidates.sort { ($0.source, $0.destination) < ($1.source, $1.destination) }
+        if candidates.count > limit { candidates.removeLast(candidates.count - limit) }
+    }
+}
+
+private struct CheckContext {
+    let result: Reachability
+    let model: ClassModel
+    let options: CheckOptions
+    var warnings: [String] = []
+    let cluster: Cluster
+    let namespaceLabels: [String: [String: String]]
+    let universe: IPSet
+    /// Endpoint indices in name order, and each endpoint's position in it.
+    let byName: [Int]
+    /// Per direction and class: the policies selecting the class in that direction.
+    let selecting: [Direction: [[Int]]]
+    private var pairCache: [Int: (ConnectionSet, Set<Direction>)] = [:]
+
+    init(result: Reachability, options: CheckOptions) {
+        self.result = result
+        self.model = result.model
+        self.options = options
+        self.cluster = result.cluster
+        var labels: [String: [String: String]] = [:]
+        for namespace in cluster.namespaces { labels[namespace.name] = namespace.labels }
+        namespaceLabels = labels
+        var universe = IPSet()
+        for atom in model.atoms {
+            var piece = IPSet()
+            piece[atom.family] = IntervalSet(atom.bounds)
+            universe.formUnion(piece)
+        }
+        self.universe = universe
+        let endpoints = result.cluster.endpoints
+        byName = endpoints.indices.sorted { endpoints[$0].id < endpoints[$1].id }
+        var selecting: [Direction: [[Int]]] = [:]
+        for direction in Direction.allCases {
+            var perClass = Array(repeating: [Int](), count: model.classes.count)
+            for (p, classes) in model.policySelection.enumerated()
+            where cluster.policies[p].policyTypes.contains(direction) {
+                for c in classes { perClass[c].append(p) }
+            }
+            selecting[direction] = perClass
+        }
+        self.selecting = selecting
+    }
+
+    mutating func evaluate(_ rule: CheckRule) throws(CheckError) -> CheckResult {
+        switch rule.assertion {
+        case .deny(let reach): return try deny(rule, reach)
+        case .allow(let reach): return try allow(rule, reach)
+        case .isolated(let namespace, let directions, let exceptions):
+            return try isolated(rule, namespace, directions, exceptions)
+        case .defaultDeny(let namespace, let directions): return try defaultDeny(rule, namespace, directions)
+        case .noDefaultAllow(let namespace): return try noDefaultAllow(rule, namespace)
+        }
+    }
+
+    // MARK: - Resolving peers
+
+    private func matches(_ alternative: RulePeer.Alternative, _ endpoint: Endpoint) -> Bool {
+        switch alternative {
+        case .any: return true
+        case .namespace(let name): return endpoint.namespace == name
+        case .endpoint(let namespace, let name, let kind):
+            return endpoint.namespace == namespace && endpoint.name == name && (kind == nil || kind == endpoint.kind)
+        case .selector(let namespaces, let pods):
+            return (namespaces?.matches(namespaceLabels[endpoint.namespace] ?? [:]) ?? true)
+                && pods.matches(endpoint.labels)
+        case .cidr: return false
+        }
+    }
+
+    private func resolve(_ peer: RulePeer) -> Side {
+        let endpoints = byName.filter { e in peer.alternatives.contains { matches($0, cluster.endpoints[e]) } }
+        var addresses = IPSet()
+        for alternative in peer.alternatives {
+            switch alternative {
+            case .any: addresses.formUnion(universe)
+            case .cidr(let cidr): addresses.formUnion(IPSet(cidr).intersection(universe))
+            default: break
+            }
+        }
+        return Side(endpoints: endpoints, addresses: addresses)
+    }
+
+    /// Fails (or, with `allowEmpty`, warns) when a side names nothing in the cluster.
+    private mutating func requireMatch(_ side: Side, _ peer: RulePeer, _ rule: CheckRule, role: String)
+        throws(CheckError) -> Bool
+    {
+        guard side.isEmpty else { return true }
+        let message = "'\(role): \(peer.description)' of rule '\(rule.name)' matches no endpoint"
+        guard options.allowEmpty else {
+            throw CheckError(message, at: peer.location, hint: suggestionHint(peer))
+        }
+        warnings.append("\(peer.location): warning: \(message); the rule passes (--allow-empty)")
+        return false
+    }
+
+    private func suggestionHint(_ peer: RulePeer) -> String {
+        var names: [String] = []
+        for alternative in peer.alternatives {
+            switch alternative {
+            case .endpoint(let namespace, let name, _):
+                if let query = try? EndpointQuery("\(namespace)/\(name)") {
+                    names += query.suggestions(in: cluster, limit: 3)
+                }
+            case .namespace(let name):
+                names += Set(cluster.endpoints.map(\.namespace)).filter { $0.editDistance(to: name) <= 2 }.sorted()
+            default: break
+            }
+        }
+        let fix =
+            "check the spelling against the manifests, or pass --allow-empty if the rule guards objects "
+            + "that may not exist yet"
+        return names.isEmpty ? fix : "did you mean \(names.joined(separator: ", "))? " + fix
+    }
+
+    private func namespaceExists(_ namespace: RuleNamespace, _ rule: CheckRule) throws(CheckError) -> Bool {
+        if cluster.endpoints.contains(where: { $0.namespace == namespace.name })
+            || cluster.namespaces.contains(where: { $0.name == namespace.name && !$0.isImplicit })
+        {
+            return true
+        }
+        let message = "namespace '\(namespace.name)' of rule '\(rule.name)' is not in the manifests"
+        guard options.allowEmpty else {
+            let close = Set(cluster.namespaces.map(\.name)).filter { $0.editDistance(to: namespace.name) <= 2 }
+            throw CheckError(
+                message,
+                at: namespace.location,
+                hint: (close.isEmpty ? "" : "did you mean \(close.sorted().joined(separator: ", "))? ")
+                    + "check the name, or pass --allow-empty"
+            )
+        }
+        return false
+    }
+
+    // MARK: - Class-level answers
+
+    private mutating func classFlow(_ s: Int, _ d: Int) -> (ConnectionSet, Set<Direction>) {
+        let key = s * model.classes.count + d
+        if let cached = pairCache[key] { return cached }
+        let answer = model.classFlow(from: s, to: d)
+        pairCache[key] = answer
+        return answer
+    }
+
+    /// Endpoints grouped by class (and by `signature`), each group in name order.
+    private func groups(_ endpoints: [Int], signature: (Int) -> [Bool] = { _ in [] }) -> [(Int, [Bool], [Int])] {
+        var index: [GroupKey: Int] = [:]
+        var out: [(Int, [Bool], [Int])] = []
+        for e in endpoints {
+            let key = GroupKey(cls: model.classOfEndpoint[e], signature: signature(e))
+            if let i = index[key] {
+                out[i].2.append(e)
+            } else {
+                index[key] = out.count
+                out.append((key.cls, key.signature, [e]))
+            }
+        }
+        return out
+    }
+
+    private struct GroupKey: Hashable {
+        var cls: Int
+        var signature: [Bool]
+    }
+
+    /// The atoms (clipped to `set`) that `set` touches.
+    private func pieces(of set: IPSet) -> [(IPRange, IPSet)] {
+        var out: [(IPRange, IPSet)] = []
+        for atom in model.atoms where set[atom.family].intersection(IntervalSet(atom.bounds)).isEmpty == false {
+            var piece = IPSet()
+            piece[atom.family] = IntervalSet(atom.bounds)
+            out.append((atom, piece.intersection(set)))
+        }
+        return out
+    }
+
+    private func connections(_ ports: [RulePort]?) -> ConnectionSet {
+        guard let ports else { return .all }
+        var out = ConnectionSet.none
+        for port in ports {
+            out.formUnion(ConnectionSet(port.networkProtocol, port.ports.map { PortSet($0) } ?? .allPorts))
+        }
+        return out
+    }
+
+    private func name(_ e: Int) -> String { cluster.endpoints[e].id }
+
+    /// Adds the endpoint pairs of two groups whose verdict is `connections` (non-empty means a violation).
+    private func addPairs(
+        _ sources: [Int],
+        _ destinations: [Int],
+        _ connections: ConnectionSet,
+        open: Set<Direction>,
+        classes: (Int, Int),
+        to violations: inout Violations
+    ) {
+        let overlap = classes.0 == classes.1 ? Set(sources).intersection(destinations).count : 0
+        let pairs = sources.count * destinations.count - overlap
+        guard pairs > 0 else { return }
+        var added = 0
+        outer: for s in sources {
+            for d in destinations where s != d {
+                let candidate = Candidate(
+                    source: name(s),
+                    destination: name(d),
+                    connections: connections,
+                    sourceClass: classes.0,
+                    destinationClass: classes.1,
+                    open: open
+                )
+                violations.add(candidate, pairs: added == 0 ? pairs : 0)
+                added += 1
+                if added >= violations.limit { break outer }
+            }
+        }
+    }
+
+    private func addToAddresses(
+        _ sources: [Int],
+        _ set: IPSet,
+        _ connections: ConnectionSet,
+        sourceClass: Int,
+        to violations: inout Violations
+    ) {
+        for (i, s) in sources.prefix(violations.limit).enumerated() {
+            violations.add(
+                Candidate(
+                    source: name(s),
+                    destination: set.description,
+                    connections: connections,
+                    sourceClass: sourceClass,
+                    destinationAddresses: set,
+                    open: model.egressIsolated[sourceClass] ? [] : [.egress]
+                ),
+                pairs: i == 0 ? sources.count : 0
+            )
+        }
+    }
+
+    private func addFromAddresses(
+        _ set: IPSet,
+        _ destinations: [Int],
+        _ connections: ConnectionSet,
+        destinationClass: Int,
+        to violations: inout Violations
+    ) {
+        for (i, d) in destinations.prefix(violations.limit).enumerated() {
+            violations.add(
+                Candidate(
+                    source: set.description,
+                    destination: name(d),
+                    connections: connections,
+                    destinationClass: destinationClass,
+                    sourceAddresses: set,
+                    open: model.ingressIsolated[destinationClass] ? [] : [.ingress]
+                ),
+                pairs: i == 0 ? destinations.count : 0
+            )
+        }
+    }
+
+    /// Collects the flows from `sources` to `destinations` for which `verdict` is non-empty. `verdict` gets the
+    /// allowed connections and the signatures of both sides (see `groups`); for addresses, the piece itself.
+    private mutating func scan(
+        _ sources: Side,
+        _ destinations: Side,
+        sourceSignature: (Int) -> [Bool] = { _ in [] },
+        destinationSignature: (Int) -> [Bool] = { _ in [] },
+        addressSignature: (IPSet) -> [(IPSet, [Bool])] = { [($0, [])] },
+        verdict: (ConnectionSet, [Bool], [Bool]) -> ConnectionSet
+    ) -> Violations {
+        var violations = Violations(limit: options.examples)
+        let sourceGroups = groups(sources.endpoints, signature: sourceSignature)
+        let destinationGroups = groups(destinations.endpoints, signature: destinationSignature)
+        for (cs, ss, sMembers) in sourceGroups {
+            for (cd, ds, dMembers) in destinationGroups {
+                let (allowed, open) = classFlow(cs, cd)
+                let bad = verdict(allowed, ss, ds)
+                guard !bad.isEmpty else { continue }
+                addPairs(sMembers, dMembers, bad, open: open, classes: (cs, cd), to: &violations)
+            }
+        }
+        if !destinations.addresses.isEmpty {
+            let split = pieces(of: destinations.addresses).flatMap { atom, piece in
+                addressSignature(piece).map { (atom, $0.0, $0.1) }
+            }
+            for (cs, ss, sMembers) in sourceGroups {
+                var byVerdict: [ConnectionSet: IPSet] = [:]
+                var order: [ConnectionSet] = []
+                for (atom, piece, signature) in split {
+                    let bad = verdict(model.egress(from: cs, to: atom), ss, signature)
+                    guard !bad.isEmpty else { continue }
+                    if byVerdict[bad] == nil { order.append(bad) }
+                    byVerdict[bad, default: IPSet()].formUnion(piece)
+                }
+                for bad in order {
+                    addToAddresses(sMembers, byVerdict[bad] ?? IPSet(), bad, sourceClass: cs, to: &violations)
+                }
+            }
+        }
+        if !sources.addresses.isEmpty {
+            let split = pieces(of: sources.addresses).flatMap { atom, piece in
+                addressSignature(piece).map { (atom, $0.0, $0.1) }
+            }
+            for (cd, ds, dMembers) in destinationGroups {
+                var byVerdict: [ConnectionSet: IPSet] = [:]
+                var order: [ConnectionSet] = []
+                for (atom, piece, signature) in split {
+                    let bad = verdict(model.ingress(to: cd, from: atom), signature, ds)
+                    guard !bad.isEmpty else { continue }
+                    if byVerdict[bad] == nil { order.append(bad) }
+                    byVerdict[bad, default: IPSet()].formUnion(piece)
+                }
+                for bad in order {
+                    addFromAddresses(byVerdict[bad] ?? IPSet(), dMembers, bad, destinationClass: cd, to: &violations)
+                }
+            }
+        }
+        violations.trim()
+        return violations
+    }
+
+    // MARK: - deny and allow
+
+    private mutating func deny(_ rule: CheckRule, _ reach: RuleReach) throws(CheckError) -> CheckResult {
+        let sources = resolve(reach.from)
+        let destinations = resolve(reach.to)
+        guard try requireMatch(sources, reach.from, rule, role: "from"),
+            try requireMatch(destinations, reach.to, rule, role: "to")
+        else { return vacuous(rule) }
+        let ports = connections(reach.ports)
+        let violations = scan(sources, destinations) { allowed, _, _ in allowed.intersection(ports) }
+        let what = "\(reach.from.description) to \(reach.to.description)" + portsText(reach.ports)
+        guard violations.count == 0 else {
+            return failure(
+                rule,
+                "\(violations.count) \(violations.count == 1 ? "flow is" : "flows are") allowed from \(what)",
+                violations,
+                involved: explainAllowed(violations.candidates)
+            )
+        }
+        return pass(rule, "nothing is allowed from \(what)")
+    }
+
+    private mutating func allow(_ rule: CheckRule, _ reach: RuleReach) throws(CheckError) -> CheckResult {
+        let sources = resolve(reach.from)
+        let destinations = resolve(reach.to)
+        guard try requireMatch(sources, reach.from, rule, role: "from"),
+            try requireMatch(destinations, reach.to, rule, role: "to")
+        else { return vacuous(rule) }
+        let ports = connections(reach.ports)
+        let violations = scan(sources, destinations) { allowed, _, _ in
+            if reach.ports == nil { return allowed.isEmpty ? .all : .none }
+            return ports.subtracting(allowed)
+        }
+        let what = "\(reach.from.description) to \(reach.to.description)" + portsText(reach.ports)
+        guard violations.count == 0 else {
+            let examples = violations.candidates.map { candidate in
+                "\(candidate.source) => \(candidate.destination) : "
+                    + (reach.ports == nil ? "no connection" : "missing \(candidate.connections)")
+            }
+            return CheckResult(
+                rule: rule,
+                passed: false,
+                message:
+                    "\(violations.count) \(violations.count == 1 ? "pair is" : "pairs are") not allowed from \(what)",
+                examples: examples,
+                violations: violations.count,
+                involved: explainBlocked(violations.candidates)
+            )
+        }
+        return pass(rule, "every source reaches every destination from \(what)")
+    }
+
+    // MARK: - isolated
+
+    private mutating func isolated(
+        _ rule: CheckRule,
+        _ namespace: RuleNamespace,
+        _ directions: Set<Direction>,
+        _ exceptions: [RuleException]
+    ) throws(CheckError) -> CheckResult {
+        guard try namespaceExists(namespace, rule) else { return vacuous(rule) }
+        let inside = byName.filter { cluster.endpoints[$0].namespace == namespace.name }
+        let outside = Side(
+            endpoints: byName.filter { cluster.endpoints[$0].namespace != namespace.name },
+            addresses: universe
+        )
+        let insideSide = Side(endpoints: inside, addresses: IPSet())
+        var total = Violations(limit: options.examples)
+        for direction in Direction.allCases where directions.contains(direction) {
+            let relevant = exceptions.compactMap { exception -> (RulePeer, ConnectionSet)? in
+                guard let peer = direction == .ingress ? exception.from : exception.to else { return nil }
+                return (peer, connections(exception.ports))
+            }
+            let resolved = relevant.map { (resolve($0.0), $0.1) }
+            let endpointSignature: (Int) -> [Bool] = { e in
+                resolved.map { side, _ in side.endpoints.contains(e) }
+            }
+            let addressSignature: (IPSet) -> [(IPSet, [Bool])] = { piece in
+                var parts: [(IPSet, [Bool])] = [(piece, [])]
+                for (side, _) in resolved {
+                    parts = parts.flatMap { set, signature -> [(IPSet, [Bool])] in
+                        let within = set.intersection(side.addresses)
+                        let without = set.subtracting(side.addresses)
+                        return (within.isEmpty ? [] : [(within, signature + [true])])
+                            + (without.isEmpty ? [] : [(without, signature + [false])])
+                    }
+                }
+                return parts
+            }
+            let exempt: ([Bool]) -> ConnectionSet = { signature in
+                var out = ConnectionSet.none
+                for (i, matched) in signature.enumerated() where matched { out.formUnion(resolved[i].1) }
+                return out
+            }
+            let violations =
+                direction == .ingress
+                ? scan(
+                    outside,
+                    insideSide,
+                    sourceSignature: endpointSignature,
+                    addressSignature: addressSignature
+                ) { allowed, outsider, _ in allowed.subtracting(exempt(outsider)) }
+                : scan(
+                    insideSide,
+                    outside,
+                    destinationSignature: endpointSignature,
+                    addressSignature: addressSignature
+                ) { allowed, _, outsider in allowed.subtracting(exempt(outsider)) }
+            total.count += violations.count
+            total.candidates += violations.candidates
+        }
+        total.trim()
+        let word = directions.count == 2 ? "in or out" : directions.contains(.ingress) ? "in" : "out"
+        let unless = exceptions.isEmpty ? "" : " beyond the listed exceptions"
+        guard total.count == 0 else {
+            return failure(
+                rule,
+                "\(total.count) \(total.count == 1 ? "flow crosses" : "flows cross") the boundary of '\(namespace.name)' (\(word))\(unless)",
+                total,
+                involved: explainAllowed(total.candidates)
+            )
+        }
+        return pass(rule, "nothing crosses the boundary of '\(namespace.name)' (\(word))\(unless)")
+    }
+
+    // MARK: - default-deny and no-default-allow
+
+    private func defaultDeny(_ rule: CheckRule, _ namespace: RuleNamespace, _ directions: Set<Direction>)
+        throws(CheckError) -> CheckResult
+    {
+        guard try namespaceExists(namespace, rule) else { return vacuous(rule) }
+        let policies = cluster.policies.filter { $0.namespace == namespace.name }
+        var missing: [Direction] = []
+        var examples: [String] = []
+        var count = 0
+        for direction in Direction.allCases where directions.contains(direction) {
+            let found = policies.contains {
+                $0.podSelector.isEmpty && $0.policyTypes.contains(direction) && $0.rules(direction).isEmpty
+            }
+            guard !found else { continue }
+            missing.append(direction)
+            for (e, endpoint) in cluster.endpoints.enumerated()
+            where endpoint.namespace == namespace.name && !result.isolation[e].contains(direction) {
+                count += 1
+                if examples.count < options.examples {
+                    examples.append("\(endpoint.id) is not isolated for \(direction.rawValue.lowercased())")
+                }
+            }
+        }
+        let words = directions.count == 2 ? "ingress and egress" : directions.first?.rawValue.lowercased() ?? ""
+        guard missing.isEmpty else {
+            let involved = policies.filter { policy in missing.contains { policy.policyTypes.contains($0) } }.map {
+                CheckInvolvement(
+                    "NetworkPolicy \($0.id) selects \($0.podSelector.isEmpty ? "every pod" : "only some pods")"
+                        + ($0.podSelector.isEmpty ? " but has rules" : ""),
+                    at: $0.location
+                )
+            }
+            let list = missing.map { $0.rawValue.lowercased() }.joined(separator: " and ")
+            return CheckResult(
+                rule: rule,
+                passed: false,
+                message: "'\(namespace.name)' has no default-deny NetworkPolicy (podSelector: {}, no rules) for \(list)"
+                    + (count > 0 ? "; \(count) \(count == 1 ? "endpoint is" : "endpoints are") open" : ""),
+                examples: examples,
+                violations: max(count, missing.count),
+                involved: involved.sorted()
+            )
+        }
+        return pass(rule, "'\(namespace.name)' has a default-deny NetworkPolicy for \(words)")
+    }
+
+    private func noDefaultAllow(_ rule: CheckRule, _ namespace: RuleNamespace?) throws(CheckError) -> CheckResult {
+        if let namespace, try !namespaceExists(namespace, rule) { return vacuous(rule) }
+        func inScope(_ peer: Int) -> Int? {
+            guard let e = result.peers[peer].endpointIndex else { return nil }
+            return namespace == nil || cluster.endpoints[e].namespace == namespace?.name ? e : nil
+        }
+        var count = 0
+        var examples: [String] = []
+        var open: [Int: Set<Direction>] = [:]
+        for flow in result.flows where flow.isDefaultAllowed {
+            var hops = Set<Direction>()
+            if flow.defaultAllow.contains(.egress), let e = inScope(flow.source) {
+                hops.insert(.egress)
+                open[e, default: []].insert(.egress)
+            }
+            if flow.defaultAllow.contains(.ingress), let e = inScope(flow.destination) {
+                hops.insert(.ingress)
+                open[e, default: []].insert(.ingress)
+            }
+            guard !hops.isEmpty else { continue }
+            count += 1
+            if examples.count < options.examples {
+                let text = Direction.allCases.reversed().filter(hops.contains).map { $0.rawValue.lowercased() }
+                examples.append(
+                    "\(result.peers[flow.source].name) => \(result.peers[flow.destination].name) : "
+                        + "\(flow.connections)  (default-allow: \(text.joined(separator: "+")))"
+                )
+            }
+        }
+        let scope = namespace.map { "of '\($0.name)'" } ?? "in the cluster"
+        guard count == 0 else {
+            let involved = open.keys.sorted { name($0) < name($1) }.prefix(options.examples).map { e in
+                let words = Direction.allCases.filter { open[e]?.contains($0) == true }.map {
+                    $0.rawValue.lowercased()
+                }
+                return CheckInvolvement(
+                    "\(name(e)) is not selected by any NetworkPolicy for \(words.joined(separator: " or "))",
+                    at: cluster.endpoints[e].location
+                )
+            }
+            return CheckResult(
+                rule: rule,
+                passed: false,
+                message: "\(count) \(count == 1 ? "flow" : "flows") \(scope) \(count == 1 ? "exists" : "exist") "
+                    + "only because a side has no policy",
+                examples: examples,
+                violations: count,
+                involved: involved.sorted()
+            )
+        }
+        return pass(rule, "every flow \(scope) is allowed by a rule")
+    }
+
+    // MARK: - Explanations
+
+    /// For flows that should not exist: the policies whose rules let them through, or the open side.
+    private func explainAllowed(_ candidates: [Candidate]) -> [CheckInvolvement] {
+        var out = Set<CheckInvolvement>()
+        for candidate in candidates {
+            if let d = candidate.destinationClass {
+                let endpoint = cluster.endpoints[model.classes[d].members[0]]
+                if model.ingressIsolated[d] {
+                    for p in admitting(.ingress, governed: d, candidate) {
+                        out.insert(
+                            CheckInvolvement(
+                                "NetworkPolicy \(cluster.policies[p].id) admits \(candidate.source) into "
+                                    + "\(candidate.destination) (ingress)",
+                                at: cluster.policies[p].location
+                            )
+                        )
+                    }
+                } else {
+                    out.insert(
+                        CheckInvolvement(
+                            "\(candidate.destination) is not selected by any NetworkPolicy for ingress",
+                            at: model.classes[d].members.count == 1 ? endpoint.location : nil
+                        )
+                    )
+                }
+            }
+            if let s = candidate.sourceClass {
+                let endpoint = cluster.endpoints[model.classes[s].members[0]]
+                if model.egressIsolated[s] {
+                    for p in admitting(.egress, governed: s, candidate) {
+                        out.insert(
+                            CheckInvolvement(
+                                "NetworkPolicy \(cluster.policies[p].id) lets \(candidate.source) reach "
+                                    + "\(candidate.destination) (egress)",
+                                at: cluster.policies[p].location
+                            )
+                        )
+                    }
+                } else {
+                    out.insert(
+                        CheckInvolvement(
+                            "\(candidate.source) is not selected by any NetworkPolicy for egress",
+                            at: model.classes[s].members.count == 1 ? endpoint.location : nil
+                        )
+                    )
+                }
+            }
+        }
+        return out.sorted()
+    }
+
+    /// For flows that should exist: the policies that isolate a side without a rule that lets the flow through.
+    private func explainBlocked(_ candidates: [Candidate]) -> [CheckInvolvement] {
+        var out = Set<CheckInvolvement>()
+        for candidate in candidates {
+            if let d = candidate.destinationClass, model.ingressIsolated[d] {
+                for p in selecting[.ingress]?[d] ?? [] where !admitting(.ingress, governed: d, candidate).contains(p) {
+                    out.insert(
+                        CheckInvolvement(
+                            "NetworkPolicy \(cluster.policies[p].id) isolates \(candidate.destination) for ingress "
+                                + "and no rule admits \(candidate.source)",
+                            at: cluster.policies[p].location
+                        )
+                    )
+                }
+            }
+            if let s = candidate.sourceClass, model.egressIsolated[s] {
+                for p in selecting[.egress]?[s] ?? [] where !admitting(.egress, governed: s, candidate).contains(p) {
+                    out.insert(
+                        CheckInvolvement(
+                            "NetworkPolicy \(cluster.policies[p].id) isolates \(candidate.source) for egress "
+                                + "and no rule lets it reach \(candidate.destination)",
+                            at: cluster.policies[p].location
+                        )
+                    )
+                }
+            }
+        }
+        return out.sorted()
+    }
+
+    /// The policies selecting class `governed` in `direction` whose rules let the candidate's other side through
+    /// on some of the candidate's connections.
+    private func admitting(_ direction: Direction, governed: Int, _ candidate: Candidate) -> [Int] {
+        let otherClass = direction == .ingress ? candidate.sourceClass : candidate.destinationClass
+        let otherAddresses = direction == .ingress ? candidate.sourceAddresses : candidate.destinationAddresses
+        let destinationClass = direction == .ingress ? governed : candidate.destinationClass
+        return (selecting[direction]?[governed] ?? []).filter { p in
+            (model.policyRules[p][direction] ?? []).contains { r in
+                let rule = model.rules[r]
+                let peerMatches =
+                    otherClass.map { rule.matchesClass[$0] }
+                    ?? otherAddresses.map { !rule.addresses.intersection($0).isEmpty } ?? false
+                guard peerMatches else { return false }
+                let allowed = model.connections(rule, destinationClass: destinationClass)
+                return !allowed.intersection(candidate.connections).isEmpty || candidate.connections.isEmpty
+            }
+        }
+    }
+
+    // MARK: - Results
+
+    private func portsText(_ ports: [RulePort]?) -> String {
+        guard let ports else { return "" }
+        return " on "
+            + ports.map { port in
+                port.ports.map { range in
+                    "\(range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)")/\(port.networkProtocol.rawValue)"
+                } ?? port.networkProtocol.rawValue
+            }.joined(separator: ", ")
+    }
+
+    private func pass(_ rule: CheckRule, _ message: String) -> CheckResult {
+        CheckResult(rule: rule, passed: true, message: message, examples: [], violations: 0, involved: [])
+    }
+
+    private func vacuous(_ rule: CheckRule) -> CheckResult {
+        pass(rule, "matches nothing in the manifests (--allow-empty)")
+    }
+
+    private func failure(_ rule: CheckRule, _ message: String, _ violations: Violations, involved: [CheckInvolvement])
+        -> CheckResult
+    {
+        let examples = violations.candidates.map { candidate in
+            let hops = Direction.allCases.reversed().filter(candidate.open.contains).map { $0.rawValue.lowercased() }
+            return "\(candidate.source) => \(candidate.destination) : \(candidate.connections)"
+                + (hops.isEmpty ? "" : "  (default-allow: \(hops.joined(separator: "+")))")
+        }
+        return CheckResult(
+            rule: rule,
+            passed: false,
+            message: message,
+            examples: examples,
+            violations: violations.count,
+            involved: involved
+        )
+    }
+}

@@ -1,0 +1,210 @@
+public import KubeModel
+public import Reachability
+
+/// Formats for `netreach check`.
+public enum CheckFormat: String, Hashable, Sendable, CaseIterable {
+    /// PASS/FAIL per rule with counter-examples and the policies involved.
+    case txt
+    /// One JSON document with a result per rule.
+    case json
+    /// JUnit XML: one test case per rule (GitLab, Jenkins, Azure DevOps test reports).
+    case junit
+    /// SARIF 2.1.0: a result per failing rule, located at the rule (GitHub code scanning).
+    case sarif
+    /// GitHub Actions workflow commands: an `::error` annotation per failing rule.
+    case github
+}
+
+/// Writes a `CheckReport`.
+public enum CheckReportWriter {
+    /// Writes `report` in `format`.
+    public static func write(_ report: CheckReport, format: CheckFormat, to out: inout some TextOutputStream) {
+        switch format {
+        case .txt: text(report, to: &out)
+        case .json: out.write(json(report).text)
+        case .junit: JUnitWriter.write(report, to: &out)
+        case .sarif: out.write(sarif(report).text)
+        case .github: github(report, to: &out)
+        }
+    }
+
+    /// The failing rule as plain text lines: message, counter-examples, policies involved.
+    static func details(_ result: CheckResult) -> [String] {
+        var lines = ["\(result.rule.location): \(result.message)"]
+        lines += result.examples.map { "  \($0)" }
+        if result.violations > result.examples.count, result.rule.keyword != "default-deny" {
+            lines.append("  … and \(result.violations - result.examples.count) more")
+        }
+        if !result.involved.isEmpty {
+            lines.append("involved:")
+            lines += result.involved.map { "  " + ($0.location.map { "\($0): " } ?? "") + $0.text }
+        }
+        return lines
+    }
+
+    // MARK: - Text
+
+    private static func text(_ report: CheckReport, to out: inout some TextOutputStream) {
+        for result in report.results {
+            out.write("\(result.passed ? "PASS" : "FAIL")  \(result.rule.name)\n")
+            if result.passed {
+                out.write("      \(result.rule.location): \(result.message)\n")
+            } else {
+                for line in details(result) { out.write("      \(line)\n") }
+            }
+        }
+        out.write("\n\(report.summary)\n")
+    }
+
+    // MARK: - JSON
+
+    private static func json(_ report: CheckReport) -> JSONValue {
+        .object([
+            ("file", .string(report.file)),
+            (
+                "summary",
+                .object([
+                    ("rules", .int(report.results.count)), ("passed", .int(report.passed)),
+                    ("failed", .int(report.failed)),
+                ])
+            ),
+            ("results", .array(report.results.map(json))),
+        ])
+    }
+
+    private static func json(_ result: CheckResult) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("name", .string(result.rule.name)),
+            ("rule", .string(result.rule.keyword)),
+            ("passed", .bool(result.passed)),
+            ("message", .string(result.message)),
+            ("location", AuditReportWriter.location(result.rule.location)),
+        ]
+        if let description = result.rule.description { pairs.append(("description", .string(description))) }
+        pairs.append(("violations", .int(result.violations)))
+        pairs.append(("examples", .array(result.examples.map(JSONValue.string))))
+        pairs.append(
+            (
+                "involved",
+                .array(
+                    result.involved.map { involvement in
+                        var fields: [(String, JSONValue)] = [("text", .string(involvement.text))]
+                        if let location = involvement.location {
+                            fields.append(("location", AuditReportWriter.location(location)))
+                        }
+                        return .object(fields)
+                    }
+                )
+            )
+        )
+        return .object(pairs)
+    }
+
+    // MARK: - SARIF
+
+    /// A stable rule id from the rule's name: `check/frontend-never-reaches-db`.
+    static func ruleID(_ rule: CheckRule) -> String {
+        var slug = ""
+        for character in rule.name.lowercased() {
+            if character.isASCII, character.isLetter || character.isNumber {
+                slug.append(character)
+            } else if slug.last != "-" {
+                slug.append("-")
+            }
+        }
+        while slug.last == "-" { slug.removeLast() }
+        return "check/" + (slug.isEmpty ? "rule" : slug)
+    }
+
+    private static func sarif(_ report: CheckReport) -> JSONValue {
+        let rules = report.results.map { result -> JSONValue in
+            let rule = result.rule
+            let help =
+                (rule.description.map { "\($0) " } ?? "")
+                + "netreach check asserts this \(rule.keyword) rule on every change; \(result.message)."
+            return .object([
+                ("id", .string(ruleID(rule))),
+                ("name", .string(rule.name)),
+                ("shortDescription", .object([("text", .string(rule.name))])),
+                ("fullDescription", .object([("text", .string(rule.description ?? "\(rule.keyword) rule"))])),
+                ("help", .object([("text", .string(help))])),
+                ("defaultConfiguration", .object([("level", .string("error"))])),
+            ])
+        }
+        var results: [JSONValue] = []
+        for (index, result) in report.results.enumerated() where !result.passed {
+            var text = "\(result.rule.name): \(result.message)"
+            if !result.examples.isEmpty {
+                text += ", e.g. " + result.examples.prefix(3).joined(separator: "; ")
+            }
+            var pairs: [(String, JSONValue)] = [
+                ("ruleId", .string(ruleID(result.rule))),
+                ("ruleIndex", .int(index)),
+                ("level", .string("error")),
+                ("message", .object([("text", .string(text))])),
+            ]
+            if result.rule.location.file != "-" {
+                pairs.append(("locations", .array([SARIFWriter.physical(result.rule.location)])))
+            }
+            let related = result.involved.compactMap(\.location).filter { $0.file != "-" }
+            if !related.isEmpty {
+                pairs.append(
+                    (
+                        "relatedLocations",
+                        .array(Array(Set(related)).sorted().enumerated().map { SARIFWriter.physical($1, id: $0 + 1) })
+                    )
+                )
+            }
+            pairs.append(("partialFingerprints", .object([("netreach/v1", .string(ruleID(result.rule)))])))
+            results.append(.object(pairs))
+        }
+        return SARIFWriter.log(rules: rules, results: results)
+    }
+
+    // MARK: - GitHub Actions
+
+    private static func github(_ report: CheckReport, to out: inout some TextOutputStream) {
+        for result in report.results where !result.passed {
+            let location = result.rule.location
+            let properties = [
+                "file=\(escapeProperty(location.file))", "line=\(location.line)", "col=\(location.column)",
+                "title=\(escapeProperty("netreach check failed: \(result.rule.name)"))",
+            ]
+            let message = details(result).dropFirst().joined(separator: "\n")
+            out.write(
+                "::error \(properties.joined(separator: ","))::\(escapeData(result.message + "\n" + message))\n"
+            )
+        }
+        for result in report.results where result.passed {
+            out.write("PASS  \(result.rule.name)\n")
+        }
+        out.write("netreach check: \(report.summary)\n")
+    }
+
+    /// Workflow-command message escaping.
+    static func escapeData(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "%": out += "%25"
+            case "\r": out += "%0D"
+            case "\n": out += "%0A"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Workflow-command property escaping (also `:` and `,`).
+    static func escapeProperty(_ text: String) -> String {
+        var out = ""
+        for scalar in escapeData(text).unicodeScalars {
+            switch scalar {
+            case ":": out += "%3A"
+            case ",": out += "%2C"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
