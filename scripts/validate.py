@@ -24,6 +24,24 @@ def validate_xml(schema_path, document_path):
         print(f"line {error.line}: {error.message}")
     return 1
 
+def load_yaml_1_2(stream):
+    """PyYAML reads YAML 1.1, where `on:` is the boolean True; GitHub and GitLab read YAML 1.2, where only
+    true/false are booleans. Load with 1.2 booleans so `on:` stays a key."""
+    import re
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    return yaml.load(stream, Loader=Loader)
+
 def validate_json(schema_path, document_path):
     try:
         import jsonschema
@@ -34,8 +52,7 @@ def validate_json(schema_path, document_path):
         schema = json.load(f)
     with open(document_path) as f:
         if document_path.endswith((".yaml", ".yml")):
-            import yaml
-            document = yaml.safe_load(f)
+            document = load_yaml_1_2(f)
         else:
             document = json.load(f)
     validator = jsonschema.validators.validator_for(schema)

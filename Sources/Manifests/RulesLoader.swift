@@ -313,6 +313,14 @@ private struct RulesDecoder {
             return .endpoint(namespace: namespace, name: name, kind: kind)
         }
         if Self.isNamespaceName(text) { return .namespace(text) }
+        if !text.contains(where: { "=!() ,".contains($0) }) {
+            throw ManifestError(
+                "\(field) '\(text)' is not a namespace name",
+                at: reader.location(node),
+                hint: "a bare word names a namespace (lowercase letters, digits, '-'); to select pods that carry a "
+                    + "label, write {podSelector: \(text)}"
+            )
+        }
         return .selector(namespaces: nil, pods: try selector(text, node: node, field: field))
     }
 

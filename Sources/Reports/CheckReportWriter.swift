@@ -116,14 +116,25 @@ public enum CheckReportWriter {
         return "check/" + (slug.isEmpty ? "rule" : slug)
     }
 
+    /// Rule ids for every rule of the report, made unique with `-2`, `-3`… when two names give the same slug.
+    static func ruleIDs(_ report: CheckReport) -> [String] {
+        var seen: [String: Int] = [:]
+        return report.results.map { result in
+            let id = ruleID(result.rule)
+            seen[id, default: 0] += 1
+            return seen[id] == 1 ? id : "\(id)-\(seen[id] ?? 0)"
+        }
+    }
+
     private static func sarif(_ report: CheckReport) -> JSONValue {
-        let rules = report.results.map { result -> JSONValue in
+        let ids = ruleIDs(report)
+        let rules = report.results.enumerated().map { index, result -> JSONValue in
             let rule = result.rule
             let help =
                 (rule.description.map { "\($0) " } ?? "")
                 + "netreach check asserts this \(rule.keyword) rule on every change; \(result.message)."
             return .object([
-                ("id", .string(ruleID(rule))),
+                ("id", .string(ids[index])),
                 ("name", .string(rule.name)),
                 ("shortDescription", .object([("text", .string(rule.name))])),
                 ("fullDescription", .object([("text", .string(rule.description ?? "\(rule.keyword) rule"))])),
@@ -138,7 +149,7 @@ public enum CheckReportWriter {
                 text += ", e.g. " + result.examples.prefix(3).joined(separator: "; ")
             }
             var pairs: [(String, JSONValue)] = [
-                ("ruleId", .string(ruleID(result.rule))),
+                ("ruleId", .string(ids[index])),
                 ("ruleIndex", .int(index)),
                 ("level", .string("error")),
                 ("message", .object([("text", .string(text))])),
@@ -155,7 +166,7 @@ public enum CheckReportWriter {
                     )
                 )
             }
-            pairs.append(("partialFingerprints", .object([("netreach/v1", .string(ruleID(result.rule)))])))
+            pairs.append(("partialFingerprints", .object([("netreach/v1", .string(ids[index]))])))
             results.append(.object(pairs))
         }
         return SARIFWriter.log(rules: rules, results: results)

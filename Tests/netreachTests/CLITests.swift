@@ -365,3 +365,130 @@ func auditWritesMachineFormatsToAFile(format: String) throws {
     let open = try netreach(["list", "examples/shop", "--default-allow"])
     #expect(readme.contains("$ netreach list examples/shop --default-allow\n" + open.stdout + "```"))
 }
+
+// MARK: - check
+
+@Test func checkPrintsEachRuleAndFailsWhenOneFails() throws {
+    let run = try netreach(["check", "--rules", "examples/shop/rules.yaml", "examples/shop"])
+    #expect(run.status == 1)
+    #expect(run.stdout == (try golden("expected.check.txt")))
+    #expect(run.stderr == "")
+}
+
+@Test func checkExitsZeroWhenEveryRuleHolds() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try "rules:\n- name: db only from the API\n  deny: {from: frontend, to: db}\n".write(
+        toFile: directory + "/rules.yaml",
+        atomically: true,
+        encoding: .utf8
+    )
+    let run = try netreach(["check", "--rules", directory + "/rules.yaml", "examples/shop"])
+    #expect(run.status == 0)
+    #expect(run.stdout.hasSuffix("1 rule: 1 passed, 0 failed\n"))
+}
+
+@Test(arguments: [("json", "json"), ("junit", "junit.xml"), ("sarif", "sarif")])
+func checkWritesMachineFormatsToAFile(format: String, suffix: String) throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/report"
+    let run = try netreach([
+        "check", "--rules", "examples/shop/rules.yaml", "examples/shop", "-o", format, "--file", path,
+    ])
+    #expect(run.status == 1)
+    #expect(run.stdout == "")
+    #expect(run.stderr == "netreach check: 8 rules: 6 passed, 2 failed\n")
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == (try golden("expected.check.\(suffix)")))
+}
+
+@Test func checkGitHubOutputIsWorkflowCommands() throws {
+    let run = try netreach(["check", "--rules", "examples/shop/rules.yaml", "examples/shop", "-o", "github"])
+    #expect(run.status == 1)
+    #expect(run.stdout == (try golden("expected.check.github.txt")))
+    #expect(run.stdout.hasPrefix("::error file=examples/shop/rules.yaml,line=44,col=5,title=netreach check failed%3A "))
+}
+
+@Test func checkOfABadRulesFileExitsTwoAndWritesNothing() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try "rules:\n- name: a\n  deny: {from: a, to: b, ports: [99999]}\n".write(
+        toFile: directory + "/rules.yaml",
+        atomically: true,
+        encoding: .utf8
+    )
+    let out = directory + "/out.xml"
+    let run = try netreach([
+        "check", "--rules", directory + "/rules.yaml", "examples/shop", "-o", "junit", "--file", out,
+    ])
+    #expect(run.status == 2)
+    #expect(run.stdout == "")
+    #expect(run.stderr.contains("rules.yaml:3:34: error: rules[0].deny.ports[0] 99999 is out of range"))
+    #expect(!FileManager.default.fileExists(atPath: out))
+}
+
+@Test func checkRuleMatchingNothingIsAnErrorUnlessAllowed() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let rules = directory + "/rules.yaml"
+    try "rules:\n- name: ghost\n  deny: {from: frontend/wbe, to: db}\n".write(
+        toFile: rules,
+        atomically: true,
+        encoding: .utf8
+    )
+    let strict = try netreach(["check", "--rules", rules, "examples/shop"])
+    #expect(strict.status == 2)
+    #expect(strict.stderr.contains("error: 'from: frontend/wbe' of rule 'ghost' matches no endpoint"))
+    #expect(strict.stderr.contains("hint: did you mean frontend/web[Deployment]?"))
+    #expect(strict.stdout == "")
+    let relaxed = try netreach(["check", "--rules", rules, "examples/shop", "--allow-empty"])
+    #expect(relaxed.status == 0)
+    #expect(relaxed.stderr.contains("warning: 'from: frontend/wbe' of rule 'ghost' matches no endpoint"))
+}
+
+@Test func checkNeedsARulesFileThatExists() throws {
+    let missing = try netreach(["check", "--rules", "no/such/rules.yaml", "examples/shop"])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("no/such/rules.yaml"))
+    let absent = try netreach(["check", "examples/shop"])
+    #expect(absent.status == 64)
+    #expect(absent.stderr.contains("--rules"))
+    let examples = try netreach(["check", "--rules", "examples/shop/rules.yaml", "examples/shop", "--examples", "0"])
+    #expect(examples.status == 64)
+}
+
+@Test func checkExamplesLimitsTheCounterExamples() throws {
+    let run = try netreach(["check", "--rules", "examples/shop/rules.yaml", "examples/shop", "--examples", "1"])
+    #expect(run.stdout.contains("        … and 1 more\n"))
+}
+
+/// The netreach commands of the CI examples, run as written (with their variables filled in).
+@Test(arguments: ["github-actions.yml", "gitlab-ci.yml"])
+func ciExampleCommandsRunAsWritten(file: String) throws {
+    let text = try String(contentsOfFile: root + "/examples/ci/" + file, encoding: .utf8)
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var commands = 0
+    for line in text.split(separator: "\n") {
+        guard let start = line.range(of: "netreach audit") ?? line.range(of: "netreach check") else { continue }
+        let command = line[start.lowerBound...].replacingOccurrences(of: "\"$MANIFESTS\"", with: "examples/shop")
+            .replacingOccurrences(of: "\"$RULES\"", with: "examples/shop/rules.yaml")
+        var arguments = command.split(separator: " ").dropFirst().map(String.init)
+        if let index = arguments.firstIndex(of: "--file") {
+            arguments[index + 1] = directory + "/" + arguments[index + 1]
+        }
+        let run = try netreach(arguments)
+        #expect(run.status == (arguments[0] == "audit" ? 0 : 1), "\(command): \(run.stderr)")
+        if let index = arguments.firstIndex(of: "--file") {
+            #expect(FileManager.default.fileExists(atPath: arguments[index + 1]))
+        }
+        commands += 1
+    }
+    #expect(commands >= 2)
+}
+
+@Test func readmeCheckExampleOutput() throws {
+    let readme = try String(contentsOfFile: root + "/README.md", encoding: .utf8)
+    let run = try netreach(["check", "--rules", "examples/shop/rules.yaml", "examples/shop"])
+    #expect(readme.contains("$ netreach check --rules examples/shop/rules.yaml examples/shop\n" + run.stdout))
+}

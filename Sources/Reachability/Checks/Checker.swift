@@ -458,9 +458,12 @@ private struct CheckContext {
                 return (peer, connections(exception.ports))
             }
             let resolved = relevant.map { (resolve($0.0), $0.1) }
-            let endpointSignature: (Int) -> [Bool] = { e in
-                resolved.map { side, _ in side.endpoints.contains(e) }
+            let masks = resolved.map { side, _ -> [Bool] in
+                var mask = [Bool](repeating: false, count: cluster.endpoints.count)
+                for e in side.endpoints { mask[e] = true }
+                return mask
             }
+            let endpointSignature: (Int) -> [Bool] = { e in masks.map { $0[e] } }
             let addressSignature: (IPSet) -> [(IPSet, [Bool])] = { piece in
                 var parts: [(IPSet, [Bool])] = [(piece, [])]
                 for (side, _) in resolved {
@@ -556,41 +559,72 @@ private struct CheckContext {
         return pass(rule, "'\(namespace.name)' has a default-deny NetworkPolicy for \(words)")
     }
 
-    private func noDefaultAllow(_ rule: CheckRule, _ namespace: RuleNamespace?) throws(CheckError) -> CheckResult {
-        if let namespace, try !namespaceExists(namespace, rule) { return vacuous(rule) }
-        func inScope(_ peer: Int) -> Int? {
-            guard let e = result.peers[peer].endpointIndex else { return nil }
-            return namespace == nil || cluster.endpoints[e].namespace == namespace?.name ? e : nil
+    /// The default-allowed flows, with the namespace (index into `namespaceIDs`) of each open hop or -1; built on
+    /// first use and shared by every no-default-allow rule.
+    private struct OpenFlows {
+        var flows: [Int32] = []
+        /// The endpoint whose egress (ingress) is open for the flow, or -1.
+        var egressEndpoint: [Int32] = []
+        var ingressEndpoint: [Int32] = []
+        var endpointNamespace: [Int32] = []
+        var namespaceIDs: [String: Int32] = [:]
+    }
+
+    private var openFlows: OpenFlows?
+
+    private mutating func buildOpenFlows() -> OpenFlows {
+        if let openFlows { return openFlows }
+        var index = OpenFlows()
+        for endpoint in cluster.endpoints {
+            if index.namespaceIDs[endpoint.namespace] == nil {
+                index.namespaceIDs[endpoint.namespace] = Int32(index.namespaceIDs.count)
+            }
+            index.endpointNamespace.append(index.namespaceIDs[endpoint.namespace] ?? -1)
         }
+        for (i, flow) in result.flows.enumerated() where !flow.defaultAllow.isEmpty {
+            let egress = flow.defaultAllow.contains(.egress) ? result.peers[flow.source].endpointIndex : nil
+            let ingress = flow.defaultAllow.contains(.ingress) ? result.peers[flow.destination].endpointIndex : nil
+            index.flows.append(Int32(i))
+            index.egressEndpoint.append(egress.map(Int32.init) ?? -1)
+            index.ingressEndpoint.append(ingress.map(Int32.init) ?? -1)
+        }
+        openFlows = index
+        return index
+    }
+
+    private mutating func noDefaultAllow(_ rule: CheckRule, _ namespace: RuleNamespace?) throws(CheckError)
+        -> CheckResult
+    {
+        if let namespace, try !namespaceExists(namespace, rule) { return vacuous(rule) }
+        let index = buildOpenFlows()
+        let wanted: Int32? = namespace.map { index.namespaceIDs[$0.name] ?? -2 }
         var count = 0
         var examples: [String] = []
-        var open: [Int: Set<Direction>] = [:]
-        for flow in result.flows where flow.isDefaultAllowed {
-            var hops = Set<Direction>()
-            if flow.defaultAllow.contains(.egress), let e = inScope(flow.source) {
-                hops.insert(.egress)
-                open[e, default: []].insert(.egress)
-            }
-            if flow.defaultAllow.contains(.ingress), let e = inScope(flow.destination) {
-                hops.insert(.ingress)
-                open[e, default: []].insert(.ingress)
-            }
-            guard !hops.isEmpty else { continue }
+        // Per endpoint: bit 1 egress open, bit 2 ingress open (for the explanation).
+        var open = [UInt8](repeating: 0, count: cluster.endpoints.count)
+        func inScope(_ e: Int32) -> Bool { e >= 0 && (wanted == nil || index.endpointNamespace[Int(e)] == wanted) }
+        for k in index.flows.indices {
+            let source = index.egressEndpoint[k]
+            let destination = index.ingressEndpoint[k]
+            let egress = inScope(source)
+            let ingress = inScope(destination)
+            guard egress || ingress else { continue }
             count += 1
+            if egress { open[Int(source)] |= 1 }
+            if ingress { open[Int(destination)] |= 2 }
             if examples.count < options.examples {
-                let text = Direction.allCases.reversed().filter(hops.contains).map { $0.rawValue.lowercased() }
+                let flow = result.flows[Int(index.flows[k])]
+                let hops = (egress ? ["egress"] : []) + (ingress ? ["ingress"] : [])
                 examples.append(
                     "\(result.peers[flow.source].name) => \(result.peers[flow.destination].name) : "
-                        + "\(flow.connections)  (default-allow: \(text.joined(separator: "+")))"
+                        + "\(flow.connections)  (default-allow: \(hops.joined(separator: "+")))"
                 )
             }
         }
         let scope = namespace.map { "of '\($0.name)'" } ?? "in the cluster"
         guard count == 0 else {
-            let involved = open.keys.sorted { name($0) < name($1) }.prefix(options.examples).map { e in
-                let words = Direction.allCases.filter { open[e]?.contains($0) == true }.map {
-                    $0.rawValue.lowercased()
-                }
+            let involved = byName.filter { open[$0] != 0 }.prefix(options.examples).map { e in
+                let words = (open[e] & 2 != 0 ? ["ingress"] : []) + (open[e] & 1 != 0 ? ["egress"] : [])
                 return CheckInvolvement(
                     "\(name(e)) is not selected by any NetworkPolicy for \(words.joined(separator: " or "))",
                     at: cluster.endpoints[e].location
@@ -670,7 +704,7 @@ private struct CheckContext {
                     out.insert(
                         CheckInvolvement(
                             "NetworkPolicy \(cluster.policies[p].id) isolates \(candidate.destination) for ingress "
-                                + "and no rule admits \(candidate.source)",
+                                + "and no rule admits \(candidate.source)\(onPorts(candidate))",
                             at: cluster.policies[p].location
                         )
                     )
@@ -681,7 +715,7 @@ private struct CheckContext {
                     out.insert(
                         CheckInvolvement(
                             "NetworkPolicy \(cluster.policies[p].id) isolates \(candidate.source) for egress "
-                                + "and no rule lets it reach \(candidate.destination)",
+                                + "and no rule lets it reach \(candidate.destination)\(onPorts(candidate))",
                             at: cluster.policies[p].location
                         )
                     )
@@ -689,6 +723,10 @@ private struct CheckContext {
             }
         }
         return out.sorted()
+    }
+
+    private func onPorts(_ candidate: Candidate) -> String {
+        candidate.connections.allowsAll ? "" : " on \(candidate.connections)"
     }
 
     /// The policies selecting class `governed` in `direction` whose rules let the candidate's other side through
