@@ -21,6 +21,9 @@ demo: build
 	@echo
 	@echo '$$ netreach audit examples/shop --fail-on never'
 	@$(NETREACH) audit examples/shop --fail-on never
+	@echo
+	@echo '$$ netreach check --rules examples/shop/rules.yaml examples/shop    # two rules fail on purpose'
+	@$(NETREACH) check --rules examples/shop/rules.yaml examples/shop || [ $$? -eq 1 ]
 
 test: deps
 	$(SWIFT) test
