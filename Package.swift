@@ -30,21 +30,26 @@ let package = Package(
         .target(name: "KubeModel", swiftSettings: librarySettings),
         .target(name: "Manifests", dependencies: ["YAMLTree", "KubeModel"], swiftSettings: librarySettings),
         .target(name: "Reachability", dependencies: ["KubeModel"], swiftSettings: librarySettings),
-        .target(name: "Reports", dependencies: ["Reachability"], swiftSettings: librarySettings),
-        .target(name: "Diagrams", dependencies: ["Reachability", "CGraphviz"], swiftSettings: librarySettings),
+        .target(name: "Reports", dependencies: ["Reachability", "KubeModel"], swiftSettings: librarySettings),
+        .target(
+            name: "Diagrams",
+            dependencies: ["Reachability", "KubeModel", "CGraphviz"],
+            swiftSettings: librarySettings
+        ),
         .executableTarget(
             name: "netreach",
             dependencies: [
-                "Manifests", "Reachability", "Reports", "Diagrams",
+                "KubeModel", "Manifests", "Reachability", "Reports", "Diagrams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "YAMLTreeTests", dependencies: ["YAMLTree"]),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
-        .testTarget(name: "ManifestsTests", dependencies: ["Manifests"]),
-        .testTarget(name: "ReachabilityTests", dependencies: ["Reachability", "Manifests"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Manifests"]),
-        .testTarget(name: "DiagramsTests", dependencies: ["Diagrams", "Manifests"]),
+        // Every module a test target imports is listed, so an interface change rebuilds the tests that use it.
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "KubeModel"]),
+        .testTarget(name: "ReachabilityTests", dependencies: ["Reachability", "Manifests", "KubeModel"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Reachability", "Manifests", "KubeModel"]),
+        .testTarget(name: "DiagramsTests", dependencies: ["Diagrams", "Reachability", "Manifests", "KubeModel"]),
         .testTarget(name: "netreachTests", dependencies: ["netreach"]),
     ]
 )

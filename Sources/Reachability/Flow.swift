@@ -30,12 +30,44 @@ public struct Flow: Hashable, Sendable {
     public var destination: Int
     /// The protocols and ports allowed.
     public var connections: ConnectionSet
+    /// Index of `connections` in `Reachability.distinctConnections`, so formatters can render each value once.
+    public var connectionsIndex: Int
+    /// Bit 1: egress left open at the source; bit 2: ingress left open at the destination.
+    let openBits: UInt8
+
+    init(source: Int, destination: Int, connections: ConnectionSet, connectionsIndex: Int, openBits: UInt8) {
+        self.source = source
+        self.destination = destination
+        self.connections = connections
+        self.connectionsIndex = connectionsIndex
+        self.openBits = openBits
+    }
+
     /// The hops left open by default because no policy isolates that side in that direction
     /// (`egress` at the source, `ingress` at the destination). Empty when rules allow the whole flow.
-    public var defaultAllow: Set<Direction>
+    public var defaultAllow: Set<Direction> { OpenHops.directions(openBits) }
 
     /// True when the flow exists only because a side is not isolated.
-    public var isDefaultAllowed: Bool { !defaultAllow.isEmpty }
+    public var isDefaultAllowed: Bool { openBits != 0 }
+
+    /// Whether the hop in `direction` is open by default.
+    public func isOpen(_ direction: Direction) -> Bool { openBits & OpenHops.bit(direction) != 0 }
+}
+
+/// Open hops as bits: 1 egress (at the source), 2 ingress (at the destination).
+enum OpenHops {
+    static func bit(_ direction: Direction) -> UInt8 { direction == .egress ? 1 : 2 }
+
+    static func bits(_ directions: Set<Direction>) -> UInt8 {
+        directions.reduce(0) { $0 | bit($1) }
+    }
+
+    static func directions(_ bits: UInt8) -> Set<Direction> {
+        var out = Set<Direction>()
+        if bits & 1 != 0 { out.insert(.egress) }
+        if bits & 2 != 0 { out.insert(.ingress) }
+        return out
+    }
 }
 
 /// The answer for a cluster: every allowed flow, in a stable order, and the isolation of each endpoint.
@@ -44,10 +76,17 @@ public struct Reachability: Sendable {
     public let cluster: Cluster
     /// Every peer that appears in a flow: all endpoints (same order as `cluster.endpoints`), then address sets.
     public let peers: [Peer]
-    /// Allowed flows, sorted by source name, then destination name.
+    /// Allowed flows between endpoints and with addresses, sorted by source name, then destination name.
+    /// Empty when the analysis was made with `expandingFlows: false`; `flowCount` is always right.
     public let flows: [Flow]
+    /// How many flows there are, whether or not `flows` holds them.
+    public let flowCount: Int
+    /// Every distinct connection set of the flows; `Flow.connectionsIndex` points here.
+    public let distinctConnections: [ConnectionSet]
     /// For each endpoint (same index as `cluster.endpoints`), the directions some policy isolates.
     public let isolation: [Set<Direction>]
     /// The class-level model the flows were computed from, for analyses (audit, checks).
     let model: ClassModel
+    /// The flows between classes (and with address peers), from which `flows` is expanded.
+    let classFlows: ClassFlows
 }

@@ -1,81 +1,187 @@
+import Dispatch
 import KubeModel
 
-/// Expands class-level answers into endpoint flows with stable names and order.
+/// A flow between classes: towards (or from) `peer`, a class index or, for addresses, an index into `peers`.
+struct ClassEdge: Sendable {
+    var peer: Int32
+    /// Index into `ClassFlows.connections`.
+    var connection: Int32
+    /// `OpenHops` bits.
+    var open: UInt8
+}
+
+/// Every flow at class level: what the analyses read, and what endpoint flows are expanded from.
+struct ClassFlows: Sendable {
+    /// Distinct connection sets.
+    var connections: [ConnectionSet] = []
+    /// Per source class, the destination classes it reaches.
+    var outbound: [[ClassEdge]] = []
+    /// Per destination class, the source classes that reach it.
+    var inbound: [[ClassEdge]] = []
+    /// Per class, the address peers (indices into `Reachability.peers`) it reaches.
+    var externalOut: [[ClassEdge]] = []
+    /// Per class, the address peers that reach it.
+    var externalIn: [[ClassEdge]] = []
+}
+
+/// Evaluates class pairs (on every core) and expands them into endpoint flows with stable names and order.
 struct FlowBuilder {
     let model: ClassModel
 
-    func build() -> Reachability {
+    func build(expandingFlows: Bool) -> Reachability {
         let cluster = model.cluster
+        let (classFlows, addressSets) = computeClassFlows()
         var peers = cluster.endpoints.enumerated().map { Peer(kind: .endpoint($0.offset), name: $0.element.id) }
-        var externalIndex: [IPSet: Int] = [:]
-        func externalPeer(_ set: IPSet) -> Int {
-            if let index = externalIndex[set] { return index }
-            peers.append(Peer(kind: .external(set), name: set.description))
-            externalIndex[set] = peers.count - 1
-            return peers.count - 1
-        }
-        var flows: [Flow] = []
-        let classCount = model.classes.count
-
-        // Endpoint to endpoint, one class pair at a time.
-        for s in 0..<classCount {
-            for d in 0..<classCount {
-                let (connections, open) = model.classFlow(from: s, to: d)
-                guard !connections.isEmpty else { continue }
-                for source in model.classes[s].members {
-                    for destination in model.classes[d].members where source != destination {
-                        flows.append(
-                            Flow(source: source, destination: destination, connections: connections, defaultAllow: open)
-                        )
-                    }
-                }
-            }
-        }
-
-        // Endpoints and external addresses: group the atoms with equal connections into one peer.
-        for c in 0..<classCount {
-            let outbound = Self.group(model.atoms) { model.egress(from: c, to: $0) }
-            let inbound = Self.group(model.atoms) { model.ingress(to: c, from: $0) }
-            for (connections, set) in outbound {
-                let peer = externalPeer(set)
-                for source in model.classes[c].members {
-                    flows.append(
-                        Flow(
-                            source: source,
-                            destination: peer,
-                            connections: connections,
-                            defaultAllow: model.egressIsolated[c] ? [] : [.egress]
-                        )
-                    )
-                }
-            }
-            for (connections, set) in inbound {
-                let peer = externalPeer(set)
-                for destination in model.classes[c].members {
-                    flows.append(
-                        Flow(
-                            source: peer,
-                            destination: destination,
-                            connections: connections,
-                            defaultAllow: model.ingressIsolated[c] ? [] : [.ingress]
-                        )
-                    )
-                }
-            }
-        }
-
-        // Stable order: by source name, then destination name.
-        let order = peers.indices.sorted { peers[$0].name < peers[$1].name }
-        var rank = Array(repeating: 0, count: peers.count)
-        for (position, index) in order.enumerated() { rank[index] = position }
-        flows.sort { (rank[$0.source], rank[$0.destination]) < (rank[$1.source], rank[$1.destination]) }
-
+        for set in addressSets { peers.append(Peer(kind: .external(set), name: set.description)) }
+        let flows = expandingFlows ? expand(classFlows, peers: peers) : []
         var isolation: [Set<Direction>] = Array(repeating: [], count: cluster.endpoints.count)
         for (e, c) in model.classOfEndpoint.enumerated() {
             if model.ingressIsolated[c] { isolation[e].insert(.ingress) }
             if model.egressIsolated[c] { isolation[e].insert(.egress) }
         }
-        return Reachability(cluster: cluster, peers: peers, flows: flows, isolation: isolation, model: model)
+        return Reachability(
+            cluster: cluster,
+            peers: peers,
+            flows: flows,
+            flowCount: Self.count(classFlows, model: model),
+            distinctConnections: classFlows.connections,
+            isolation: isolation,
+            model: model,
+            classFlows: classFlows
+        )
+    }
+
+    // MARK: - Class level
+
+    /// What one worker computes for a range of classes, with its own table of distinct connection sets.
+    private struct Chunk {
+        var connections: [ConnectionSet] = []
+        var index: [ConnectionSet: Int32] = [:]
+        var outbound: [[ClassEdge]] = []
+        var externalOut: [[(Int32, IPSet)]] = []
+        var externalIn: [[(Int32, IPSet)]] = []
+
+        mutating func intern(_ connections: ConnectionSet) -> Int32 {
+            if let id = index[connections] { return id }
+            let id = Int32(self.connections.count)
+            self.connections.append(connections)
+            index[connections] = id
+            return id
+        }
+    }
+
+    private func computeChunk(_ range: Range<Int>) -> Chunk {
+        var chunk = Chunk()
+        let classCount = model.classes.count
+        for s in range {
+            var edges: [ClassEdge] = []
+            for d in 0..<classCount {
+                let (connections, open) = model.classFlow(from: s, to: d)
+                guard !connections.isEmpty else { continue }
+                edges.append(
+                    ClassEdge(peer: Int32(d), connection: chunk.intern(connections), open: OpenHops.bits(open))
+                )
+            }
+            chunk.outbound.append(edges)
+            chunk.externalOut.append(
+                Self.group(model.atoms) { model.egress(from: s, to: $0) }.map { (chunk.intern($0.0), $0.1) }
+            )
+            chunk.externalIn.append(
+                Self.group(model.atoms) { model.ingress(to: s, from: $0) }.map { (chunk.intern($0.0), $0.1) }
+            )
+        }
+        return chunk
+    }
+
+    /// Evaluates every class pair and every class against the address atoms, in parallel chunks, then merges the
+    /// chunks in class order so the result does not depend on scheduling.
+    private func computeClassFlows() -> (ClassFlows, [IPSet]) {
+        let classCount = model.classes.count
+        let chunkCount = Swift.min(classCount, 64)
+        var chunks = [Chunk](repeating: Chunk(), count: chunkCount)
+        if chunkCount > 0 {
+            let size = (classCount + chunkCount - 1) / chunkCount
+            chunks.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let results = buffer
+                DispatchQueue.concurrentPerform(iterations: chunkCount) { i in
+                    let range = Swift.min(i * size, classCount)..<Swift.min((i + 1) * size, classCount)
+                    results[i] = computeChunk(range)
+                }
+            }
+        }
+        var flows = ClassFlows()
+        var global: [ConnectionSet: Int32] = [:]
+        var addressIndex: [IPSet: Int32] = [:]
+        var addressSets: [IPSet] = []
+        let endpointCount = Int32(model.cluster.endpoints.count)
+        func address(_ set: IPSet) -> Int32 {
+            if let index = addressIndex[set] { return index }
+            let index = endpointCount + Int32(addressSets.count)
+            addressSets.append(set)
+            addressIndex[set] = index
+            return index
+        }
+        for chunk in chunks {
+            let map = chunk.connections.map { connections -> Int32 in
+                if let id = global[connections] { return id }
+                let id = Int32(flows.connections.count)
+                flows.connections.append(connections)
+                global[connections] = id
+                return id
+            }
+            for edges in chunk.outbound {
+                flows.outbound.append(
+                    edges.map { ClassEdge(peer: $0.peer, connection: map[Int($0.connection)], open: $0.open) }
+                )
+            }
+            for groups in chunk.externalOut {
+                let isolated = model.egressIsolated[flows.externalOut.count]
+                flows.externalOut.append(
+                    groups.map {
+                        ClassEdge(
+                            peer: address($0.1),
+                            connection: map[Int($0.0)],
+                            open: isolated ? 0 : OpenHops.bit(.egress)
+                        )
+                    }
+                )
+            }
+            for groups in chunk.externalIn {
+                let isolated = model.ingressIsolated[flows.externalIn.count]
+                flows.externalIn.append(
+                    groups.map {
+                        ClassEdge(
+                            peer: address($0.1),
+                            connection: map[Int($0.0)],
+                            open: isolated ? 0 : OpenHops.bit(.ingress)
+                        )
+                    }
+                )
+            }
+        }
+        flows.inbound = Array(repeating: [], count: classCount)
+        for (s, edges) in flows.outbound.enumerated() {
+            for edge in edges {
+                flows.inbound[Int(edge.peer)].append(
+                    ClassEdge(peer: Int32(s), connection: edge.connection, open: edge.open)
+                )
+            }
+        }
+        return (flows, addressSets)
+    }
+
+    /// The number of endpoint flows the class flows stand for (no flow from an endpoint to itself).
+    static func count(_ flows: ClassFlows, model: ClassModel) -> Int {
+        var total = 0
+        for (s, edges) in flows.outbound.enumerated() {
+            let sources = model.classes[s].members.count
+            for edge in edges {
+                let destinations = model.classes[Int(edge.peer)].members.count
+                total += sources * destinations - (Int(edge.peer) == s ? sources : 0)
+            }
+            total += sources * (flows.externalOut[s].count + flows.externalIn[s].count)
+        }
+        return total
     }
 
     /// Groups atoms by the connections `evaluate` gives them, dropping empty ones; ordered by first address.
@@ -95,5 +201,89 @@ struct FlowBuilder {
             }
         }
         return groups
+    }
+
+    // MARK: - Endpoint flows
+
+    private struct Target {
+        var rank: Int32
+        var peer: Int32
+        var connection: Int32
+        var open: UInt8
+    }
+
+    /// Endpoint flows in output order: by source name, then destination name. Every member of a class has the same
+    /// destinations (less itself), so each class's sorted destination list is built once and reused.
+    private func expand(_ classFlows: ClassFlows, peers: [Peer]) -> [Flow] {
+        let endpointCount = model.cluster.endpoints.count
+        let order = peers.indices.sorted { peers[$0].name < peers[$1].name }
+        var rank = [Int32](repeating: 0, count: peers.count)
+        for (position, index) in order.enumerated() { rank[index] = Int32(position) }
+        var fromAddress = [[(Int, Int32, UInt8)]](repeating: [], count: peers.count - endpointCount)
+        for (c, edges) in classFlows.externalIn.enumerated() {
+            for edge in edges { fromAddress[Int(edge.peer) - endpointCount].append((c, edge.connection, edge.open)) }
+        }
+        var templates: [Int: [Target]] = [:]
+        var cached = 0
+        func template(_ c: Int) -> [Target] {
+            if let known = templates[c] { return known }
+            var targets: [Target] = []
+            for edge in classFlows.outbound[c] {
+                for m in model.classes[Int(edge.peer)].members {
+                    targets.append(Target(rank: rank[m], peer: Int32(m), connection: edge.connection, open: edge.open))
+                }
+            }
+            for edge in classFlows.externalOut[c] {
+                targets.append(
+                    Target(rank: rank[Int(edge.peer)], peer: edge.peer, connection: edge.connection, open: edge.open)
+                )
+            }
+            targets.sort { $0.rank < $1.rank }
+            if cached + targets.count > 8_000_000 {
+                templates.removeAll()
+                cached = 0
+            }
+            templates[c] = targets
+            cached += targets.count
+            return targets
+        }
+        var flows: [Flow] = []
+        flows.reserveCapacity(Self.count(classFlows, model: model))
+        let connections = classFlows.connections
+        for p in order {
+            if p < endpointCount {
+                for target in template(model.classOfEndpoint[p]) where Int(target.peer) != p {
+                    flows.append(
+                        Flow(
+                            source: p,
+                            destination: Int(target.peer),
+                            connections: connections[Int(target.connection)],
+                            connectionsIndex: Int(target.connection),
+                            openBits: target.open
+                        )
+                    )
+                }
+            } else {
+                var targets: [Target] = []
+                for (c, connection, open) in fromAddress[p - endpointCount] {
+                    for m in model.classes[c].members {
+                        targets.append(Target(rank: rank[m], peer: Int32(m), connection: connection, open: open))
+                    }
+                }
+                targets.sort { $0.rank < $1.rank }
+                for target in targets {
+                    flows.append(
+                        Flow(
+                            source: p,
+                            destination: Int(target.peer),
+                            connections: connections[Int(target.connection)],
+                            connectionsIndex: Int(target.connection),
+                            openBits: target.open
+                        )
+                    )
+                }
+            }
+        }
+        return flows
     }
 }

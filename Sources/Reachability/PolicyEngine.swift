@@ -19,10 +19,12 @@ public struct PolicyEngine: Sendable {
         self.cluster = cluster
     }
 
-    /// Evaluates every ordered pair of endpoints and every endpoint against the external address atoms.
-    /// - Complexity: O(classes² × rules per class + endpoints² for the output).
-    public func analyze() -> Reachability {
+    /// Evaluates every ordered pair of endpoint classes and every class against the external address atoms.
+    /// - Parameter expandingFlows: also list every endpoint flow in `flows` (what `list` and `graph` print);
+    ///   the audit and the checks read the class-level answer and do without, which matters at 100,000 pods.
+    /// - Complexity: O(classes² × rules per class), plus O(flows) when expanding.
+    public func analyze(expandingFlows: Bool = true) -> Reachability {
         let model = ClassModel(cluster: cluster)
-        return FlowBuilder(model: model).build()
+        return FlowBuilder(model: model).build(expandingFlows: expandingFlows)
     }
 }
