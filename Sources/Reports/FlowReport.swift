@@ -21,14 +21,15 @@ public enum FlowReport {
         let flows = flows ?? result.flows
         switch format.kind {
         case .txt:
-            for flow in flows {
-                let mark = markOpenHops && flow.isDefaultAllowed ? "  (default-allow: \(hops(flow)))" : ""
-                out.write(
-                    "\(result.peers[flow.source].name) => \(result.peers[flow.destination].name) : \(flow.connections)\(mark)\n"
-                )
-            }
+            FlowLines.write(result, flows: flows, style: .txt(markOpenHops: markOpenHops), to: &out)
         case .json:
-            JSONFlowWriter.write(result, flows: flows, to: &out)
+            if flows.isEmpty {
+                out.write("[]\n")
+            } else {
+                out.write("[\n")
+                FlowLines.write(result, flows: flows, style: .json, to: &out)
+                out.write("]\n")
+            }
         case .csv:
             out.write("src,dst,conn,default_allow\n")
             for flow in flows {
