@@ -139,3 +139,15 @@ func ruleFiresOnItsPositiveFixtureAndStaysSilentOnItsTwin(rule: String) throws {
     #expect(status == 1)
     #expect(output.contains("'tool' is a required property"))
 }
+
+/// The audit and the checks read the class-level answer only: listing endpoint flows must not change them.
+@Test func auditAndChecksDoNotNeedEndpointFlows() throws {
+    let cluster = try ManifestLoader.load([root + "/examples/shop"]).cluster
+    let expanded = PolicyEngine(cluster: cluster).analyze()
+    let compact = PolicyEngine(cluster: cluster).analyze(expandingFlows: false)
+    #expect(compact.flows.isEmpty)
+    #expect(compact.flowCount == expanded.flows.count)
+    #expect(Auditor.audit(compact) == Auditor.audit(expanded))
+    let rules = try RulesLoader.load(root + "/examples/shop/rules.yaml")
+    #expect(try Checker.check(rules, against: compact) == Checker.check(rules, against: expanded))
+}

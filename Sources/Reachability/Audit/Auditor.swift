@@ -33,12 +33,16 @@ public enum Auditor {
         let names = Array(Set(result.cluster.endpoints.map(\.namespace))).sorted()
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
         var cells = Array(repeating: Array(repeating: ConnectionSet.none, count: names.count), count: names.count)
-        for flow in result.flows {
-            guard let s = result.peers[flow.source].endpointIndex, let d = result.peers[flow.destination].endpointIndex,
-                let i = index[result.cluster.endpoints[s].namespace],
-                let j = index[result.cluster.endpoints[d].namespace]
-            else { continue }
-            cells[i][j].formUnion(flow.connections)
+        let model = result.model
+        for (s, edges) in result.classFlows.outbound.enumerated() {
+            guard let i = index[model.classes[s].namespace] else { continue }
+            for edge in edges {
+                let d = Int(edge.peer)
+                // A class of one endpoint reaching itself is no flow.
+                if d == s, model.classes[s].members.count == 1 { continue }
+                guard let j = index[model.classes[d].namespace] else { continue }
+                cells[i][j].formUnion(result.classFlows.connections[Int(edge.connection)])
+            }
         }
         let isolated = names.indices.filter { i in
             names.indices.allSatisfy { j in i == j || (cells[i][j].isEmpty && cells[j][i].isEmpty) }
@@ -60,27 +64,70 @@ public enum Auditor {
     }
 }
 
-/// The state of one audit run.
+/// One side of the flows of an endpoint class: the peers it reaches (or that reach it), for evidence.
+private struct Neighbors {
+    /// The first peers by name, one more than the evidence shows (one may be the endpoint itself).
+    var first: [(name: String, peer: Int, connections: ConnectionSet)] = []
+    /// How many peers in all, counting each member of the class itself once if it is among them.
+    var count = 0
+    /// Whether the class reaches (or is reached by) its own members.
+    var includesOwnClass = false
+}
+
+/// The state of one audit run. Everything is computed per endpoint class and stamped on its members, so the audit
+/// never lists endpoint flows (it runs on 150,000 pods).
 private struct Audit {
     let result: Reachability
     var findings: [Finding] = []
-    let inbound: [[Int]]
-    let outbound: [[Int]]
     let policiesByNamespace: [String: [Int]]
+    /// Members of each class in name order.
+    let sortedMembers: [[Int]]
 
     init(result: Reachability) {
         self.result = result
-        var inbound = Array(repeating: [Int](), count: result.peers.count)
-        var outbound = Array(repeating: [Int](), count: result.peers.count)
-        for (i, flow) in result.flows.enumerated() {
-            inbound[flow.destination].append(i)
-            outbound[flow.source].append(i)
-        }
-        self.inbound = inbound
-        self.outbound = outbound
         var byNamespace: [String: [Int]] = [:]
         for (i, policy) in result.cluster.policies.enumerated() { byNamespace[policy.namespace, default: []].append(i) }
         policiesByNamespace = byNamespace
+        let endpoints = result.cluster.endpoints
+        sortedMembers = result.model.classes.map { $0.members.sorted { endpoints[$0].id < endpoints[$1].id } }
+    }
+
+    /// The peers that class `c` reaches (`inbound: false`) or that reach it, first ones by name.
+    func neighbors(_ c: Int, inbound: Bool) -> Neighbors {
+        let flows = result.classFlows
+        let limit = Auditor.evidenceLimit + 1
+        var out = Neighbors()
+        var candidates: [(name: String, peer: Int, connections: ConnectionSet)] = []
+        for edge in inbound ? flows.inbound[c] : flows.outbound[c] {
+            let other = Int(edge.peer)
+            let members = sortedMembers[other]
+            out.count += members.count
+            if other == c { out.includesOwnClass = true }
+            for m in members.prefix(limit) {
+                candidates.append((result.peers[m].name, m, flows.connections[Int(edge.connection)]))
+            }
+        }
+        for edge in inbound ? flows.externalIn[c] : flows.externalOut[c] {
+            out.count += 1
+            let peer = Int(edge.peer)
+            candidates.append((result.peers[peer].name, peer, flows.connections[Int(edge.connection)]))
+        }
+        candidates.sort { $0.name < $1.name }
+        out.first = Array(candidates.prefix(limit))
+        return out
+    }
+
+    /// Evidence lines for endpoint `e` from its class's neighbors: `src => dst : conn`, at most the limit, and
+    /// `… and N more`.
+    func evidence(_ e: Int, _ neighbors: Neighbors, inbound: Bool) -> (count: Int, lines: [String]) {
+        let count = neighbors.count - (neighbors.includesOwnClass ? 1 : 0)
+        let name = result.peers[e].name
+        var lines = neighbors.first.filter { $0.peer != e }.prefix(Auditor.evidenceLimit).map { other in
+            inbound
+                ? "\(other.name) => \(name) : \(other.connections)" : "\(name) => \(other.name) : \(other.connections)"
+        }
+        if count > lines.count { lines.append("… and \(count - lines.count) more") }
+        return (count, lines)
     }
 
     var cluster: Cluster { result.cluster }
@@ -111,17 +158,6 @@ private struct Audit {
                 suppression: Auditor.ignoredEntries(annotations)[rule.id]
             )
         )
-    }
-
-    private func flowText(_ index: Int) -> String {
-        let flow = result.flows[index]
-        return "\(result.peers[flow.source].name) => \(result.peers[flow.destination].name) : \(flow.connections)"
-    }
-
-    private func examples(_ flows: [Int]) -> [String] {
-        var lines = flows.prefix(Auditor.evidenceLimit).map(flowText)
-        if flows.count > Auditor.evidenceLimit { lines.append("… and \(flows.count - Auditor.evidenceLimit) more") }
-        return lines
     }
 
     // MARK: - Namespaces
@@ -171,142 +207,193 @@ private struct Audit {
 
     private mutating func endpoints() {
         let metadata = IPAddress("169.254.169.254").map { IPRange(family: .v4, bounds: $0.value...$0.value) }
-        for (e, endpoint) in cluster.endpoints.enumerated() {
-            let isolation = result.isolation[e]
-            let hasPolicies = !(policiesByNamespace[endpoint.namespace] ?? []).isEmpty
-            let location = endpoint.location
-            for direction in Direction.allCases where hasPolicies && !isolation.contains(direction) {
-                let open = (direction == .ingress ? inbound[e] : outbound[e]).filter {
-                    result.flows[$0].defaultAllow.contains(direction)
+        let model = result.model
+        let allNamespaces = Set(cluster.endpoints.map(\.namespace))
+        for (c, endpointClass) in model.classes.enumerated() {
+            let hasPolicies = !(policiesByNamespace[endpointClass.namespace] ?? []).isEmpty
+            let inbound = hasPolicies && !model.ingressIsolated[c] ? neighbors(c, inbound: true) : nil
+            let outbound = hasPolicies && !model.egressIsolated[c] ? neighbors(c, inbound: false) : nil
+            let exposure = model.ingressIsolated[c] ? exposureFacts(c, allNamespaces: allNamespaces) : nil
+            let egress = egressFacts(c, metadata: metadata)
+            for e in sortedMembers[c] {
+                let endpoint = cluster.endpoints[e]
+                for (direction, side) in [(Direction.ingress, inbound), (.egress, outbound)] {
+                    guard let side else { continue }
+                    let (count, lines) = evidence(e, side, inbound: direction == .ingress)
+                    let word = direction.rawValue.lowercased()
+                    add(
+                        direction == .ingress ? .ingressNotIsolated : .egressNotIsolated,
+                        subject: endpoint.id,
+                        "\(endpoint.id) is not selected by any NetworkPolicy for \(word): \(count) \(count == 1 ? "flow exists" : "flows exist") only because of that",
+                        fix:
+                            "select it with a NetworkPolicy in '\(endpoint.namespace)' that has policyTypes [\(direction.rawValue)] and allows only what it needs",
+                        at: [endpoint.location],
+                        evidence: lines,
+                        annotations: endpoint.annotations
+                    )
                 }
-                let word = direction.rawValue.lowercased()
-                add(
-                    direction == .ingress ? .ingressNotIsolated : .egressNotIsolated,
-                    subject: endpoint.id,
-                    "\(endpoint.id) is not selected by any NetworkPolicy for \(word): \(open.count) \(open.count == 1 ? "flow exists" : "flows exist") only because of that",
-                    fix:
-                        "select it with a NetworkPolicy in '\(endpoint.namespace)' that has policyTypes [\(direction.rawValue)] and allows only what it needs",
-                    at: [location],
-                    evidence: examples(open),
-                    annotations: endpoint.annotations
-                )
+                if endpoint.hostNetwork {
+                    add(
+                        .hostNetwork,
+                        subject: endpoint.id,
+                        "\(endpoint.id) runs with hostNetwork: true; NetworkPolicy may not apply to it",
+                        fix: "remove hostNetwork: true unless the workload must use the node's network",
+                        at: [endpoint.location],
+                        annotations: endpoint.annotations
+                    )
+                }
+                if let exposure { report(exposure, for: e) }
+                report(egress, for: e)
             }
-            if endpoint.hostNetwork {
-                add(
-                    .hostNetwork,
-                    subject: endpoint.id,
-                    "\(endpoint.id) runs with hostNetwork: true; NetworkPolicy may not apply to it",
-                    fix: "remove hostNetwork: true unless the workload must use the node's network",
-                    at: [location],
-                    annotations: endpoint.annotations
-                )
-            }
-            if isolation.contains(.ingress) { exposure(e) }
-            egress(e, metadata: metadata)
         }
+    }
+
+    private struct ExposureFacts {
+        var otherNamespaces: Int
+        var fromAllNamespaces: Bool
+        var fromNamespaces = ConnectionSet.none
+        var fromAnyAddress: Bool
+        var addressConnections = ConnectionSet.none
+        var policies: [NetworkPolicy]
+    }
+
+    /// What reaches an ingress-isolated class from other namespaces and from addresses.
+    private func exposureFacts(_ c: Int, allNamespaces: Set<String>) -> ExposureFacts {
+        let model = result.model
+        let namespace = model.classes[c].namespace
+        var reaching = Set<String>()
+        var fromNamespaces = ConnectionSet.none
+        for edge in result.classFlows.inbound[c] {
+            let other = model.classes[Int(edge.peer)].namespace
+            guard other != namespace else { continue }
+            reaching.insert(other)
+            fromNamespaces.formUnion(result.classFlows.connections[Int(edge.connection)])
+        }
+        var fromAddresses = IPSet()
+        var addressConnections = ConnectionSet.none
+        for edge in result.classFlows.externalIn[c] {
+            if case .external(let set) = result.peers[Int(edge.peer)].kind { fromAddresses.formUnion(set) }
+            addressConnections.formUnion(result.classFlows.connections[Int(edge.connection)])
+        }
+        let others = allNamespaces.subtracting([namespace])
+        return ExposureFacts(
+            otherNamespaces: others.count,
+            fromAllNamespaces: others.count >= 2 && reaching == others,
+            fromNamespaces: fromNamespaces,
+            fromAnyAddress: IPSet.all([.v4]).isSubset(of: fromAddresses),
+            addressConnections: addressConnections,
+            policies: policies(selectingClass: c, .ingress)
+        )
     }
 
     /// Rules that open an isolated endpoint to every namespace or every address.
-    private mutating func exposure(_ e: Int) {
+    private mutating func report(_ facts: ExposureFacts, for e: Int) {
         let endpoint = cluster.endpoints[e]
-        let otherNamespaces = Set(cluster.endpoints.map(\.namespace)).subtracting([endpoint.namespace])
-        var reachingNamespaces = Set<String>()
-        var fromNamespaces = ConnectionSet.none
-        var fromAddresses = IPSet()
-        var addressConnections = ConnectionSet.none
-        for i in inbound[e] {
-            let flow = result.flows[i]
-            switch result.peers[flow.source].kind {
-            case .endpoint(let s):
-                let namespace = cluster.endpoints[s].namespace
-                if namespace != endpoint.namespace {
-                    reachingNamespaces.insert(namespace)
-                    fromNamespaces.formUnion(flow.connections)
-                }
-            case .external(let set):
-                fromAddresses.formUnion(set)
-                addressConnections.formUnion(flow.connections)
-            }
-        }
-        if otherNamespaces.count >= 2, reachingNamespaces == otherNamespaces {
+        if facts.fromAllNamespaces {
             add(
                 .reachableFromAllNamespaces,
                 subject: endpoint.id,
-                "\(endpoint.id) is reachable from every other namespace (\(otherNamespaces.count)) on \(fromNamespaces)",
+                "\(endpoint.id) is reachable from every other namespace (\(facts.otherNamespaces)) on \(facts.fromNamespaces)",
                 fix: "narrow the ingress rules of the policies selecting it to the namespaces that need it",
-                at: [endpoint.location] + policies(selecting: e, .ingress).map(\.location),
-                evidence: policies(selecting: e, .ingress).map { "selected by NetworkPolicy \($0.id)" },
+                at: [endpoint.location] + facts.policies.map(\.location),
+                evidence: facts.policies.map { "selected by NetworkPolicy \($0.id)" },
                 annotations: endpoint.annotations
             )
         }
-        if IPSet.all([.v4]).isSubset(of: fromAddresses) {
+        if facts.fromAnyAddress {
             add(
                 .reachableFromAnyAddress,
                 subject: endpoint.id,
-                "\(endpoint.id) is reachable from any IPv4 address on \(addressConnections)",
+                "\(endpoint.id) is reachable from any IPv4 address on \(facts.addressConnections)",
                 fix: "if it is not meant to be public, restrict the 'from' of the ingress rules that allow it",
-                at: [endpoint.location] + policies(selecting: e, .ingress).map(\.location),
-                evidence: policies(selecting: e, .ingress).map { "selected by NetworkPolicy \($0.id)" },
+                at: [endpoint.location] + facts.policies.map(\.location),
+                evidence: facts.policies.map { "selected by NetworkPolicy \($0.id)" },
                 annotations: endpoint.annotations
             )
         }
     }
 
-    private mutating func egress(_ e: Int, metadata: IPRange?) {
-        let endpoint = cluster.endpoints[e]
-        let isolated = result.isolation[e].contains(.egress)
-        let why = isolated ? "a rule allows it" : "no NetworkPolicy selects it for egress"
+    private struct EgressFacts {
+        var isolated: Bool
+        /// The address peer and connections that include TCP 80 to 169.254.169.254.
+        var metadata: (name: String, connections: ConnectionSet)?
+        var kubelet: [(name: String, connections: ConnectionSet)] = []
+        var toEveryAddressOnEveryPort: Bool
+        var policies: [NetworkPolicy]
+    }
+
+    /// What a class may send to addresses outside the cluster.
+    private func egressFacts(_ c: Int, metadata: IPRange?) -> EgressFacts {
+        let isolated = result.model.egressIsolated[c]
+        var facts = EgressFacts(
+            isolated: isolated,
+            toEveryAddressOnEveryPort: false,
+            policies: policies(selectingClass: c, .egress)
+        )
         var toAll = IPSet()
         var allPorts = true
-        var kubelet: [Int] = []
-        for i in outbound[e] {
-            let flow = result.flows[i]
-            guard case .external(let set) = result.peers[flow.destination].kind else { continue }
-            if let metadata, set.contains(metadata), flow.connections[.tcp].contains(80...80) {
-                add(
-                    .egressToCloudMetadata,
-                    subject: endpoint.id,
-                    "\(endpoint.id) may connect to the cloud metadata API 169.254.169.254 on TCP 80 (\(why))",
-                    fix: isolated
-                        ? "add 169.254.169.254/32 to the except list of the ipBlock that allows it"
-                        : "isolate it for egress with a NetworkPolicy whose ipBlocks except 169.254.169.254/32",
-                    at: [endpoint.location] + policies(selecting: e, .egress).map(\.location),
-                    evidence: [flowText(i)],
-                    annotations: endpoint.annotations
-                )
+        for edge in result.classFlows.externalOut[c] {
+            guard case .external(let set) = result.peers[Int(edge.peer)].kind else { continue }
+            let connections = result.classFlows.connections[Int(edge.connection)]
+            let name = result.peers[Int(edge.peer)].name
+            if let metadata, set.contains(metadata), connections[.tcp].contains(80...80) {
+                facts.metadata = (name, connections)
             }
-            if isolated, flow.connections[.tcp].contains(10250...10250) { kubelet.append(i) }
+            if isolated, connections[.tcp].contains(10250...10250) { facts.kubelet.append((name, connections)) }
             toAll.formUnion(set)
-            if !flow.connections.allowsAll { allPorts = false }
+            if !connections.allowsAll { allPorts = false }
         }
-        guard isolated else { return }
-        if !kubelet.isEmpty {
+        facts.kubelet.sort { $0.name < $1.name }
+        facts.toEveryAddressOnEveryPort = isolated && allPorts && IPSet.all([.v4]).isSubset(of: toAll)
+        return facts
+    }
+
+    private mutating func report(_ facts: EgressFacts, for e: Int) {
+        let endpoint = cluster.endpoints[e]
+        let why = facts.isolated ? "a rule allows it" : "no NetworkPolicy selects it for egress"
+        if let metadata = facts.metadata {
+            add(
+                .egressToCloudMetadata,
+                subject: endpoint.id,
+                "\(endpoint.id) may connect to the cloud metadata API 169.254.169.254 on TCP 80 (\(why))",
+                fix: facts.isolated
+                    ? "add 169.254.169.254/32 to the except list of the ipBlock that allows it"
+                    : "isolate it for egress with a NetworkPolicy whose ipBlocks except 169.254.169.254/32",
+                at: [endpoint.location] + facts.policies.map(\.location),
+                evidence: ["\(endpoint.id) => \(metadata.name) : \(metadata.connections)"],
+                annotations: endpoint.annotations
+            )
+        }
+        if !facts.kubelet.isEmpty {
+            var lines = facts.kubelet.prefix(Auditor.evidenceLimit).map {
+                "\(endpoint.id) => \($0.name) : \($0.connections)"
+            }
+            if facts.kubelet.count > lines.count { lines.append("… and \(facts.kubelet.count - lines.count) more") }
             add(
                 .egressToKubelet,
                 subject: endpoint.id,
                 "\(endpoint.id) may connect to the kubelet port TCP 10250 outside the cluster",
                 fix: "remove TCP 10250 from the egress rules that allow it, or narrow their ipBlocks",
-                at: [endpoint.location] + policies(selecting: e, .egress).map(\.location),
-                evidence: examples(kubelet),
+                at: [endpoint.location] + facts.policies.map(\.location),
+                evidence: lines,
                 annotations: endpoint.annotations
             )
         }
-        if allPorts, IPSet.all([.v4]).isSubset(of: toAll) {
+        if facts.toEveryAddressOnEveryPort {
             add(
                 .egressToAnyAddress,
                 subject: endpoint.id,
                 "\(endpoint.id) may connect to every IPv4 address on every port although it is isolated for egress",
                 fix: "limit the egress rules that allow it to the addresses and ports it needs",
-                at: [endpoint.location] + policies(selecting: e, .egress).map(\.location),
-                evidence: policies(selecting: e, .egress).map { "selected by NetworkPolicy \($0.id)" },
+                at: [endpoint.location] + facts.policies.map(\.location),
+                evidence: facts.policies.map { "selected by NetworkPolicy \($0.id)" },
                 annotations: endpoint.annotations
             )
         }
     }
 
-    /// The policies whose rules open `e` in `direction` (those that only isolate it are left out).
-    private func policies(selecting e: Int, _ direction: Direction) -> [NetworkPolicy] {
-        let c = result.model.classOfEndpoint[e]
+    /// The policies whose rules open class `c` in `direction` (those that only isolate it are left out).
+    private func policies(selectingClass c: Int, _ direction: Direction) -> [NetworkPolicy] {
         return result.model.policySelection.indices.filter {
             result.model.policySelection[$0].contains(c) && !(result.model.policyRules[$0][direction] ?? []).isEmpty
         }.map { cluster.policies[$0] }

@@ -55,7 +55,7 @@ public struct Finding: Hashable, Sendable {
 }
 
 /// The audit of a cluster.
-public struct AuditReport: Sendable {
+public struct AuditReport: Hashable, Sendable {
     /// Active findings, most severe first, then by location.
     public var findings: [Finding]
     /// Findings suppressed by a `netreach.io/ignore` annotation, with their reasons.
@@ -68,7 +68,7 @@ public struct AuditReport: Sendable {
 }
 
 /// Namespace × namespace reachability.
-public struct IsolationMatrix: Sendable {
+public struct IsolationMatrix: Hashable, Sendable {
     /// Namespaces with endpoints, sorted.
     public var namespaces: [String]
     /// `connections[i][j]`: what endpoints of `namespaces[i]` may open to endpoints of `namespaces[j]`.

@@ -559,72 +559,67 @@ private struct CheckContext {
         return pass(rule, "'\(namespace.name)' has a default-deny NetworkPolicy for \(words)")
     }
 
-    /// The default-allowed flows, with the namespace (index into `namespaceIDs`) of each open hop or -1; built on
-    /// first use and shared by every no-default-allow rule.
-    private struct OpenFlows {
-        var flows: [Int32] = []
-        /// The endpoint whose egress (ingress) is open for the flow, or -1.
-        var egressEndpoint: [Int32] = []
-        var ingressEndpoint: [Int32] = []
-        var endpointNamespace: [Int32] = []
-        var namespaceIDs: [String: Int32] = [:]
-    }
-
-    private var openFlows: OpenFlows?
-
-    private mutating func buildOpenFlows() -> OpenFlows {
-        if let openFlows { return openFlows }
-        var index = OpenFlows()
-        for endpoint in cluster.endpoints {
-            if index.namespaceIDs[endpoint.namespace] == nil {
-                index.namespaceIDs[endpoint.namespace] = Int32(index.namespaceIDs.count)
-            }
-            index.endpointNamespace.append(index.namespaceIDs[endpoint.namespace] ?? -1)
-        }
-        for (i, flow) in result.flows.enumerated() where !flow.defaultAllow.isEmpty {
-            let egress = flow.defaultAllow.contains(.egress) ? result.peers[flow.source].endpointIndex : nil
-            let ingress = flow.defaultAllow.contains(.ingress) ? result.peers[flow.destination].endpointIndex : nil
-            index.flows.append(Int32(i))
-            index.egressEndpoint.append(egress.map(Int32.init) ?? -1)
-            index.ingressEndpoint.append(ingress.map(Int32.init) ?? -1)
-        }
-        openFlows = index
-        return index
-    }
-
     private mutating func noDefaultAllow(_ rule: CheckRule, _ namespace: RuleNamespace?) throws(CheckError)
         -> CheckResult
     {
         if let namespace, try !namespaceExists(namespace, rule) { return vacuous(rule) }
-        let index = buildOpenFlows()
-        let wanted: Int32? = namespace.map { index.namespaceIDs[$0.name] ?? -2 }
-        var count = 0
-        var examples: [String] = []
-        // Per endpoint: bit 1 egress open, bit 2 ingress open (for the explanation).
-        var open = [UInt8](repeating: 0, count: cluster.endpoints.count)
-        func inScope(_ e: Int32) -> Bool { e >= 0 && (wanted == nil || index.endpointNamespace[Int(e)] == wanted) }
-        for k in index.flows.indices {
-            let source = index.egressEndpoint[k]
-            let destination = index.ingressEndpoint[k]
-            let egress = inScope(source)
-            let ingress = inScope(destination)
-            guard egress || ingress else { continue }
-            count += 1
-            if egress { open[Int(source)] |= 1 }
-            if ingress { open[Int(destination)] |= 2 }
-            if examples.count < options.examples {
-                let flow = result.flows[Int(index.flows[k])]
-                let hops = (egress ? ["egress"] : []) + (ingress ? ["ingress"] : [])
-                examples.append(
-                    "\(result.peers[flow.source].name) => \(result.peers[flow.destination].name) : "
-                        + "\(flow.connections)  (default-allow: \(hops.joined(separator: "+")))"
+        let flows = result.classFlows
+        func inScope(_ c: Int) -> Bool { namespace == nil || model.classes[c].namespace == namespace?.name }
+        func sorted(_ c: Int) -> [Int] { model.classes[c].members.sorted { name($0) < name($1) } }
+        var violations = Violations(limit: options.examples)
+        // Per class: bit 1 when its egress is open for some flow in scope, bit 2 for ingress.
+        var open = [UInt8](repeating: 0, count: model.classes.count)
+        for (s, edges) in flows.outbound.enumerated() {
+            for edge in edges {
+                let d = Int(edge.peer)
+                if d == s, model.classes[s].members.count == 1 { continue }
+                let egress = edge.open & 1 != 0 && inScope(s)
+                let ingress = edge.open & 2 != 0 && inScope(d)
+                guard egress || ingress else { continue }
+                if egress { open[s] |= 1 }
+                if ingress { open[d] |= 2 }
+                addPairs(
+                    sorted(s),
+                    sorted(d),
+                    flows.connections[Int(edge.connection)],
+                    open: OpenHops.directions((egress ? 1 : 0) | (ingress ? 2 : 0)),
+                    classes: (s, d),
+                    to: &violations
                 )
             }
+            for edge in flows.externalOut[s] where edge.open != 0 && inScope(s) {
+                open[s] |= 1
+                if case .external(let set) = result.peers[Int(edge.peer)].kind {
+                    addToAddresses(
+                        sorted(s),
+                        set,
+                        flows.connections[Int(edge.connection)],
+                        sourceClass: s,
+                        to: &violations
+                    )
+                }
+            }
+            for edge in flows.externalIn[s] where edge.open != 0 && inScope(s) {
+                open[s] |= 2
+                if case .external(let set) = result.peers[Int(edge.peer)].kind {
+                    addFromAddresses(
+                        set,
+                        sorted(s),
+                        flows.connections[Int(edge.connection)],
+                        destinationClass: s,
+                        to: &violations
+                    )
+                }
+            }
         }
+        violations.trim()
+        let count = violations.count
+        let examples = failure(rule, "", violations, involved: []).examples
         let scope = namespace.map { "of '\($0.name)'" } ?? "in the cluster"
         guard count == 0 else {
-            let involved = byName.filter { open[$0] != 0 }.prefix(options.examples).map { e in
-                let words = (open[e] & 2 != 0 ? ["ingress"] : []) + (open[e] & 1 != 0 ? ["egress"] : [])
+            let involved = byName.filter { open[model.classOfEndpoint[$0]] != 0 }.prefix(options.examples).map { e in
+                let bits = open[model.classOfEndpoint[e]]
+                let words = (bits & 2 != 0 ? ["ingress"] : []) + (bits & 1 != 0 ? ["egress"] : [])
                 return CheckInvolvement(
                     "\(name(e)) is not selected by any NetworkPolicy for \(words.joined(separator: " or "))",
                     at: cluster.endpoints[e].location
