@@ -1,3 +1,4 @@
+import Dispatch
 public import KubeModel
 
 /// Finds where a cluster falls short of NetworkPolicy hardening (NSA/CISA guide, CIS benchmark).
@@ -404,6 +405,41 @@ private struct Audit {
     private mutating func policies() {
         var namespaceLabels: [String: [String: String]] = [:]
         for namespace in cluster.namespaces { namespaceLabels[namespace.name] = namespace.labels }
+        let model = result.model
+        var selecting: [Direction: [[Int]]] = [:]
+        for direction in Direction.allCases {
+            var perClass = Array(repeating: [Int](), count: model.classes.count)
+            for (q, classes) in model.policySelection.enumerated()
+            where cluster.policies[q].policyTypes.contains(direction) {
+                for c in classes { perClass[c].append(q) }
+            }
+            selecting[direction] = perClass
+        }
+        let words = (model.classes.count + 63) / 64
+        let ruleBits = model.rules.map { rule -> [UInt64] in
+            var bits = [UInt64](repeating: 0, count: words)
+            for (c, matches) in rule.matchesClass.enumerated() where matches { bits[c / 64] |= 1 << UInt64(c % 64) }
+            return bits
+        }
+        // The shadowing test is the audit's costliest part and independent per policy: run it on every core.
+        let policyCount = cluster.policies.count
+        let chunkCount = Swift.min(policyCount, 64)
+        var covering = [[Int]?](repeating: nil, count: policyCount)
+        if chunkCount > 0 {
+            let size = (policyCount + chunkCount - 1) / chunkCount
+            let audit = self
+            let selecting = selecting
+            covering.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let results = buffer
+                DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                    for p in Swift.min(chunk * size, policyCount)..<Swift.min((chunk + 1) * size, policyCount) {
+                        let policy = audit.cluster.policies[p]
+                        guard !model.policySelection[p].isEmpty, !audit.isDefaultDeny(policy) else { continue }
+                        results[p] = audit.coveringPolicies(p, selecting: selecting, ruleBits: ruleBits)
+                    }
+                }
+            }
+        }
         for (p, policy) in cluster.policies.enumerated() {
             if result.model.policySelection[p].isEmpty {
                 add(
@@ -415,7 +451,7 @@ private struct Audit {
                     at: [policy.location],
                     annotations: policy.annotations
                 )
-            } else if !isDefaultDeny(policy), let covering = coveringPolicies(p) {
+            } else if let covering = covering[p].map({ $0.map { cluster.policies[$0] } }) {
                 add(
                     .policyShadowed,
                     subject: "NetworkPolicy \(policy.id)",
@@ -432,11 +468,12 @@ private struct Audit {
                 for (r, rule) in policy.rules(direction).enumerated() {
                     for (q, peer) in (rule.peers ?? []).enumerated() {
                         guard case .pods(let podSelector, let namespaceSelector) = peer else { continue }
-                        let matches = cluster.endpoints.contains { endpoint in
+                        // Endpoints of a class share namespace and labels: checking the classes is enough.
+                        let matches = model.classes.contains { endpointClass in
                             let inNamespace =
-                                namespaceSelector.map { $0.matches(namespaceLabels[endpoint.namespace] ?? [:]) }
-                                ?? (endpoint.namespace == policy.namespace)
-                            return inNamespace && (podSelector?.matches(endpoint.labels) ?? true)
+                                namespaceSelector.map { $0.matches(namespaceLabels[endpointClass.namespace] ?? [:]) }
+                                ?? (endpointClass.namespace == policy.namespace)
+                            return inNamespace && (podSelector?.matches(endpointClass.labels) ?? true)
                         }
                         guard !matches else { continue }
                         let field =
@@ -461,38 +498,96 @@ private struct Audit {
     }
 
     /// The other policies that make `p` redundant, or nil when removing `p` would change some flow.
-    private func coveringPolicies(_ p: Int) -> [NetworkPolicy]? {
+    ///
+    /// Removing `p` changes nothing when, for every class it selects, each of its own rules is covered: whatever
+    /// the rule lets through from a peer, the other rules selecting that class let through too. Most of that is
+    /// settled with class bitsets (another rule whose connections include the rule's covers all its peers at
+    /// once); only the peers and address atoms left over are compared one by one.
+    private func coveringPolicies(_ p: Int, selecting: [Direction: [[Int]]], ruleBits: [[UInt64]]) -> [Int]? {
         let model = result.model
         let policy = cluster.policies[p]
         var covering = Set<Int>()
         for direction in Direction.allCases where policy.policyTypes.contains(direction) {
-            let own = Set(model.policyRules[p][direction] ?? [])
+            let ownRules = model.policyRules[p][direction] ?? []
+            let own = Set(ownRules)
             for c in model.policySelection[p] {
                 let all = direction == .ingress ? model.ingressRules[c] : model.egressRules[c]
                 let others = all.filter { !own.contains($0) }
-                let coveringHere = model.policySelection.indices.filter {
-                    $0 != p && model.policySelection[$0].contains(c)
-                        && cluster.policies[$0].policyTypes.contains(direction)
-                }
+                let coveringHere = (selecting[direction]?[c] ?? []).filter { $0 != p }
                 // Without another policy selecting c in this direction, removing p would lift the isolation.
                 guard !coveringHere.isEmpty else { return nil }
                 let withRules = coveringHere.filter { !(model.policyRules[$0][direction] ?? []).isEmpty }
                 covering.formUnion(withRules.isEmpty ? coveringHere : withRules)
-                for peer in model.classes.indices {
-                    let destination = direction == .ingress ? c : peer
-                    let mine = union(own, matching: peer, destination: destination)
-                    guard !mine.isEmpty else { continue }
-                    if !mine.isSubset(of: union(others, matching: peer, destination: destination)) { return nil }
-                }
-                for atom in model.atoms {
+                for r in ownRules {
+                    let rule = model.rules[r]
+                    var remaining = ruleBits[r]
+                    var remainingAddresses = rule.addresses
+                    if let fixed = rule.fixedConnections {
+                        for o in others {
+                            guard let theirs = model.rules[o].fixedConnections, fixed.isSubset(of: theirs) else {
+                                continue
+                            }
+                            for w in remaining.indices { remaining[w] &= ~ruleBits[o][w] }
+                            remainingAddresses = remainingAddresses.subtracting(model.rules[o].addresses)
+                        }
+                    }
+                    for (w, word) in remaining.enumerated() where word != 0 {
+                        var bits = word
+                        while bits != 0 {
+                            let peer = w * 64 + bits.trailingZeroBitCount
+                            bits &= bits - 1
+                            let destination = direction == .ingress ? c : peer
+                            let mine = model.connections(rule, destinationClass: destination)
+                            guard !mine.isEmpty else { continue }
+                            if !mine.isSubset(of: union(others, matching: peer, destination: destination)) { return nil }
+                        }
+                    }
+                    guard !remainingAddresses.isEmpty else { continue }
                     let destination: Int? = direction == .ingress ? c : nil
-                    let mine = union(own, atom: atom, destination: destination)
+                    let mine = model.connections(rule, destinationClass: destination)
                     guard !mine.isEmpty else { continue }
-                    if !mine.isSubset(of: union(others, atom: atom, destination: destination)) { return nil }
+                    for a in atomIndices(inside: remainingAddresses) {
+                        if !mine.isSubset(of: union(others, atom: model.atoms[a], destination: destination)) {
+                            return nil
+                        }
+                    }
                 }
             }
         }
-        return covering.sorted().map { cluster.policies[$0] }
+        return covering.sorted()
+    }
+
+    /// Indices of the address atoms that lie inside `set` (atoms never straddle an ipBlock boundary).
+    private func atomIndices(inside set: IPSet) -> [Int] {
+        let atoms = result.model.atoms
+        var out: [Int] = []
+        for range in set.ranges {
+            // First atom of the family that ends at or after the range's start.
+            var low = 0
+            var high = atoms.count
+            while low < high {
+                let mid = (low + high) / 2
+                let atom = atoms[mid]
+                if atom.family < range.family
+                    || (atom.family == range.family && atom.bounds.upperBound < range.bounds.lowerBound)
+                {
+                    low = mid + 1
+                } else {
+                    high = mid
+                }
+            }
+            var i = low
+            while i < atoms.count, atoms[i].family == range.family,
+                atoms[i].bounds.lowerBound <= range.bounds.upperBound
+            {
+                if range.bounds.contains(atoms[i].bounds.lowerBound), range.bounds.contains(atoms[i].bounds.upperBound)
+                {
+                    out.append(i)
+                }
+                i += 1
+            }
+        }
+        return out
     }
 
     private func union(_ rules: some Sequence<Int>, matching peer: Int, destination: Int) -> ConnectionSet {
