@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 public import KubeModel
 public import YAMLTree
@@ -80,43 +81,73 @@ private struct LoadState {
         self.options = options
     }
 
-    mutating func add(bytes: [UInt8], file: String) throws(ManifestError) {
+    /// What one document chunk gave: its objects, or the error that stopped it.
+    private struct ChunkResult {
+        var decoded: [DecodedObjects] = []
+        var notKubernetes: [SourceLocation] = []
+        var error: ManifestError?
+    }
+
+    private static func parse(_ chunk: DocumentChunk, file: String, limits: YAMLLimits) -> ChunkResult {
         let decoder = ObjectDecoder(file: file)
-        for chunk in DocumentChunk.split(bytes) {
-            let origin = SourceLocation(file: file, line: chunk.origin.line, column: chunk.origin.column)
+        var result = ChunkResult()
+        do throws(ManifestError) {
+            let documents: [YAMLDocument]
+            do {
+                documents = try YAMLParser.documents(in: Array(chunk.bytes), limits: limits, origin: chunk.origin)
+            } catch {
+                throw ManifestError(
+                    error.message,
+                    at: SourceLocation(file: file, line: error.mark.line, column: error.mark.column),
+                    hint: error.hint
+                )
+            }
+            for document in documents {
+                guard let root = document.root, !root.isNull else { continue }
+                var decoded = DecodedObjects()
+                try decoder.decode(root, into: &decoded)
+                if decoded.notKubernetes {
+                    result.notKubernetes.append(decoder.reader.location(root))
+                }
+                result.decoded.append(decoded)
+            }
+        } catch {
+            result.error = error
+        }
+        return result
+    }
+
+    /// Parses the documents of a file on every core (each document is independent), then takes the results in
+    /// file order, so warnings, errors and objects come out as a one-by-one reading gives them.
+    mutating func add(bytes: [UInt8], file: String) throws(ManifestError) {
+        let chunks = DocumentChunk.split(bytes)
+        var results = [ChunkResult](repeating: ChunkResult(), count: chunks.count)
+        let batches = Swift.min(chunks.count, 64)
+        if batches > 0 {
+            let size = (chunks.count + batches - 1) / batches
+            let limits = options.limits
+            results.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let out = buffer
+                DispatchQueue.concurrentPerform(iterations: batches) { batch in
+                    for i in Swift.min(batch * size, chunks.count)..<Swift.min((batch + 1) * size, chunks.count) {
+                        out[i] = Self.parse(chunks[i], file: file, limits: limits)
+                    }
+                }
+            }
+        }
+        for (chunk, result) in zip(chunks, results) {
             if chunk.gluedSeparator {
                 warnings.append(
                     ManifestWarning(
                         "'---' is followed by text on the same line; read as a document separator, as kubectl does (put a line break after '---')",
-                        at: SourceLocation(file: file, line: origin.line, column: 1)
+                        at: SourceLocation(file: file, line: chunk.origin.line, column: 1)
                     )
                 )
             }
-            do throws(ManifestError) {
-                let documents: [YAMLDocument]
-                do {
-                    documents = try YAMLParser.documents(
-                        in: Array(chunk.bytes),
-                        limits: options.limits,
-                        origin: chunk.origin
-                    )
-                } catch {
-                    throw ManifestError(
-                        error.message,
-                        at: SourceLocation(file: file, line: error.mark.line, column: error.mark.column),
-                        hint: error.hint
-                    )
-                }
-                for document in documents {
-                    guard let root = document.root, !root.isNull else { continue }
-                    var decoded = DecodedObjects()
-                    try decoder.decode(root, into: &decoded)
-                    if decoded.notKubernetes {
-                        notKubernetes.append(decoder.reader.location(root))
-                    }
-                    merge(decoded)
-                }
-            } catch {
+            // Documents before an error in the same chunk count, as they do when read one by one.
+            notKubernetes += result.notKubernetes
+            for decoded in result.decoded { merge(decoded) }
+            if let error = result.error {
                 guard options.keepGoing else { throw error }
                 warnings.append(ManifestWarning("skipped document: \(error.message)", at: error.location))
             }

@@ -539,7 +539,9 @@ private struct Audit {
                             let destination = direction == .ingress ? c : peer
                             let mine = model.connections(rule, destinationClass: destination)
                             guard !mine.isEmpty else { continue }
-                            if !mine.isSubset(of: union(others, matching: peer, destination: destination)) { return nil }
+                            if !mine.isSubset(of: union(others, matching: peer, destination: destination)) {
+                                return nil
+                            }
                         }
                     }
                     guard !remainingAddresses.isEmpty else { continue }
