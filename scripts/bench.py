@@ -1,28 +1,78 @@
 #!/usr/bin/env python3
-"""Benchmark netreach on synthetic clusters from ../shared/bench/gen_cluster.py.
+"""Benchmark netreach on synthetic clusters from ../shared/bench/gen_cluster.py (fixed seeds).
 
-usage: scripts/bench.py [--netreach PATH] [--generator PATH] [--keep DIR]
+usage: scripts/bench.py [--netreach PATH] [--generator PATH] [--keep DIR] [--quick] [--compare-nca] [--growth]
 
-Generates each cluster once (fixed seed), runs the release build of netreach on it, and prints one line
-per run: cluster, command, wall seconds, peak RSS, flows written. Numbers, not a pass/fail verdict.
+Prints one line per run: cluster, command, wall seconds, peak RSS (MB), what was written (flows, findings or
+rules). Numbers, not a pass/fail verdict; the targets are in docs/performance.md.
+
+  --quick        only the 1,000- and 10,000-pod rows (skips the 150,000-pod cluster, about a minute)
+  --compare-nca  install IBM's network-config-analyzer into .build/nca-venv (pip) and time its connectivity map
+                 on the 1,000-pod cluster beside netreach's list of the same files; prints the ratio
+  --growth       time against pods at a fixed number of label classes, and against classes at fixed pods
 """
-import argparse, os, resource, subprocess, sys, tempfile, time
+import argparse, json, os, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
-# (name, generator arguments, [(command words, output format)]); "RULES" becomes the generated rules file.
-CLUSTERS = [
-    ("pods=5000 policies=1000 ns=20", ["--pods", "5000", "--policies", "1000", "--seed", "1"],
-     [(["list"], "txt"), (["list"], "json"), (["check", "--rules", "RULES"], "txt")]),
-    ("workloads=300 (pods=3000) policies=300 ns=10 (--workloads)",
-     ["--pods", "3000", "--policies", "300", "--namespaces", "10", "--apps-per-namespace", "30", "--workloads", "--seed", "1"],
-     [(["list"], "txt"), (["list"], "json"), (["graph"], "svg"), (["graph", "--namespaces"], "svg")]),
+# (name, generator arguments, split into files?, [(command words, output format)]); RULES is the generated rules file.
+ROWS = [
+    ("pods=1000 policies=200 ns=20 (--split)", ["--pods", "1000", "--policies", "200"], True,
+     [(["list"], "txt"), (["list"], "json"), (["audit"], "json")]),
+    ("pods=5000 policies=1000 ns=20", ["--pods", "5000", "--policies", "1000"], False,
+     [(["list"], "txt"), (["check", "--rules", "RULES"], "txt")]),
+    ("pods=10000 policies=2000 ns=50", ["--pods", "10000", "--policies", "2000", "--namespaces", "50"], False,
+     [(["list"], "txt"), (["list"], "json"), (["audit"], "json"), (["check", "--rules", "RULES"], "txt")]),
+    ("pods=150000 policies=10000 ns=50 apps=40",
+     ["--pods", "150000", "--policies", "10000", "--namespaces", "50", "--apps-per-namespace", "40"], False,
+     [(["list", "--count"], "txt"), (["audit"], "json")]),
+    ("workloads=300 (pods=3000) policies=300 ns=10",
+     ["--pods", "3000", "--policies", "300", "--namespaces", "10", "--apps-per-namespace", "30", "--workloads"], False,
+     [(["list"], "json"), (["graph"], "svg"), (["graph", "--namespaces"], "svg")]),
 ]
 
 
-def write_rules(path, namespaces=20, count=200):
-    """200 rules of every type over the generated cluster's namespaces (ns-000…), apps and tiers."""
+def run(cmd, out_path, cwd=None):
+    """Runs cmd with stdout to out_path; returns wall seconds, peak RSS in MB, exit code, stderr.
+
+    Peak memory comes from GNU time (a small parent), not from wait4 here: on Linux a forked child starts with
+    its parent's high-water mark, so a Python parent that once held a large JSON would inflate every figure."""
+    timing = tempfile.NamedTemporaryFile(prefix="netreach-time-", delete=False)
+    timing.close()
+    start = time.perf_counter()
+    with open(out_path, "wb") as out:
+        proc = subprocess.run(["/usr/bin/time", "-o", timing.name, "-f", "%M", *cmd], stdout=out,
+                              stderr=subprocess.PIPE, cwd=cwd)
+    wall = time.perf_counter() - start
+    with open(timing.name) as f:
+        lines = f.read().strip().splitlines()
+    os.unlink(timing.name)
+    peak = int(lines[-1]) / 1024.0 if lines and lines[-1].isdigit() else float("nan")
+    return wall, peak, proc.returncode, proc.stderr.decode(errors="replace")
+
+
+def written(args, words, cluster, path):
+    """What a run wrote: flows for list, findings for audit, the verdict line for check."""
+    if words[0] == "graph":
+        return "-"
+    if words[0] == "list":
+        if "--count" not in words:
+            path = path + ".count"
+            subprocess.run([args.netreach, "list", "--count", cluster, "-q", "--file", path], check=True)
+        with open(path) as f:
+            return f.read().strip() + " flows"
+    if words[0] == "audit":
+        with open(path) as f:
+            head = f.read(400)
+        summary = json.loads(head[head.index("{", 1):head.index("}") + 1])
+        return f"{summary['error'] + summary['warning'] + summary['note']} findings"
+    with open(path) as f:
+        return f.read().strip().splitlines()[-1].split(":")[0]
+
+
+def write_rules(path, namespaces, count=200):
+    """`count` rules of every type over the generated cluster's namespaces (ns-000…), apps and tiers."""
     ns = [f"ns-{i:03d}" for i in range(namespaces)]
     tiers = ["web", "api", "cache", "db", "worker"]
     rules = []
@@ -43,28 +93,102 @@ def write_rules(path, namespaces=20, count=200):
         elif kind == 8:
             body = f"  no-default-allow: {a}"
         else:
-            body = f"  deny: {{from: any, to: 169.254.169.254/32}}" if i % 20 == 9 else \
-                f"  deny: {{from: 0.0.0.0/0, to: {a}}}"
+            body = "  deny: {from: any, to: 169.254.169.254/32}" if i % 20 == 9 else f"  deny: {{from: 0.0.0.0/0, to: {a}}}"
         rules.append(f"- name: rule {i}\n{body}\n")
     with open(path, "w") as f:
         f.write("rules:\n" + "".join(rules))
 
 
-def run(cmd, out_path):
-    start = time.perf_counter()
-    with open(out_path, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        stderr = proc.stderr.read().decode()
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024.0, code, stderr
+def generate(args, gen_args, target, split):
+    flag = ["--split", target] if split else ["-o", target]
+    subprocess.run([sys.executable, args.generator, *gen_args, "--seed", "1", *flag], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
-def count_flows(path, fmt):
-    with open(path, "rb") as f:
-        lines = sum(1 for _ in f)
-    return lines - 2 if fmt == "json" and lines >= 2 else lines
+def netreach_cmd(args, words, fmt, cluster, out):
+    """The command and where its standard output goes. Flow lists go to /dev/null, as the targets are stated;
+    the number of flows they hold comes from `list --count`."""
+    if words[0] == "graph":
+        return [args.netreach, *words, cluster, "-o", out, "-q"], os.devnull
+    if "--count" in words:
+        return [args.netreach, *words, cluster, "-q"], out
+    if words[0] == "list":
+        return [args.netreach, *words, cluster, "-o", fmt, "-q"], os.devnull
+    return [args.netreach, *words, cluster, "-o", fmt, "-q"] + (["--fail-on", "never"] if words[0] == "audit" else []), out
+
+
+def bench(args, work):
+    print(f"{'cluster':44} {'command':34} {'wall s':>8} {'peak MB':>8}  written")
+    for i, (name, gen_args, split, runs) in enumerate(ROWS):
+        if args.quick and "150000" in gen_args:
+            continue
+        cluster = os.path.join(work, f"cluster{i}" + ("" if split else ".yaml"))
+        generate(args, gen_args, cluster, split)
+        namespaces = int(gen_args[gen_args.index("--namespaces") + 1]) if "--namespaces" in gen_args else 20
+        rules = os.path.join(work, f"rules{i}.yaml")
+        write_rules(rules, namespaces)
+        for words, fmt in runs:
+            words = [rules if w == "RULES" else w for w in words]
+            out = os.path.join(work, f"out{i}.{fmt}")
+            cmd, stdout = netreach_cmd(args, words, fmt, cluster, out)
+            wall, peak, code, stderr = run(cmd, stdout)
+            if code != 0 and not (words[0] == "check" and code == 1):
+                print(f"error: netreach exited {code}: {stderr.strip()}", file=sys.stderr)
+                return 1
+            label = " ".join("RULES(200)" if w == rules else w for w in words)
+            if "--count" not in words:
+                label += f" -o {fmt}" + (" >/dev/null" if words[0] == "list" else "")
+            print(f"{name:44} {label:34} {wall:8.2f} {peak:8.1f}  {written(args, words, cluster, out)}", flush=True)
+    return 0
+
+
+def compare_nca(args, work):
+    venv = os.path.join(ROOT, ".build", "nca-venv")
+    nca = os.path.join(venv, "bin", "nca")
+    if not os.path.exists(nca):
+        print("installing network-config-analyzer into .build/nca-venv (pip)…", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([os.path.join(venv, "bin", "pip"), "install", "-q", "network-config-analyzer==2.1.0"], check=True)
+    cluster = os.path.join(work, "nca-c1k")
+    generate(args, ["--pods", "1000", "--policies", "200"], cluster, True)
+    nca_cmd = [nca, "--connectivity", "policies.yaml", "--pod_list", "pods.yaml", "--ns_list", "namespaces.yaml",
+               "--output_format", "txt"]
+    nca_wall, nca_peak, nca_code, nca_err = run(nca_cmd, os.path.join(work, "nca.txt"), cwd=cluster)
+    ours = [args.netreach, "list", cluster, "-o", "txt", "-q"]
+    our_wall, our_peak, our_code, our_err = run(ours, os.path.join(work, "ours.txt"))
+    if nca_code != 0 or our_code != 0:
+        print(f"error: nca exited {nca_code} ({nca_err.strip()[-300:]}), netreach {our_code} ({our_err.strip()})",
+              file=sys.stderr)
+        return 1
+    print()
+    print(f"{'tool (pods=1000 policies=200, same files, same run)':60} {'wall s':>8} {'peak MB':>8}")
+    print(f"{'network-config-analyzer 2.1.0 --connectivity (txt)':60} {nca_wall:8.2f} {nca_peak:8.1f}")
+    print(f"{'netreach list -o txt':60} {our_wall:8.2f} {our_peak:8.1f}")
+    print(f"netreach is {nca_wall / our_wall:.0f}x faster than NCA on this cluster")
+    return 0
+
+
+def growth(args, work):
+    """Work should grow with label classes and policies, not with pods²."""
+    print()
+    print(f"{'growth':48} {'classes':>8} {'flows':>12} {'list --count s':>15} {'audit s':>8}")
+    series = [("pods, 200 classes (20 ns x 10 apps)", pods, 10) for pods in (2000, 4000, 8000, 16000, 32000)]
+    series += [("classes, 16000 pods (20 ns)", 16000, apps) for apps in (5, 10, 20, 40)]
+    for label, pods, apps in series:
+        cluster = os.path.join(work, f"growth-{pods}-{apps}.yaml")
+        generate(args, ["--pods", str(pods), "--policies", str(pods // 5), "--namespaces", "20",
+                        "--apps-per-namespace", str(apps)], cluster, False)
+        count_out = os.path.join(work, "count.txt")
+        count_wall, _, code, err = run([args.netreach, "list", "--count", cluster, "-q"], count_out)
+        audit_wall, _, code2, err2 = run([args.netreach, "audit", cluster, "-o", "json", "-q", "--fail-on", "never"],
+                                         os.path.join(work, "audit.json"))
+        if code or code2:
+            print(f"error: {err or err2}", file=sys.stderr)
+            return 1
+        with open(count_out) as f:
+            flows = f.read().strip()
+        print(f"{label + f': pods={pods}':48} {20 * apps:8} {flows:>12} {count_wall:15.2f} {audit_wall:8.2f}", flush=True)
+    return 0
 
 
 def main():
@@ -72,6 +196,9 @@ def main():
     ap.add_argument("--netreach", default=os.path.join(ROOT, ".build/release/netreach"))
     ap.add_argument("--generator", default=os.path.join(ROOT, "../shared/bench/gen_cluster.py"))
     ap.add_argument("--keep", help="write clusters and outputs here instead of a temporary folder")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--compare-nca", action="store_true")
+    ap.add_argument("--growth", action="store_true")
     args = ap.parse_args()
     if not os.path.exists(args.generator):
         print(f"error: generator not found at {args.generator} (it lives in ../shared/bench)", file=sys.stderr)
@@ -81,37 +208,16 @@ def main():
         return 2
     work = args.keep or tempfile.mkdtemp(prefix="netreach-bench-")
     os.makedirs(work, exist_ok=True)
-    print(f"{'cluster':58} {'command':32} {'wall s':>8} {'peak MB':>8} {'written':>10}")
-    for i, (name, gen_args, runs) in enumerate(CLUSTERS):
-        cluster = os.path.join(work, f"cluster{i}.yaml")
-        subprocess.run([sys.executable, args.generator, *gen_args, "-o", cluster], check=True, stdout=subprocess.DEVNULL)
-        rules = os.path.join(work, f"rules{i}.yaml")
-        write_rules(rules)
-        for words, fmt in runs:
-            words = [rules if w == "RULES" else w for w in words]
-            out = os.path.join(work, f"out{i}.{fmt}")
-            if words[0] == "graph":
-                cmd = [args.netreach, *words, cluster, "-o", out, "-q"]
-                wall, peak, code, stderr = run(cmd, os.devnull)
-            else:
-                wall, peak, code, stderr = run([args.netreach, *words, cluster, "-o", fmt, "-q"], out)
-            if code != 0 and not (words[0] == "check" and code == 1):
-                print(f"error: netreach exited {code}: {stderr.strip()}", file=sys.stderr)
-                return 1
-            label = " ".join("RULES(200)" if w == rules else w for w in words) + f" -o {fmt}"
-            if words[0] == "graph":
-                written = "-"
-            elif words[0] == "check":
-                with open(out) as f:
-                    written = f.read().strip().splitlines()[-1].split(":")[0]
-            else:
-                written = str(count_flows(out, fmt))
-            print(f"{name:58} {label:32} {wall:8.2f} {peak:8.1f} {written:>10}")
-    if not args.keep:
-        for f in os.listdir(work):
-            os.remove(os.path.join(work, f))
-        os.rmdir(work)
-    return 0
+    try:
+        status = bench(args, work)
+        if status == 0 and args.compare_nca:
+            status = compare_nca(args, work)
+        if status == 0 and args.growth:
+            status = growth(args, work)
+        return status
+    finally:
+        if not args.keep:
+            subprocess.run(["rm", "-rf", work])
 
 
 if __name__ == "__main__":

@@ -34,20 +34,39 @@ struct FlowBuilder {
         var peers = cluster.endpoints.enumerated().map { Peer(kind: .endpoint($0.offset), name: $0.element.id) }
         for set in addressSets { peers.append(Peer(kind: .external(set), name: set.description)) }
         let flows = expandingFlows ? expand(classFlows, peers: peers) : []
-        var isolation: [Set<Direction>] = Array(repeating: [], count: cluster.endpoints.count)
-        for (e, c) in model.classOfEndpoint.enumerated() {
-            if model.ingressIsolated[c] { isolation[e].insert(.ingress) }
-            if model.egressIsolated[c] { isolation[e].insert(.egress) }
-        }
         return Reachability(
             cluster: cluster,
             peers: peers,
             flows: flows,
             flowCount: Self.count(classFlows, model: model),
             distinctConnections: classFlows.connections,
-            isolation: isolation,
+            isolation: isolation(),
             model: model,
             classFlows: classFlows
+        )
+    }
+
+    /// For each endpoint, the directions some policy isolates.
+    private func isolation() -> [Set<Direction>] {
+        var isolation: [Set<Direction>] = Array(repeating: [], count: model.cluster.endpoints.count)
+        for (e, c) in model.classOfEndpoint.enumerated() {
+            if model.ingressIsolated[c] { isolation[e].insert(.ingress) }
+            if model.egressIsolated[c] { isolation[e].insert(.egress) }
+        }
+        return isolation
+    }
+
+    func buildModelOnly() -> Reachability {
+        let cluster = model.cluster
+        return Reachability(
+            cluster: cluster,
+            peers: cluster.endpoints.enumerated().map { Peer(kind: .endpoint($0.offset), name: $0.element.id) },
+            flows: [],
+            flowCount: 0,
+            distinctConnections: [],
+            isolation: isolation(),
+            model: model,
+            classFlows: ClassFlows()
         )
     }
 

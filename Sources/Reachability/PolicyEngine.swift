@@ -24,7 +24,12 @@ public struct PolicyEngine: Sendable {
     ///   the audit and the checks read the class-level answer and do without, which matters at 100,000 pods.
     /// - Complexity: O(classes² × rules per class), plus O(flows) when expanding.
     public func analyze(expandingFlows: Bool = true) -> Reachability {
-        let model = ClassModel(cluster: cluster)
-        return FlowBuilder(model: model).build(expandingFlows: expandingFlows)
+        FlowBuilder(model: ClassModel(cluster: cluster)).build(expandingFlows: expandingFlows)
+    }
+
+    /// Compiles the policies against the endpoint classes without evaluating any pair: what `Checker` needs, as it
+    /// evaluates only the class pairs its rules ask about. `flows`, `flowCount` and address peers stay empty.
+    public func compile() -> Reachability {
+        FlowBuilder(model: ClassModel(cluster: cluster)).buildModelOnly()
     }
 }

@@ -51,7 +51,7 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let loaded = try input.load()
-        let result = PolicyEngine(cluster: loaded.cluster).analyze(expandingFlows: false)
+        let result = PolicyEngine(cluster: loaded.cluster).compile()
         let report: CheckReport
         do throws(CheckError) {
             report = try Checker.check(

@@ -56,8 +56,20 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "List only the flows that exist because a side has no policy (the hops left open by default).")
     var defaultAllow = false
 
+    @Flag(help: "Print only how many flows there are (computed without listing them; fast on huge clusters).")
+    var count = false
+
+    func validate() throws {
+        if count, defaultAllow { throw ValidationError("--count and --default-allow cannot be combined") }
+    }
+
     func run() throws {
         let loaded = try input.load()
+        if count {
+            let result = PolicyEngine(cluster: loaded.cluster).analyze(expandingFlows: false)
+            try Console.emit(to: file) { $0.write("\(result.flowCount)\n") }
+            return
+        }
         let result = PolicyEngine(cluster: loaded.cluster).analyze()
         guard let report = format.format else {
             let diagram: Diagram

@@ -150,4 +150,6 @@ func ruleFiresOnItsPositiveFixtureAndStaysSilentOnItsTwin(rule: String) throws {
     #expect(Auditor.audit(compact) == Auditor.audit(expanded))
     let rules = try RulesLoader.load(root + "/examples/shop/rules.yaml")
     #expect(try Checker.check(rules, against: compact) == Checker.check(rules, against: expanded))
+    let compiled = PolicyEngine(cluster: cluster).compile()
+    #expect(try Checker.check(rules, against: compiled) == Checker.check(rules, against: expanded))
 }

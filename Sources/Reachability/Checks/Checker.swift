@@ -1,3 +1,4 @@
+import Dispatch
 public import KubeModel
 
 /// Evaluates the rules of `netreach check` on an analyzed cluster.
@@ -15,12 +16,37 @@ public enum Checker {
     public static func check(_ rules: RuleFile, against result: Reachability, options: CheckOptions = CheckOptions())
         throws(CheckError) -> CheckReport
     {
-        var context = CheckContext(result: result, options: options)
-        var results: [CheckResult] = []
-        for rule in rules.rules {
-            results.append(try context.evaluate(rule))
+        // Rules are independent: evaluate them in chunks on every core, each chunk with its own copy of the
+        // context (and cache), then take the verdicts, warnings and the first error in file order.
+        let base = CheckContext(result: result, options: options)
+        let count = rules.rules.count
+        var outcomes = [(Result<CheckResult, CheckError>, [String])?](repeating: nil, count: count)
+        let chunks = Swift.min(count, 16)
+        if chunks > 0 {
+            let size = (count + chunks - 1) / chunks
+            outcomes.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let out = buffer
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    var context = base
+                    for i in Swift.min(chunk * size, count)..<Swift.min((chunk + 1) * size, count) {
+                        context.warnings = []
+                        do throws(CheckError) {
+                            out[i] = (.success(try context.evaluate(rules.rules[i])), context.warnings)
+                        } catch {
+                            out[i] = (.failure(error), context.warnings)
+                        }
+                    }
+                }
+            }
         }
-        return CheckReport(file: rules.path, results: results, warnings: context.warnings)
+        var results: [CheckResult] = []
+        var warnings: [String] = []
+        for outcome in outcomes {
+            guard let (verdict, ruleWarnings) = outcome else { continue }
+            warnings += ruleWarnings
+            results.append(try verdict.get())
+        }
+        return CheckReport(file: rules.path, results: results, warnings: warnings)
     }
 }
 
@@ -50,9 +76,18 @@ private struct Violations {
     let limit: Int
     var count = 0
     var candidates: [Candidate] = []
+    /// Once `limit` candidates are kept, the largest kept key: anything not smaller cannot be shown.
+    var worst: (String, String)?
+
+    /// Whether a candidate with this key could still be among the first `limit`.
+    func wants(_ source: String, _ destination: String) -> Bool {
+        guard let worst else { return true }
+        return (source, destination) < worst
+    }
 
     mutating func add(_ candidate: Candidate, pairs: Int) {
         count += pairs
+        guard wants(candidate.source, candidate.destination) else { return }
         candidates.append(candidate)
         if candidates.count > 4 * limit { trim() }
     }
@@ -60,6 +95,7 @@ private struct Violations {
     mutating func trim() {
         candidates.sort { ($0.source, $0.destination) < ($1.source, $1.destination) }
         if candidates.count > limit { candidates.removeLast(candidates.count - limit) }
+        if candidates.count == limit, let last = candidates.last { worst = (last.source, last.destination) }
     }
 }
 
@@ -76,6 +112,14 @@ private struct CheckContext {
     /// Per direction and class: the policies selecting the class in that direction.
     let selecting: [Direction: [[Int]]]
     private var pairCache: [Int: (ConnectionSet, Set<Direction>)] = [:]
+    /// Members of each class, in name order.
+    let sortedMembers: [[Int]]
+    /// Endpoints of each namespace, in name order.
+    let endpointsByNamespace: [String: [Int]]
+    /// Each endpoint's position in name order.
+    let rank: [Int]
+    /// Each endpoint's `ns/name[Kind]`.
+    let names: [String]
 
     init(result: Reachability, options: CheckOptions) {
         self.result = result
@@ -94,6 +138,16 @@ private struct CheckContext {
         self.universe = universe
         let endpoints = result.cluster.endpoints
         byName = endpoints.indices.sorted { endpoints[$0].id < endpoints[$1].id }
+        var rank = [Int](repeating: 0, count: endpoints.count)
+        var byNamespace: [String: [Int]] = [:]
+        for (position, e) in byName.enumerated() {
+            rank[e] = position
+            byNamespace[endpoints[e].namespace, default: []].append(e)
+        }
+        self.rank = rank
+        names = endpoints.map(\.id)
+        endpointsByNamespace = byNamespace
+        sortedMembers = result.model.classes.map { $0.members.sorted { rank[$0] < rank[$1] } }
         var selecting: [Direction: [[Int]]] = [:]
         for direction in Direction.allCases {
             var perClass = Array(repeating: [Int](), count: model.classes.count)
@@ -133,16 +187,32 @@ private struct CheckContext {
     }
 
     private func resolve(_ peer: RulePeer) -> Side {
-        let endpoints = byName.filter { e in peer.alternatives.contains { matches($0, cluster.endpoints[e]) } }
+        var chosen = Set<Int>()
         var addresses = IPSet()
         for alternative in peer.alternatives {
             switch alternative {
-            case .any: addresses.formUnion(universe)
-            case .cidr(let cidr): addresses.formUnion(IPSet(cidr).intersection(universe))
-            default: break
+            case .any:
+                addresses.formUnion(universe)
+                chosen.formUnion(byName)
+            case .cidr(let cidr):
+                addresses.formUnion(IPSet(cidr).intersection(universe))
+            case .namespace(let name):
+                chosen.formUnion(endpointsByNamespace[name] ?? [])
+            case .endpoint(let namespace, _, _):
+                chosen.formUnion(
+                    (endpointsByNamespace[namespace] ?? []).filter { matches(alternative, cluster.endpoints[$0]) }
+                )
+            case .selector(let namespaces, _):
+                let candidates =
+                    namespaces.map { selector in
+                        endpointsByNamespace.filter { selector.matches(namespaceLabels[$0.key] ?? [:]) }.flatMap(
+                            \.value
+                        )
+                    } ?? byName
+                chosen.formUnion(candidates.filter { matches(alternative, cluster.endpoints[$0]) })
             }
         }
-        return Side(endpoints: endpoints, addresses: addresses)
+        return Side(endpoints: chosen.sorted { rank[$0] < rank[$1] }, addresses: addresses)
     }
 
     /// Fails (or, with `allowEmpty`, warns) when a side names nothing in the cluster.
@@ -247,7 +317,7 @@ private struct CheckContext {
         return out
     }
 
-    private func name(_ e: Int) -> String { cluster.endpoints[e].id }
+    private func name(_ e: Int) -> String { names[e] }
 
     /// Adds the endpoint pairs of two groups whose verdict is `connections` (non-empty means a violation).
     private func addPairs(
@@ -261,6 +331,13 @@ private struct CheckContext {
         let overlap = classes.0 == classes.1 ? Set(sources).intersection(destinations).count : 0
         let pairs = sources.count * destinations.count - overlap
         guard pairs > 0 else { return }
+        // Both lists are in name order: if their first pair cannot be shown, none can; only count them.
+        if let s = sources.first, let d = destinations.first(where: { $0 != s }) ?? destinations.first,
+            !violations.wants(name(s), name(d))
+        {
+            violations.count += pairs
+            return
+        }
         var added = 0
         outer: for s in sources {
             for d in destinations where s != d {
@@ -563,55 +640,45 @@ private struct CheckContext {
         -> CheckResult
     {
         if let namespace, try !namespaceExists(namespace, rule) { return vacuous(rule) }
-        let flows = result.classFlows
         func inScope(_ c: Int) -> Bool { namespace == nil || model.classes[c].namespace == namespace?.name }
-        func sorted(_ c: Int) -> [Int] { model.classes[c].members.sorted { name($0) < name($1) } }
+        // Class pairs are evaluated on demand: a flow is open at the source when the source's class is not isolated
+        // for egress, at the destination when the destination's is not isolated for ingress.
+        let classCount = model.classes.count
+        let openEgress = (0..<classCount).filter { inScope($0) && !model.egressIsolated[$0] }
+        let openIngress = (0..<classCount).filter { inScope($0) && !model.ingressIsolated[$0] }
+        let counted = Set(openEgress)
         var violations = Violations(limit: options.examples)
         // Per class: bit 1 when its egress is open for some flow in scope, bit 2 for ingress.
-        var open = [UInt8](repeating: 0, count: model.classes.count)
-        for (s, edges) in flows.outbound.enumerated() {
-            for edge in edges {
-                let d = Int(edge.peer)
-                if d == s, model.classes[s].members.count == 1 { continue }
-                let egress = edge.open & 1 != 0 && inScope(s)
-                let ingress = edge.open & 2 != 0 && inScope(d)
-                guard egress || ingress else { continue }
-                if egress { open[s] |= 1 }
-                if ingress { open[d] |= 2 }
-                addPairs(
-                    sorted(s),
-                    sorted(d),
-                    flows.connections[Int(edge.connection)],
-                    open: OpenHops.directions((egress ? 1 : 0) | (ingress ? 2 : 0)),
-                    classes: (s, d),
-                    to: &violations
-                )
-            }
-            for edge in flows.externalOut[s] where edge.open != 0 && inScope(s) {
-                open[s] |= 1
-                if case .external(let set) = result.peers[Int(edge.peer)].kind {
-                    addToAddresses(
-                        sorted(s),
-                        set,
-                        flows.connections[Int(edge.connection)],
-                        sourceClass: s,
-                        to: &violations
-                    )
-                }
-            }
-            for edge in flows.externalIn[s] where edge.open != 0 && inScope(s) {
-                open[s] |= 2
-                if case .external(let set) = result.peers[Int(edge.peer)].kind {
-                    addFromAddresses(
-                        set,
-                        sorted(s),
-                        flows.connections[Int(edge.connection)],
-                        destinationClass: s,
-                        to: &violations
-                    )
-                }
-            }
+        var open = [UInt8](repeating: 0, count: classCount)
+        func add(_ s: Int, _ d: Int) {
+            if d == s, model.classes[s].members.count == 1 { return }
+            let (connections, hops) = classFlow(s, d)
+            guard !connections.isEmpty else { return }
+            let egress = hops.contains(.egress) && inScope(s)
+            let ingress = hops.contains(.ingress) && inScope(d)
+            guard egress || ingress else { return }
+            if egress { open[s] |= 1 }
+            if ingress { open[d] |= 2 }
+            addPairs(
+                sortedMembers[s],
+                sortedMembers[d],
+                connections,
+                open: OpenHops.directions((egress ? 1 : 0) | (ingress ? 2 : 0)),
+                classes: (s, d),
+                to: &violations
+            )
         }
+        for s in openEgress {
+            for d in 0..<classCount { add(s, d) }
+            // Not isolated for egress: every address, every connection.
+            addToAddresses(sortedMembers[s], universe, .all, sourceClass: s, to: &violations)
+        }
+        for d in openIngress {
+            for s in 0..<classCount where !counted.contains(s) { add(s, d) }
+            addFromAddresses(universe, sortedMembers[d], .all, destinationClass: d, to: &violations)
+        }
+        for s in openEgress where !universe.isEmpty { open[s] |= 1 }
+        for d in openIngress where !universe.isEmpty { open[d] |= 2 }
         violations.trim()
         let count = violations.count
         let examples = failure(rule, "", violations, involved: []).examples
