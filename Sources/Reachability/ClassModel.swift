@@ -186,29 +186,34 @@ struct ClassModel: Sendable {
     }
 
     /// What `source` may send to `destination`, with the hops left open by default.
+    /// Unions start from the first matching rule's connections, so the common single-rule case allocates nothing.
     func classFlow(from source: Int, to destination: Int) -> (ConnectionSet, Set<Direction>) {
         var open = Set<Direction>()
-        var allowed = ConnectionSet.all
+        var allowed: ConnectionSet?
         if egressIsolated[source] {
-            var egress = ConnectionSet.none
+            var egress: ConnectionSet?
             for r in egressRules[source] where rules[r].matchesClass[destination] {
-                egress.formUnion(connections(rules[r], destinationClass: destination))
+                let more = connections(rules[r], destinationClass: destination)
+                egress = egress.map { $0.union(more) } ?? more
             }
+            guard let egress, !egress.isEmpty else { return (.none, open) }
             allowed = egress
         } else {
             open.insert(.egress)
         }
-        if allowed.isEmpty { return (allowed, open) }
         if ingressIsolated[destination] {
-            var ingress = ConnectionSet.none
+            var ingress: ConnectionSet?
             for r in ingressRules[destination] where rules[r].matchesClass[source] {
-                ingress.formUnion(connections(rules[r], destinationClass: destination))
+                let more = connections(rules[r], destinationClass: destination)
+                ingress = ingress.map { $0.union(more) } ?? more
             }
-            allowed = allowed.intersection(ingress)
+            guard let ingress else { return (.none, open) }
+            allowed =
+                allowed.map { $0 == .all ? ingress : (ingress == .all ? $0 : $0.intersection(ingress)) } ?? ingress
         } else {
             open.insert(.ingress)
         }
-        return (allowed, open)
+        return (allowed ?? .all, open)
     }
 
     /// What a class may send to an address atom.

@@ -89,7 +89,7 @@ struct FlowBuilder {
         }
     }
 
-    private func computeChunk(_ range: Range<Int>) -> Chunk {
+    private func computeChunk(_ range: Range<Int>, universe: IPSet) -> Chunk {
         var chunk = Chunk()
         let classCount = model.classes.count
         for s in range {
@@ -102,11 +102,16 @@ struct FlowBuilder {
                 )
             }
             chunk.outbound.append(edges)
+            // A class no policy isolates reaches (or is reached by) every address on every port: one group.
             chunk.externalOut.append(
-                Self.group(model.atoms) { model.egress(from: s, to: $0) }.map { (chunk.intern($0.0), $0.1) }
+                model.egressIsolated[s]
+                    ? Self.group(model.atoms) { model.egress(from: s, to: $0) }.map { (chunk.intern($0.0), $0.1) }
+                    : [(chunk.intern(.all), universe)]
             )
             chunk.externalIn.append(
-                Self.group(model.atoms) { model.ingress(to: s, from: $0) }.map { (chunk.intern($0.0), $0.1) }
+                model.ingressIsolated[s]
+                    ? Self.group(model.atoms) { model.ingress(to: s, from: $0) }.map { (chunk.intern($0.0), $0.1) }
+                    : [(chunk.intern(.all), universe)]
             )
         }
         return chunk
@@ -117,6 +122,8 @@ struct FlowBuilder {
     private func computeClassFlows() -> (ClassFlows, [IPSet]) {
         let classCount = model.classes.count
         let chunkCount = Swift.min(classCount, 64)
+        // The atoms cover every address of each family they are cut from.
+        let universe = IPSet.all(Array(Set(model.atoms.map(\.family))).sorted())
         var chunks = [Chunk](repeating: Chunk(), count: chunkCount)
         if chunkCount > 0 {
             let size = (classCount + chunkCount - 1) / chunkCount
@@ -124,7 +131,7 @@ struct FlowBuilder {
                 nonisolated(unsafe) let results = buffer
                 DispatchQueue.concurrentPerform(iterations: chunkCount) { i in
                     let range = Swift.min(i * size, classCount)..<Swift.min((i + 1) * size, classCount)
-                    results[i] = computeChunk(range)
+                    results[i] = computeChunk(range, universe: universe)
                 }
             }
         }

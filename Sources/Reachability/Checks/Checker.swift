@@ -129,13 +129,8 @@ private struct CheckContext {
         var labels: [String: [String: String]] = [:]
         for namespace in cluster.namespaces { labels[namespace.name] = namespace.labels }
         namespaceLabels = labels
-        var universe = IPSet()
-        for atom in model.atoms {
-            var piece = IPSet()
-            piece[atom.family] = IntervalSet(atom.bounds)
-            universe.formUnion(piece)
-        }
-        self.universe = universe
+        // The atoms cover every address of each family they are cut from.
+        universe = IPSet.all(Array(Set(model.atoms.map(\.family))).sorted())
         let endpoints = result.cluster.endpoints
         byName = endpoints.indices.sorted { endpoints[$0].id < endpoints[$1].id }
         var rank = [Int](repeating: 0, count: endpoints.count)
