@@ -326,7 +326,6 @@ public enum DiagramBuilder {
     }
 
     private static func node(_ result: Reachability, members: [Int], id: String) -> Diagram.Node {
-        let names = members.map { result.peers[$0].name }.sorted()
         guard let first = members.first, let e = result.peers[first].endpointIndex else {
             let ranges = members.compactMap { peer -> IPSet? in
                 if case .external(let set) = result.peers[peer].kind { return set }

@@ -32,6 +32,8 @@ struct ClassModel: Sendable {
     var egressIsolated: [Bool] = []
     /// External address atoms: disjoint ranges cut at every ipBlock boundary, covering the universe.
     var atoms: [IPRange] = []
+    /// Per compiled rule: the atoms its addresses hold, as index intervals.
+    var ruleAtoms: [[ClosedRange<Int>]] = []
     /// Per policy (same index as `cluster.policies`): the classes it selects and its compiled rules per direction.
     var policySelection: [[Int]] = []
     var policyRules: [[Direction: [Int]]] = []
@@ -158,6 +160,86 @@ struct ClassModel: Sendable {
                 atoms.append(IPRange(family: family, bounds: start...end))
             }
         }
+        ruleAtoms = rules.map { atomIntervals($0.addresses) }
+    }
+
+    /// The atoms inside `set`, as intervals of atom indices (atoms never straddle an ipBlock boundary).
+    private func atomIntervals(_ set: IPSet) -> [ClosedRange<Int>] {
+        var out: [ClosedRange<Int>] = []
+        for range in set.ranges {
+            var low = 0
+            var high = atoms.count
+            while low < high {
+                let mid = (low + high) / 2
+                if (atoms[mid].family, atoms[mid].bounds.lowerBound) < (range.family, range.bounds.lowerBound) {
+                    low = mid + 1
+                } else {
+                    high = mid
+                }
+            }
+            var last = low - 1
+            while last + 1 < atoms.count, atoms[last + 1].family == range.family,
+                atoms[last + 1].bounds.upperBound <= range.bounds.upperBound
+            {
+                last += 1
+            }
+            if last >= low { out.append(low...last) }
+        }
+        return out
+    }
+
+    /// What an isolated class may send to (`.egress`) or accept from (`.ingress`) each address, grouped by
+    /// connections in address order. A sweep over the atom intervals of the class's rules: the work grows with
+    /// its rules, not with the number of atoms.
+    func addressFlows(_ c: Int, _ direction: Direction) -> [(ConnectionSet, IPSet)] {
+        let ruleIndices = direction == .ingress ? ingressRules[c] : egressRules[c]
+        var events: [(position: Int, rule: Int, starts: Bool)] = []
+        for r in ruleIndices {
+            for interval in ruleAtoms[r] {
+                events.append((interval.lowerBound, r, true))
+                events.append((interval.upperBound + 1, r, false))
+            }
+        }
+        events.sort { ($0.position, $0.starts ? 1 : 0) < ($1.position, $1.starts ? 1 : 0) }
+        var active: [Int: Int] = [:]
+        var groups: [(ConnectionSet, IPSet)] = []
+        var index: [ConnectionSet: Int] = [:]
+        var e = 0
+        while e < events.count {
+            let position = events[e].position
+            while e < events.count, events[e].position == position {
+                let r = events[e].rule
+                active[r, default: 0] += events[e].starts ? 1 : -1
+                if active[r] == 0 { active[r] = nil }
+                e += 1
+            }
+            guard !active.isEmpty, position < atoms.count else { continue }
+            let end = e < events.count ? Swift.min(events[e].position, atoms.count) : atoms.count
+            var connections: ConnectionSet?
+            for r in active.keys.sorted() {
+                let more = self.connections(rules[r], destinationClass: direction == .ingress ? c : nil)
+                connections = connections.map { $0.union(more) } ?? more
+            }
+            guard let connections, !connections.isEmpty, end > position else { continue }
+            var piece = IPSet()
+            var i = position
+            while i < end {
+                let family = atoms[i].family
+                var j = i
+                while j + 1 < end, atoms[j + 1].family == family { j += 1 }
+                var part = IPSet()
+                part[family] = IntervalSet(atoms[i].bounds.lowerBound...atoms[j].bounds.upperBound)
+                piece.formUnion(part)
+                i = j + 1
+            }
+            if let g = index[connections] {
+                groups[g].1.formUnion(piece)
+            } else {
+                index[connections] = groups.count
+                groups.append((connections, piece))
+            }
+        }
+        return groups
     }
 
     /// The connections a rule's ports allow towards a destination with these named container ports.

@@ -105,12 +105,12 @@ struct FlowBuilder {
             // A class no policy isolates reaches (or is reached by) every address on every port: one group.
             chunk.externalOut.append(
                 model.egressIsolated[s]
-                    ? Self.group(model.atoms) { model.egress(from: s, to: $0) }.map { (chunk.intern($0.0), $0.1) }
+                    ? model.addressFlows(s, .egress).map { (chunk.intern($0.0), $0.1) }
                     : [(chunk.intern(.all), universe)]
             )
             chunk.externalIn.append(
                 model.ingressIsolated[s]
-                    ? Self.group(model.atoms) { model.ingress(to: s, from: $0) }.map { (chunk.intern($0.0), $0.1) }
+                    ? model.addressFlows(s, .ingress).map { (chunk.intern($0.0), $0.1) }
                     : [(chunk.intern(.all), universe)]
             )
         }
@@ -208,25 +208,6 @@ struct FlowBuilder {
             total += sources * (flows.externalOut[s].count + flows.externalIn[s].count)
         }
         return total
-    }
-
-    /// Groups atoms by the connections `evaluate` gives them, dropping empty ones; ordered by first address.
-    private static func group(_ atoms: [IPRange], _ evaluate: (IPRange) -> ConnectionSet) -> [(ConnectionSet, IPSet)] {
-        var groups: [(ConnectionSet, IPSet)] = []
-        var index: [ConnectionSet: Int] = [:]
-        for atom in atoms {
-            let connections = evaluate(atom)
-            guard !connections.isEmpty else { continue }
-            var piece = IPSet()
-            piece[atom.family] = IntervalSet(atom.bounds)
-            if let i = index[connections] {
-                groups[i].1.formUnion(piece)
-            } else {
-                index[connections] = groups.count
-                groups.append((connections, piece))
-            }
-        }
-        return groups
     }
 
     // MARK: - Endpoint flows

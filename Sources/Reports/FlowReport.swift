@@ -1,4 +1,4 @@
-public import KubeModel
+import KubeModel
 public import Reachability
 
 /// Writes a flow list in one of the report formats, streaming line by line.

@@ -1,5 +1,5 @@
 import Dispatch
-public import KubeModel
+import KubeModel
 
 /// Finds where a cluster falls short of NetworkPolicy hardening (NSA/CISA guide, CIS benchmark).
 public enum Auditor {
