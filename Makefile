@@ -38,8 +38,9 @@ oracle: build
 	@if [ ! -x "$(ORACLE)" ]; then echo "error: $(ORACLE) not found (the peers' test clusters live in ../shared/oracle)"; exit 1; fi
 	python3 $(ORACLE) --netreach $(NETREACH)
 
+# BENCH_FLAGS="--compare-nca --growth" adds the peer comparison and the growth tables; --quick skips 150k pods.
 bench: release
-	python3 scripts/bench.py
+	python3 scripts/bench.py $(BENCH_FLAGS)
 
 # The README's pictures, drawn by netreach itself.
 images: build

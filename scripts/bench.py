@@ -171,12 +171,12 @@ def compare_nca(args, work):
 def growth(args, work):
     """Work should grow with label classes and policies, not with pods²."""
     print()
-    print(f"{'growth':48} {'classes':>8} {'flows':>12} {'list --count s':>15} {'audit s':>8}")
-    series = [("pods, 200 classes (20 ns x 10 apps)", pods, 10) for pods in (2000, 4000, 8000, 16000, 32000)]
-    series += [("classes, 16000 pods (20 ns)", 16000, apps) for apps in (5, 10, 20, 40)]
+    print(f"{'growth (1000 policies, 20 namespaces)':44} {'pods':>7} {'classes':>8} {'flows':>12} {'list --count s':>15} {'audit s':>8}")
+    series = [("pods grow, label classes fixed", pods, 10) for pods in (2000, 4000, 8000, 16000, 32000, 64000)]
+    series += [("label classes grow, pods fixed", 16000, apps) for apps in (5, 10, 20, 40, 80)]
     for label, pods, apps in series:
         cluster = os.path.join(work, f"growth-{pods}-{apps}.yaml")
-        generate(args, ["--pods", str(pods), "--policies", str(pods // 5), "--namespaces", "20",
+        generate(args, ["--pods", str(pods), "--policies", "1000", "--namespaces", "20",
                         "--apps-per-namespace", str(apps)], cluster, False)
         count_out = os.path.join(work, "count.txt")
         count_wall, _, code, err = run([args.netreach, "list", "--count", cluster, "-q"], count_out)
@@ -187,7 +187,7 @@ def growth(args, work):
             return 1
         with open(count_out) as f:
             flows = f.read().strip()
-        print(f"{label + f': pods={pods}':48} {20 * apps:8} {flows:>12} {count_wall:15.2f} {audit_wall:8.2f}", flush=True)
+        print(f"{label:44} {pods:7} {20 * apps:8} {flows:>12} {count_wall:15.2f} {audit_wall:8.2f}", flush=True)
     return 0
 
 

@@ -20,14 +20,27 @@ public enum DiagramBuilder {
     /// The most edges netreach draws.
     public static let maxEdges = 6000
 
+    /// The most endpoint flows a diagram is built from; past it `build` refuses with advice.
+    public static let maxFlows = 20_000_000
+
     /// Builds the diagram for a view.
-    /// - Throws: `DiagramError` when the merged diagram is still larger than `maxNodes` / `maxEdges`.
+    /// - Throws: `DiagramError` when the cluster has more than `maxFlows` flows, or when the merged diagram is
+    ///   still larger than `maxNodes` / `maxEdges`.
     public static func build(
         _ result: Reachability,
         view: DiagramView,
         maxNodes: Int = maxNodes,
         maxEdges: Int = maxEdges
     ) throws(DiagramError) -> Diagram {
+        // A diagram is built from every endpoint flow; expand them if the analysis did not, within reason.
+        if result.flows.isEmpty, result.flowCount > maxFlows {
+            throw DiagramError(
+                "the cluster has \(result.flowCount) flows between endpoints, more than netreach draws from (\(maxFlows))",
+                hint: "draw part of the cluster (pass the manifests of some namespaces), or see which namespaces "
+                    + "reach which with 'netreach audit --isolation'"
+            )
+        }
+        let result = result.expandingFlows()
         var graph: Graph
         let title: String
         switch view {

@@ -33,7 +33,12 @@ struct FlowBuilder {
         let (classFlows, addressSets) = computeClassFlows()
         var peers = cluster.endpoints.enumerated().map { Peer(kind: .endpoint($0.offset), name: $0.element.id) }
         for set in addressSets { peers.append(Peer(kind: .external(set), name: set.description)) }
-        let flows = expandingFlows ? expand(classFlows, peers: peers) : []
+        var flows: [Flow] = []
+        if expandingFlows {
+            var expander = FlowExpander(model: model, classFlows: classFlows, peers: peers)
+            flows.reserveCapacity(Self.count(classFlows, model: model))
+            while let block = expander.next(atLeast: 1 << 16) { flows += block }
+        }
         return Reachability(
             cluster: cluster,
             peers: peers,
@@ -209,9 +214,12 @@ struct FlowBuilder {
         }
         return total
     }
+}
 
-    // MARK: - Endpoint flows
-
+/// Expands class-level flows into endpoint flows in output order (by source name, then destination name), a block
+/// at a time, so a caller can stream any number of flows in bounded memory. Every member of a class has the same
+/// destinations (less itself), so each class's sorted destination list is built once and reused.
+struct FlowExpander {
     private struct Target {
         var rank: Int32
         var peer: Int32
@@ -219,57 +227,75 @@ struct FlowBuilder {
         var open: UInt8
     }
 
-    /// Endpoint flows in output order: by source name, then destination name. Every member of a class has the same
-    /// destinations (less itself), so each class's sorted destination list is built once and reused.
-    private func expand(_ classFlows: ClassFlows, peers: [Peer]) -> [Flow] {
-        let endpointCount = model.cluster.endpoints.count
-        let order = peers.indices.sorted { peers[$0].name < peers[$1].name }
+    let model: ClassModel
+    let classFlows: ClassFlows
+    private let order: [Int]
+    private let rank: [Int32]
+    private let endpointCount: Int
+    private var fromAddress: [[(Int, Int32, UInt8)]]
+    private var templates: [Int: [Target]] = [:]
+    private var cached = 0
+    private var position = 0
+
+    init(model: ClassModel, classFlows: ClassFlows, peers: [Peer]) {
+        self.model = model
+        self.classFlows = classFlows
+        endpointCount = model.cluster.endpoints.count
+        order = peers.indices.sorted { peers[$0].name < peers[$1].name }
         var rank = [Int32](repeating: 0, count: peers.count)
         for (position, index) in order.enumerated() { rank[index] = Int32(position) }
+        self.rank = rank
         var fromAddress = [[(Int, Int32, UInt8)]](repeating: [], count: peers.count - endpointCount)
         for (c, edges) in classFlows.externalIn.enumerated() {
             for edge in edges { fromAddress[Int(edge.peer) - endpointCount].append((c, edge.connection, edge.open)) }
         }
-        var templates: [Int: [Target]] = [:]
-        var cached = 0
-        func template(_ c: Int) -> [Target] {
-            if let known = templates[c] { return known }
-            var targets: [Target] = []
-            for edge in classFlows.outbound[c] {
-                for m in model.classes[Int(edge.peer)].members {
-                    targets.append(Target(rank: rank[m], peer: Int32(m), connection: edge.connection, open: edge.open))
-                }
+        self.fromAddress = fromAddress
+    }
+
+    private mutating func template(_ c: Int) -> [Target] {
+        if let known = templates[c] { return known }
+        var targets: [Target] = []
+        for edge in classFlows.outbound[c] {
+            for m in model.classes[Int(edge.peer)].members {
+                targets.append(Target(rank: rank[m], peer: Int32(m), connection: edge.connection, open: edge.open))
             }
-            for edge in classFlows.externalOut[c] {
-                targets.append(
-                    Target(rank: rank[Int(edge.peer)], peer: edge.peer, connection: edge.connection, open: edge.open)
-                )
-            }
-            targets.sort { $0.rank < $1.rank }
-            if cached + targets.count > 8_000_000 {
-                templates.removeAll()
-                cached = 0
-            }
-            templates[c] = targets
-            cached += targets.count
-            return targets
         }
+        for edge in classFlows.externalOut[c] {
+            targets.append(
+                Target(rank: rank[Int(edge.peer)], peer: edge.peer, connection: edge.connection, open: edge.open)
+            )
+        }
+        targets.sort { $0.rank < $1.rank }
+        if cached + targets.count > 8_000_000 {
+            templates.removeAll()
+            cached = 0
+        }
+        templates[c] = targets
+        cached += targets.count
+        return targets
+    }
+
+    /// The flows of the next sources in order, at least `atLeast` of them unless the end comes first; nil at the end.
+    mutating func next(atLeast: Int) -> [Flow]? {
+        guard position < order.count else { return nil }
         var flows: [Flow] = []
-        flows.reserveCapacity(Self.count(classFlows, model: model))
         let connections = classFlows.connections
-        for p in order {
+        func append(_ source: Int, _ target: Target) {
+            flows.append(
+                Flow(
+                    source: source,
+                    destination: Int(target.peer),
+                    connections: connections[Int(target.connection)],
+                    connectionsIndex: Int(target.connection),
+                    openBits: target.open
+                )
+            )
+        }
+        while position < order.count, flows.count < atLeast {
+            let p = order[position]
+            position += 1
             if p < endpointCount {
-                for target in template(model.classOfEndpoint[p]) where Int(target.peer) != p {
-                    flows.append(
-                        Flow(
-                            source: p,
-                            destination: Int(target.peer),
-                            connections: connections[Int(target.connection)],
-                            connectionsIndex: Int(target.connection),
-                            openBits: target.open
-                        )
-                    )
-                }
+                for target in template(model.classOfEndpoint[p]) where Int(target.peer) != p { append(p, target) }
             } else {
                 var targets: [Target] = []
                 for (c, connection, open) in fromAddress[p - endpointCount] {
@@ -278,19 +304,41 @@ struct FlowBuilder {
                     }
                 }
                 targets.sort { $0.rank < $1.rank }
-                for target in targets {
-                    flows.append(
-                        Flow(
-                            source: p,
-                            destination: Int(target.peer),
-                            connections: connections[Int(target.connection)],
-                            connectionsIndex: Int(target.connection),
-                            openBits: target.open
-                        )
-                    )
-                }
+                for target in targets { append(p, target) }
             }
         }
         return flows
+    }
+}
+
+extension Reachability {
+    /// Calls `body` with consecutive blocks of the flows, in output order. When `flows` was not expanded
+    /// (`analyze(expandingFlows: false)`), the blocks are expanded from the class-level answer as they go, so any
+    /// number of flows streams in bounded memory.
+    public func forEachFlowBlock(_ body: ([Flow]) throws -> Void) rethrows {
+        if !flows.isEmpty || flowCount == 0 || classFlows.outbound.isEmpty {
+            if !flows.isEmpty { try body(flows) }
+            return
+        }
+        var expander = FlowExpander(model: model, classFlows: classFlows, peers: peers)
+        while let block = expander.next(atLeast: 1 << 16) { try body(block) }
+    }
+
+    /// This answer with `flows` filled in (the identical answer when they already are).
+    public func expandingFlows() -> Reachability {
+        guard flows.isEmpty, flowCount > 0, !classFlows.outbound.isEmpty else { return self }
+        var all: [Flow] = []
+        all.reserveCapacity(flowCount)
+        forEachFlowBlock { all += $0 }
+        return Reachability(
+            cluster: cluster,
+            peers: peers,
+            flows: all,
+            flowCount: flowCount,
+            distinctConnections: distinctConnections,
+            isolation: isolation,
+            model: model,
+            classFlows: classFlows
+        )
     }
 }

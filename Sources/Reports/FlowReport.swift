@@ -3,9 +3,11 @@ public import Reachability
 
 /// Writes a flow list in one of the report formats, streaming line by line.
 public enum FlowReport {
-    /// Writes `flows` (by default all of `result.flows`) to `out`. With `markOpenHops`, txt lines end with the
-    /// hops a default-allow flow relies on: `(default-allow: egress)` is the source's side, `ingress` the
-    /// destination's (csv, md and json always carry them).
+    /// Writes the flows of `result` to `out`, streaming: when `result` was analyzed without expanding its flows,
+    /// they are expanded block by block as they are written, so memory stays bounded. With `onlyDefaultAllow`, only
+    /// flows that exist because a side has no policy; with `markOpenHops`, txt lines end with the hops they rely on:
+    /// `(default-allow: egress)` is the source's side, `ingress` the destination's (csv, md and json always carry
+    /// them).
     ///
     /// ```swift
     /// var text = ""
@@ -14,41 +16,46 @@ public enum FlowReport {
     public static func write(
         _ result: Reachability,
         format: ReportFormat,
-        flows: [Flow]? = nil,
+        onlyDefaultAllow: Bool = false,
         markOpenHops: Bool = false,
         to out: inout some TextOutputStream
     ) {
-        let flows = flows ?? result.flows
+        var lines: FlowLines?
         switch format.kind {
-        case .txt:
-            FlowLines.write(result, flows: flows, style: .txt(markOpenHops: markOpenHops), to: &out)
+        case .txt: lines = FlowLines(result, style: .txt(markOpenHops: markOpenHops))
         case .json:
-            if flows.isEmpty {
-                out.write("[]\n")
-            } else {
-                out.write("[\n")
-                FlowLines.write(result, flows: flows, style: .json, to: &out)
-                out.write("]\n")
-            }
-        case .csv:
-            out.write("src,dst,conn,default_allow\n")
-            for flow in flows {
-                let fields = [
-                    result.peers[flow.source].name, result.peers[flow.destination].name, flow.connections.description,
-                    hops(flow),
-                ]
-                out.write(fields.map(csvField).joined(separator: ",") + "\n")
-            }
-        case .md:
-            out.write("| src | dst | conn | default-allow |\n|---|---|---|---|\n")
-            for flow in flows {
-                let fields = [
-                    result.peers[flow.source].name, result.peers[flow.destination].name, flow.connections.description,
-                    hops(flow),
-                ]
-                out.write("| " + fields.map(markdownCell).joined(separator: " | ") + " |\n")
+            lines = FlowLines(result, style: .json)
+            out.write("[")
+        case .csv: out.write("src,dst,conn,default_allow\n")
+        case .md: out.write("| src | dst | conn | default-allow |\n|---|---|---|---|\n")
+        }
+        result.forEachFlowBlock { block in
+            let flows = onlyDefaultAllow ? block.filter(\.isDefaultAllowed) : block
+            switch format.kind {
+            case .txt:
+                lines?.add(flows, to: &out)
+            case .json:
+                if lines?.wroteLine == false, !flows.isEmpty { out.write("\n") }
+                lines?.add(flows, to: &out)
+            case .csv:
+                for flow in flows {
+                    let fields = [
+                        result.peers[flow.source].name, result.peers[flow.destination].name,
+                        flow.connections.description, hops(flow),
+                    ]
+                    out.write(fields.map(csvField).joined(separator: ",") + "\n")
+                }
+            case .md:
+                for flow in flows {
+                    let fields = [
+                        result.peers[flow.source].name, result.peers[flow.destination].name,
+                        flow.connections.description, hops(flow),
+                    ]
+                    out.write("| " + fields.map(markdownCell).joined(separator: " | ") + " |\n")
+                }
             }
         }
+        if format.kind == .json { out.write(lines?.wroteLine == true ? "\n]\n" : "]\n") }
     }
 
     /// The open hops of a flow as text: `egress`, `ingress`, `egress+ingress`, or empty.

@@ -70,7 +70,8 @@ struct ListCommand: ParsableCommand {
             try Console.emit(to: file) { $0.write("\(result.flowCount)\n") }
             return
         }
-        let result = PolicyEngine(cluster: loaded.cluster).analyze()
+        // Flows are expanded as they are written (bounded memory); the diagram needs them all.
+        let result = PolicyEngine(cluster: loaded.cluster).analyze(expandingFlows: false)
         guard let report = format.format else {
             let diagram: Diagram
             do {
@@ -82,9 +83,14 @@ struct ListCommand: ParsableCommand {
             try Console.emit(to: file) { $0.write(DOTWriter.dot(diagram)) }
             return
         }
-        let flows = defaultAllow ? result.flows.filter(\.isDefaultAllowed) : nil
         try Console.emit(to: file) { out in
-            FlowReport.write(result, format: report, flows: flows, markOpenHops: defaultAllow, to: &out)
+            FlowReport.write(
+                result,
+                format: report,
+                onlyDefaultAllow: defaultAllow,
+                markOpenHops: defaultAllow,
+                to: &out
+            )
         }
     }
 }
