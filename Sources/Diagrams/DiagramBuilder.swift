@@ -30,7 +30,8 @@ public enum DiagramBuilder {
         _ result: Reachability,
         view: DiagramView,
         maxNodes: Int = maxNodes,
-        maxEdges: Int = maxEdges
+        maxEdges: Int = maxEdges,
+        maxFlows: Int = maxFlows
     ) throws(DiagramError) -> Diagram {
         // A diagram is built from every endpoint flow; expand them if the analysis did not, within reason.
         if result.flows.isEmpty, result.flowCount > maxFlows {

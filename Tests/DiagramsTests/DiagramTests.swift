@@ -192,3 +192,14 @@ func rendersInProcess(format: RenderFormat) throws {
     #expect(diagram.title == "Who can reach x/vault[Pod]: nothing can")
     #expect(diagram.nodes.map(\.isFocus) == [true])
 }
+
+@Test func diagramsExpandFlowsOnDemandAndRefuseTooMany() throws {
+    let cluster = try ManifestLoader.load([root + "/examples/shop"]).cluster
+    let compact = PolicyEngine(cluster: cluster).analyze(expandingFlows: false)
+    let expanded = PolicyEngine(cluster: cluster).analyze()
+    #expect(try DiagramBuilder.build(compact, view: .full) == DiagramBuilder.build(expanded, view: .full))
+    let error = #expect(throws: DiagramError.self) {
+        try DiagramBuilder.build(compact, view: .namespaces, maxFlows: 5)
+    }
+    #expect(error?.message == "the cluster has 13 flows between endpoints, more than netreach draws from (5)")
+}

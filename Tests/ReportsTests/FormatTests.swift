@@ -1,3 +1,4 @@
+import Foundation
 import KubeModel
 import Manifests
 import Reachability
@@ -67,4 +68,31 @@ private let twoPods = """
     #expect(ReportFormat.names == ["txt", "json", "csv", "md"])
     #expect(ReportFormat(name: "xml") == nil)
     #expect(ReportFormat(name: "json") == .json)
+}
+
+/// Streaming flows from the class-level answer writes exactly what the expanded list writes.
+@Test(arguments: ["txt", "json", "csv", "md"])
+func streamedListsEqualExpandedLists(format: String) throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    let cluster = try ManifestLoader.load([root + "/examples/shop"]).cluster
+    let report = try #require(ReportFormat(name: format))
+    for onlyDefaultAllow in [false, true] {
+        var streamed = ""
+        var expanded = ""
+        FlowReport.write(
+            PolicyEngine(cluster: cluster).analyze(expandingFlows: false),
+            format: report,
+            onlyDefaultAllow: onlyDefaultAllow,
+            to: &streamed
+        )
+        FlowReport.write(
+            PolicyEngine(cluster: cluster).analyze(),
+            format: report,
+            onlyDefaultAllow: onlyDefaultAllow,
+            to: &expanded
+        )
+        #expect(streamed == expanded)
+        #expect(!streamed.isEmpty)
+    }
 }

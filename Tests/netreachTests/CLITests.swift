@@ -492,3 +492,10 @@ func ciExampleCommandsRunAsWritten(file: String) throws {
     let run = try netreach(["check", "--rules", "examples/shop/rules.yaml", "examples/shop"])
     #expect(readme.contains("$ netreach check --rules examples/shop/rules.yaml examples/shop\n" + run.stdout))
 }
+
+@Test func listCountPrintsTheNumberOfFlows() throws {
+    let run = try netreach(["list", "examples/shop", "--count"])
+    #expect(run.status == 0)
+    #expect(run.stdout == "\((try golden("expected.txt")).split(separator: "\n").count)\n")
+    #expect(try netreach(["list", "examples/shop", "--count", "--default-allow"]).status == 64)
+}
