@@ -242,6 +242,20 @@ struct ClassModel: Sendable {
         return groups
     }
 
+    /// Per direction and class: the policies (indices into `cluster.policies`) selecting the class that way.
+    func selectingPolicies() -> [Direction: [[Int]]] {
+        var selecting: [Direction: [[Int]]] = [:]
+        for direction in Direction.allCases {
+            var perClass = Array(repeating: [Int](), count: classes.count)
+            for (p, selected) in policySelection.enumerated() where cluster.policies[p].policyTypes.contains(direction)
+            {
+                for c in selected { perClass[c].append(p) }
+            }
+            selecting[direction] = perClass
+        }
+        return selecting
+    }
+
     /// The connections a rule's ports allow towards a destination with these named container ports.
     static func connections(_ ports: [PolicyPort]?, destinationPorts: [ContainerPort]) -> ConnectionSet {
         guard let ports else { return .all }

@@ -165,29 +165,16 @@ struct FlowBuilder {
                     edges.map { ClassEdge(peer: $0.peer, connection: map[Int($0.connection)], open: $0.open) }
                 )
             }
+            func edges(_ groups: [(Int32, IPSet)], openBit: UInt8?) -> [ClassEdge] {
+                groups.map { ClassEdge(peer: address($0.1), connection: map[Int($0.0)], open: openBit ?? 0) }
+            }
             for groups in chunk.externalOut {
                 let isolated = model.egressIsolated[flows.externalOut.count]
-                flows.externalOut.append(
-                    groups.map {
-                        ClassEdge(
-                            peer: address($0.1),
-                            connection: map[Int($0.0)],
-                            open: isolated ? 0 : OpenHops.bit(.egress)
-                        )
-                    }
-                )
+                flows.externalOut.append(edges(groups, openBit: isolated ? nil : OpenHops.bit(.egress)))
             }
             for groups in chunk.externalIn {
                 let isolated = model.ingressIsolated[flows.externalIn.count]
-                flows.externalIn.append(
-                    groups.map {
-                        ClassEdge(
-                            peer: address($0.1),
-                            connection: map[Int($0.0)],
-                            open: isolated ? 0 : OpenHops.bit(.ingress)
-                        )
-                    }
-                )
+                flows.externalIn.append(edges(groups, openBit: isolated ? nil : OpenHops.bit(.ingress)))
             }
         }
         flows.inbound = Array(repeating: [], count: classCount)

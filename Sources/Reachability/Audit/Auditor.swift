@@ -406,15 +406,7 @@ private struct Audit {
         var namespaceLabels: [String: [String: String]] = [:]
         for namespace in cluster.namespaces { namespaceLabels[namespace.name] = namespace.labels }
         let model = result.model
-        var selecting: [Direction: [[Int]]] = [:]
-        for direction in Direction.allCases {
-            var perClass = Array(repeating: [Int](), count: model.classes.count)
-            for (q, classes) in model.policySelection.enumerated()
-            where cluster.policies[q].policyTypes.contains(direction) {
-                for c in classes { perClass[c].append(q) }
-            }
-            selecting[direction] = perClass
-        }
+        let selecting = model.selectingPolicies()
         let words = (model.classes.count + 63) / 64
         let ruleBits = model.rules.map { rule -> [UInt64] in
             var bits = [UInt64](repeating: 0, count: words)
@@ -428,7 +420,6 @@ private struct Audit {
         if chunkCount > 0 {
             let size = (policyCount + chunkCount - 1) / chunkCount
             let audit = self
-            let selecting = selecting
             covering.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let results = buffer
                 DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in

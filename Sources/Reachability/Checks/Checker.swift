@@ -143,16 +143,7 @@ private struct CheckContext {
         names = endpoints.map(\.id)
         endpointsByNamespace = byNamespace
         sortedMembers = result.model.classes.map { $0.members.sorted { rank[$0] < rank[$1] } }
-        var selecting: [Direction: [[Int]]] = [:]
-        for direction in Direction.allCases {
-            var perClass = Array(repeating: [Int](), count: model.classes.count)
-            for (p, classes) in model.policySelection.enumerated()
-            where cluster.policies[p].policyTypes.contains(direction) {
-                for c in classes { perClass[c].append(p) }
-            }
-            selecting[direction] = perClass
-        }
-        self.selecting = selecting
+        selecting = result.model.selectingPolicies()
     }
 
     mutating func evaluate(_ rule: CheckRule) throws(CheckError) -> CheckResult {
@@ -706,44 +697,30 @@ private struct CheckContext {
     private func explainAllowed(_ candidates: [Candidate]) -> [CheckInvolvement] {
         var out = Set<CheckInvolvement>()
         for candidate in candidates {
-            if let d = candidate.destinationClass {
-                let endpoint = cluster.endpoints[model.classes[d].members[0]]
-                if model.ingressIsolated[d] {
-                    for p in admitting(.ingress, governed: d, candidate) {
-                        out.insert(
-                            CheckInvolvement(
-                                "NetworkPolicy \(cluster.policies[p].id) admits \(candidate.source) into "
-                                    + "\(candidate.destination) (ingress)",
-                                at: cluster.policies[p].location
-                            )
-                        )
-                    }
-                } else {
+            for direction in Direction.allCases {
+                let governed = direction == .ingress ? candidate.destinationClass : candidate.sourceClass
+                guard let c = governed else { continue }
+                let side = direction == .ingress ? candidate.destination : candidate.source
+                let isolated = direction == .ingress ? model.ingressIsolated[c] : model.egressIsolated[c]
+                guard isolated else {
+                    let endpoint = cluster.endpoints[model.classes[c].members[0]]
                     out.insert(
                         CheckInvolvement(
-                            "\(candidate.destination) is not selected by any NetworkPolicy for ingress",
-                            at: model.classes[d].members.count == 1 ? endpoint.location : nil
+                            "\(side) is not selected by any NetworkPolicy for \(direction.rawValue.lowercased())",
+                            at: model.classes[c].members.count == 1 ? endpoint.location : nil
                         )
                     )
+                    continue
                 }
-            }
-            if let s = candidate.sourceClass {
-                let endpoint = cluster.endpoints[model.classes[s].members[0]]
-                if model.egressIsolated[s] {
-                    for p in admitting(.egress, governed: s, candidate) {
-                        out.insert(
-                            CheckInvolvement(
-                                "NetworkPolicy \(cluster.policies[p].id) lets \(candidate.source) reach "
-                                    + "\(candidate.destination) (egress)",
-                                at: cluster.policies[p].location
-                            )
-                        )
-                    }
-                } else {
+                for p in admitting(direction, governed: c, candidate) {
+                    let what =
+                        direction == .ingress
+                        ? "admits \(candidate.source) into \(candidate.destination) (ingress)"
+                        : "lets \(candidate.source) reach \(candidate.destination) (egress)"
                     out.insert(
                         CheckInvolvement(
-                            "\(candidate.source) is not selected by any NetworkPolicy for egress",
-                            at: model.classes[s].members.count == 1 ? endpoint.location : nil
+                            "NetworkPolicy \(cluster.policies[p].id) \(what)",
+                            at: cluster.policies[p].location
                         )
                     )
                 }
