@@ -407,40 +407,40 @@ private struct CheckContext {
                 addPairs(sMembers, dMembers, bad, open: open, classes: (cs, cd), to: &violations)
             }
         }
-        if !destinations.addresses.isEmpty {
-            let split = pieces(of: destinations.addresses).flatMap { atom, piece in
-                addressSignature(piece).map { (atom, $0.0, $0.1) }
+        /// The address pieces (atom, piece, signature) of `set`, computed once per side.
+        func split(_ set: IPSet) -> [(IPRange, IPSet, [Bool])] {
+            pieces(of: set).flatMap { atom, whole in addressSignature(whole).map { (atom, $0.0, $0.1) } }
+        }
+        /// Address pieces by verdict for one class, in address order: (verdict, addresses).
+        func byVerdict(_ split: [(IPRange, IPSet, [Bool])], _ evaluate: (IPRange, [Bool]) -> ConnectionSet)
+            -> [(ConnectionSet, IPSet)]
+        {
+            var groups: [(ConnectionSet, IPSet)] = []
+            var index: [ConnectionSet: Int] = [:]
+            for (atom, piece, signature) in split {
+                let bad = evaluate(atom, signature)
+                guard !bad.isEmpty else { continue }
+                if let i = index[bad] {
+                    groups[i].1.formUnion(piece)
+                } else {
+                    index[bad] = groups.count
+                    groups.append((bad, piece))
+                }
             }
+            return groups
+        }
+        if !destinations.addresses.isEmpty {
+            let pieces = split(destinations.addresses)
             for (cs, ss, sMembers) in sourceGroups {
-                var byVerdict: [ConnectionSet: IPSet] = [:]
-                var order: [ConnectionSet] = []
-                for (atom, piece, signature) in split {
-                    let bad = verdict(model.egress(from: cs, to: atom), ss, signature)
-                    guard !bad.isEmpty else { continue }
-                    if byVerdict[bad] == nil { order.append(bad) }
-                    byVerdict[bad, default: IPSet()].formUnion(piece)
-                }
-                for bad in order {
-                    addToAddresses(sMembers, byVerdict[bad] ?? IPSet(), bad, sourceClass: cs, to: &violations)
-                }
+                let groups = byVerdict(pieces) { verdict(model.egress(from: cs, to: $0), ss, $1) }
+                for (bad, set) in groups { addToAddresses(sMembers, set, bad, sourceClass: cs, to: &violations) }
             }
         }
         if !sources.addresses.isEmpty {
-            let split = pieces(of: sources.addresses).flatMap { atom, piece in
-                addressSignature(piece).map { (atom, $0.0, $0.1) }
-            }
+            let pieces = split(sources.addresses)
             for (cd, ds, dMembers) in destinationGroups {
-                var byVerdict: [ConnectionSet: IPSet] = [:]
-                var order: [ConnectionSet] = []
-                for (atom, piece, signature) in split {
-                    let bad = verdict(model.ingress(to: cd, from: atom), signature, ds)
-                    guard !bad.isEmpty else { continue }
-                    if byVerdict[bad] == nil { order.append(bad) }
-                    byVerdict[bad, default: IPSet()].formUnion(piece)
-                }
-                for bad in order {
-                    addFromAddresses(byVerdict[bad] ?? IPSet(), dMembers, bad, destinationClass: cd, to: &violations)
-                }
+                let groups = byVerdict(pieces) { verdict(model.ingress(to: cd, from: $0), $1, ds) }
+                for (bad, set) in groups { addFromAddresses(set, dMembers, bad, destinationClass: cd, to: &violations) }
             }
         }
         violations.trim()
