@@ -139,7 +139,8 @@ public struct Cluster: Hashable, Sendable {
             byName[name] = Namespace(name: name)
         }
         self.namespaces = byName.values.sorted { $0.name < $1.name }
-        self.endpoints = endpoints.sorted { $0.id < $1.id }
+        // Ids are built once, not at every comparison (150,000 endpoints).
+        self.endpoints = endpoints.map { ($0.id, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
         self.policies = policies.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
     }
 }

@@ -26,8 +26,8 @@ public enum AuditReportWriter {
     ) {
         switch format {
         case .txt: text(report, color: color, isolation: isolation, to: &out)
-        case .json: out.write(json(report).text)
-        case .sarif: out.write(SARIFWriter.sarif(report).text)
+        case .json: json(report).write(to: &out)
+        case .sarif: SARIFWriter.sarif(report).write(to: &out)
         }
     }
 

@@ -21,9 +21,9 @@ public enum CheckReportWriter {
     public static func write(_ report: CheckReport, format: CheckFormat, to out: inout some TextOutputStream) {
         switch format {
         case .txt: text(report, to: &out)
-        case .json: out.write(json(report).text)
+        case .json: json(report).write(to: &out)
         case .junit: JUnitWriter.write(report, to: &out)
-        case .sarif: out.write(sarif(report).text)
+        case .sarif: sarif(report).write(to: &out)
         case .github: github(report, to: &out)
         }
     }

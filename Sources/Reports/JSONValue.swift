@@ -9,48 +9,54 @@ enum JSONValue {
     /// Pretty-printed text with two-space indentation and a final newline.
     var text: String {
         var out = ""
-        write(to: &out, indent: "")
-        return out + "\n"
+        write(to: &out)
+        return out
     }
 
-    private func write(to out: inout String, indent: String) {
+    /// Writes the pretty-printed text and a final newline to `out` piece by piece, never as one string.
+    func write(to out: inout some TextOutputStream) {
+        write(to: &out, indent: "")
+        out.write("\n")
+    }
+
+    private func write(to out: inout some TextOutputStream, indent: String) {
         switch self {
-        case .string(let s): out += JSONFlowWriter.quoted(s)
-        case .int(let i): out += String(i)
-        case .bool(let b): out += b ? "true" : "false"
+        case .string(let s): out.write(JSONFlowWriter.quoted(s))
+        case .int(let i): out.write(String(i))
+        case .bool(let b): out.write(b ? "true" : "false")
         case .array(let items):
             if items.isEmpty {
-                out += "[]"
+                out.write("[]")
                 return
             }
             if items.allSatisfy({ if case .string = $0 { return true } else { return false } }) {
-                out += "["
+                out.write("[")
                 for (i, item) in items.enumerated() {
-                    if i > 0 { out += ", " }
+                    if i > 0 { out.write(", ") }
                     item.write(to: &out, indent: indent)
                 }
-                out += "]"
+                out.write("]")
                 return
             }
-            out += "[\n"
+            out.write("[\n")
             for (i, item) in items.enumerated() {
-                out += indent + "  "
+                out.write(indent + "  ")
                 item.write(to: &out, indent: indent + "  ")
-                out += i + 1 < items.count ? ",\n" : "\n"
+                out.write(i + 1 < items.count ? ",\n" : "\n")
             }
-            out += indent + "]"
+            out.write(indent + "]")
         case .object(let pairs):
             if pairs.isEmpty {
-                out += "{}"
+                out.write("{}")
                 return
             }
-            out += "{\n"
+            out.write("{\n")
             for (i, (key, value)) in pairs.enumerated() {
-                out += indent + "  " + JSONFlowWriter.quoted(key) + ": "
+                out.write(indent + "  " + JSONFlowWriter.quoted(key) + ": ")
                 value.write(to: &out, indent: indent + "  ")
-                out += i + 1 < pairs.count ? ",\n" : "\n"
+                out.write(i + 1 < pairs.count ? ",\n" : "\n")
             }
-            out += indent + "}"
+            out.write(indent + "}")
         }
     }
 }

@@ -83,14 +83,17 @@ private struct Audit {
     let policiesByNamespace: [String: [Int]]
     /// Members of each class in name order.
     let sortedMembers: [[Int]]
+    /// Per direction and class, the policies selecting it (in policy order).
+    let selecting: [Direction: [[Int]]]
 
     init(result: Reachability) {
         self.result = result
         var byNamespace: [String: [Int]] = [:]
         for (i, policy) in result.cluster.policies.enumerated() { byNamespace[policy.namespace, default: []].append(i) }
         policiesByNamespace = byNamespace
-        let endpoints = result.cluster.endpoints
-        sortedMembers = result.model.classes.map { $0.members.sorted { endpoints[$0].id < endpoints[$1].id } }
+        // Cluster endpoints are sorted by id, so index order is name order.
+        sortedMembers = result.model.classes.map { $0.members.sorted() }
+        selecting = result.model.selectingPolicies()
     }
 
     /// The peers that class `c` reaches (`inbound: false`) or that reach it, first ones by name.
@@ -395,9 +398,8 @@ private struct Audit {
 
     /// The policies whose rules open class `c` in `direction` (those that only isolate it are left out).
     private func policies(selectingClass c: Int, _ direction: Direction) -> [NetworkPolicy] {
-        return result.model.policySelection.indices.filter {
-            result.model.policySelection[$0].contains(c) && !(result.model.policyRules[$0][direction] ?? []).isEmpty
-        }.map { cluster.policies[$0] }
+        (selecting[direction]?[c] ?? []).filter { !(result.model.policyRules[$0][direction] ?? []).isEmpty }
+            .map { cluster.policies[$0] }
     }
 
     // MARK: - Policies
@@ -406,7 +408,7 @@ private struct Audit {
         var namespaceLabels: [String: [String: String]] = [:]
         for namespace in cluster.namespaces { namespaceLabels[namespace.name] = namespace.labels }
         let model = result.model
-        let selecting = model.selectingPolicies()
+        let selecting = self.selecting
         let words = (model.classes.count + 63) / 64
         let ruleBits = model.rules.map { rule -> [UInt64] in
             var bits = [UInt64](repeating: 0, count: words)
