@@ -18,6 +18,7 @@ struct ClassModel: Sendable {
         var namespace: String
         var labels: [String: String]
         var ports: [ContainerPort]
+        /// Endpoint indices, ascending: `Cluster` sorts endpoints by id, so this is name order too.
         var members: [Int]
     }
 
@@ -34,6 +35,8 @@ struct ClassModel: Sendable {
     var atoms: [IPRange] = []
     /// Per compiled rule: the atoms its addresses hold, as index intervals.
     var ruleAtoms: [[ClosedRange<Int>]] = []
+    /// Every address of the families the atoms are cut from (they cover each family whole).
+    var universe = IPSet()
     /// Per policy (same index as `cluster.policies`): the classes it selects and its compiled rules per direction.
     var policySelection: [[Int]] = []
     var policyRules: [[Direction: [Int]]] = []
@@ -161,10 +164,11 @@ struct ClassModel: Sendable {
             }
         }
         ruleAtoms = rules.map { atomIntervals($0.addresses) }
+        universe = IPSet.all(Array(Set(atoms.map(\.family))).sorted())
     }
 
     /// The atoms inside `set`, as intervals of atom indices (atoms never straddle an ipBlock boundary).
-    private func atomIntervals(_ set: IPSet) -> [ClosedRange<Int>] {
+    func atomIntervals(_ set: IPSet) -> [ClosedRange<Int>] {
         var out: [ClosedRange<Int>] = []
         for range in set.ranges {
             var low = 0

@@ -127,8 +127,7 @@ struct FlowBuilder {
     private func computeClassFlows() -> (ClassFlows, [IPSet]) {
         let classCount = model.classes.count
         let chunkCount = Swift.min(classCount, 64)
-        // The atoms cover every address of each family they are cut from.
-        let universe = IPSet.all(Array(Set(model.atoms.map(\.family))).sorted())
+        let universe = model.universe
         var chunks = [Chunk](repeating: Chunk(), count: chunkCount)
         if chunkCount > 0 {
             let size = (classCount + chunkCount - 1) / chunkCount

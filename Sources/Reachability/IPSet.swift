@@ -82,6 +82,12 @@ public struct IPSet: Hashable, Sendable {
         IPSet(v4: v4.subtracting(other.v4), v6: v6.subtracting(other.v6))
     }
 
+    /// The addresses of one range.
+    public init(_ range: IPRange) {
+        self.init()
+        self[range.family] = IntervalSet(range.bounds)
+    }
+
     /// Whether every address of `self` is in `other`.
     public func isSubset(of other: IPSet) -> Bool { v4.isSubset(of: other.v4) && v6.isSubset(of: other.v6) }
 

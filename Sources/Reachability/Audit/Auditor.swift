@@ -81,8 +81,6 @@ private struct Audit {
     let result: Reachability
     var findings: [Finding] = []
     let policiesByNamespace: [String: [Int]]
-    /// Members of each class in name order.
-    let sortedMembers: [[Int]]
     /// Per direction and class, the policies selecting it (in policy order).
     let selecting: [Direction: [[Int]]]
 
@@ -91,8 +89,6 @@ private struct Audit {
         var byNamespace: [String: [Int]] = [:]
         for (i, policy) in result.cluster.policies.enumerated() { byNamespace[policy.namespace, default: []].append(i) }
         policiesByNamespace = byNamespace
-        // Cluster endpoints are sorted by id, so index order is name order.
-        sortedMembers = result.model.classes.map { $0.members.sorted() }
         selecting = result.model.selectingPolicies()
     }
 
@@ -104,7 +100,7 @@ private struct Audit {
         var candidates: [(name: String, peer: Int, connections: ConnectionSet)] = []
         for edge in inbound ? flows.inbound[c] : flows.outbound[c] {
             let other = Int(edge.peer)
-            let members = sortedMembers[other]
+            let members = result.model.classes[other].members
             out.count += members.count
             if other == c { out.includesOwnClass = true }
             for m in members.prefix(limit) {
@@ -219,7 +215,7 @@ private struct Audit {
             let outbound = hasPolicies && !model.egressIsolated[c] ? neighbors(c, inbound: false) : nil
             let exposure = model.ingressIsolated[c] ? exposureFacts(c, allNamespaces: allNamespaces) : nil
             let egress = egressFacts(c, metadata: metadata)
-            for e in sortedMembers[c] {
+            for e in model.classes[c].members {
                 let endpoint = cluster.endpoints[e]
                 for (direction, side) in [(Direction.ingress, inbound), (.egress, outbound)] {
                     guard let side else { continue }
@@ -541,7 +537,7 @@ private struct Audit {
                     let destination: Int? = direction == .ingress ? c : nil
                     let mine = model.connections(rule, destinationClass: destination)
                     guard !mine.isEmpty else { continue }
-                    for a in atomIndices(inside: remainingAddresses) {
+                    for a in model.atomIntervals(remainingAddresses).joined() {
                         if !mine.isSubset(of: union(others, atom: model.atoms[a], destination: destination)) {
                             return nil
                         }
@@ -550,39 +546,6 @@ private struct Audit {
             }
         }
         return covering.sorted()
-    }
-
-    /// Indices of the address atoms that lie inside `set` (atoms never straddle an ipBlock boundary).
-    private func atomIndices(inside set: IPSet) -> [Int] {
-        let atoms = result.model.atoms
-        var out: [Int] = []
-        for range in set.ranges {
-            // First atom of the family that ends at or after the range's start.
-            var low = 0
-            var high = atoms.count
-            while low < high {
-                let mid = (low + high) / 2
-                let atom = atoms[mid]
-                if atom.family < range.family
-                    || (atom.family == range.family && atom.bounds.upperBound < range.bounds.lowerBound)
-                {
-                    low = mid + 1
-                } else {
-                    high = mid
-                }
-            }
-            var i = low
-            while i < atoms.count, atoms[i].family == range.family,
-                atoms[i].bounds.lowerBound <= range.bounds.upperBound
-            {
-                if range.bounds.contains(atoms[i].bounds.lowerBound), range.bounds.contains(atoms[i].bounds.upperBound)
-                {
-                    out.append(i)
-                }
-                i += 1
-            }
-        }
-        return out
     }
 
     private func union(_ rules: some Sequence<Int>, matching peer: Int, destination: Int) -> ConnectionSet {

@@ -107,17 +107,11 @@ private struct CheckContext {
     let cluster: Cluster
     let namespaceLabels: [String: [String: String]]
     let universe: IPSet
-    /// Endpoint indices in name order, and each endpoint's position in it.
-    let byName: [Int]
     /// Per direction and class: the policies selecting the class in that direction.
     let selecting: [Direction: [[Int]]]
     private var pairCache: [Int: (ConnectionSet, Set<Direction>)] = [:]
-    /// Members of each class, in name order.
-    let sortedMembers: [[Int]]
     /// Endpoints of each namespace, in name order.
     let endpointsByNamespace: [String: [Int]]
-    /// Each endpoint's position in name order.
-    let rank: [Int]
     /// Each endpoint's `ns/name[Kind]`.
     let names: [String]
 
@@ -129,20 +123,12 @@ private struct CheckContext {
         var labels: [String: [String: String]] = [:]
         for namespace in cluster.namespaces { labels[namespace.name] = namespace.labels }
         namespaceLabels = labels
-        // The atoms cover every address of each family they are cut from.
-        universe = IPSet.all(Array(Set(model.atoms.map(\.family))).sorted())
+        universe = result.model.universe
         let endpoints = result.cluster.endpoints
-        byName = endpoints.indices.sorted { endpoints[$0].id < endpoints[$1].id }
-        var rank = [Int](repeating: 0, count: endpoints.count)
         var byNamespace: [String: [Int]] = [:]
-        for (position, e) in byName.enumerated() {
-            rank[e] = position
-            byNamespace[endpoints[e].namespace, default: []].append(e)
-        }
-        self.rank = rank
+        for (e, endpoint) in endpoints.enumerated() { byNamespace[endpoint.namespace, default: []].append(e) }
         names = endpoints.map(\.id)
         endpointsByNamespace = byNamespace
-        sortedMembers = result.model.classes.map { $0.members.sorted { rank[$0] < rank[$1] } }
         selecting = result.model.selectingPolicies()
     }
 
@@ -179,7 +165,7 @@ private struct CheckContext {
             switch alternative {
             case .any:
                 addresses.formUnion(universe)
-                chosen.formUnion(byName)
+                chosen.formUnion(cluster.endpoints.indices)
             case .cidr(let cidr):
                 addresses.formUnion(IPSet(cidr).intersection(universe))
             case .namespace(let name):
@@ -194,11 +180,11 @@ private struct CheckContext {
                         endpointsByNamespace.filter { selector.matches(namespaceLabels[$0.key] ?? [:]) }.flatMap(
                             \.value
                         )
-                    } ?? byName
+                    } ?? Array(cluster.endpoints.indices)
                 chosen.formUnion(candidates.filter { matches(alternative, cluster.endpoints[$0]) })
             }
         }
-        return Side(endpoints: chosen.sorted { rank[$0] < rank[$1] }, addresses: addresses)
+        return Side(endpoints: chosen.sorted(), addresses: addresses)
     }
 
     /// Fails (or, with `allowEmpty`, warns) when a side names nothing in the cluster.
@@ -286,10 +272,9 @@ private struct CheckContext {
     /// The atoms (clipped to `set`) that `set` touches.
     private func pieces(of set: IPSet) -> [(IPRange, IPSet)] {
         var out: [(IPRange, IPSet)] = []
-        for atom in model.atoms where set[atom.family].intersection(IntervalSet(atom.bounds)).isEmpty == false {
-            var piece = IPSet()
-            piece[atom.family] = IntervalSet(atom.bounds)
-            out.append((atom, piece.intersection(set)))
+        for atom in model.atoms {
+            let piece = IPSet(atom).intersection(set)
+            if !piece.isEmpty { out.append((atom, piece)) }
         }
         return out
     }
@@ -508,9 +493,9 @@ private struct CheckContext {
         _ exceptions: [RuleException]
     ) throws(CheckError) -> CheckResult {
         guard try namespaceExists(namespace, rule) else { return vacuous(rule) }
-        let inside = byName.filter { cluster.endpoints[$0].namespace == namespace.name }
+        let inside = cluster.endpoints.indices.filter { cluster.endpoints[$0].namespace == namespace.name }
         let outside = Side(
-            endpoints: byName.filter { cluster.endpoints[$0].namespace != namespace.name },
+            endpoints: cluster.endpoints.indices.filter { cluster.endpoints[$0].namespace != namespace.name },
             addresses: universe
         )
         let insideSide = Side(endpoints: inside, addresses: IPSet())
@@ -646,8 +631,8 @@ private struct CheckContext {
             if egress { open[s] |= 1 }
             if ingress { open[d] |= 2 }
             addPairs(
-                sortedMembers[s],
-                sortedMembers[d],
+                model.classes[s].members,
+                model.classes[d].members,
                 connections,
                 open: OpenHops.directions((egress ? 1 : 0) | (ingress ? 2 : 0)),
                 classes: (s, d),
@@ -657,11 +642,11 @@ private struct CheckContext {
         for s in openEgress {
             for d in 0..<classCount { add(s, d) }
             // Not isolated for egress: every address, every connection.
-            addToAddresses(sortedMembers[s], universe, .all, sourceClass: s, to: &violations)
+            addToAddresses(model.classes[s].members, universe, .all, sourceClass: s, to: &violations)
         }
         for d in openIngress {
             for s in 0..<classCount where !counted.contains(s) { add(s, d) }
-            addFromAddresses(universe, sortedMembers[d], .all, destinationClass: d, to: &violations)
+            addFromAddresses(universe, model.classes[d].members, .all, destinationClass: d, to: &violations)
         }
         for s in openEgress where !universe.isEmpty { open[s] |= 1 }
         for d in openIngress where !universe.isEmpty { open[d] |= 2 }
@@ -670,7 +655,9 @@ private struct CheckContext {
         let examples = failure(rule, "", violations, involved: []).examples
         let scope = namespace.map { "of '\($0.name)'" } ?? "in the cluster"
         guard count == 0 else {
-            let involved = byName.filter { open[model.classOfEndpoint[$0]] != 0 }.prefix(options.examples).map { e in
+            let involved = cluster.endpoints.indices.filter { open[model.classOfEndpoint[$0]] != 0 }.prefix(
+                options.examples
+            ).map { e in
                 let bits = open[model.classOfEndpoint[e]]
                 let words = (bits & 2 != 0 ? ["ingress"] : []) + (bits & 1 != 0 ? ["egress"] : [])
                 return CheckInvolvement(
