@@ -114,7 +114,7 @@ public struct RulePeer: Hashable, Sendable, CustomStringConvertible {
         /// Every endpoint of a namespace.
         case namespace(String)
         /// One endpoint: `namespace/name`, optionally `[Kind]`.
-        case endpoint(namespace: String, name: String, kind: String?)
+        case endpoint(EndpointReference)
         /// Endpoints whose labels match `pods` in namespaces whose labels match `namespaces` (nil: any namespace).
         case selector(namespaces: LabelSelector?, pods: LabelSelector)
         /// Addresses outside the cluster.

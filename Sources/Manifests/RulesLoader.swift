@@ -295,22 +295,15 @@ private struct RulesDecoder {
             guard let cidr = CIDR(text) else { throw .invalidCIDR(text, field: field, at: reader.location(node)) }
             return .cidr(cidr)
         }
-        if !text.contains(where: { "=!() ,".contains($0) }), let slash = text.firstIndex(of: "/") {
-            let namespace = String(text[..<slash])
-            var name = String(text[text.index(after: slash)...])
-            var kind: String?
-            if name.hasSuffix("]"), let open = name.lastIndex(of: "[") {
-                kind = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
-                name = String(name[..<open])
-            }
-            guard Self.isNamespaceName(namespace), !name.isEmpty, !name.contains("/"), kind?.isEmpty != true else {
+        if EndpointReference.looksLikeReference(text) {
+            guard let reference = EndpointReference(text), Self.isNamespaceName(reference.namespace) else {
                 throw ManifestError(
                     "\(field) '\(text)' is not namespace/name",
                     at: reader.location(node),
                     hint: "write namespace/name, namespace/name[Kind], a namespace, a label selector, a CIDR or any"
                 )
             }
-            return .endpoint(namespace: namespace, name: name, kind: kind)
+            return .endpoint(reference)
         }
         if Self.isNamespaceName(text) { return .namespace(text) }
         if !text.contains(where: { "=!() ,".contains($0) }) {

@@ -6,7 +6,7 @@ public import KubeModel
 /// (`app=postgres`, `tier in (db,cache)`, `env!=prod`, `!legacy`, several joined by `,`).
 public struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
     enum Form: Hashable {
-        case name(namespace: String, name: String, kind: String?)
+        case name(EndpointReference)
         case selector(LabelSelector)
     }
 
@@ -22,21 +22,14 @@ public struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
         if trimmed.isEmpty {
             throw QueryError("empty endpoint query", hint: "write namespace/name or a label selector such as app=web")
         }
-        if !trimmed.contains(where: { "=!() ".contains($0) }), let slash = trimmed.firstIndex(of: "/") {
-            let namespace = String(trimmed[..<slash])
-            var name = String(trimmed[trimmed.index(after: slash)...])
-            var kind: String?
-            if name.hasSuffix("]"), let open = name.lastIndex(of: "[") {
-                kind = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
-                name = String(name[..<open])
-            }
-            guard !namespace.isEmpty, !name.isEmpty, !name.contains("/") else {
+        if EndpointReference.looksLikeReference(trimmed) {
+            guard let reference = EndpointReference(trimmed) else {
                 throw QueryError(
                     "'\(text)' is not namespace/name",
                     hint: "write namespace/name or namespace/name[Kind]"
                 )
             }
-            form = .name(namespace: namespace, name: name, kind: kind)
+            form = .name(reference)
             return
         }
         form = .selector(try Self.parseSelector(trimmed))
@@ -45,8 +38,8 @@ public struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
     /// Whether the query names this endpoint.
     public func matches(_ endpoint: Endpoint) -> Bool {
         switch form {
-        case .name(let namespace, let name, let kind):
-            return endpoint.namespace == namespace && endpoint.name == name && (kind == nil || kind == endpoint.kind)
+        case .name(let reference):
+            return reference.matches(endpoint)
         case .selector(let selector):
             return selector.matches(endpoint.labels)
         }
@@ -61,7 +54,7 @@ public struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
     public func suggestions(in cluster: Cluster, limit: Int = 5) -> [String] {
         let wanted: String
         switch form {
-        case .name(let namespace, let name, _): wanted = "\(namespace)/\(name)"
+        case .name(let reference): wanted = "\(reference.namespace)/\(reference.name)"
         case .selector: wanted = description
         }
         let scored = cluster.endpoints.map { endpoint -> (Int, String) in

@@ -60,8 +60,11 @@ private func rulesError(_ text: String) -> ManifestError? {
     }
     #expect(reach.from.alternatives.count == 6)
     #expect(reach.from.alternatives[0] == .namespace("frontend"))
-    #expect(reach.from.alternatives[1] == .endpoint(namespace: "frontend", name: "web", kind: nil))
-    #expect(reach.from.alternatives[2] == .endpoint(namespace: "frontend", name: "web", kind: "Deployment"))
+    #expect(reach.from.alternatives[1] == .endpoint(EndpointReference(namespace: "frontend", name: "web")))
+    #expect(
+        reach.from.alternatives[2]
+            == .endpoint(EndpointReference(namespace: "frontend", name: "web", kind: "Deployment"))
+    )
     #expect(reach.from.alternatives[3] == .selector(namespaces: nil, pods: LabelSelector(matchLabels: ["app": "web"])))
     #expect(reach.from.alternatives[5] == .any)
     #expect(

@@ -149,8 +149,8 @@ private struct CheckContext {
         switch alternative {
         case .any: return true
         case .namespace(let name): return endpoint.namespace == name
-        case .endpoint(let namespace, let name, let kind):
-            return endpoint.namespace == namespace && endpoint.name == name && (kind == nil || kind == endpoint.kind)
+        case .endpoint(let reference):
+            return reference.matches(endpoint)
         case .selector(let namespaces, let pods):
             return (namespaces?.matches(namespaceLabels[endpoint.namespace] ?? [:]) ?? true)
                 && pods.matches(endpoint.labels)
@@ -170,9 +170,11 @@ private struct CheckContext {
                 addresses.formUnion(IPSet(cidr).intersection(universe))
             case .namespace(let name):
                 chosen.formUnion(endpointsByNamespace[name] ?? [])
-            case .endpoint(let namespace, _, _):
+            case .endpoint(let reference):
                 chosen.formUnion(
-                    (endpointsByNamespace[namespace] ?? []).filter { matches(alternative, cluster.endpoints[$0]) }
+                    (endpointsByNamespace[reference.namespace] ?? []).filter {
+                        reference.matches(cluster.endpoints[$0])
+                    }
                 )
             case .selector(let namespaces, _):
                 let candidates =
@@ -204,8 +206,8 @@ private struct CheckContext {
         var names: [String] = []
         for alternative in peer.alternatives {
             switch alternative {
-            case .endpoint(let namespace, let name, _):
-                if let query = try? EndpointQuery("\(namespace)/\(name)") {
+            case .endpoint(let reference):
+                if let query = try? EndpointQuery("\(reference.namespace)/\(reference.name)") {
                     names += query.suggestions(in: cluster, limit: 3)
                 }
             case .namespace(let name):
