@@ -163,8 +163,7 @@ public enum DiagramBuilder {
                 to: node(for: flow.destination),
                 isDefault: flow.isDefaultAllowed
             )
-            let current = edges[key] ?? (.none, 0)
-            edges[key] = (current.0.union(flow.connections), current.1 + 1)
+            Self.tally(flow, as: key, into: &edges)
         }
         for i in graph.nodes.indices {
             let members = graph.members[i]
@@ -179,15 +178,7 @@ public enum DiagramBuilder {
             graph.nodes[i].ingressOpen = open > 0
             graph.nodes[i].tooltip = members.map { result.peers[$0].name }.sorted().joined(separator: "\n")
         }
-        graph.edges = edges.map { key, value in
-            Diagram.Edge(
-                from: graph.nodes[key.from].id,
-                to: graph.nodes[key.to].id,
-                label: value.0.description,
-                isDefaultAllow: key.isDefault,
-                flowCount: value.1
-            )
-        }
+        graph.edges = Self.edges(edges, nodes: graph.nodes)
         return graph
     }
 
@@ -197,6 +188,25 @@ public enum DiagramBuilder {
         var from: Int
         var to: Int
         var isDefault: Bool
+    }
+
+    /// Adds a flow to the merged edge `key`: the union of connections and the number of flows.
+    private static func tally(_ flow: Flow, as key: EdgeKey, into edges: inout [EdgeKey: (ConnectionSet, Int)]) {
+        let current = edges[key] ?? (.none, 0)
+        edges[key] = (current.0.union(flow.connections), current.1 + 1)
+    }
+
+    /// The merged edges between `nodes`, labelled with their connections.
+    private static func edges(_ merged: [EdgeKey: (ConnectionSet, Int)], nodes: [Diagram.Node]) -> [Diagram.Edge] {
+        merged.map { key, value in
+            Diagram.Edge(
+                from: nodes[key.from].id,
+                to: nodes[key.to].id,
+                label: value.0.description,
+                isDefaultAllow: key.isDefault,
+                flowCount: value.1
+            )
+        }
     }
 
     struct Graph {
@@ -301,18 +311,9 @@ public enum DiagramBuilder {
                 continue
             }
             let key = EdgeKey(from: from, to: to, isDefault: flow.isDefaultAllowed)
-            let current = edges[key] ?? (.none, 0)
-            edges[key] = (current.0.union(flow.connections), current.1 + 1)
+            Self.tally(flow, as: key, into: &edges)
         }
-        graph.edges = edges.map { key, value in
-            Diagram.Edge(
-                from: graph.nodes[key.from].id,
-                to: graph.nodes[key.to].id,
-                label: value.0.description,
-                isDefaultAllow: key.isDefault,
-                flowCount: value.1
-            )
-        }
+        graph.edges = Self.edges(edges, nodes: graph.nodes)
         return graph
     }
 

@@ -33,22 +33,17 @@ struct FlowBuilder {
         let (classFlows, addressSets) = computeClassFlows()
         var peers = cluster.endpoints.enumerated().map { Peer(kind: .endpoint($0.offset), name: $0.element.id) }
         for set in addressSets { peers.append(Peer(kind: .external(set), name: set.description)) }
-        var flows: [Flow] = []
-        if expandingFlows {
-            var expander = FlowExpander(model: model, classFlows: classFlows, peers: peers)
-            flows.reserveCapacity(Self.count(classFlows, model: model))
-            while let block = expander.next(atLeast: 1 << 16) { flows += block }
-        }
-        return Reachability(
+        let compact = Reachability(
             cluster: cluster,
             peers: peers,
-            flows: flows,
+            flows: [],
             flowCount: Self.count(classFlows, model: model),
             distinctConnections: classFlows.connections,
             isolation: isolation(),
             model: model,
             classFlows: classFlows
         )
+        return expandingFlows ? compact.expandingFlows() : compact
     }
 
     /// For each endpoint, the directions some policy isolates.

@@ -9,7 +9,8 @@ struct FlowLines {
     enum Style {
         /// `src => dst : conn`, with `  (default-allow: egress)` when asked.
         case txt(markOpenHops: Bool)
-        /// `  {"src": …, "dst": …, "conn": …, "defaultAllow": […]}`, lines joined by `,`.
+        /// `  {"src": …, "dst": …, "conn": …, "defaultAllow": […]}`, each line after a newline, lines joined by
+        /// `,` (the caller writes `[` before and `\n]` after).
         case json
     }
 
@@ -19,7 +20,7 @@ struct FlowLines {
     private let names: [[UInt8]]
     private let connections: [[UInt8]]
     private let hops: [[UInt8]]
-    /// Whether a line was written (JSON puts `,` before every later line).
+    /// Whether a line was written (JSON puts `,` after every line but the last).
     private(set) var wroteLine = false
 
     init(_ result: Reachability, style: Style) {
@@ -28,9 +29,9 @@ struct FlowLines {
         case .json: json = true
         }
         let json = json
-        names = result.peers.map { Array((json ? JSONFlowWriter.quoted($0.name) : $0.name).utf8) }
+        names = result.peers.map { Array((json ? JSONValue.quoted($0.name) : $0.name).utf8) }
         connections = result.distinctConnections.map { connections -> [UInt8] in
-            Array((json ? JSONFlowWriter.quoted(connections.description) : connections.description).utf8)
+            Array((json ? JSONValue.quoted(connections.description) : connections.description).utf8)
         }
         hops = (0..<4).map { bits -> [UInt8] in
             let words = (bits & 1 != 0 ? ["egress"] : []) + (bits & 2 != 0 ? ["ingress"] : [])
@@ -80,7 +81,7 @@ struct FlowLines {
         for flow in flows {
             let open = (flow.isOpen(.egress) ? 1 : 0) | (flow.isOpen(.ingress) ? 2 : 0)
             if json {
-                if separate { bytes += Array(",\n".utf8) }
+                bytes += Array((separate ? ",\n" : "\n").utf8)
                 separate = true
                 bytes += jsonSource
                 bytes += names[flow.source]

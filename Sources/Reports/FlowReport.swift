@@ -32,30 +32,22 @@ public enum FlowReport {
         result.forEachFlowBlock { block in
             let flows = onlyDefaultAllow ? block.filter(\.isDefaultAllowed) : block
             switch format.kind {
-            case .txt:
-                lines?.add(flows, to: &out)
-            case .json:
-                if lines?.wroteLine == false, !flows.isEmpty { out.write("\n") }
+            case .txt, .json:
                 lines?.add(flows, to: &out)
             case .csv:
-                for flow in flows {
-                    let fields = [
-                        result.peers[flow.source].name, result.peers[flow.destination].name,
-                        flow.connections.description, hops(flow),
-                    ]
-                    out.write(fields.map(csvField).joined(separator: ",") + "\n")
-                }
+                for flow in flows { out.write(fields(result, flow).map(csvField).joined(separator: ",") + "\n") }
             case .md:
                 for flow in flows {
-                    let fields = [
-                        result.peers[flow.source].name, result.peers[flow.destination].name,
-                        flow.connections.description, hops(flow),
-                    ]
-                    out.write("| " + fields.map(markdownCell).joined(separator: " | ") + " |\n")
+                    out.write("| " + fields(result, flow).map(markdownCell).joined(separator: " | ") + " |\n")
                 }
             }
         }
         if format.kind == .json { out.write(lines?.wroteLine == true ? "\n]\n" : "]\n") }
+    }
+
+    /// The cells of a csv or md row: source, destination, connections, open hops.
+    private static func fields(_ result: Reachability, _ flow: Flow) -> [String] {
+        [result.peers[flow.source].name, result.peers[flow.destination].name, flow.connections.description, hops(flow)]
     }
 
     /// The open hops of a flow as text: `egress`, `ingress`, `egress+ingress`, or empty.

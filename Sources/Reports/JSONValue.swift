@@ -6,6 +6,28 @@ enum JSONValue {
     case int(Int)
     case bool(Bool)
 
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     /// Pretty-printed text with two-space indentation and a final newline.
     var text: String {
         var out = ""
@@ -21,7 +43,7 @@ enum JSONValue {
 
     private func write(to out: inout some TextOutputStream, indent: String) {
         switch self {
-        case .string(let s): out.write(JSONFlowWriter.quoted(s))
+        case .string(let s): out.write(JSONValue.quoted(s))
         case .int(let i): out.write(String(i))
         case .bool(let b): out.write(b ? "true" : "false")
         case .array(let items):
@@ -52,7 +74,7 @@ enum JSONValue {
             }
             out.write("{\n")
             for (i, (key, value)) in pairs.enumerated() {
-                out.write(indent + "  " + JSONFlowWriter.quoted(key) + ": ")
+                out.write(indent + "  " + JSONValue.quoted(key) + ": ")
                 value.write(to: &out, indent: indent + "  ")
                 out.write(i + 1 < pairs.count ? ",\n" : "\n")
             }

@@ -96,3 +96,26 @@ func streamedListsEqualExpandedLists(format: String) throws {
         #expect(!streamed.isEmpty)
     }
 }
+
+/// More flows than one expansion block (65,536) and than one rendering block (32,768): the blocks must join into
+/// the same text, with JSON commas right at every seam.
+@Test(arguments: ["txt", "json"])
+func listsSpanningManyBlocksStreamLikeOneList(format: String) throws {
+    var yaml = ""
+    for i in 0..<300 { yaml += "apiVersion: v1\nkind: Pod\nmetadata: {name: p\(i), namespace: wide}\n---\n" }
+    let cluster = try ManifestLoader.load(bytes: Array(yaml.utf8), name: "wide.yaml").cluster
+    let report = try #require(ReportFormat(name: format))
+    let compact = PolicyEngine(cluster: cluster).analyze(expandingFlows: false)
+    #expect(compact.flowCount == 300 * 299 + 2 * 300)
+    var streamed = ""
+    var expanded = ""
+    FlowReport.write(compact, format: report, to: &streamed)
+    FlowReport.write(PolicyEngine(cluster: cluster).analyze(), format: report, to: &expanded)
+    #expect(streamed == expanded)
+    if format == "json" {
+        let decoded = try JSONSerialization.jsonObject(with: Data(streamed.utf8)) as? [[String: Any]]
+        #expect(decoded?.count == compact.flowCount)
+    } else {
+        #expect(streamed.split(separator: "\n").count == compact.flowCount)
+    }
+}
