@@ -47,8 +47,7 @@ struct CheckCommand: ParsableCommand {
         do throws(ManifestError) {
             rules = try RulesLoader.load(rulesPath)
         } catch {
-            Console.error(error.description)
-            throw ExitCode(2)
+            throw Console.failure(error)
         }
         let loaded = try input.load()
         let result = PolicyEngine(cluster: loaded.cluster).compile()
@@ -60,8 +59,7 @@ struct CheckCommand: ParsableCommand {
                 options: CheckOptions(allowEmpty: allowEmpty, examples: examples)
             )
         } catch {
-            Console.error(error.description)
-            throw ExitCode(2)
+            throw Console.failure(error)
         }
         if !input.quiet {
             for warning in report.warnings { Console.error(warning) }

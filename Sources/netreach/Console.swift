@@ -11,6 +11,12 @@ enum Console {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// Prints `problem` (what is wrong, and the hint) and gives the exit status for unusable input, 2.
+    static func failure(_ problem: some CustomStringConvertible) -> ExitCode {
+        error(problem.description)
+        return ExitCode(2)
+    }
+
     /// Runs `body` with a buffered stream to standard output, or to a temporary file that replaces `path`
     /// only when everything was written (so a failed run never leaves a partial file).
     static func emit(to path: String?, _ body: (inout BufferedOutput) throws -> Void) throws {
@@ -19,8 +25,7 @@ enum Console {
             try body(&out)
             out.flush()
             if out.failed {
-                error("error: cannot write to standard output")
-                throw ExitCode(2)
+                throw failure("error: cannot write to standard output")
             }
             return
         }
@@ -29,10 +34,9 @@ enum Console {
             (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
-            error(
+            throw failure(
                 "\(path): error: cannot write the output file: \(String(cString: strerror(errno)))\n  hint: check that the directory exists and is writable"
             )
-            throw ExitCode(2)
         }
         var out = BufferedOutput(descriptor: descriptor)
         do {
@@ -45,9 +49,9 @@ enum Console {
         out.flush()
         let closed = close(descriptor) == 0
         guard !out.failed, closed, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))  // before unlink can change errno
             unlink(temporary)
-            error("\(path): error: cannot write the output file: \(String(cString: strerror(errno)))")
-            throw ExitCode(2)
+            throw failure("\(path): error: cannot write the output file: \(reason)")
         }
     }
 }

@@ -64,11 +64,9 @@ struct GraphCommand: ParsableCommand {
             let diagram = try DiagramBuilder.build(result, view: view)
             rendered = try GraphvizRenderer.render(diagram, format: renderFormat)
         } catch let error as DiagramError {
-            Console.error(error.description)
-            throw ExitCode(2)
+            throw Console.failure(error)
         } catch let error as RenderError {
-            Console.error(error.description)
-            throw ExitCode(2)
+            throw Console.failure(error)
         }
         if !input.quiet {
             for warning in rendered.warnings { Console.error("warning: graphviz: \(warning)") }
@@ -79,8 +77,7 @@ struct GraphCommand: ParsableCommand {
     private func chooseFormat() throws -> RenderFormat {
         if let format {
             guard let chosen = RenderFormat(rawValue: format.lowercased()) else {
-                Console.error("error: unknown diagram format '\(format)'\n  hint: use dot, svg, png or pdf")
-                throw ExitCode(2)
+                throw Console.failure("error: unknown diagram format '\(format)'\n  hint: use dot, svg, png or pdf")
             }
             return chosen
         }
@@ -89,10 +86,9 @@ struct GraphCommand: ParsableCommand {
         guard let dot = name.lastIndex(of: "."),
             let chosen = RenderFormat(rawValue: name[name.index(after: dot)...].lowercased())
         else {
-            Console.error(
+            throw Console.failure(
                 "\(output): error: cannot tell the diagram format from the file name\n  hint: end it in .dot, .svg, .png or .pdf, or pass --format"
             )
-            throw ExitCode(2)
         }
         return chosen
     }
@@ -102,8 +98,7 @@ struct GraphCommand: ParsableCommand {
         do {
             query = try EndpointQuery(text)
         } catch {
-            Console.error(error.description)
-            throw ExitCode(2)
+            throw Console.failure(error)
         }
         let matches = query.matchingEndpoints(in: cluster)
         if matches.isEmpty {
@@ -114,8 +109,7 @@ struct GraphCommand: ParsableCommand {
             } else {
                 message += "\n  hint: run 'netreach list' to see the endpoint names (namespace/name[Kind])"
             }
-            Console.error(message)
-            throw ExitCode(2)
+            throw Console.failure(message)
         }
         return matches
     }

@@ -30,8 +30,7 @@ struct InputOptions: ParsableArguments {
             }
             return result
         } catch {
-            Console.error(error.description)
-            throw ExitCode(2)
+            throw Console.failure(error)
         }
     }
 }
@@ -77,8 +76,7 @@ struct ListCommand: ParsableCommand {
             do {
                 diagram = try DiagramBuilder.build(result, view: .full)
             } catch {
-                Console.error(error.description)
-                throw ExitCode(2)
+                throw Console.failure(error)
             }
             try Console.emit(to: file) { $0.write(DOTWriter.dot(diagram)) }
             return
