@@ -206,8 +206,7 @@ struct ClassModel: Sendable {
         }
         events.sort { ($0.position, $0.starts ? 1 : 0) < ($1.position, $1.starts ? 1 : 0) }
         var active: [Int: Int] = [:]
-        var groups: [(ConnectionSet, IPSet)] = []
-        var index: [ConnectionSet: Int] = [:]
+        var groups = AddressGroups()
         var e = 0
         while e < events.count {
             let position = events[e].position
@@ -224,26 +223,21 @@ struct ClassModel: Sendable {
                 let more = self.connections(rules[r], destinationClass: direction == .ingress ? c : nil)
                 connections = connections.map { $0.union(more) } ?? more
             }
-            guard let connections, !connections.isEmpty, end > position else { continue }
+            guard let connections, end > position else { continue }
             var piece = IPSet()
             var i = position
             while i < end {
                 let family = atoms[i].family
                 var j = i
                 while j + 1 < end, atoms[j + 1].family == family { j += 1 }
-                var part = IPSet()
-                part[family] = IntervalSet(atoms[i].bounds.lowerBound...atoms[j].bounds.upperBound)
-                piece.formUnion(part)
+                piece.formUnion(
+                    IPSet(IPRange(family: family, bounds: atoms[i].bounds.lowerBound...atoms[j].bounds.upperBound))
+                )
                 i = j + 1
             }
-            if let g = index[connections] {
-                groups[g].1.formUnion(piece)
-            } else {
-                index[connections] = groups.count
-                groups.append((connections, piece))
-            }
+            groups.add(connections, piece)
         }
-        return groups
+        return groups.groups
     }
 
     /// Per direction and class: the policies (indices into `cluster.policies`) selecting the class that way.

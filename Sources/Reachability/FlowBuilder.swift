@@ -135,7 +135,7 @@ struct FlowBuilder {
             }
         }
         var flows = ClassFlows()
-        var global: [ConnectionSet: Int32] = [:]
+        var global = Chunk()  // the merged table of distinct connection sets
         var addressIndex: [IPSet: Int32] = [:]
         var addressSets: [IPSet] = []
         let endpointCount = Int32(model.cluster.endpoints.count)
@@ -147,13 +147,7 @@ struct FlowBuilder {
             return index
         }
         for chunk in chunks {
-            let map = chunk.connections.map { connections -> Int32 in
-                if let id = global[connections] { return id }
-                let id = Int32(flows.connections.count)
-                flows.connections.append(connections)
-                global[connections] = id
-                return id
-            }
+            let map = chunk.connections.map { global.intern($0) }
             for edges in chunk.outbound {
                 flows.outbound.append(
                     edges.map { ClassEdge(peer: $0.peer, connection: map[Int($0.connection)], open: $0.open) }
@@ -171,6 +165,7 @@ struct FlowBuilder {
                 flows.externalIn.append(edges(groups, openBit: isolated ? nil : OpenHops.bit(.ingress)))
             }
         }
+        flows.connections = global.connections
         flows.inbound = Array(repeating: [], count: classCount)
         for (s, edges) in flows.outbound.enumerated() {
             for edge in edges {

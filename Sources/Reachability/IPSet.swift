@@ -102,3 +102,21 @@ public struct IPSet: Hashable, Sendable {
     /// Ranges joined by `,`, e.g. `0.0.0.0-9.255.255.255,11.0.0.0-255.255.255.255`.
     public var description: String { ranges.map(\.description).joined(separator: ",") }
 }
+
+/// Address sets grouped by the connections they get, groups in order of first appearance (address order when
+/// pieces come in address order): one peer per distinct answer.
+struct AddressGroups {
+    private(set) var groups: [(ConnectionSet, IPSet)] = []
+    private var index: [ConnectionSet: Int] = [:]
+
+    /// Adds `addresses` to the group of `connections`; empty connections are dropped.
+    mutating func add(_ connections: ConnectionSet, _ addresses: IPSet) {
+        guard !connections.isEmpty else { return }
+        if let i = index[connections] {
+            groups[i].1.formUnion(addresses)
+        } else {
+            index[connections] = groups.count
+            groups.append((connections, addresses))
+        }
+    }
+}

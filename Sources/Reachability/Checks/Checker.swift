@@ -402,19 +402,9 @@ private struct CheckContext {
         func byVerdict(_ split: [(IPRange, IPSet, [Bool])], _ evaluate: (IPRange, [Bool]) -> ConnectionSet)
             -> [(ConnectionSet, IPSet)]
         {
-            var groups: [(ConnectionSet, IPSet)] = []
-            var index: [ConnectionSet: Int] = [:]
-            for (atom, piece, signature) in split {
-                let bad = evaluate(atom, signature)
-                guard !bad.isEmpty else { continue }
-                if let i = index[bad] {
-                    groups[i].1.formUnion(piece)
-                } else {
-                    index[bad] = groups.count
-                    groups.append((bad, piece))
-                }
-            }
-            return groups
+            var groups = AddressGroups()
+            for (atom, piece, signature) in split { groups.add(evaluate(atom, signature), piece) }
+            return groups.groups
         }
         if !destinations.addresses.isEmpty {
             let pieces = split(destinations.addresses)
