@@ -285,23 +285,17 @@ struct ClassModel: Sendable {
         var open = Set<Direction>()
         var allowed: ConnectionSet?
         if egressIsolated[source] {
-            var egress: ConnectionSet?
-            for r in egressRules[source] where rules[r].matchesClass[destination] {
-                let more = connections(rules[r], destinationClass: destination)
-                egress = egress.map { $0.union(more) } ?? more
-            }
-            guard let egress, !egress.isEmpty else { return (.none, open) }
+            guard let egress = union(egressRules[source], matching: destination, destination: destination),
+                !egress.isEmpty
+            else { return (.none, open) }
             allowed = egress
         } else {
             open.insert(.egress)
         }
         if ingressIsolated[destination] {
-            var ingress: ConnectionSet?
-            for r in ingressRules[destination] where rules[r].matchesClass[source] {
-                let more = connections(rules[r], destinationClass: destination)
-                ingress = ingress.map { $0.union(more) } ?? more
+            guard let ingress = union(ingressRules[destination], matching: source, destination: destination) else {
+                return (.none, open)
             }
-            guard let ingress else { return (.none, open) }
             allowed =
                 allowed.map { $0 == .all ? ingress : (ingress == .all ? $0 : $0.intersection(ingress)) } ?? ingress
         } else {
@@ -313,20 +307,32 @@ struct ClassModel: Sendable {
     /// What a class may send to an address atom.
     func egress(from source: Int, to atom: IPRange) -> ConnectionSet {
         guard egressIsolated[source] else { return .all }
-        var result = ConnectionSet.none
-        for r in egressRules[source] where rules[r].addresses.contains(atom) {
-            result.formUnion(connections(rules[r], destinationClass: nil))
-        }
-        return result
+        return union(egressRules[source], atom: atom, destination: nil)
     }
 
     /// What a class accepts from an address atom.
     func ingress(to destination: Int, from atom: IPRange) -> ConnectionSet {
         guard ingressIsolated[destination] else { return .all }
-        var result = ConnectionSet.none
-        for r in ingressRules[destination] where rules[r].addresses.contains(atom) {
-            result.formUnion(connections(rules[r], destinationClass: destination))
+        return union(ingressRules[destination], atom: atom, destination: destination)
+    }
+
+    /// The connections the `rules` that match class `peer` allow towards class `destination`; nil when none
+    /// matches. Starts from the first match, so the usual one-rule case allocates nothing.
+    func union(_ rules: some Sequence<Int>, matching peer: Int, destination: Int) -> ConnectionSet? {
+        var out: ConnectionSet?
+        for r in rules where self.rules[r].matchesClass[peer] {
+            let more = connections(self.rules[r], destinationClass: destination)
+            out = out.map { $0.union(more) } ?? more
         }
-        return result
+        return out
+    }
+
+    /// The connections the `rules` whose addresses hold `atom` allow (towards class `destination`, nil outside).
+    func union(_ rules: some Sequence<Int>, atom: IPRange, destination: Int?) -> ConnectionSet {
+        var out = ConnectionSet.none
+        for r in rules where self.rules[r].addresses.contains(atom) {
+            out.formUnion(connections(self.rules[r], destinationClass: destination))
+        }
+        return out
     }
 }

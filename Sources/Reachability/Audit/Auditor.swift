@@ -528,7 +528,9 @@ private struct Audit {
                             let destination = direction == .ingress ? c : peer
                             let mine = model.connections(rule, destinationClass: destination)
                             guard !mine.isEmpty else { continue }
-                            if !mine.isSubset(of: union(others, matching: peer, destination: destination)) {
+                            if !mine.isSubset(
+                                of: model.union(others, matching: peer, destination: destination) ?? .none
+                            ) {
                                 return nil
                             }
                         }
@@ -538,7 +540,7 @@ private struct Audit {
                     let mine = model.connections(rule, destinationClass: destination)
                     guard !mine.isEmpty else { continue }
                     for a in model.atomIntervals(remainingAddresses).joined() {
-                        if !mine.isSubset(of: union(others, atom: model.atoms[a], destination: destination)) {
+                        if !mine.isSubset(of: model.union(others, atom: model.atoms[a], destination: destination)) {
                             return nil
                         }
                     }
@@ -546,21 +548,5 @@ private struct Audit {
             }
         }
         return covering.sorted()
-    }
-
-    private func union(_ rules: some Sequence<Int>, matching peer: Int, destination: Int) -> ConnectionSet {
-        var out = ConnectionSet.none
-        for r in rules where result.model.rules[r].matchesClass[peer] {
-            out.formUnion(result.model.connections(result.model.rules[r], destinationClass: destination))
-        }
-        return out
-    }
-
-    private func union(_ rules: some Sequence<Int>, atom: IPRange, destination: Int?) -> ConnectionSet {
-        var out = ConnectionSet.none
-        for r in rules where result.model.rules[r].addresses.contains(atom) {
-            out.formUnion(result.model.connections(result.model.rules[r], destinationClass: destination))
-        }
-        return out
     }
 }
