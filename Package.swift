@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 let librarySettings: [SwiftSetting] = [
@@ -51,5 +52,21 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Reachability", "Manifests", "KubeModel"]),
         .testTarget(name: "DiagramsTests", dependencies: ["Diagrams", "Reachability", "Manifests", "KubeModel"]),
         .testTarget(name: "netreachTests", dependencies: ["netreach"]),
+        // Every path from bytes to reports, for the fuzzer and for replaying its crashers in `make test`.
+        .target(
+            name: "FuzzHarness",
+            dependencies: ["Manifests", "KubeModel", "Reachability", "Reports", "Diagrams"],
+            path: "Fuzz/Harness",
+            swiftSettings: librarySettings
+        ),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarness", "KubeModel"]),
     ]
 )
+
+// The libFuzzer target exists only for `make fuzz` (NETREACH_FUZZ=1), built with -sanitize=fuzzer,address:
+// its main hands over to libFuzzer's driver, which an ordinary build does not link.
+if ProcessInfo.processInfo.environment["NETREACH_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(name: "netreach-fuzz", dependencies: ["FuzzHarness"], path: "Fuzz/Entry")
+    )
+}

@@ -1,3 +1,5 @@
+import KubeModel
+
 /// Writes a `Diagram` as Graphviz DOT text: deterministic, so it can be golden-tested and diffed.
 public enum DOTWriter {
     /// Colours and shapes, kept in one place so the legend always matches the drawing.
@@ -112,7 +114,7 @@ public enum DOTWriter {
 
     static func escapeHTML(_ text: String) -> String {
         var out = ""
-        for character in text {
+        for character in text.escapedForDisplay {
             switch character {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
@@ -124,15 +126,20 @@ public enum DOTWriter {
         return out
     }
 
-    /// A DOT string literal; newlines become `\n` line breaks.
+    /// A DOT string literal; newlines become `\n` line breaks, and other characters that must not reach a
+    /// terminal or a viewer raw are escaped for display.
     static func quote(_ text: String) -> String {
         var out = "\""
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
-            default: out.append(character)
+            case _ where scalar.needsDisplayEscape:
+                for escaped in String(scalar).escapedForDisplay.unicodeScalars {
+                    out += escaped == "\\" ? "\\\\" : String(escaped)
+                }
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out + "\""

@@ -1,3 +1,5 @@
+import KubeModel
+
 /// A diagram as plain values: what to draw, before any layout. Golden tests compare this and its DOT text.
 public struct Diagram: Hashable, Sendable {
     /// What a node stands for.
@@ -83,6 +85,6 @@ public struct DiagramError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// `error: message`, then the hint.
     public var description: String {
-        "error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        DiagnosticText.render("error", message, hint: hint)
     }
 }

@@ -1,4 +1,5 @@
 internal import CGraphviz
+import KubeModel
 import Synchronization
 
 #if canImport(Glibc)
@@ -28,7 +29,7 @@ public struct RenderError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `error: message`.
-    public var description: String { "error: \(message)" }
+    public var description: String { DiagnosticText.render("error", message) }
 }
 
 /// What a render produced: the bytes and Graphviz's own warnings, caught instead of printed.

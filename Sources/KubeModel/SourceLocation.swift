@@ -14,8 +14,9 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
         self.column = column
     }
 
-    /// `file:line:column`, the compilers' format.
-    public var description: String { "\(file):\(line):\(column)" }
+    /// `file:line:column`, the compilers' format, with the file name escaped for display (a file name in a
+    /// pull request can hold any byte but `/` and NUL).
+    public var description: String { "\(file.escapedForDisplay):\(line):\(column)" }
 
     /// Orders by file, line, column.
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {

@@ -18,9 +18,7 @@ public struct ManifestError: Error, Hashable, Sendable, CustomStringConvertible 
 
     /// `file:line:column: error: message`, then the hint on its own line.
     public var description: String {
-        var text = "\(location): error: \(message)"
-        if let hint { text += "\n  hint: \(hint)" }
-        return text
+        DiagnosticText.render("error", message, at: location, hint: hint)
     }
 }
 
@@ -39,8 +37,7 @@ public struct ManifestWarning: Hashable, Sendable, CustomStringConvertible {
 
     /// `file:line:column: warning: message`, or `warning: message` without a location.
     public var description: String {
-        if let location { return "\(location): warning: \(message)" }
-        return "warning: \(message)"
+        DiagnosticText.render("warning", message, at: location)
     }
 }
 
@@ -60,6 +57,17 @@ extension ManifestError {
             "except '\(except)' in \(field) is not inside cidr '\(cidr)'",
             at: location,
             hint: "every except block must lie within the ipBlock's cidr"
+        )
+    }
+
+    static func unprintableName(_ text: String, field: String, why: String, at location: SourceLocation)
+        -> ManifestError
+    {
+        ManifestError(
+            "\(field) '\(text)' cannot be used: \(why)",
+            at: location,
+            hint: "names and labels may hold letters, digits, '-', '_' and '.' only; fix the manifest, or pass "
+                + "--keep-going to skip this object"
         )
     }
 

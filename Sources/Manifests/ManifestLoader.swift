@@ -88,8 +88,10 @@ private struct LoadState {
         var error: ManifestError?
     }
 
-    private static func parse(_ chunk: DocumentChunk, file: String, limits: YAMLLimits) -> ChunkResult {
-        let decoder = ObjectDecoder(file: file)
+    private static func parse(_ chunk: DocumentChunk, file: String, limits: YAMLLimits, keepGoing: Bool)
+        -> ChunkResult
+    {
+        let decoder = ObjectDecoder(file: file, keepGoing: keepGoing)
         var result = ChunkResult()
         do throws(ManifestError) {
             let documents: [YAMLDocument]
@@ -105,7 +107,9 @@ private struct LoadState {
             for document in documents {
                 guard let root = document.root, !root.isNull else { continue }
                 var decoded = DecodedObjects()
+                defer { decoder.reader.sink.warnings.removeAll() }
                 try decoder.decode(root, into: &decoded)
+                decoded.warnings = decoder.reader.sink.warnings + decoded.warnings
                 if decoded.notKubernetes {
                     result.notKubernetes.append(decoder.reader.location(root))
                 }
@@ -126,11 +130,12 @@ private struct LoadState {
         if batches > 0 {
             let size = (chunks.count + batches - 1) / batches
             let limits = options.limits
+            let keepGoing = options.keepGoing
             results.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let out = buffer
                 DispatchQueue.concurrentPerform(iterations: batches) { batch in
                     for i in Swift.min(batch * size, chunks.count)..<Swift.min((batch + 1) * size, chunks.count) {
-                        out[i] = Self.parse(chunks[i], file: file, limits: limits)
+                        out[i] = Self.parse(chunks[i], file: file, limits: limits, keepGoing: keepGoing)
                     }
                 }
             }

@@ -1,9 +1,16 @@
 import KubeModel
 import YAMLTree
 
+/// Collects the warnings of one document's decoding (one per decoder, never shared between threads).
+final class WarningSink {
+    var warnings: [ManifestWarning] = []
+}
+
 /// Reads typed values out of YAML nodes, with messages that name the field and point at it.
 struct NodeReader {
     let file: String
+    /// Where checks that keep the value (a non-conformant name) leave their warning.
+    let sink = WarningSink()
 
     func location(_ node: YAMLNode) -> SourceLocation {
         SourceLocation(file: file, line: node.mark.line, column: node.mark.column)
@@ -60,15 +67,59 @@ struct NodeReader {
         }
     }
 
-    /// A `map[string]string` such as labels; scalar values of other YAML types are taken as written.
+    /// A name checked as the API server would (`rule`): an unprintable character is an error, a name that only
+    /// breaks the naming rules is kept with a warning.
+    func name(_ node: YAMLNode, field: String, rule: NameRule) throws(ManifestError) -> String {
+        let text = try string(node, field: field)
+        switch rule.check(text) {
+        case .valid:
+            break
+        case .unprintable(let why):
+            throw .unprintableName(text, field: field, why: why, at: location(node))
+        case .nonConformant(let why):
+            sink.warnings.append(
+                ManifestWarning(
+                    "\(field) '\(text)' is not valid in Kubernetes (\(why)); kept as written, but the API server would reject it",
+                    at: location(node)
+                )
+            )
+        }
+        return text
+    }
+
+    /// Labels (a `map[string]string`), keys and values checked as the API server would; scalar values of other
+    /// YAML types are taken as written.
     func labels(_ node: YAMLNode?, field: String) throws(ManifestError) -> [String: String] {
         guard let node else { return [:] }
         var labels: [String: String] = [:]
         for pair in try mapping(node, field: field) {
-            let key = try string(pair.key, field: "\(field) key")
-            labels[key] = pair.value.isNull ? "" : try string(pair.value, field: "\(field).\(key)")
+            let key = try name(pair.key, field: "\(field) key", rule: .labelKey)
+            labels[key] =
+                pair.value.isNull ? "" : try name(pair.value, field: "\(field).\(key)", rule: .labelValue)
         }
         return labels
+    }
+
+    /// Annotations: free text, not checked (they are printed only escaped).
+    func annotations(_ node: YAMLNode?, field: String) throws(ManifestError) -> [String: String] {
+        guard let node else { return [:] }
+        var annotations: [String: String] = [:]
+        for pair in try mapping(node, field: field) {
+            let key = try string(pair.key, field: "\(field) key")
+            annotations[key] = pair.value.isNull ? "" : try string(pair.value, field: "\(field).\(key)")
+        }
+        if let entry = annotations[IgnoreAnnotation.key] {
+            let at = child(node, IgnoreAnnotation.key).map(location) ?? location(node)
+            for bad in IgnoreAnnotation([IgnoreAnnotation.key: entry]).malformed {
+                sink.warnings.append(
+                    ManifestWarning(
+                        "\(IgnoreAnnotation.key) entry '\(bad)' names no finding; it is ignored (write '<finding id>: <reason>', entries separated by ';' or new lines)",
+                        at: at
+                    )
+                )
+            }
+        }
+        return annotations
     }
 
     func selector(_ node: YAMLNode, field: String) throws(ManifestError) -> LabelSelector {

@@ -28,9 +28,12 @@ struct ObjectDecoder {
     ]
 
     let reader: NodeReader
+    /// Skip an item of a List that cannot be read (with a warning) instead of failing the whole List.
+    let keepGoing: Bool
 
-    init(file: String) {
+    init(file: String, keepGoing: Bool = false) {
         reader = NodeReader(file: file)
+        self.keepGoing = keepGoing
     }
 
     func decode(_ root: YAMLNode, into out: inout DecodedObjects) throws(ManifestError) {
@@ -51,19 +54,12 @@ struct ObjectDecoder {
         if kind.hasSuffix("List"), let itemsNode = object["items"] {
             let itemKind = kind == "List" ? nil : String(kind.dropLast(4))
             for (index, item) in try reader.sequence(itemsNode, field: "items").enumerated() {
-                _ = try reader.mapping(item, field: "items[\(index)]")
-                let kind = try reader.child(item, "kind").map { (n) throws(ManifestError) in
-                    try reader.string(n, field: "items[\(index)].kind")
+                do throws(ManifestError) {
+                    try decodeItem(item, index: index, listKind: itemKind, apiVersion: apiVersion, into: &out)
+                } catch {
+                    guard keepGoing else { throw error }
+                    out.warnings.append(ManifestWarning("skipped object: \(error.message)", at: error.location))
                 }
-                guard let kind = kind ?? itemKind else {
-                    throw ManifestError(
-                        "items[\(index)] of a List has no 'kind'",
-                        at: reader.location(item),
-                        hint: "give every item of a List its kind, or use a typed list such as PodList"
-                    )
-                }
-                let itemVersion = reader.child(item, "apiVersion")?.scalar ?? apiVersion
-                try decode(item, kind: kind, apiVersion: itemVersion, into: &out)
             }
             return
         }
@@ -86,6 +82,28 @@ struct ObjectDecoder {
         }
     }
 
+    private func decodeItem(
+        _ item: YAMLNode,
+        index: Int,
+        listKind itemKind: String?,
+        apiVersion: String,
+        into out: inout DecodedObjects
+    ) throws(ManifestError) {
+        _ = try reader.mapping(item, field: "items[\(index)]")
+        let kind = try reader.child(item, "kind").map { (n) throws(ManifestError) in
+            try reader.string(n, field: "items[\(index)].kind")
+        }
+        guard let kind = kind ?? itemKind else {
+            throw ManifestError(
+                "items[\(index)] of a List has no 'kind'",
+                at: reader.location(item),
+                hint: "give every item of a List its kind, or use a typed list such as PodList"
+            )
+        }
+        let itemVersion = reader.child(item, "apiVersion")?.scalar ?? apiVersion
+        try decode(item, kind: kind, apiVersion: itemVersion, into: &out)
+    }
+
     private struct Metadata {
         var name: String
         var namespace: String
@@ -93,7 +111,7 @@ struct ObjectDecoder {
         var annotations: [String: String]
     }
 
-    private func metadata(_ object: YAMLNode) throws(ManifestError) -> Metadata {
+    private func metadata(_ object: YAMLNode, nameRule: NameRule = .dnsSubdomain) throws(ManifestError) -> Metadata {
         guard let meta = reader.child(object, "metadata") else {
             throw ManifestError("object has no 'metadata'", at: reader.location(object), hint: "add metadata.name")
         }
@@ -101,13 +119,13 @@ struct ObjectDecoder {
         guard let nameNode = reader.child(meta, "name") else {
             throw ManifestError("object has no 'metadata.name'", at: reader.location(meta), hint: "add metadata.name")
         }
-        let name = try reader.string(nameNode, field: "metadata.name")
+        let name = try reader.name(nameNode, field: "metadata.name", rule: nameRule)
         let namespace =
             try reader.child(meta, "namespace").map { (n) throws(ManifestError) in
-                try reader.string(n, field: "metadata.namespace")
+                try reader.name(n, field: "metadata.namespace", rule: .dnsLabel)
             } ?? "default"
         let labels = try reader.labels(reader.child(meta, "labels"), field: "metadata.labels")
-        let annotations = try reader.labels(reader.child(meta, "annotations"), field: "metadata.annotations")
+        let annotations = try reader.annotations(reader.child(meta, "annotations"), field: "metadata.annotations")
         return Metadata(
             name: name,
             namespace: namespace.isEmpty ? "default" : namespace,
@@ -117,7 +135,7 @@ struct ObjectDecoder {
     }
 
     private func namespace(_ object: YAMLNode) throws(ManifestError) -> Namespace {
-        let meta = try metadata(object)
+        let meta = try metadata(object, nameRule: .dnsLabel)
         return Namespace(
             name: meta.name,
             labels: meta.labels,
@@ -142,12 +160,15 @@ struct ObjectDecoder {
                 )) == true
             }
             // Mirror pods of static pods name their Node as controller; each is a pod of its own.
-            if let owner = controller ?? items.first, let ownerName = reader.child(owner, "name")?.scalar,
-                reader.child(owner, "kind")?.scalar != "Node"
+            if let owner = controller ?? items.first, let ownerNode = reader.child(owner, "name"),
+                ownerNode.scalar != nil, reader.child(owner, "kind")?.scalar != "Node"
             {
                 podName = name
-                name = ownerName
-                kind = reader.child(owner, "kind")?.scalar ?? "Pod"
+                name = try reader.name(ownerNode, field: "metadata.ownerReferences.name", rule: .dnsSubdomain)
+                kind =
+                    try reader.child(owner, "kind").map { (n) throws(ManifestError) in
+                        try reader.name(n, field: "metadata.ownerReferences.kind", rule: .kind)
+                    } ?? "Pod"
             }
         }
         let endpoint = Endpoint(

@@ -13,10 +13,10 @@ struct PolicyDecoder {
                 hint: "add metadata.name"
             )
         }
-        let name = try reader.string(nameNode, field: "metadata.name")
+        let name = try reader.name(nameNode, field: "metadata.name", rule: .dnsSubdomain)
         let namespace =
             try reader.child(meta, "namespace").map { (n) throws(ManifestError) in
-                try reader.string(n, field: "metadata.namespace")
+                try reader.name(n, field: "metadata.namespace", rule: .dnsLabel)
             } ?? "default"
         guard let spec = reader.child(object, "spec") else {
             throw ManifestError(
@@ -50,7 +50,7 @@ struct PolicyDecoder {
             }
             policyTypes = types
         }
-        let annotations = try reader.labels(reader.child(meta, "annotations"), field: "metadata.annotations")
+        let annotations = try reader.annotations(reader.child(meta, "annotations"), field: "metadata.annotations")
         let ingress = try rules(reader.child(spec, "ingress"), direction: .ingress)
         let egress = try rules(reader.child(spec, "egress"), direction: .egress)
         return NetworkPolicy(

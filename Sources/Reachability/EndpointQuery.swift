@@ -91,6 +91,6 @@ public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// `error: message`, then the hint.
     public var description: String {
-        "error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        DiagnosticText.render("error", message, hint: hint)
     }
 }

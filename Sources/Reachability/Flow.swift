@@ -12,7 +12,7 @@ public struct Peer: Hashable, Sendable {
 
     /// What the peer is.
     public var kind: Kind
-    /// The name every report prints: `ns/name[Kind]` or `a.b.c.d-e.f.g.h[,…]`.
+    /// The name every report prints: `ns/name[Kind]` or `a.b.c.d-e.f.g.h[,…]`, escaped for display.
     public var name: String
 
     /// The endpoint index, or nil for addresses.

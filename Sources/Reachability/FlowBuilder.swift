@@ -31,7 +31,9 @@ struct FlowBuilder {
     func build(expandingFlows: Bool) -> Reachability {
         let cluster = model.cluster
         let (classFlows, addressSets) = computeClassFlows()
-        var peers = cluster.endpoints.enumerated().map { Peer(kind: .endpoint($0.offset), name: $0.element.id) }
+        var peers = cluster.endpoints.enumerated().map {
+            Peer(kind: .endpoint($0.offset), name: $0.element.id.escapedForDisplay)
+        }
         for set in addressSets { peers.append(Peer(kind: .external(set), name: set.description)) }
         let compact = Reachability(
             cluster: cluster,
@@ -60,7 +62,9 @@ struct FlowBuilder {
         let cluster = model.cluster
         return Reachability(
             cluster: cluster,
-            peers: cluster.endpoints.enumerated().map { Peer(kind: .endpoint($0.offset), name: $0.element.id) },
+            peers: cluster.endpoints.enumerated().map {
+                Peer(kind: .endpoint($0.offset), name: $0.element.id.escapedForDisplay)
+            },
             flows: [],
             flowCount: 0,
             distinctConnections: [],

@@ -61,10 +61,10 @@ public enum AuditReportWriter {
             for finding in findings {
                 let location = finding.locations.first.map { "\($0): " } ?? ""
                 out.write(
-                    "\(location)\(paint(severity.rawValue, "1;" + code, color)): \(finding.message) [\(finding.rule.id)]\n"
+                    "\(location)\(paint(severity.rawValue, "1;" + code, color)): \(finding.message.escapedForDisplay) [\(finding.rule.id)]\n"
                 )
-                out.write("  fix: \(finding.fix)\n")
-                for line in finding.evidence { out.write("  | \(line)\n") }
+                out.write("  fix: \(finding.fix.escapedForDisplay)\n")
+                for line in finding.evidence { out.write("  | \(line.escapedForDisplay)\n") }
                 for other in finding.locations.dropFirst() { out.write("  see: \(other)\n") }
                 out.write("\n")
             }
@@ -73,7 +73,8 @@ public enum AuditReportWriter {
             out.write(paint("Suppressed (\(report.suppressed.count))", "1", color) + "\n\n")
             for finding in report.suppressed {
                 let location = finding.locations.first.map { "\($0): " } ?? ""
-                out.write("\(location)\(finding.rule.id) on \(finding.subject): \(finding.suppression ?? "")\n")
+                let reason = (finding.suppression ?? "").escapedForDisplay
+                out.write("\(location)\(finding.rule.id) on \(finding.subject.escapedForDisplay): \(reason)\n")
             }
             out.write("\n")
         }
@@ -82,6 +83,9 @@ public enum AuditReportWriter {
     }
 
     private static func isolationText(_ matrix: IsolationMatrix, to out: inout some TextOutputStream) {
+        var matrix = matrix
+        matrix.namespaces = matrix.namespaces.map(\.escapedForDisplay)
+        matrix.isolated = matrix.isolated.map(\.escapedForDisplay)
         out.write("Namespace isolation (row may open connections to column; ● all, ◐ some ports, · none)\n\n")
         let corner = "from \\ to"
         let width = max(corner.count, matrix.namespaces.map(\.count).max() ?? 0)

@@ -28,16 +28,16 @@ public enum CheckReportWriter {
         }
     }
 
-    /// The failing rule as plain text lines: message, counter-examples, policies involved.
+    /// The failing rule as plain text lines: message, counter-examples, policies involved (escaped for display).
     static func details(_ result: CheckResult) -> [String] {
-        var lines = ["\(result.rule.location): \(result.message)"]
-        lines += result.examples.map { "  \($0)" }
+        var lines = ["\(result.rule.location): \(result.message.escapedForDisplay)"]
+        lines += result.examples.map { "  \($0.escapedForDisplay)" }
         if result.violations > result.examples.count, result.rule.keyword != "default-deny" {
             lines.append("  … and \(result.violations - result.examples.count) more")
         }
         if !result.involved.isEmpty {
             lines.append("involved:")
-            lines += result.involved.map { "  " + ($0.location.map { "\($0): " } ?? "") + $0.text }
+            lines += result.involved.map { "  " + ($0.location.map { "\($0): " } ?? "") + $0.text.escapedForDisplay }
         }
         return lines
     }
@@ -46,9 +46,9 @@ public enum CheckReportWriter {
 
     private static func text(_ report: CheckReport, to out: inout some TextOutputStream) {
         for result in report.results {
-            out.write("\(result.passed ? "PASS" : "FAIL")  \(result.rule.name)\n")
+            out.write("\(result.passed ? "PASS" : "FAIL")  \(result.rule.name.escapedForDisplay)\n")
             if result.passed {
-                out.write("      \(result.rule.location): \(result.message)\n")
+                out.write("      \(result.rule.location): \(result.message.escapedForDisplay)\n")
             } else {
                 for line in details(result) { out.write("      \(line)\n") }
             }
@@ -178,16 +178,15 @@ public enum CheckReportWriter {
         for result in report.results where !result.passed {
             let location = result.rule.location
             let properties = [
-                "file=\(escapeProperty(location.file))", "line=\(location.line)", "col=\(location.column)",
-                "title=\(escapeProperty("netreach check failed: \(result.rule.name)"))",
+                "file=\(escapeProperty(location.file.escapedForDisplay))", "line=\(location.line)",
+                "col=\(location.column)",
+                "title=\(escapeProperty("netreach check failed: \(result.rule.name.escapedForDisplay)"))",
             ]
-            let message = details(result).dropFirst().joined(separator: "\n")
-            out.write(
-                "::error \(properties.joined(separator: ","))::\(escapeData(result.message + "\n" + message))\n"
-            )
+            let lines = [result.message.escapedForDisplay] + details(result).dropFirst()
+            out.write("::error \(properties.joined(separator: ","))::\(escapeData(lines.joined(separator: "\n")))\n")
         }
         for result in report.results where result.passed {
-            out.write("PASS  \(result.rule.name)\n")
+            out.write("PASS  \(result.rule.name.escapedForDisplay)\n")
         }
         out.write("netreach check: \(report.summary)\n")
     }

@@ -48,6 +48,7 @@ public enum FlowReport {
     /// The cells of a csv or md row: source, destination, connections, open hops.
     private static func fields(_ result: Reachability, _ flow: Flow) -> [String] {
         [result.peers[flow.source].name, result.peers[flow.destination].name, flow.connections.description, hops(flow)]
+            .map(\.escapedForDisplay)
     }
 
     /// The open hops of a flow as text: `egress`, `ingress`, `egress+ingress`, or empty.
@@ -57,13 +58,18 @@ public enum FlowReport {
         )
     }
 
+    /// An RFC 4180 field, quoted when it holds a comma, a quote or a line break (checked per scalar: `\r\n` is one
+    /// Character).
     static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+            return text
+        }
         return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
     }
 
+    /// A table cell: `|` escaped, `<` as an entity (no HTML from the input), line breaks escaped for display.
     static func markdownCell(_ text: String) -> String {
-        text.replacingAll("|", with: "\\|")
+        text.escapedForDisplay.replacingAll("|", with: "\\|").replacingAll("<", with: "&lt;")
     }
 }
 

@@ -1,3 +1,5 @@
+import KubeModel
+
 /// A JSON document built in code and written with keys in the order given, so output is deterministic.
 enum JSONValue {
     case object([(String, JSONValue)])
@@ -8,7 +10,9 @@ enum JSONValue {
 
     /// A JSON string literal.
     static func quoted(_ text: String) -> String {
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !text.utf8.contains(where: {
+            $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
+        }) {
             return "\"" + text + "\""
         }
         var out = "\""
@@ -19,9 +23,12 @@ enum JSONValue {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case _ where scalar.needsDisplayEscape:
+                // Controls, bidirectional overrides and the like are escaped, so a report shown raw stays inert.
+                for unit in String(scalar).utf16 {
+                    let hex = String(unit, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
             default: out.unicodeScalars.append(scalar)
             }
         }

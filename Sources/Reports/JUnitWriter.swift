@@ -9,19 +9,20 @@ enum JUnitWriter {
         let counts = "tests=\"\(report.results.count)\" failures=\"\(report.failed)\" errors=\"0\""
         out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         out.write("<testsuites name=\"netreach check\" \(counts)>\n")
-        out.write("  <testsuite name=\"\(escape(report.file))\" \(counts) skipped=\"0\">\n")
+        out.write("  <testsuite name=\"\(escape(report.file.escapedForDisplay))\" \(counts) skipped=\"0\">\n")
         for result in report.results {
-            let attributes = "name=\"\(escape(result.rule.name))\" classname=\"netreach.check.\(result.rule.keyword)\""
+            let name = escape(result.rule.name.escapedForDisplay)
+            let attributes = "name=\"\(name)\" classname=\"netreach.check.\(result.rule.keyword)\""
             if result.passed {
                 out.write("    <testcase \(attributes)>\n")
                 out.write(
-                    "      <system-out>\(escape("\(result.rule.location): \(result.message)", attribute: false))</system-out>\n"
+                    "      <system-out>\(escape("\(result.rule.location): \(result.message.escapedForDisplay)", attribute: false))</system-out>\n"
                 )
                 out.write("    </testcase>\n")
             } else {
                 out.write("    <testcase \(attributes)>\n")
                 out.write(
-                    "      <failure type=\"\(result.rule.keyword)\" message=\"\(escape(result.message))\">"
+                    "      <failure type=\"\(result.rule.keyword)\" message=\"\(escape(result.message.escapedForDisplay))\">"
                         + escape(CheckReportWriter.details(result).joined(separator: "\n"), attribute: false)
                         + "</failure>\n"
                 )

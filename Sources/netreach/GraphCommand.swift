@@ -69,7 +69,7 @@ struct GraphCommand: ParsableCommand {
             throw Console.failure(error)
         }
         if !input.quiet {
-            for warning in rendered.warnings { Console.error("warning: graphviz: \(warning)") }
+            for warning in rendered.warnings { Console.error("warning: graphviz: \(warning.escapedForDisplay)") }
         }
         try Console.emit(to: output) { $0.write(bytes: rendered.bytes) }
     }
@@ -77,7 +77,13 @@ struct GraphCommand: ParsableCommand {
     private func chooseFormat() throws -> RenderFormat {
         if let format {
             guard let chosen = RenderFormat(rawValue: format.lowercased()) else {
-                throw Console.failure("error: unknown diagram format '\(format)'\n  hint: use dot, svg, png or pdf")
+                throw Console.failure(
+                    DiagnosticText.render(
+                        "error",
+                        "unknown diagram format '\(format)'",
+                        hint: "use dot, svg, png or pdf"
+                    )
+                )
             }
             return chosen
         }
@@ -103,13 +109,11 @@ struct GraphCommand: ParsableCommand {
         let matches = query.matchingEndpoints(in: cluster)
         if matches.isEmpty {
             let close = query.suggestions(in: cluster)
-            var message = "error: \(option) '\(text)' matches no endpoint"
-            if !close.isEmpty {
-                message += "\n  hint: did you mean \(close.joined(separator: ", "))?"
-            } else {
-                message += "\n  hint: run 'netreach list' to see the endpoint names (namespace/name[Kind])"
-            }
-            throw Console.failure(message)
+            let hint =
+                close.isEmpty
+                ? "run 'netreach list' to see the endpoint names (namespace/name[Kind])"
+                : "did you mean \(close.joined(separator: ", "))?"
+            throw Console.failure(DiagnosticText.render("error", "\(option) '\(text)' matches no endpoint", hint: hint))
         }
         return matches
     }

@@ -4,7 +4,7 @@ import KubeModel
 /// Finds where a cluster falls short of NetworkPolicy hardening (NSA/CISA guide, CIS benchmark).
 public enum Auditor {
     /// The annotation that suppresses findings: `"<rule id>: <reason>"`, several separated by newlines or `;`.
-    public static let ignoreAnnotation = "netreach.io/ignore"
+    public static let ignoreAnnotation = IgnoreAnnotation.key
 
     /// How many example flows a finding lists as evidence.
     static let evidenceLimit = 5
@@ -51,17 +51,10 @@ public enum Auditor {
         return IsolationMatrix(namespaces: names, connections: cells, isolated: names.count > 1 ? isolated : [])
     }
 
-    /// Parses `netreach.io/ignore` into rule id → reason (entries separated by newlines or `;`).
+    /// Parses `netreach.io/ignore` into rule id → reason (entries separated by newlines or `;`); entries it
+    /// cannot read are left out (the loader warns about them).
     public static func ignoredEntries(_ annotations: [String: String]) -> [String: String] {
-        guard let value = annotations[ignoreAnnotation] else { return [:] }
-        var out: [String: String] = [:]
-        for entry in value.split(whereSeparator: { $0 == "\n" || $0 == ";" }) {
-            let parts = entry.split(separator: ":", maxSplits: 1)
-            let id = String(parts[0]).trimmingSpaces
-            guard !id.isEmpty else { continue }
-            out[id] = parts.count > 1 ? String(parts[1]).trimmingSpaces : "no reason given"
-        }
-        return out
+        IgnoreAnnotation(annotations).reasons
     }
 }
 

@@ -91,6 +91,6 @@ public struct CheckError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// `file:line:column: error: message`, then the hint.
     public var description: String {
-        "\(location): error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        DiagnosticText.render("error", message, at: location, hint: hint)
     }
 }

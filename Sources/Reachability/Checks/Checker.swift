@@ -198,7 +198,9 @@ private struct CheckContext {
         guard options.allowEmpty else {
             throw CheckError(message, at: peer.location, hint: suggestionHint(peer))
         }
-        warnings.append("\(peer.location): warning: \(message); the rule passes (--allow-empty)")
+        warnings.append(
+            DiagnosticText.render("warning", "\(message); the rule passes (--allow-empty)", at: peer.location)
+        )
         return false
     }
 

@@ -1,0 +1,156 @@
+import Diagrams
+public import KubeModel
+import Manifests
+import Reachability
+import Reports
+
+/// Runs one input through every path netreach has: YAML → model → engine → every report, the diagram's DOT
+/// text, and the rules loader and checker. The libFuzzer target (`make fuzz`) and the regression replay in
+/// `make test` both call it, so a crasher kept in `Fixtures/fuzz-regressions/` replays the same code.
+public enum FuzzPipeline {
+    /// The rules `check` evaluates on every fuzzed cluster (they may match nothing: `--allow-empty`).
+    static let rules = """
+        rules:
+          - name: deny
+            deny: {from: any, to: app=db, ports: [5432/TCP, 53/UDP]}
+          - name: allow
+            allow: {from: 'tier in (web,api)', to: 10.0.0.0/8}
+          - name: isolated
+            isolated: default
+            except: [{from: kube-system}, {to: 0.0.0.0/0, ports: [443]}]
+          - name: default-deny
+            default-deny: default
+          - name: no-default-allow
+            no-default-allow: all
+        """
+
+    /// Where output broke the promise that input cannot inject lines or control characters.
+    public struct Violation: Error, CustomStringConvertible {
+        /// The report or message.
+        public var output: String
+        /// What was found.
+        public var problem: String
+
+        /// `output: problem`.
+        public var description: String { "\(output): \(problem)" }
+    }
+
+    /// Runs every path on `bytes`; returns the outputs that break the output promise.
+    ///
+    /// An error for bad input is the expected answer to most inputs, not a failure. A crash is the failure the
+    /// fuzzer looks for; a returned violation is the other (the fuzz target traps on it).
+    public static func run(_ bytes: [UInt8]) -> [Violation] {
+        var inspector = Inspector()
+        // Rules: the same bytes as a rules file.
+        do throws(ManifestError) {
+            _ = try RulesLoader.load(bytes: bytes, name: "fuzz.yaml")
+        } catch {
+            inspector.inspect("rules error", error.description)
+        }
+        for keepGoing in [false, true] {
+            do throws(ManifestError) {
+                let loaded = try ManifestLoader.load(
+                    bytes: bytes,
+                    name: "fuzz.yaml",
+                    options: LoadOptions(keepGoing: keepGoing)
+                )
+                for warning in loaded.warnings { inspector.inspect("warning", warning.description) }
+                report(loaded.cluster, rules: Array(rules.utf8), onlyDefaultAllow: keepGoing, into: &inspector)
+            } catch {
+                inspector.inspect("load error", error.description)
+            }
+        }
+        return inspector.violations
+    }
+
+    /// Runs every report, diagram and check on a cluster given as values (bypassing the loader's checks, as a
+    /// hostile caller of the library could), with `rules` as the rules file; returns the broken promises.
+    public static func run(cluster: Cluster, rules: [UInt8]) -> [Violation] {
+        var inspector = Inspector()
+        report(cluster, rules: rules, onlyDefaultAllow: false, into: &inspector)
+        report(cluster, rules: rules, onlyDefaultAllow: true, into: &inspector)
+        return inspector.violations
+    }
+
+    private static func report(
+        _ cluster: Cluster,
+        rules: [UInt8],
+        onlyDefaultAllow: Bool,
+        into inspector: inout Inspector
+    ) {
+        let result = PolicyEngine(cluster: cluster).analyze(expandingFlows: false)
+        for name in ReportFormat.names {
+            guard let format = ReportFormat(name: name) else { continue }
+            var text = ""
+            FlowReport.write(result, format: format, onlyDefaultAllow: onlyDefaultAllow, markOpenHops: true, to: &text)
+            inspector.inspect("list -o \(name)", text)
+        }
+        let audit = Auditor.audit(result)
+        for format in AuditFormat.allCases {
+            var text = ""
+            AuditReportWriter.write(audit, format: format, color: false, isolation: true, to: &text)
+            inspector.inspect("audit -o \(format)", text)
+        }
+        for view in [DiagramView.full, .namespaces] {
+            do throws(DiagramError) {
+                let diagram = try DiagramBuilder.build(result, view: view, maxFlows: 200_000)
+                inspector.inspect("graph dot", DOTWriter.dot(diagram))
+            } catch {
+                inspector.inspect("graph error", error.description)
+            }
+        }
+        let compiled = PolicyEngine(cluster: cluster).compile()
+        do {
+            let rules = try RulesLoader.load(bytes: rules, name: "rules.yaml")
+            let report = try Checker.check(
+                rules,
+                against: compiled,
+                options: CheckOptions(allowEmpty: true, examples: 3)
+            )
+            for warning in report.warnings { inspector.inspect("check warning", warning) }
+            for format in CheckFormat.allCases {
+                var text = ""
+                CheckReportWriter.write(report, format: format, to: &text)
+                inspector.inspect("check -o \(format)", text, commands: format == .github ? report.failed : 0)
+            }
+        } catch {
+            inspector.inspect("check error", "\(error)")
+        }
+    }
+}
+
+extension FuzzPipeline {
+    /// What breaks the output promise in `text`, or nil; `commands` is how many `::` lines the format itself writes.
+    public static func problem(in text: String, commands: Int = 0) -> String? {
+        OutputSafety.problem(in: text, commands: commands)
+    }
+}
+
+/// Collects the outputs that break the promise.
+private struct Inspector {
+    var violations: [FuzzPipeline.Violation] = []
+
+    mutating func inspect(_ name: String, _ text: String, commands: Int = 0) {
+        if let problem = OutputSafety.problem(in: text, commands: commands) {
+            violations.append(FuzzPipeline.Violation(output: name, problem: problem))
+        }
+    }
+}
+
+/// The output promise, as a check: no byte below 0x20 but newline and tab, no DEL, no C1 control, and no line
+/// that starts a GitHub Actions workflow command (`::`) beyond the `commands` the format itself writes.
+enum OutputSafety {
+    static func problem(in text: String, commands: Int = 0) -> String? {
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if (v < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(v) {
+                return "control character U+\(String(v, radix: 16, uppercase: true))"
+            }
+        }
+        let starts = text.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.hasPrefix("::") }.count
+        if starts > commands {
+            return "\(starts) lines start with '::' (GitHub Actions workflow commands), \(commands) expected"
+        }
+        return nil
+    }
+}
