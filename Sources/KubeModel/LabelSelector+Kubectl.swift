@@ -63,8 +63,12 @@ public struct SelectorSyntaxError: Error, Hashable, Sendable {
     /// The whole selector.
     public var text: String
 
-    /// `invalid label selector term 'x' in 'y'`.
-    public var message: String { "invalid label selector term '\(term)' in '\(text)'" }
+    /// `invalid label selector term 'x' in 'y'`, or `invalid label selector 'x'` when the term is the whole text
+    /// (so the value is not said twice).
+    public var message: String {
+        term.trimmingSpaces == text.trimmingSpaces
+            ? "invalid label selector '\(text)'" : "invalid label selector term '\(term)' in '\(text)'"
+    }
     /// How to write one.
     public static let hint =
         "use key=value, key!=value, 'key in (a,b)', 'key notin (a,b)', key or !key, joined by commas"

@@ -39,24 +39,17 @@ package enum NameRule: Sendable {
         case .dnsLabel:
             return Self.label(value, max: 63, what: "a DNS label")
         case .dnsSubdomain:
-            if value.utf8.count > 253 { return .nonConformant("it is longer than 253 characters") }
-            if value.isEmpty { return .nonConformant("it is empty") }
-            for part in value.split(separator: ".", omittingEmptySubsequences: false) {
-                if case .nonConformant = Self.label(String(part), max: 63, what: "a DNS subdomain") {
-                    return .nonConformant(
-                        "it is not a DNS subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or digit)"
-                    )
-                }
-            }
-            return .valid
+            let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+            let ok = value.utf8.count <= 253 && parts.allSatisfy { Self.label(String($0), max: 63, what: "") == .valid }
+            return ok ? .valid : .nonConformant(Self.subdomainRule)
         case .labelKey:
             let parts = value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
             if parts.count == 2 {
-                if case .nonConformant(let why) = NameRule.dnsSubdomain.check(String(parts[0])) {
-                    return .nonConformant("its prefix is not valid: \(why)")
+                if case .nonConformant = NameRule.dnsSubdomain.check(String(parts[0])) {
+                    return .nonConformant("the prefix of a label key is a DNS subdomain: " + Self.subdomainRule)
                 }
             }
-            guard let name = parts.last, !name.isEmpty else { return .nonConformant("its name part is empty") }
+            guard let name = parts.last, !name.isEmpty else { return .nonConformant(Self.qualifiedNameRule) }
             return Self.qualifiedName(String(name))
         case .labelValue:
             return value.isEmpty ? .valid : Self.qualifiedName(value)
@@ -65,9 +58,14 @@ package enum NameRule: Sendable {
             let ok =
                 !scalars.isEmpty && scalars.allSatisfy { Self.isAlphanumeric($0, lowercaseOnly: false) }
                 && !("0"..."9").contains(scalars[0])
-            return ok ? .valid : .nonConformant("a kind is letters and digits, starting with a letter")
+            return ok ? .valid : .nonConformant("a kind has only letters and digits, and starts with a letter")
         }
     }
+
+    private static let subdomainRule =
+        "a DNS subdomain has at most 253 lowercase letters, digits, '-' and '.', and each part between dots starts and ends with a letter or digit"
+    private static let qualifiedNameRule =
+        "a label key's name and a label value have at most 63 letters, digits, '-', '_' and '.', and start and end with a letter or digit"
 
     private static func isAlphanumeric(_ c: Unicode.Scalar, lowercaseOnly: Bool) -> Bool {
         ("a"..."z").contains(c) || ("0"..."9").contains(c) || (!lowercaseOnly && ("A"..."Z").contains(c))
@@ -80,25 +78,20 @@ package enum NameRule: Sendable {
             && scalars.allSatisfy { isAlphanumeric($0, lowercaseOnly: true) || $0 == "-" }
             && isAlphanumeric(scalars[0], lowercaseOnly: true)
             && isAlphanumeric(scalars[scalars.count - 1], lowercaseOnly: true)
-        if ok { return .valid }
-        if scalars.count > max { return .nonConformant("it is longer than \(max) characters") }
-        return .nonConformant(
-            "it is not \(what) (lowercase letters, digits and '-', starting and ending with a letter or digit)"
-        )
+        return ok
+            ? .valid
+            : .nonConformant(
+                "\(what) has at most \(max) lowercase letters, digits and '-', and starts and ends with a letter or digit"
+            )
     }
 
     private static func qualifiedName(_ value: String) -> Verdict {
         let scalars = Array(value.unicodeScalars)
-        if scalars.count > 63 { return .nonConformant("it is longer than 63 characters") }
         let ok =
-            !scalars.isEmpty
+            !scalars.isEmpty && scalars.count <= 63
             && scalars.allSatisfy { isAlphanumeric($0, lowercaseOnly: false) || $0 == "-" || $0 == "_" || $0 == "." }
             && isAlphanumeric(scalars[0], lowercaseOnly: false)
             && isAlphanumeric(scalars[scalars.count - 1], lowercaseOnly: false)
-        return ok
-            ? .valid
-            : .nonConformant(
-                "letters, digits, '-', '_' and '.' are allowed, starting and ending with a letter or digit"
-            )
+        return ok ? .valid : .nonConformant(qualifiedNameRule)
     }
 }

@@ -1,85 +1,282 @@
-import Foundation
 import KubeModel
 import YAMLTree
 
-/// One input to read: a file path, or standard input (`-`).
-struct InputFile {
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A file to read, as the system names it (bytes, which need not be UTF-8) and as messages show it.
+struct InputPath: Hashable {
+    /// The path's bytes without the final NUL; nil for standard input.
+    var raw: [UInt8]?
+    /// The path for messages: the bytes as UTF-8, with every byte that is not valid UTF-8 written `\xNN`.
     var name: String
-    var bytes: [UInt8]
+
+    static let standardInput = InputPath(raw: nil, name: "-")
+
+    init(raw: [UInt8]?, name: String) {
+        self.raw = raw
+        self.name = name
+    }
+
+    init(_ path: String) {
+        self = path == "-" ? .standardInput : InputPath(raw: Array(path.utf8), name: path)
+    }
+
+    /// The path below this directory path called `entry`.
+    func appending(_ entry: [UInt8]) -> InputPath {
+        var bytes = raw ?? []
+        if bytes.last != UInt8(ascii: "/") { bytes.append(UInt8(ascii: "/")) }
+        bytes += entry
+        return InputPath(raw: bytes, name: Self.display(bytes))
+    }
+
+    /// Runs `body` with the path as a C string.
+    func withCString<R>(_ body: (UnsafePointer<CChar>) -> R) -> R {
+        (raw ?? []).withUnsafeBufferPointer { bytes in
+            var cString = [CChar](repeating: 0, count: bytes.count + 1)
+            for (i, byte) in bytes.enumerated() { cString[i] = CChar(bitPattern: byte) }
+            return body(cString)
+        }
+    }
+
+    /// UTF-8 text with each byte of an invalid sequence written as `\xNN`.
+    static func display(_ bytes: [UInt8]) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var out = ""
+        var index = 0
+        while index < bytes.count {
+            var iterator = bytes[index...].makeIterator()
+            var decoder = UTF8()
+            if case .scalarValue(let scalar) = decoder.decode(&iterator) {
+                out.unicodeScalars.append(scalar)
+                index += UTF8.width(scalar)
+            } else {
+                out += "\\x" + (bytes[index] < 16 ? "0" : "") + String(bytes[index], radix: 16)
+                index += 1
+            }
+        }
+        return out
+    }
 }
 
-/// Expands the paths a user gives into files to read.
+/// The device and inode of a file: what tells whether two paths are the same file, however they are spelled.
+public struct FileIdentity: Hashable, Sendable {
+    /// `st_dev`.
+    public var device: UInt64
+    /// `st_ino`.
+    public var inode: UInt64
+
+    /// The identity of the file at `path` (following symbolic links), or nil when there is none.
+    public init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+    }
+}
+
+/// A file that was read, for the check that an output never replaces an input.
+public struct InputFileIdentity: Hashable, Sendable {
+    /// The file as messages name it.
+    public var name: String
+    /// Which file it is.
+    public var identity: FileIdentity
+
+    /// Creates one.
+    public init(name: String, identity: FileIdentity) {
+        self.name = name
+        self.identity = identity
+    }
+}
+
+/// Expands the paths a user gives into files to read, and reads them.
 enum InputFiles {
     static let extensions: Set<String> = ["yaml", "yml", "json"]
 
-    /// Files named directly are read whatever their extension; directories are searched recursively for
-    /// `.yaml`, `.yml` and `.json` files, in sorted order.
-    static func expand(_ paths: [String]) throws(ManifestError) -> [String] {
-        var files: [String] = []
-        let manager = FileManager.default
+    /// What a directory scan found: the files to read, and what it passed over and why (never silently).
+    struct Expansion {
+        var files: [InputPath] = []
+        var skipped: [ManifestWarning] = []
+        /// The files taken so far, so that a file reached twice (through a link, or named twice) is read once.
+        var taken: [FileIdentity: String] = [:]
+
+        mutating func take(_ path: InputPath, _ info: stat) {
+            if let first = taken[FileIdentity(info)] {
+                skipped.append(InputFiles.skipped(path, "the same file as '\(first)', which is read once"))
+                return
+            }
+            taken[FileIdentity(info)] = path.name
+            files.append(path)
+        }
+    }
+
+    /// Files named directly are read whatever they are (a pipe too); directories are searched recursively for
+    /// regular `.yaml`, `.yml` and `.json` files, in byte order of their paths. Symbolic links are followed, each
+    /// directory is entered once (a link loop ends there), and a FIFO, socket or device with a manifest's name,
+    /// a broken link or an unreadable directory is passed over with a warning. Names need not be UTF-8.
+    static func expand(_ paths: [String]) throws(ManifestError) -> Expansion {
+        var expansion = Expansion()
         for path in paths {
-            if path == "-" {
-                files.append(path)
+            let input = InputPath(path)
+            if input.raw == nil {
+                expansion.files.append(input)
                 continue
             }
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            var info = stat()
+            guard input.withCString({ stat($0, &info) }) == 0 else {
                 throw ManifestError(
                     "no such file or directory '\(path)'",
                     at: SourceLocation(file: path, line: 1, column: 1),
                     hint: "pass manifest files, directories of them, or '-' for standard input"
                 )
             }
-            guard isDirectory.boolValue else {
-                files.append(path)
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                // A pipe or device named on the command line is read as it is (it may be a process substitution).
+                if info.st_mode & S_IFMT == S_IFREG {
+                    expansion.take(input, info)
+                } else {
+                    expansion.files.append(input)
+                }
                 continue
             }
-            var found: [String] = []
-            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-            if let walker = manager.enumerator(atPath: path) {
-                for case let relative as String in walker {
-                    let ext = (relative as NSString).pathExtension.lowercased()
-                    guard extensions.contains(ext) else { continue }
-                    let full = base + "/" + relative
-                    var isDir: ObjCBool = false
-                    if manager.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {
-                        found.append(full)
-                    }
-                }
-            }
-            guard !found.isEmpty else {
+            let before = expansion.files.count
+            var visited: Set<FileIdentity> = [FileIdentity(info)]
+            walk(input, visited: &visited, into: &expansion)
+            guard expansion.files.count > before else {
                 throw ManifestError(
                     "no manifests (.yaml, .yml or .json files) in directory '\(path)'",
                     at: SourceLocation(file: path, line: 1, column: 1),
                     hint: "point netreach at the directory that holds your Kubernetes manifests"
                 )
             }
-            files.append(contentsOf: found.sorted())
         }
-        return files
+        return expansion
     }
 
-    /// Reads a file (or standard input) without reading more than `limit` bytes.
-    static func read(_ name: String, limit: Int, standardInput: () -> [UInt8]) throws(ManifestError) -> [UInt8] {
-        let start = SourceLocation(file: name, line: 1, column: 1)
-        let bytes: [UInt8]
-        if name == "-" {
-            bytes = standardInput()
-        } else {
-            let size = (try? FileManager.default.attributesOfItem(atPath: name)[.size] as? Int) ?? 0
-            if size > limit { throw tooLarge(size, limit: limit, at: start) }
-            guard let handle = FileHandle(forReadingAtPath: name) else {
-                throw ManifestError("cannot read '\(name)'", at: start, hint: "check the file's permissions")
+    private static func walk(_ directory: InputPath, visited: inout Set<FileIdentity>, into expansion: inout Expansion)
+    {
+        guard let handle = directory.withCString({ opendir($0) }) else {
+            expansion.skipped.append(
+                skipped(directory, "cannot open the directory: \(String(cString: strerror(errno)))")
+            )
+            return
+        }
+        var entries: [[UInt8]] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+            entries.append(name)
+        }
+        closedir(handle)
+        for name in entries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let path = directory.appending(name)
+            var info = stat()
+            // stat follows links: a broken link or a loop of links fails here.
+            guard path.withCString({ stat($0, &info) }) == 0 else {
+                let reason = errno == ELOOP ? "a loop of symbolic links" : String(cString: strerror(errno))
+                if hasManifestExtension(name) || isLink(path) {
+                    expansion.skipped.append(skipped(path, "cannot follow it: \(reason)"))
+                }
+                continue
             }
-            defer { try? handle.close() }
-            do {
-                bytes = [UInt8](try handle.read(upToCount: limit + 1) ?? Data())
-            } catch {
-                throw ManifestError("cannot read '\(name)': \(error.localizedDescription)", at: start)
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                // Each directory once: a link back to an ancestor would otherwise never end.
+                guard visited.insert(FileIdentity(info)).inserted else {
+                    expansion.skipped.append(skipped(path, "a directory already searched (a loop of links)"))
+                    continue
+                }
+                walk(path, visited: &visited, into: &expansion)
+            case S_IFREG:
+                if hasManifestExtension(name) { expansion.take(path, info) }
+            default:
+                if hasManifestExtension(name) {
+                    expansion.skipped.append(skipped(path, "not a regular file (\(kind(of: info.st_mode)))"))
+                }
             }
         }
+    }
+
+    private static func isLink(_ path: InputPath) -> Bool {
+        var info = stat()
+        return path.withCString { lstat($0, &info) } == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
+    private static func hasManifestExtension(_ name: [UInt8]) -> Bool {
+        guard let dot = name.lastIndex(of: UInt8(ascii: ".")) else { return false }
+        let ext = String(decoding: name[(dot + 1)...], as: UTF8.self).lowercased()
+        return extensions.contains(ext)
+    }
+
+    private static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        default: return "not a file"
+        }
+    }
+
+    static func skipped(_ path: InputPath, _ reason: String) -> ManifestWarning {
+        ManifestWarning("skipped '\(path.name)': \(reason)")
+    }
+
+    /// Reads a file (or standard input) without reading more than `limit` bytes; returns its bytes and identity.
+    static func read(
+        _ path: InputPath,
+        limit: Int,
+        what: String = "manifest",
+        standardInput: () -> [UInt8]
+    ) throws(ManifestError) -> (bytes: [UInt8], identity: FileIdentity?) {
+        let start = SourceLocation(file: path.name, line: 1, column: 1)
+        guard path.raw != nil else {
+            let bytes = standardInput()
+            if bytes.count > limit { throw tooLarge(bytes.count, limit: limit, at: start) }
+            return (bytes, nil)
+        }
+        let descriptor = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        guard descriptor >= 0 else {
+            throw ManifestError(
+                "cannot read '\(path.name)': \(String(cString: strerror(errno)))",
+                at: start,
+                hint: "check the file's permissions"
+            )
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw ManifestError("cannot read '\(path.name)': \(String(cString: strerror(errno)))", at: start)
+        }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            throw ManifestError(
+                "'\(path.name)' is a directory, not a \(what) file",
+                at: start,
+                hint: what == "rules" ? "pass the rules file itself, such as k8s/rules.yaml" : nil
+            )
+        }
+        if info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) > limit {
+            throw tooLarge(Int(info.st_size), limit: limit, at: start)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) + 1 : 1 << 16)
+        var block = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count <= limit {
+            let count = block.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ManifestError("cannot read '\(path.name)': \(String(cString: strerror(errno)))", at: start)
+            }
+            if count == 0 { break }
+            bytes += block[0..<count]
+        }
         if bytes.count > limit { throw tooLarge(bytes.count, limit: limit, at: start) }
-        return bytes
+        return (bytes, FileIdentity(info))
     }
 
     private static func tooLarge(_ size: Int, limit: Int, at location: SourceLocation) -> ManifestError {

@@ -23,6 +23,8 @@ public struct LoadResult: Sendable {
     public var cluster: Cluster
     /// Warnings in the order they arose, summaries last.
     public var warnings: [ManifestWarning]
+    /// The files that were read (not standard input), so that no output replaces one of them.
+    public var inputs: [InputFileIdentity] = []
 }
 
 /// Reads Kubernetes manifests from files, directories and standard input.
@@ -44,16 +46,26 @@ public enum ManifestLoader {
         standardInput: () -> [UInt8] = readStandardInput
     ) throws(ManifestError) -> LoadResult {
         var state = LoadState(options: options)
-        for file in try InputFiles.expand(paths) {
+        let expansion = try InputFiles.expand(paths)
+        state.warnings += expansion.skipped
+        var inputs: [InputFileIdentity] = []
+        for file in expansion.files {
             do throws(ManifestError) {
-                let bytes = try InputFiles.read(file, limit: options.limits.maxBytes, standardInput: standardInput)
-                try state.add(bytes: bytes, file: file)
+                let (bytes, identity) = try InputFiles.read(
+                    file,
+                    limit: options.limits.maxBytes,
+                    standardInput: standardInput
+                )
+                if let identity { inputs.append(InputFileIdentity(name: file.name, identity: identity)) }
+                try state.add(bytes: bytes, file: file.name)
             } catch {
                 guard options.keepGoing else { throw error }
                 state.warnings.append(ManifestWarning("skipped file: \(error.message)", at: error.location))
             }
         }
-        return try state.finish(paths: paths)
+        var result = try state.finish(paths: paths)
+        result.inputs = inputs
+        return result
     }
 
     /// Loads manifests held in memory, as if read from a file called `name`.

@@ -79,7 +79,7 @@ struct NodeReader {
         case .nonConformant(let why):
             sink.warnings.append(
                 ManifestWarning(
-                    "\(field) '\(text)' is not valid in Kubernetes (\(why)); kept as written, but the API server would reject it",
+                    "\(field) '\(text)' is kept, but Kubernetes would reject it: \(why)",
                     at: location(node)
                 )
             )

@@ -27,7 +27,12 @@ public enum RulesLoader {
         limits: YAMLLimits = .default,
         standardInput: () -> [UInt8] = ManifestLoader.readStandardInput
     ) throws(ManifestError) -> RuleFile {
-        let bytes = try InputFiles.read(path, limit: limits.maxBytes, standardInput: standardInput)
+        let bytes = try InputFiles.read(
+            InputPath(path),
+            limit: limits.maxBytes,
+            what: "rules",
+            standardInput: standardInput
+        ).bytes
         return try load(bytes: bytes, name: path, limits: limits)
     }
 

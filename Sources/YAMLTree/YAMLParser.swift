@@ -115,6 +115,12 @@ private struct TreeBuilder {
         return mark(m)
     }
 
+    /// A mark, except that the end of an input without a final newline is the end of its last line: libyaml moves
+    /// its mark to a line after the last one there.
+    private func clampedMark(_ m: yaml_mark_t) -> SourceMark {
+        m.index >= bytes.count ? mark(offset: bytes.count) : mark(m)
+    }
+
     private func parserError(_ parser: yaml_parser_t) -> YAMLError {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         if parser.error == YAML_READER_ERROR {
@@ -129,10 +135,10 @@ private struct TreeBuilder {
                 hint: problem.contains("UTF") ? "save the file as UTF-8" : nil
             )
         }
-        let at = mark(parser.problem_mark)
+        let at = clampedMark(parser.problem_mark)
         var context: String?
         if let ctx = parser.context {
-            let contextMark = mark(parser.context_mark)
+            let contextMark = clampedMark(parser.context_mark)
             context =
                 contextMark == at ? "(\(String(cString: ctx)))" : "(\(String(cString: ctx)) started at \(contextMark))"
         }

@@ -49,7 +49,7 @@ struct AuditCommand: ParsableCommand {
         let report = Auditor.audit(result)
         let colored = format == .txt && file == nil && (color || isatty(STDOUT_FILENO) == 1)
         let auditFormat = AuditFormat(rawValue: format.rawValue) ?? .txt
-        try Console.emit(to: file) { out in
+        try Console.emit(to: file, inputs: loaded.inputs) { out in
             AuditReportWriter.write(report, format: auditFormat, color: colored, isolation: isolation, to: &out)
         }
         if file != nil || format != .txt { Console.error("netreach audit: \(AuditReportWriter.summary(report))") }

@@ -65,7 +65,11 @@ struct CheckCommand: ParsableCommand {
             for warning in report.warnings { Console.error(warning) }
         }
         let checkFormat = CheckFormat(rawValue: format.rawValue) ?? .txt
-        try Console.emit(to: file) { out in
+        var inputs = loaded.inputs
+        if rulesPath != "-", let identity = FileIdentity(path: rulesPath) {
+            inputs.append(InputFileIdentity(name: rulesPath, identity: identity))
+        }
+        try Console.emit(to: file, inputs: inputs) { out in
             CheckReportWriter.write(report, format: checkFormat, to: &out)
         }
         if file != nil || (format != .txt && format != .github) {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import KubeModel
+import Manifests
 
 #if canImport(Glibc)
     @preconcurrency import Glibc
@@ -19,7 +21,15 @@ enum Console {
 
     /// Runs `body` with a buffered stream to standard output, or to a temporary file that replaces `path`
     /// only when everything was written (so a failed run never leaves a partial file).
-    static func emit(to path: String?, _ body: (inout BufferedOutput) throws -> Void) throws {
+    ///
+    /// - `path` must not be one of `inputs` (compared by device and inode, so `./in.yaml`, a link or a hard link
+    ///   to an input is caught): that is refused before anything is written.
+    /// - A symbolic link at `path` is followed: the file it points to is replaced and the link stays.
+    /// - SIGINT, SIGTERM and SIGHUP while writing remove the temporary file before netreach ends (SIGKILL cannot
+    ///   be caught: then a `.NAME.PID.tmp` file may be left beside the output).
+    static func emit(to path: String?, inputs: [InputFileIdentity], _ body: (inout BufferedOutput) throws -> Void)
+        throws
+    {
         guard let path else {
             var out = BufferedOutput(descriptor: STDOUT_FILENO)
             try body(&out)
@@ -29,13 +39,26 @@ enum Console {
             }
             return
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        if let existing = FileIdentity(path: path), let input = inputs.first(where: { $0.identity == existing }) {
+            throw failure(
+                DiagnosticText.render(
+                    "error",
+                    "the output file '\(path)' is the input '\(input.name)'; netreach never overwrites its input",
+                    hint: "write the report to another path (outside the directories you analyze)"
+                )
+            )
+        }
+        let target = resolvingLinks(path)
+        let directory = (target as NSString).deletingLastPathComponent
         let temporary =
-            (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            (directory.isEmpty ? "." : directory) + "/.\((target as NSString).lastPathComponent).\(getpid()).tmp"
+        TemporaryFile.begin(temporary)
+        defer { TemporaryFile.end() }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw failure(
-                "\(path): error: cannot write the output file: \(String(cString: strerror(errno)))\n  hint: check that the directory exists and is writable"
+                "\(path.escapedForDisplay): error: cannot write the output file: \(String(cString: strerror(errno)))"
+                    + "\n  hint: check that the directory exists and is writable"
             )
         }
         var out = BufferedOutput(descriptor: descriptor)
@@ -48,11 +71,57 @@ enum Console {
         }
         out.flush()
         let closed = close(descriptor) == 0
-        guard !out.failed, closed, rename(temporary, path) == 0 else {
+        guard !out.failed, closed, rename(temporary, target) == 0 else {
             let reason = String(cString: strerror(errno))  // before unlink can change errno
             unlink(temporary)
-            throw failure("\(path): error: cannot write the output file: \(reason)")
+            throw failure("\(path.escapedForDisplay): error: cannot write the output file: \(reason)")
         }
+    }
+
+    /// The file a chain of symbolic links at `path` ends at (the path itself when it is no link); at most 40 hops,
+    /// as the kernel allows.
+    private static func resolvingLinks(_ path: String) -> String {
+        var current = path
+        for _ in 0..<40 {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(current, &buffer, buffer.count - 1)
+            guard count > 0 else { return current }
+            let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current =
+                target.hasPrefix("/")
+                ? target : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
+        }
+        return current
+    }
+}
+
+/// The temporary file being written, removed by the signal handlers if netreach is interrupted.
+private enum TemporaryFile {
+    /// The path as a C string; read by the signal handler, which may only make async-signal-safe calls.
+    nonisolated(unsafe) static var path: UnsafeMutablePointer<CChar>?
+
+    static func begin(_ path: String) {
+        self.path = strdup(path)
+        // A parent may have started netreach with these signals blocked (a thread pool's mask is inherited):
+        // unblock them, or an interrupt would wait until after the write and leave nothing to clean.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, signal) }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            Glibc.signal(signal) { number in
+                if let path = TemporaryFile.path { unlink(path) }
+                Glibc.signal(number, SIG_DFL)
+                raise(number)
+            }
+        }
+    }
+
+    static func end() {
+        for signal in [SIGINT, SIGTERM, SIGHUP] { Glibc.signal(signal, SIG_DFL) }
+        let old = path
+        path = nil
+        free(old)
     }
 }
 

@@ -71,7 +71,7 @@ struct GraphCommand: ParsableCommand {
         if !input.quiet {
             for warning in rendered.warnings { Console.error("warning: graphviz: \(warning.escapedForDisplay)") }
         }
-        try Console.emit(to: output) { $0.write(bytes: rendered.bytes) }
+        try Console.emit(to: output, inputs: loaded.inputs) { $0.write(bytes: rendered.bytes) }
     }
 
     private func chooseFormat() throws -> RenderFormat {

@@ -66,7 +66,7 @@ struct ListCommand: ParsableCommand {
         let loaded = try input.load()
         if count {
             let result = PolicyEngine(cluster: loaded.cluster).analyze(expandingFlows: false)
-            try Console.emit(to: file) { $0.write("\(result.flowCount)\n") }
+            try Console.emit(to: file, inputs: loaded.inputs) { $0.write("\(result.flowCount)\n") }
             return
         }
         // Flows are expanded as they are written (bounded memory); the diagram needs them all.
@@ -78,10 +78,10 @@ struct ListCommand: ParsableCommand {
             } catch {
                 throw Console.failure(error)
             }
-            try Console.emit(to: file) { $0.write(DOTWriter.dot(diagram)) }
+            try Console.emit(to: file, inputs: loaded.inputs) { $0.write(DOTWriter.dot(diagram)) }
             return
         }
-        try Console.emit(to: file) { out in
+        try Console.emit(to: file, inputs: loaded.inputs) { out in
             FlowReport.write(
                 result,
                 format: report,

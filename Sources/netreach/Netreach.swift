@@ -1,5 +1,9 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @main
 struct Netreach: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,4 +16,12 @@ struct Netreach: ParsableCommand {
         version: "0.1.0",
         subcommands: [ListCommand.self, GraphCommand.self, AuditCommand.self, CheckCommand.self]
     )
+
+    /// Writes that fail (a closed pipe, a full disk, a file-size limit) are errors that netreach reports, exit 2,
+    /// and clean up after: so SIGPIPE and SIGXFSZ must not end the process before it can.
+    static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
+        main(nil)
+    }
 }

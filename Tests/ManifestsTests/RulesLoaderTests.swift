@@ -138,7 +138,7 @@ private func rulesError(_ text: String) -> ManifestError? {
         ),
         (
             "rules:\n- name: a\n  deny: {from: 'app in prod', to: b}\n", "3:16",
-            "rules[0].deny.from: invalid label selector term 'app in prod' in 'app in prod'", "key=value"
+            "rules[0].deny.from: invalid label selector 'app in prod'", "key=value"
         ),
         (
             "rules:\n- name: a\n  deny: {from: 'Frontend', to: b}\n", "3:16",

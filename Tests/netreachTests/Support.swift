@@ -1,0 +1,81 @@
+import Foundation
+
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+/// The built `netreach` executable: beside the test bundle, as `swift test` builds it.
+let executable: String = {
+    var candidates: [String] = []
+    if let bundle = Bundle.main.executableURL?.deletingLastPathComponent() {
+        candidates.append(bundle.appendingPathComponent("netreach").path)
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("netreach").path)
+    }
+    let fallback = root + "/.build/debug/netreach"
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? fallback
+}()
+
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// True when the process was ended by a signal (`status` is then the signal).
+    var signaled = false
+    /// True when it ran past its time limit and was killed.
+    var timedOut = false
+}
+
+/// Runs the built netreach with `arguments` in the repository root (or `directory`), feeding `stdin`.
+/// - `shell`: shell commands run first in the same process (`ulimit -f 1;`), or a redirection of netreach's own
+///   descriptors (`>&-` closes its standard output).
+/// - `timeout`: seconds after which the process is killed and `timedOut` set.
+func netreach(
+    _ arguments: [String],
+    stdin: String? = nil,
+    in directory: String = root,
+    shell: (before: String, redirect: String)? = nil,
+    timeout: Double = 120
+) throws -> Run {
+    let process = Process()
+    if let shell {
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\(shell.before) exec \"$0\" \"$@\" \(shell.redirect)", executable] + arguments
+    } else {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+    }
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let input = Pipe()
+    process.standardInput = input
+    let started = Date()
+    try process.run()
+    let deadline = DispatchWorkItem { if process.isRunning { process.terminate() } }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    deadline.cancel()
+    let timedOut = Date().timeIntervalSince(started) >= timeout
+    return Run(
+        status: process.terminationStatus,
+        stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self),
+        signaled: process.terminationReason == .uncaughtSignal,
+        timedOut: timedOut
+    )
+}
+
+func golden(_ name: String) throws -> String {
+    try String(contentsOfFile: root + "/Fixtures/shop/" + name, encoding: .utf8)
+}
+
+func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "netreach-cli-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
