@@ -3,7 +3,7 @@ SWIFT ?= swift
 ORACLE ?= ../shared/oracle/run
 NETREACH := .build/debug/netreach
 
-.PHONY: deps build release demo test lint format oracle bench images clean
+.PHONY: deps build release demo test lint format oracle bench fuzz images clean
 
 deps:
 	@scripts/install-deps.sh
@@ -41,6 +41,11 @@ oracle: build
 # BENCH_FLAGS="--compare-nca --growth" adds the peer comparison and the growth tables; --quick skips 150k pods.
 bench: release
 	python3 scripts/bench.py $(BENCH_FLAGS)
+
+# libFuzzer over every path (Fuzz/); FUZZ_SECONDS=600, FUZZ_KEEP_GOING=1 and FUZZ_WORKERS=2 as in README.md.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 # The README's pictures, drawn by netreach itself.
 images: build

@@ -56,6 +56,7 @@ public enum FuzzPipeline {
                 )
                 for warning in loaded.warnings { inspector.inspect("warning", warning.description) }
                 report(loaded.cluster, rules: Array(rules.utf8), onlyDefaultAllow: keepGoing, into: &inspector)
+                break  // what loads without --keep-going loads the same with it
             } catch {
                 inspector.inspect("load error", error.description)
             }

@@ -8,6 +8,8 @@ public struct ManifestError: Error, Hashable, Sendable, CustomStringConvertible 
     public var message: String
     /// How to fix it, or nil.
     public var hint: String?
+    /// What was skipped or assumed before the load stopped (with --keep-going, the reasons nothing was left).
+    public var warnings: [ManifestWarning] = []
 
     /// Creates an error.
     public init(_ message: String, at location: SourceLocation, hint: String? = nil) {

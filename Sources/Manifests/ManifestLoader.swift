@@ -182,12 +182,18 @@ private struct LoadState {
     mutating func finish(paths: [String]) throws(ManifestError) -> LoadResult {
         if objects.namespaces.isEmpty && objects.endpoints.isEmpty && objects.policies.isEmpty {
             let first = paths.first ?? "-"
-            throw ManifestError(
+            var error = ManifestError(
                 "no Kubernetes objects to analyze in \(paths.map { "'\($0)'" }.joined(separator: ", "))",
                 at: notKubernetes.first ?? SourceLocation(file: first, line: 1, column: 1),
                 hint:
                     "netreach reads Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) and NetworkPolicies"
             )
+            error.warnings = warnings
+            if warnings.contains(where: { $0.message.hasPrefix("skipped ") }) {
+                error.hint =
+                    "every object was skipped (see the warnings above); fix them, or point netreach at other manifests"
+            }
+            throw error
         }
         var namespaces: [String: Namespace] = [:]
         for namespace in objects.namespaces {

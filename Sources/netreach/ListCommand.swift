@@ -30,6 +30,9 @@ struct InputOptions: ParsableArguments {
             }
             return result
         } catch {
+            if !quiet {
+                for warning in error.warnings { Console.error(warning.description) }
+            }
             throw Console.failure(error)
         }
     }

@@ -281,3 +281,60 @@ func keepGoingSkipsObjectsWithUnprintableNamesAndKeepsNonConformantOnes(format: 
     #expect(run.stderr.hasPrefix("\(directory)/x\\x0a::error file=a::owned\\x1b[2J.yaml:3:"), "\(run.stderr)")
     #expect(run.stderr.split(separator: "\n").count == 1)
 }
+
+// MARK: - The README's examples
+
+@Test func readmeInjectedNameExampleOutput() throws {
+    let run = try netreach(["list", "examples/bad/injected-name.yaml"])
+    #expect(run.status == 2)
+    #expect(run.stdout == "")
+    #expect(
+        run.stderr == """
+            examples/bad/injected-name.yaml:6:9: error: metadata.name 'web\\x1b[2J\\x0a::warning title=owned::this line was injected' cannot be used: it holds the unprintable character U+001B
+              hint: names and labels may hold letters, digits, '-', '_' and '.' only; fix the manifest, or pass --keep-going to skip this object
+
+            """
+    )
+}
+
+@Test func readmeOutputOntoAnInputExampleOutput() throws {
+    let run = try netreach(["list", "examples/shop", "--file", "./examples/shop/policies.yaml"])
+    #expect(run.status == 2)
+    #expect(
+        run.stderr == """
+            error: the output file './examples/shop/policies.yaml' is the input 'examples/shop/policies.yaml'; netreach never overwrites its input
+              hint: write the report to another path (outside the directories you analyze)
+
+            """
+    )
+}
+
+@Test func keepGoingSaysWhyNothingWasLeft() throws {
+    let run = try netreach(["list", "examples/bad/injected-name.yaml", "--keep-going"])
+    #expect(run.status == 2)
+    #expect(run.stderr.hasPrefix("examples/bad/injected-name.yaml:6:9: warning: skipped document: metadata.name"))
+    #expect(run.stderr.contains("hint: every object was skipped (see the warnings above)"))
+}
+
+@Test func aMalformedSuppressionIsALocatedWarningNotACrash() throws {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {netreach.io/ignore: \":\"}\n"
+    let run = try netreach(["audit", "-", "--fail-on", "never"], stdin: pod)
+    #expect(run.status == 0)
+    #expect(run.stderr.hasPrefix("-:5:37: warning: netreach.io/ignore entry ':' names no finding; it is ignored"))
+    #expect(run.stdout.contains("[egress-to-cloud-metadata]"))
+}
+
+@Test func aListItemWithAnUnprintableNameIsSkippedAloneWithKeepGoing() throws {
+    let list = """
+        apiVersion: v1
+        kind: List
+        items:
+          - {apiVersion: v1, kind: Pod, metadata: {name: "bad\\u0007", namespace: a}}
+          - {apiVersion: v1, kind: Pod, metadata: {name: good, namespace: a}}
+
+        """
+    let run = try netreach(["list", "-", "--keep-going"], stdin: list)
+    #expect(run.status == 0)
+    #expect(run.stderr.contains("-:4:50: warning: skipped object: metadata.name 'bad\\x07' cannot be used"))
+    #expect(run.stdout.contains("a/good[Pod]"))
+}

@@ -273,7 +273,7 @@ func auditWritesMachineFormatsToAFile(format: String) throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/report.sarif"
-    let run = try netreach(["audit", "examples/bad", "-o", "sarif", "--file", path])
+    let run = try netreach(["audit", "examples/bad/invalid-cidr.yaml", "-o", "sarif", "--file", path])
     #expect(run.status == 2)
     #expect(run.stdout == "")
     #expect(run.stderr.contains("examples/bad/invalid-cidr.yaml:"))
