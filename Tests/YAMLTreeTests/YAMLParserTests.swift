@@ -157,3 +157,15 @@ private func error(_ text: String, limits: YAMLLimits = .default) -> YAMLError? 
     #expect(root["a"]?.mark == SourceMark(line: 10, column: 7))
     #expect(root["b"]?.mark == SourceMark(line: 11, column: 4))
 }
+
+/// libyaml moves its mark past the last line when the input does not end in a newline; errors there point at the
+/// end of the last line instead, which exists in the file.
+@Test(arguments: [
+    ("a: [x", SourceMark(line: 1, column: 6)),
+    ("a: 1\nb: \"open", SourceMark(line: 2, column: 9)),
+    ("a: 1\nb: [x\n", SourceMark(line: 3, column: 1)),
+])
+func anErrorAtTheEndOfAFileWithoutAFinalNewlineIsOnItsLastLine(text: String, expected: SourceMark) throws {
+    let found = try #require(error(text))
+    #expect(found.mark == expected)
+}

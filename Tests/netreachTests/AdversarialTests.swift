@@ -338,3 +338,44 @@ func keepGoingSkipsObjectsWithUnprintableNamesAndKeepsNonConformantOnes(format: 
     #expect(run.stderr.contains("-:4:50: warning: skipped object: metadata.name 'bad\\x07' cannot be used"))
     #expect(run.stdout.contains("a/good[Pod]"))
 }
+
+@Test func aSelectorThatMatchesNothingIsReportedOnce() throws {
+    let run = try netreach(["graph", "examples/shop", "-l", "app=nothing", "-o", "/tmp/never-written.svg"])
+    #expect(run.status == 2)
+    #expect(
+        run.stderr == """
+            error: -l 'app=nothing' matches no endpoint
+              hint: run 'netreach list' to see the endpoint names (namespace/name[Kind])
+
+            """
+    )
+}
+
+@Test func anErrorAtTheEndOfAFileWithoutAFinalNewlinePointsAtItsLastLine() throws {
+    let run = try netreach(["list", "-"], stdin: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [a")
+    #expect(run.status == 2)
+    #expect(run.stderr.hasPrefix("-:4:11: error: did not find expected ',' or ']'"), "\(run.stderr)")
+}
+
+@Test func aDirectoryGivenAsTheRulesFileIsSaidToBeOne() throws {
+    let run = try netreach(["check", "--rules", "examples/shop", "examples/shop"])
+    #expect(run.status == 2)
+    #expect(
+        run.stderr == """
+            examples/shop:1:1: error: 'examples/shop' is a directory, not a rules file
+              hint: pass the rules file itself, such as k8s/rules.yaml
+
+            """
+    )
+}
+
+@Test func nonConformantLabelsAreKeptWithALocatedWarning() throws {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x, labels: {Bad_Key/app: web}}\n"
+    let run = try netreach(["list", "-"], stdin: pod)
+    #expect(run.status == 0)
+    #expect(
+        run.stderr.hasPrefix(
+            "-:3:44: warning: metadata.labels key 'Bad_Key/app' is kept, but Kubernetes would reject it"
+        )
+    )
+}
