@@ -55,7 +55,7 @@ let package = Package(
         // Every path from bytes to reports, for the fuzzer and for replaying its crashers in `make test`.
         .target(
             name: "FuzzHarness",
-            dependencies: ["Manifests", "KubeModel", "Reachability", "Reports", "Diagrams"],
+            dependencies: ["Manifests", "KubeModel", "Reachability", "Reports", "Diagrams", "YAMLTree"],
             path: "Fuzz/Harness",
             swiftSettings: librarySettings
         ),

@@ -23,6 +23,24 @@ func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
+@_silgen_name("LLVMFuzzerMutate")
+private func byteMutate(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int) -> Int
+
+/// Half the mutations are structural (`StructureMutator`, on inputs that parse), half libFuzzer's own on bytes.
+@_cdecl("LLVMFuzzerCustomMutator")
+func customMutator(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int, _ seed: UInt32) -> Int {
+    if seed & 1 == 0 {
+        var mutator = StructureMutator(seed: seed >> 1)
+        if let mutated = mutator.mutate(Array(UnsafeBufferPointer(start: data, count: size))),
+            mutated.count <= maxSize
+        {
+            for (i, byte) in mutated.enumerated() { data[i] = byte }
+            return mutated.count
+        }
+    }
+    return byteMutate(data, size, maxSize)
+}
+
 var argc = CommandLine.argc
 var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
 exit(runDriver(&argc, &argv, testOneInput))

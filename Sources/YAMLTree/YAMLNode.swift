@@ -38,6 +38,12 @@ public struct YAMLNode: Hashable, Sendable {
         public var key: YAMLNode
         /// The value node.
         public var value: YAMLNode
+
+        /// Creates a pair.
+        public init(key: YAMLNode, value: YAMLNode) {
+            self.key = key
+            self.value = value
+        }
     }
 
     /// What the node holds.

@@ -21,3 +21,21 @@ func fuzzRegressionReplays(name: String) throws {
     let violations = FuzzPipeline.run(bytes)
     #expect(violations.isEmpty, "\(violations)")
 }
+
+/// The structure-aware mutator turns a manifest into other manifests that still parse (so they reach the decoders
+/// and the engine), differently for different seeds.
+@Test func structureMutatorKeepsManifestsParsable() throws {
+    let pod = Array("apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\n".utf8)
+    var outputs: Set<[UInt8]> = []
+    for seed in 0..<50 as Range<UInt32> {
+        var mutator = StructureMutator(seed: seed)
+        let result = mutator.mutate(pod)
+        let mutated = try #require(result)
+        #expect(FuzzPipeline.run(mutated).isEmpty)
+        outputs.insert(mutated)
+    }
+    #expect(outputs.count > 25)
+    var mutator = StructureMutator(seed: 1)
+    let notYAML = mutator.mutate(Array("a: [".utf8))
+    #expect(notYAML == nil)
+}
