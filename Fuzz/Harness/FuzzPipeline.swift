@@ -138,14 +138,15 @@ private struct Inspector {
     }
 }
 
-/// The output promise, as a check: no byte below 0x20 but newline and tab, no DEL, no C1 control, and no line
-/// that starts a GitHub Actions workflow command (`::`) beyond the `commands` the format itself writes.
+/// The output promise, as a check: no byte below 0x20 but newline and tab, no DEL, no C1 control, no format or
+/// separator character (a bidirectional override), and no line that starts a GitHub Actions workflow command
+/// (`::`) beyond the `commands` the format itself writes.
 enum OutputSafety {
     static func problem(in text: String, commands: Int = 0) -> String? {
         for scalar in text.unicodeScalars {
             let v = scalar.value
-            if (v < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(v) {
-                return "control character U+\(String(v, radix: 16, uppercase: true))"
+            if scalar != "\n", scalar != "\t", scalar.needsDisplayEscape {
+                return "unprintable character U+\(String(v, radix: 16, uppercase: true))"
             }
         }
         let starts = text.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.hasPrefix("::") }.count

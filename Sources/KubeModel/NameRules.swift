@@ -28,70 +28,77 @@ package enum NameRule: Sendable {
     }
 
     /// Checks `value` against the rule.
+    ///
+    /// - Complexity: O(n) over the UTF-8 bytes, without allocating for the valid names every label is.
     package func check(_ value: String) -> Verdict {
-        if let bad = value.unicodeScalars.first(where: { $0.needsDisplayEscape }) {
-            let hex = String(bad.value, radix: 16, uppercase: true)
-            return .unprintable(
-                "it holds the unprintable character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)"
-            )
+        let bytes = value.utf8
+        if bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F }) {
+            if let bad = value.unicodeScalars.first(where: { $0.needsDisplayEscape }) {
+                let hex = String(bad.value, radix: 16, uppercase: true)
+                return .unprintable(
+                    "it holds the unprintable character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)"
+                )
+            }
+            return .nonConformant(reason)  // printable, but not ASCII: no Kubernetes name has it
         }
+        return conforms(Substring(value).utf8) ? .valid : .nonConformant(reason)
+    }
+
+    private var reason: String {
         switch self {
         case .dnsLabel:
-            return Self.label(value, max: 63, what: "a DNS label")
-        case .dnsSubdomain:
-            let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-            let ok = value.utf8.count <= 253 && parts.allSatisfy { Self.label(String($0), max: 63, what: "") == .valid }
-            return ok ? .valid : .nonConformant(Self.subdomainRule)
-        case .labelKey:
-            let parts = value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-            if parts.count == 2 {
-                if case .nonConformant = NameRule.dnsSubdomain.check(String(parts[0])) {
-                    return .nonConformant("the prefix of a label key is a DNS subdomain: " + Self.subdomainRule)
-                }
-            }
-            guard let name = parts.last, !name.isEmpty else { return .nonConformant(Self.qualifiedNameRule) }
-            return Self.qualifiedName(String(name))
-        case .labelValue:
-            return value.isEmpty ? .valid : Self.qualifiedName(value)
-        case .kind:
-            let scalars = Array(value.unicodeScalars)
-            let ok =
-                !scalars.isEmpty && scalars.allSatisfy { Self.isAlphanumeric($0, lowercaseOnly: false) }
-                && !("0"..."9").contains(scalars[0])
-            return ok ? .valid : .nonConformant("a kind has only letters and digits, and starts with a letter")
+            return
+                "a DNS label has at most 63 lowercase letters, digits and '-', and starts and ends with a letter or digit"
+        case .dnsSubdomain: return Self.subdomainRule
+        case .labelKey, .labelValue:
+            return "a label key is an optional DNS-subdomain prefix and '/', then a name; the name and a label value "
+                + "have at most 63 letters, digits, '-', '_' and '.', and start and end with a letter or digit"
+        case .kind: return "a kind has only letters and digits, and starts with a letter"
         }
     }
 
     private static let subdomainRule =
         "a DNS subdomain has at most 253 lowercase letters, digits, '-' and '.', and each part between dots starts and ends with a letter or digit"
-    private static let qualifiedNameRule =
-        "a label key's name and a label value have at most 63 letters, digits, '-', '_' and '.', and start and end with a letter or digit"
 
-    private static func isAlphanumeric(_ c: Unicode.Scalar, lowercaseOnly: Bool) -> Bool {
-        ("a"..."z").contains(c) || ("0"..."9").contains(c) || (!lowercaseOnly && ("A"..."Z").contains(c))
+    private func conforms(_ bytes: Substring.UTF8View) -> Bool {
+        switch self {
+        case .dnsLabel:
+            return Self.isLabel(bytes)
+        case .dnsSubdomain:
+            return bytes.count <= 253
+                && bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy(Self.isLabel)
+        case .labelKey:
+            guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return Self.isQualifiedName(bytes[...]) }
+            let prefix = bytes[..<slash]
+            return !prefix.isEmpty && NameRule.dnsSubdomain.conforms(Substring(prefix).utf8)
+                && Self.isQualifiedName(bytes[bytes.index(after: slash)...])
+        case .labelValue:
+            return bytes.isEmpty || Self.isQualifiedName(bytes[...])
+        case .kind:
+            guard let first = bytes.first, Self.isLetter(first) else { return false }
+            return bytes.allSatisfy { Self.isLetter($0) || Self.isDigit($0) }
+        }
     }
 
-    private static func label(_ value: String, max: Int, what: String) -> Verdict {
-        let scalars = Array(value.unicodeScalars)
-        let ok =
-            !scalars.isEmpty && scalars.count <= max
-            && scalars.allSatisfy { isAlphanumeric($0, lowercaseOnly: true) || $0 == "-" }
-            && isAlphanumeric(scalars[0], lowercaseOnly: true)
-            && isAlphanumeric(scalars[scalars.count - 1], lowercaseOnly: true)
-        return ok
-            ? .valid
-            : .nonConformant(
-                "\(what) has at most \(max) lowercase letters, digits and '-', and starts and ends with a letter or digit"
-            )
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    private static func isLower(_ b: UInt8) -> Bool { b >= 0x61 && b <= 0x7A }
+    private static func isLetter(_ b: UInt8) -> Bool { isLower(b) || (b >= 0x41 && b <= 0x5A) }
+
+    /// RFC 1123 label: 1-63 of a-z, 0-9 and '-', alphanumeric at both ends.
+    private static func isLabel(_ bytes: Substring.UTF8View.SubSequence) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
+        let alphanumeric = { (b: UInt8) in isLower(b) || isDigit(b) }
+        return alphanumeric(first) && alphanumeric(last)
+            && bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") }
     }
 
-    private static func qualifiedName(_ value: String) -> Verdict {
-        let scalars = Array(value.unicodeScalars)
-        let ok =
-            !scalars.isEmpty && scalars.count <= 63
-            && scalars.allSatisfy { isAlphanumeric($0, lowercaseOnly: false) || $0 == "-" || $0 == "_" || $0 == "." }
-            && isAlphanumeric(scalars[0], lowercaseOnly: false)
-            && isAlphanumeric(scalars[scalars.count - 1], lowercaseOnly: false)
-        return ok ? .valid : .nonConformant(qualifiedNameRule)
+    /// A qualified name: 1-63 of A-Z, a-z, 0-9, '-', '_' and '.', alphanumeric at both ends.
+    private static func isQualifiedName(_ bytes: Substring.UTF8View.SubSequence) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
+        let alphanumeric = { (b: UInt8) in isLetter(b) || isDigit(b) }
+        return alphanumeric(first) && alphanumeric(last)
+            && bytes.allSatisfy {
+                alphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+            }
     }
 }

@@ -10,9 +10,16 @@ enum JSONValue {
 
     /// A JSON string literal.
     static func quoted(_ text: String) -> String {
-        if !text.utf8.contains(where: {
-            $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
-        }) {
+        var plain = true
+        var ascii = true
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F {
+                plain = false
+                break
+            }
+            if byte >= 0x80 { ascii = false }
+        }
+        if plain, ascii || !text.unicodeScalars.contains(where: \.needsDisplayEscape) {
             return "\"" + text + "\""
         }
         var out = "\""

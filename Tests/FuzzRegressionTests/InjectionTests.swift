@@ -88,6 +88,8 @@ private let hostileRules = """
     #expect(FuzzPipeline.problem(in: "ok\n::warning x") != nil)
     #expect(FuzzPipeline.problem(in: "a\r\n") != nil)
     #expect(FuzzPipeline.problem(in: "a\u{9B}") != nil)
+    #expect(FuzzPipeline.problem(in: "a\u{202E}b") != nil)
+    #expect(FuzzPipeline.problem(in: "… ● ◐ · é") == nil)
     #expect(FuzzPipeline.problem(in: "fine\tline\n") == nil)
     #expect(FuzzPipeline.problem(in: "::error x\n", commands: 1) == nil)
 }
