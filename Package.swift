@@ -49,8 +49,16 @@ let package = Package(
         // Every module a test target imports is listed, so an interface change rebuilds the tests that use it.
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "KubeModel"]),
         .testTarget(name: "ReachabilityTests", dependencies: ["Reachability", "Manifests", "KubeModel"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Reachability", "Manifests", "KubeModel"]),
-        .testTarget(name: "DiagramsTests", dependencies: ["Diagrams", "Reachability", "Manifests", "KubeModel"]),
+        // Golden-file comparison shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Reachability", "Manifests", "KubeModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "DiagramsTests",
+            dependencies: ["Diagrams", "Reachability", "Manifests", "KubeModel", "TestSupport"]
+        ),
         .testTarget(name: "netreachTests", dependencies: ["netreach"]),
         // Every path from bytes to reports, for the fuzzer and for replaying its crashers in `make test`.
         .target(

@@ -4,7 +4,7 @@ draft), or XML against an XML schema (`.xsd`, with lxml).
 
 usage: validate.py SCHEMA DOCUMENT   -> exit 0 valid, 1 invalid (errors printed), 2 unusable input
 """
-import json, sys
+import json, os, sys
 
 def validate_xml(schema_path, document_path):
     try:
@@ -66,6 +66,10 @@ def main():
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
+    for path in sys.argv[1:3]:
+        if not os.path.isfile(path):
+            print(f"error: no such file: {path} (schemas come from 'make deps')", file=sys.stderr)
+            return 2
     if sys.argv[1].endswith(".xsd"):
         return validate_xml(sys.argv[1], sys.argv[2])
     return validate_json(sys.argv[1], sys.argv[2])

@@ -2,13 +2,13 @@ import Foundation
 import KubeModel
 import Manifests
 import Reachability
+import TestSupport
 import Testing
 
 @testable import Diagrams
 
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
-private let updating = ProcessInfo.processInfo.environment["NETREACH_UPDATE_GOLDEN"] == "1"
 
 private func shop() throws -> Reachability {
     PolicyEngine(cluster: try ManifestLoader.load([root + "/examples/shop"]).cluster).analyze()
@@ -35,16 +35,8 @@ private func dump(_ diagram: Diagram) -> String {
     return out
 }
 
-private func compare(_ actual: String, golden name: String) throws {
-    let path = root + "/Fixtures/shop/" + name
-    if updating {
-        try actual.write(toFile: path, atomically: true, encoding: .utf8)
-        return
-    }
-    #expect(
-        actual == (try String(contentsOfFile: path, encoding: .utf8)),
-        "\(name) differs; rerun with NETREACH_UPDATE_GOLDEN=1 to accept"
-    )
+private func compare(_ actual: String, golden name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    Golden.check(actual, against: "Fixtures/shop/" + name, sourceLocation: sourceLocation)
 }
 
 @Test(arguments: ["full", "namespaces", "to-db", "from-web"])

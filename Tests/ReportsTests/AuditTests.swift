@@ -3,11 +3,11 @@ import KubeModel
 import Manifests
 import Reachability
 import Reports
+import TestSupport
 import Testing
 
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
-private let updating = ProcessInfo.processInfo.environment["NETREACH_UPDATE_GOLDEN"] == "1"
 
 private func audit(_ path: String) throws -> AuditReport {
     Auditor.audit(PolicyEngine(cluster: try ManifestLoader.load([path]).cluster).analyze())
@@ -23,15 +23,8 @@ private func render(_ report: AuditReport, _ format: AuditFormat, isolation: Boo
     )
 }
 
-private func compare(_ actual: String, golden path: String) throws {
-    if updating {
-        try actual.write(toFile: path, atomically: true, encoding: .utf8)
-        return
-    }
-    #expect(
-        actual == (try String(contentsOfFile: path, encoding: .utf8)),
-        "\(path) differs; NETREACH_UPDATE_GOLDEN=1 rewrites it"
-    )
+private func compare(_ actual: String, golden path: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    Golden.check(actual, against: path, sourceLocation: sourceLocation)
 }
 
 private let auditRules = AuditRule.all.map(\.id)

@@ -20,6 +20,7 @@ func ciExamplesAreValidForTheirSystems(file: String, schema: String) throws {
         atomically: true,
         encoding: .utf8
     )
-    let (status, _) = try runValidator(schema: schemaPath("github-workflows.json"), document: path)
+    let (status, output) = try runValidator(schema: schemaPath("github-workflows.json"), document: path)
     #expect(status == 1)
+    #expect(output.contains("'stepz'") && output.contains("is not valid"), "\(output)")
 }

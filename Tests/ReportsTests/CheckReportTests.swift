@@ -2,13 +2,13 @@ import Foundation
 import KubeModel
 import Manifests
 import Reachability
+import TestSupport
 import Testing
 
 @testable import Reports
 
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
-private let updating = ProcessInfo.processInfo.environment["NETREACH_UPDATE_GOLDEN"] == "1"
 
 private func shopReport() throws -> CheckReport {
     let result = PolicyEngine(cluster: try ManifestLoader.load([root + "/examples/shop"]).cluster).analyze()
@@ -37,11 +37,7 @@ private func write(_ text: String, suffix: String) throws -> String {
 func shopCheckMatchesItsGoldenFiles(format: CheckFormat, suffix: String) throws {
     let path = root + "/Fixtures/shop/expected.check." + suffix
     let actual = render(try shopReport(), format)
-    if updating {
-        try actual.write(toFile: path, atomically: true, encoding: .utf8)
-        return
-    }
-    #expect(actual == (try String(contentsOfFile: path, encoding: .utf8)), "\(path) differs")
+    Golden.check(actual, against: path)
 }
 
 @Test func shopReportPassesSixRulesAndFailsTwo() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Manifests
 import Reachability
 import Reports
+import TestSupport
 import Testing
 
 /// The repository root, found from this file's path.
@@ -17,21 +18,18 @@ private let scenarios: [String] = {
     return names.filter { FileManager.default.fileExists(atPath: root + "/Fixtures/\($0)/expected.txt") }.sorted()
 }()
 
-private let updating = ProcessInfo.processInfo.environment["NETREACH_UPDATE_GOLDEN"] == "1"
-
 private func inputPath(_ scenario: String) -> String {
     let own = root + "/Fixtures/\(scenario)/input"
     return FileManager.default.fileExists(atPath: own) ? own : root + "/examples/\(scenario)"
 }
 
-private func compare(_ actual: String, golden name: String, scenario: String) throws {
-    let path = root + "/Fixtures/\(scenario)/\(name)"
-    if updating {
-        try actual.write(toFile: path, atomically: true, encoding: .utf8)
-        return
-    }
-    let expected = try String(contentsOfFile: path, encoding: .utf8)
-    #expect(actual == expected, "\(scenario)/\(name) differs; rerun with NETREACH_UPDATE_GOLDEN=1 to accept")
+private func compare(
+    _ actual: String,
+    golden name: String,
+    scenario: String,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
+    Golden.check(actual, against: "Fixtures/\(scenario)/\(name)", sourceLocation: sourceLocation)
 }
 
 @Test func thereAreScenarios() {

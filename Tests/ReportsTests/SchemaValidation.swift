@@ -1,8 +1,16 @@
 import Foundation
 
+/// A schema that `make deps` did not fetch: the test fails rather than pass on a validator that could not run.
+struct MissingSchema: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "missing schema \(path): run 'make deps'" }
+}
+
 /// Runs scripts/validate.py (jsonschema for JSON schemas, lxml for XSD) with Debian's python3, where
 /// `make deps` installed those modules; returns the exit status and what it printed.
+/// - Throws: `MissingSchema` when the schema file is not there.
 func runValidator(schema: String, document: String) throws -> (Int32, String) {
+    guard FileManager.default.fileExists(atPath: schema) else { throw MissingSchema(path: schema) }
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
     let process = Process()

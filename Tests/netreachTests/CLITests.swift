@@ -81,7 +81,9 @@ func listWritesEachFormat(format: String) throws {
 @Test func inputFilesAreNeverModified() throws {
     let path = root + "/examples/shop/policies.yaml"
     let before = try Data(contentsOf: URL(fileURLWithPath: path))
-    _ = try netreach(["list", "examples/shop", "-o", "json"])
+    let run = try netreach(["list", "examples/shop", "-o", "json"])
+    #expect(run.status == 0)
+    #expect(run.stdout == (try golden("expected.json")))
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
 }
 
@@ -401,6 +403,8 @@ func checkWritesMachineFormatsToAFile(format: String, suffix: String) throws {
     #expect(absent.stderr.contains("--rules"))
     let examples = try netreach(["check", "--rules", "examples/shop/rules.yaml", "examples/shop", "--examples", "0"])
     #expect(examples.status == 64)
+    #expect(examples.stderr.contains("--examples must be at least 1"))
+    #expect(examples.stdout == "")
 }
 
 @Test func checkExamplesLimitsTheCounterExamples() throws {
