@@ -29,9 +29,10 @@ let package = Package(
         ),
         .target(name: "YAMLTree", dependencies: ["CLibYAML"], swiftSettings: librarySettings),
         .target(name: "KubeModel", swiftSettings: librarySettings),
-        .target(name: "Manifests", dependencies: ["YAMLTree", "KubeModel"], swiftSettings: librarySettings),
-        .target(name: "Reachability", dependencies: ["KubeModel"], swiftSettings: librarySettings),
-        .target(name: "Reports", dependencies: ["Reachability", "KubeModel"], swiftSettings: librarySettings),
+        .target(name: "Parallel", swiftSettings: librarySettings),
+        .target(name: "Manifests", dependencies: ["YAMLTree", "KubeModel", "Parallel"], swiftSettings: librarySettings),
+        .target(name: "Reachability", dependencies: ["KubeModel", "Parallel"], swiftSettings: librarySettings),
+        .target(name: "Reports", dependencies: ["Reachability", "KubeModel", "Parallel"], swiftSettings: librarySettings),
         .target(
             name: "Diagrams",
             dependencies: ["Reachability", "KubeModel", "CGraphviz"],
@@ -48,7 +49,7 @@ let package = Package(
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
         // Every module a test target imports is listed, so an interface change rebuilds the tests that use it.
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "KubeModel"]),
-        .testTarget(name: "ReachabilityTests", dependencies: ["Reachability", "Manifests", "KubeModel"]),
+        .testTarget(name: "ReachabilityTests", dependencies: ["Reachability", "Manifests", "KubeModel", "Parallel"]),
         // Golden-file comparison shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(

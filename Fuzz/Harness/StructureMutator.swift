@@ -1,4 +1,4 @@
-public import YAMLTree
+import YAMLTree
 
 /// A structure-aware mutator for Kubernetes manifests: it parses the input as YAML and changes it as a person
 /// (or an attacker) edits a manifest — a value swapped for a boundary or hostile one, a field that matters added,

@@ -1,4 +1,4 @@
-public import KubeModel
+import KubeModel
 public import Reachability
 
 /// Which picture to draw.

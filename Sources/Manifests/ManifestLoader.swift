@@ -1,6 +1,6 @@
-import Dispatch
 import Foundation
 public import KubeModel
+import Parallel
 public import YAMLTree
 
 /// How to load manifests.
@@ -137,20 +137,10 @@ private struct LoadState {
     /// file order, so warnings, errors and objects come out as a one-by-one reading gives them.
     mutating func add(bytes: [UInt8], file: String) throws(ManifestError) {
         let chunks = DocumentChunk.split(bytes)
-        var results = [ChunkResult](repeating: ChunkResult(), count: chunks.count)
-        let batches = Swift.min(chunks.count, 64)
-        if batches > 0 {
-            let size = (chunks.count + batches - 1) / batches
-            let limits = options.limits
-            let keepGoing = options.keepGoing
-            results.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let out = buffer
-                DispatchQueue.concurrentPerform(iterations: batches) { batch in
-                    for i in Swift.min(batch * size, chunks.count)..<Swift.min((batch + 1) * size, chunks.count) {
-                        out[i] = Self.parse(chunks[i], file: file, limits: limits, keepGoing: keepGoing)
-                    }
-                }
-            }
+        let limits = options.limits
+        let keepGoing = options.keepGoing
+        let results = Parallel.map(chunks.count) { i in
+            Self.parse(chunks[i], file: file, limits: limits, keepGoing: keepGoing)
         }
         for (chunk, result) in zip(chunks, results) {
             if chunk.gluedSeparator {

@@ -1,5 +1,5 @@
-import Dispatch
 import KubeModel
+import Parallel
 
 /// A flow between classes: towards (or from) `peer`, a class index or, for addresses, an index into `peers`.
 struct ClassEdge: Sendable {
@@ -124,20 +124,8 @@ struct FlowBuilder {
     /// Evaluates every class pair and every class against the address atoms, in parallel chunks, then merges the
     /// chunks in class order so the result does not depend on scheduling.
     private func computeClassFlows() -> (ClassFlows, [IPSet]) {
-        let classCount = model.classes.count
-        let chunkCount = Swift.min(classCount, 64)
         let universe = model.universe
-        var chunks = [Chunk](repeating: Chunk(), count: chunkCount)
-        if chunkCount > 0 {
-            let size = (classCount + chunkCount - 1) / chunkCount
-            chunks.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let results = buffer
-                DispatchQueue.concurrentPerform(iterations: chunkCount) { i in
-                    let range = Swift.min(i * size, classCount)..<Swift.min((i + 1) * size, classCount)
-                    results[i] = computeChunk(range, universe: universe)
-                }
-            }
-        }
+        let chunks = Parallel.chunks(model.classes.count) { range in computeChunk(range, universe: universe) }
         var flows = ClassFlows()
         var global = Chunk()  // the merged table of distinct connection sets
         var addressIndex: [IPSet: Int32] = [:]
@@ -170,7 +158,7 @@ struct FlowBuilder {
             }
         }
         flows.connections = global.connections
-        flows.inbound = Array(repeating: [], count: classCount)
+        flows.inbound = Array(repeating: [], count: model.classes.count)
         for (s, edges) in flows.outbound.enumerated() {
             for edge in edges {
                 flows.inbound[Int(edge.peer)].append(

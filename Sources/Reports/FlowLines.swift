@@ -1,5 +1,5 @@
-import Dispatch
 import KubeModel
+import Parallel
 import Reachability
 
 /// Renders flow lines as bytes, fast: every peer name and every distinct connection set is encoded once, lines are
@@ -51,16 +51,12 @@ struct FlowLines {
         var start = 0
         while start < blockCount {
             let batch = Swift.min(lanes, blockCount - start)
-            var rendered = [[UInt8]](repeating: [], count: batch)
             let first = start
             let this = self
-            rendered.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let results = buffer
-                DispatchQueue.concurrentPerform(iterations: batch) { i in
-                    let low = (first + i) * Self.blockSize
-                    let high = Swift.min(low + Self.blockSize, flows.count)
-                    results[i] = this.render(flows[low..<high], leadingSeparator: this.wroteLine || low > 0)
-                }
+            let rendered = Parallel.map(batch, maxChunks: batch) { i in
+                let low = (first + i) * Self.blockSize
+                let high = Swift.min(low + Self.blockSize, flows.count)
+                return this.render(flows[low..<high], leadingSeparator: this.wroteLine || low > 0)
             }
             for bytes in rendered { out.write(String(decoding: bytes, as: UTF8.self)) }
             start += batch

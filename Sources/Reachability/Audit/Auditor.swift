@@ -1,5 +1,5 @@
-import Dispatch
 import KubeModel
+import Parallel
 
 /// Finds where a cluster falls short of NetworkPolicy hardening (NSA/CISA guide, CIS benchmark).
 public enum Auditor {
@@ -405,22 +405,11 @@ private struct Audit {
             return bits
         }
         // The shadowing test is the audit's costliest part and independent per policy: run it on every core.
-        let policyCount = cluster.policies.count
-        let chunkCount = Swift.min(policyCount, 64)
-        var covering = [[Int]?](repeating: nil, count: policyCount)
-        if chunkCount > 0 {
-            let size = (policyCount + chunkCount - 1) / chunkCount
-            let audit = self
-            covering.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let results = buffer
-                DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                    for p in Swift.min(chunk * size, policyCount)..<Swift.min((chunk + 1) * size, policyCount) {
-                        let policy = audit.cluster.policies[p]
-                        guard !model.policySelection[p].isEmpty, !audit.isDefaultDeny(policy) else { continue }
-                        results[p] = audit.coveringPolicies(p, selecting: selecting, ruleBits: ruleBits)
-                    }
-                }
-            }
+        let audit = self
+        let covering = Parallel.map(cluster.policies.count) { p -> [Int]? in
+            let policy = audit.cluster.policies[p]
+            guard !model.policySelection[p].isEmpty, !audit.isDefaultDeny(policy) else { return nil }
+            return audit.coveringPolicies(p, selecting: selecting, ruleBits: ruleBits)
         }
         for (p, policy) in cluster.policies.enumerated() {
             if result.model.policySelection[p].isEmpty {

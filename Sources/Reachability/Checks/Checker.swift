@@ -1,5 +1,5 @@
-import Dispatch
 public import KubeModel
+import Parallel
 
 /// Evaluates the rules of `netreach check` on an analyzed cluster.
 ///
@@ -19,30 +19,20 @@ public enum Checker {
         // Rules are independent: evaluate them in chunks on every core, each chunk with its own copy of the
         // context (and cache), then take the verdicts, warnings and the first error in file order.
         let base = CheckContext(result: result, options: options)
-        let count = rules.rules.count
-        var outcomes = [(Result<CheckResult, CheckError>, [String])?](repeating: nil, count: count)
-        let chunks = Swift.min(count, 16)
-        if chunks > 0 {
-            let size = (count + chunks - 1) / chunks
-            outcomes.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let out = buffer
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    var context = base
-                    for i in Swift.min(chunk * size, count)..<Swift.min((chunk + 1) * size, count) {
-                        context.warnings = []
-                        do throws(CheckError) {
-                            out[i] = (.success(try context.evaluate(rules.rules[i])), context.warnings)
-                        } catch {
-                            out[i] = (.failure(error), context.warnings)
-                        }
-                    }
+        let outcomes = Parallel.chunks(rules.rules.count, maxChunks: 16) { range in
+            var context = base
+            return range.map { i -> (Result<CheckResult, CheckError>, [String]) in
+                context.warnings = []
+                do throws(CheckError) {
+                    return (.success(try context.evaluate(rules.rules[i])), context.warnings)
+                } catch {
+                    return (.failure(error), context.warnings)
                 }
             }
-        }
+        }.flatMap { $0 }
         var results: [CheckResult] = []
         var warnings: [String] = []
-        for outcome in outcomes {
-            guard let (verdict, ruleWarnings) = outcome else { continue }
+        for (verdict, ruleWarnings) in outcomes {
             warnings += ruleWarnings
             results.append(try verdict.get())
         }

@@ -1,0 +1,37 @@
+import Dispatch
+
+/// The one way netreach spreads work over the cores: consecutive ranges of indices, one per task, results in
+/// index order whatever order the tasks finish in (so every output stays deterministic).
+package enum Parallel {
+    /// `0..<count` cut into at most `maxChunks` consecutive, non-empty ranges that cover it exactly, in order.
+    ///
+    /// The chunk size is rounded up, so the last range may be shorter; no index is ever left out.
+    package static func ranges(_ count: Int, maxChunks: Int = 64) -> [Range<Int>] {
+        guard count > 0 else { return [] }
+        let chunks = Swift.max(1, Swift.min(count, maxChunks))
+        let size = (count + chunks - 1) / chunks
+        return stride(from: 0, to: count, by: size).map { $0..<Swift.min($0 + size, count) }
+    }
+
+    /// Runs `body` on each range of `ranges(count, maxChunks:)`, on every core; returns the results in range order.
+    package static func chunks<T>(_ count: Int, maxChunks: Int = 64, _ body: @Sendable (Range<Int>) -> T) -> [T] {
+        let ranges = ranges(count, maxChunks: maxChunks)
+        guard ranges.count > 1 else { return ranges.map(body) }
+        var results = [T?](repeating: nil, count: ranges.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { i in out[i] = body(ranges[i]) }
+        }
+        return results.compactMap { $0 }
+    }
+
+    /// `body(i)` for every `i` in `0..<count`, computed on every core in chunks; the results in index order.
+    package static func map<T>(_ count: Int, maxChunks: Int = 64, _ body: @Sendable (Int) -> T) -> [T] {
+        let pieces = chunks(count, maxChunks: maxChunks) { range in range.map(body) }
+        guard pieces.count > 1 else { return pieces.first ?? [] }
+        var all: [T] = []
+        all.reserveCapacity(count)
+        for piece in pieces { all += piece }
+        return all
+    }
+}

@@ -1,0 +1,87 @@
+import KubeModel
+import Parallel
+import Testing
+
+@testable import Reachability
+
+// Tests written for the mutants that survived the suite (issue 11): each would have failed on one of them.
+
+@Test func aRuleWithoutPeersAdmitsIPv6AddressesToo() throws {
+    // An IPv6 block elsewhere makes IPv6 atoms exist; the peerless egress rule must reach them as well.
+    let yaml =
+        pod("a", labels: "{app: a}")
+        + netpol("p", "{podSelector: {matchLabels: {app: a}}, policyTypes: [Egress], egress: [{ports: [{port: 443}]}]}")
+        + netpol("q", "{podSelector: {matchLabels: {app: none}}, ingress: [{from: [{ipBlock: {cidr: 'fd00::/8'}}]}]}")
+    let lines = try flows(yaml)
+    #expect(
+        lines.contains("default/a[Pod] => 0.0.0.0-255.255.255.255,::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff : TCP 443")
+    )
+}
+
+@Test func ipSetMembershipRespectsTheAddressFamily() throws {
+    func range(_ text: String) throws -> IPRange {
+        let cidr = try #require(CIDR(text))
+        return IPRange(family: cidr.family, bounds: cidr.lower...cidr.upper)
+    }
+    let v4 = IPSet(try #require(CIDR("0.0.0.0/0")))
+    let v6 = IPSet(try #require(CIDR("::/0")))
+    // The same numbers in the other family are other addresses.
+    #expect(!v4.contains(try range("::/96")))
+    #expect(v4.contains(try range("10.0.0.0/8")))
+    #expect(!v6.contains(try range("10.0.0.0/8")))
+    #expect(v6.contains(try range("fd00::/8")))
+}
+
+@Test func anIPBlockWithTwoExceptEntriesLeavesThreePieces() throws {
+    let yaml =
+        pod("a")
+        + netpol(
+            "p",
+            "{podSelector: {}, policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16, 10.3.0.0/16]}}]}]}"
+        )
+    #expect(
+        try flows(yaml).filter { $0.hasPrefix("default/a[Pod] =>") } == [
+            "default/a[Pod] => 10.0.0.0-10.0.255.255,10.2.0.0-10.2.255.255,10.4.0.0-10.255.255.255 : All Connections"
+        ]
+    )
+}
+
+/// 70 classes: more than the 64 chunks the engine cuts its work into, so a chunk holds two classes and the last
+/// one fewer. Every pair must be counted: 70 pods that all reach each other give 70 × 69 flows.
+@Test func moreClassesThanChunksAreAllAnalyzed() throws {
+    var yaml = ""
+    for i in 0..<70 { yaml += pod("p\(i)", labels: "{app: a\(i)}") }
+    yaml += netpol("p", "{podSelector: {}, ingress: [{from: [{podSelector: {}}]}]}")
+    let result = try analyze(yaml)
+    #expect(result.model.classes.count == 70)
+    let podFlows = result.flows.filter {
+        result.peers[$0.source].endpointIndex != nil && result.peers[$0.destination].endpointIndex != nil
+    }
+    #expect(podFlows.count == 70 * 69)
+    let counted = PolicyEngine(cluster: result.cluster).analyze(expandingFlows: false).flowCount
+    #expect(counted == result.flows.count)
+}
+
+/// From one address to destinations whose names interleave between namespaces and kinds: the list is sorted by
+/// source, then destination name, whatever the class order.
+@Test func flowsFromOneAddressAreSortedByDestinationName() throws {
+    let yaml =
+        pod("b", ns: "x", labels: "{app: 1}") + pod("a", ns: "y", labels: "{app: 2}")
+        + pod("c", ns: "x", labels: "{app: 3}")
+        + pod("a", ns: "x", labels: "{app: 2}") + pod("b", ns: "y", labels: "{app: 1}")
+    let destinations = try flows(yaml).filter { $0.hasPrefix("0.0.0.0") }.map { $0.components(separatedBy: " => ")[1] }
+    #expect(destinations == destinations.sorted())
+    #expect(destinations.count == 5)
+}
+
+@Test(arguments: [0, 1, 2, 63, 64, 65, 70, 127, 128, 129, 1000, 4970])
+func parallelRangesCoverEveryIndexOnce(count: Int) {
+    for maxChunks in [1, 2, 16, 64] {
+        let ranges = Parallel.ranges(count, maxChunks: maxChunks)
+        #expect(ranges.count <= maxChunks)
+        #expect(ranges.flatMap { Array($0) } == Array(0..<count), "\(count) items in \(maxChunks) chunks")
+        #expect(ranges.allSatisfy { !$0.isEmpty })
+        #expect(Parallel.map(count, maxChunks: maxChunks) { $0 * 2 } == (0..<count).map { $0 * 2 })
+        #expect(Parallel.chunks(count, maxChunks: maxChunks) { $0.count }.reduce(0, +) == count)
+    }
+}
