@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs two netreach binaries on the same inputs and compares every output byte for byte: for a change meant to
+# leave behaviour as it was (a refactor of the engine), the answer must be "identical".
+#
+# usage: scripts/compare-outputs.sh OLD NEW [EXTRA_DIR...]
+#   OLD, NEW     two netreach executables (build the old one from a worktree: git worktree add /tmp/old REV)
+#   EXTRA_DIR    more inputs, e.g. benchmark clusters from ../shared/bench/gen_cluster.py
+# Inputs: every scenario under Fixtures/, examples/shop, and the peers' cases under ../shared/oracle/cases.
+# Commands: list in txt/json/csv/md/dot, list --default-allow and --count, audit in txt/json/sarif with
+# --isolation, check with examples/shop/rules.yaml (on the shop), graph --namespaces as DOT; stdout, stderr and
+# exit status are all compared. Exit status 0 when everything is identical, 1 otherwise.
+set -uo pipefail
+[ $# -ge 2 ] || { sed -n 2,12p "$0"; exit 2; }
+old=$1 new=$2
+shift 2
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+inputs=()
+for dir in Fixtures/*/input Fixtures/audit/*/positive Fixtures/audit/*/negative examples/shop; do
+    [ -e "$dir" ] && inputs+=("$dir")
+done
+if [ -d ../shared/oracle/cases ]; then
+    for dir in ../shared/oracle/cases/*/input; do inputs+=("$dir"); done
+fi
+inputs+=("$@")
+commands=(
+    "list" "list -o json" "list -o csv" "list -o md" "list -o dot" "list --default-allow" "list --count"
+    "audit --fail-on never --isolation" "audit --fail-on never -o json" "audit --fail-on never -o sarif"
+    "graph --namespaces"
+)
+differences=0
+runs=0
+compare() {  # compare LABEL ARGS...
+    local label=$1
+    shift
+    "$old" "$@" > "$work/old.out" 2> "$work/old.err"
+    echo "exit $?" >> "$work/old.err"
+    "$new" "$@" > "$work/new.out" 2> "$work/new.err"
+    echo "exit $?" >> "$work/new.err"
+    runs=$((runs + 1))
+    local parts=()
+    cmp -s "$work/old.out" "$work/new.out" || parts+=(stdout)
+    cmp -s "$work/old.err" "$work/new.err" || parts+=("stderr/exit")
+    if [ ${#parts[@]} -gt 0 ]; then
+        differences=$((differences + 1))
+        echo "DIFFERENT (${parts[*]}): $label"
+        diff <(head -c 100000 "$work/old.out") <(head -c 100000 "$work/new.out") | head -5
+        diff "$work/old.err" "$work/new.err" | head -5
+    fi
+}
+for input in "${inputs[@]}"; do
+    for command in "${commands[@]}"; do
+        # shellcheck disable=SC2086
+        compare "$command $input" $command "$input"
+    done
+done
+for format in txt json junit sarif github; do
+    compare "check -o $format examples/shop" check --rules examples/shop/rules.yaml examples/shop -o "$format"
+done
+echo "$runs runs on ${#inputs[@]} inputs: $((runs - differences)) identical, $differences different"
+[ "$differences" -eq 0 ]

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Mutation test of the engine: applies small semantic changes, one at a time, to a copy of the tree, runs the
+test suite on each, and prints which mutants the tests killed and which survived.
+
+usage: scripts/mutate.py [--only SUBSTRING] [--keep DIR] [--timeout SECONDS]
+
+A surviving mutant is a change to what netreach answers that no test notices: write the test that kills it. Run
+it after every change to the engine (Sources/Reachability, Sources/KubeModel), and put the table in the closing
+note. It copies the repository (without .build) to a temporary folder and builds there, so the work tree is never
+touched; a first build takes a few minutes, each mutant about one more.
+"""
+import argparse, os, shutil, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# (id, file, original text, mutated text, what the mutant gets wrong). The original must occur exactly once.
+MUTANTS = [
+    ("pod-selector-any-namespace", "Sources/Reachability/ClassModel.swift",
+     "namespaces?[c] ?? (classes[c].namespace == policy.namespace)", "namespaces?[c] ?? true",
+     "a podSelector alone matches pods of every namespace"),
+    ("peer-selectors-or", "Sources/Reachability/ClassModel.swift",
+     "if inNamespace && (pods?[c] ?? true)", "if inNamespace || (pods?[c] ?? true)",
+     "namespaceSelector and podSelector of one peer are ORed"),
+    ("peerless-rule-ipv4-only", "Sources/Reachability/ClassModel.swift",
+     "addresses = IPSet.all([.v4, .v6])", "addresses = IPSet.all([.v4])",
+     "a rule without peers admits no IPv6 address"),
+    ("no-cut-after-block", "Sources/Reachability/ClassModel.swift",
+     "cuts[cidr.family, default: []].insert(cidr.upper + 1)", "_ = cidr.upper",
+     "address atoms are not cut at the end of a block"),
+    ("except-not-cut", "Sources/Reachability/ClassModel.swift",
+     "for cidr in [block.cidr] + block.except {", "for cidr in [block.cidr] {",
+     "address atoms are not cut at except boundaries"),
+    ("ingress-not-isolating", "Sources/Reachability/ClassModel.swift",
+     "ingressIsolated[c] = true", "ingressIsolated[c] = false",
+     "a policy selecting a pod for ingress does not isolate it"),
+    ("egress-or-ingress", "Sources/Reachability/ClassModel.swift",
+     "(ingress == .all ? $0 : $0.intersection(ingress))", "(ingress == .all ? $0 : $0.union(ingress))",
+     "a flow needs egress or ingress, not both"),
+    ("end-port-exclusive", "Sources/Reachability/ClassModel.swift",
+     "PortSet(start...(port.endPort ?? start))", "PortSet(start...max(start, (port.endPort ?? start) - 1))",
+     "endPort is exclusive"),
+    ("named-port-any-protocol", "Sources/Reachability/ClassModel.swift",
+     "where container.name == name && container.networkProtocol == port.networkProtocol {",
+     "where container.name == name {",
+     "a named port resolves whatever its protocol"),
+    ("portless-item-all-protocols", "Sources/Reachability/ClassModel.swift",
+     "result.formUnion(ConnectionSet(port.networkProtocol, .allPorts))", "result.formUnion(.all)",
+     "a port item without a port allows every protocol"),
+    ("no-rules-allow-all", "Sources/Reachability/ClassModel.swift",
+     "guard let ingress = union(ingressRules[destination], matching: source, destination: destination) else {\n                return (.none, open)",
+     "guard let ingress = union(ingressRules[destination], matching: source, destination: destination) else {\n                return (.all, open)",
+     "an isolated destination no rule admits is reachable"),
+    ("policy-types-egress-always", "Sources/KubeModel/NetworkPolicy.swift",
+     "policyTypes ?? (egress.isEmpty ? [.ingress] : [.ingress, .egress])", "policyTypes ?? [.ingress, .egress]",
+     "a policy without policyTypes isolates egress even without egress rules"),
+    ("not-in-needs-key", "Sources/KubeModel/LabelSelector.swift",
+     "if let value, requirement.values.contains(value) { return false }",
+     "guard let value, !requirement.values.contains(value) else { return false }",
+     "NotIn does not match objects without the key"),
+    ("does-not-exist-inverted", "Sources/KubeModel/LabelSelector.swift",
+     "if value != nil { return false }", "if value == nil { return false }",
+     "DoesNotExist behaves as Exists"),
+    ("match-labels-ignored", "Sources/KubeModel/LabelSelector.swift",
+     "for (key, value) in matchLabels where labels[key] != value { return false }",
+     "for (key, _) in matchLabels where labels[key] == nil { return false }",
+     "matchLabels checks only that the key exists"),
+    ("except-not-subtracted", "Sources/Reachability/IPSet.swift",
+     "for except in block.except { set = set.subtracting(IPSet(except)) }",
+     "for except in block.except.dropFirst() { set = set.subtracting(IPSet(except)) }",
+     "the first except entry of an ipBlock is ignored"),
+    ("contains-any-family", "Sources/Reachability/IPSet.swift",
+     "public func contains(_ range: IPRange) -> Bool { self[range.family].contains(range.bounds) }",
+     "public func contains(_ range: IPRange) -> Bool { self[.v4].contains(range.bounds) || self[.v6].contains(range.bounds) }",
+     "address membership ignores the address family"),
+    ("chunks-round-down", "Sources/Parallel/Parallel.swift",
+     "let size = (count + chunks - 1) / chunks", "let size = Swift.max(1, count / chunks)",
+     "work is cut into chunks that leave the last indices out"),
+    ("implicit-namespace-no-name-label", "Sources/KubeModel/Namespace.swift",
+     "labels[Self.nameLabel] = name", "labels[Self.nameLabel] = labels[Self.nameLabel]",
+     "a namespace does not carry its kubernetes.io/metadata.name label"),
+]
+
+
+def run(cmd, cwd, timeout):
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        return proc.returncode, proc.stdout.decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        return None, "timeout"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", help="run only the mutants whose id contains this")
+    parser.add_argument("--keep", help="build in this folder (kept, so a second run is incremental)")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds for one build and test run")
+    args = parser.parse_args()
+    mutants = [m for m in MUTANTS if not args.only or args.only in m[0]]
+
+    work = args.keep or tempfile.mkdtemp(prefix="netreach-mutate-")
+    source = os.path.join(work, "tree")
+    ignore = shutil.ignore_patterns(".build", ".build-*", ".build_*", ".git")
+    if not os.path.exists(source):
+        shutil.copytree(ROOT, source, ignore=ignore, symlinks=True)
+    else:  # refresh the sources of a kept copy
+        for folder in ["Sources", "Tests", "Fuzz", "Fixtures", "examples", "scripts"]:
+            shutil.rmtree(os.path.join(source, folder), ignore_errors=True)
+            shutil.copytree(os.path.join(ROOT, folder), os.path.join(source, folder), ignore=ignore, symlinks=True)
+        shutil.copy(os.path.join(ROOT, "Package.swift"), os.path.join(source, "Package.swift"))
+    schemas = os.path.join(ROOT, ".build", "schemas")
+    if os.path.isdir(schemas):  # the schema tests read them from .build/schemas
+        shutil.copytree(schemas, os.path.join(source, ".build", "schemas"), dirs_exist_ok=True)
+
+    test = ["swift", "test"]
+    print(f"baseline: building and testing the unmutated copy in {source}", flush=True)
+    code, output = run(test, source, args.timeout * 3)
+    if code != 0:
+        print(output[-3000:])
+        print("error: the unmutated tree does not pass its tests; fix that first", file=sys.stderr)
+        return 2
+
+    rows = []
+    for ident, path, original, mutated, meaning in mutants:
+        file = os.path.join(source, path)
+        text = open(file).read()
+        if text.count(original) != 1:
+            rows.append((ident, "STALE", meaning, "the original text is not in the file once; update the mutant"))
+            continue
+        open(file, "w").write(text.replace(original, mutated))
+        start = time.time()
+        code, output = run(test, source, args.timeout)
+        open(file, "w").write(text)
+        seconds = time.time() - start
+        if code is None:
+            verdict, detail = "killed", "timeout"
+        elif "error: " in output and ("Compiling" in output or "emit-module" in output) and code != 0 \
+                and "Test run" not in output:
+            verdict, detail = "NOT BUILT", "the mutant does not compile; update it"
+        elif code != 0:
+            failed = [l for l in output.splitlines() if l.startswith("✘ Test ") and "recorded" not in l]
+            verdict, detail = "killed", f"{len(failed)} failing test(s)"
+        else:
+            verdict, detail = "SURVIVED", "no test failed"
+        rows.append((ident, verdict, meaning, f"{detail}, {seconds:.0f} s"))
+        print(f"{ident:34} {verdict:9} {detail}", flush=True)
+
+    killed = sum(1 for r in rows if r[1] == "killed")
+    print()
+    print("| mutant | verdict | what it gets wrong | detail |")
+    print("|---|---|---|---|")
+    for ident, verdict, meaning, detail in rows:
+        print(f"| {ident} | {verdict} | {meaning} | {detail} |")
+    print(f"\n{killed} of {len(rows)} mutants killed")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if killed == len(rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
