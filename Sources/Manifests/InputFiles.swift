@@ -102,16 +102,27 @@ enum InputFiles {
     struct Expansion {
         var files: [InputPath] = []
         var skipped: [ManifestWarning] = []
-        /// The files taken so far, so that a file reached twice (through a link, or named twice) is read once.
-        var taken: [FileIdentity: String] = [:]
+        /// Where each regular file taken so far is in `files`, so that a file reached twice (through a link, or
+        /// named twice) is read once.
+        private var taken: [FileIdentity: (index: Int, viaLink: Bool)] = [:]
 
-        mutating func take(_ path: InputPath, _ info: stat) {
-            if let first = taken[FileIdentity(info)] {
-                skipped.append(InputFiles.skipped(path, "the same file as '\(first)', which is read once"))
+        /// Takes a regular file; a second path to the same file is passed over with a warning, and the path
+        /// that is no symbolic link is the one kept.
+        mutating func take(_ path: InputPath, _ info: stat, viaLink: Bool) {
+            let identity = FileIdentity(info)
+            guard let first = taken[identity] else {
+                taken[identity] = (files.count, viaLink)
+                files.append(path)
                 return
             }
-            taken[FileIdentity(info)] = path.name
-            files.append(path)
+            var dropped = path
+            if first.viaLink, !viaLink {
+                dropped = files[first.index]
+                files[first.index] = path
+                taken[identity] = (first.index, false)
+            }
+            let kept = files[first.index]
+            skipped.append(InputFiles.skipped(dropped, "the same file as '\(kept.name)', which is read once"))
         }
     }
 
@@ -138,7 +149,7 @@ enum InputFiles {
             guard info.st_mode & S_IFMT == S_IFDIR else {
                 // A pipe or device named on the command line is read as it is (it may be a process substitution).
                 if info.st_mode & S_IFMT == S_IFREG {
-                    expansion.take(input, info)
+                    expansion.take(input, info, viaLink: false)
                 } else {
                     expansion.files.append(input)
                 }
@@ -146,7 +157,8 @@ enum InputFiles {
             }
             let before = expansion.files.count
             var visited: Set<FileIdentity> = [FileIdentity(info)]
-            walk(input, visited: &visited, into: &expansion)
+            let roots = [input, InputPath(".")].compactMap(resolved)
+            walk(input, roots: roots, visited: &visited, into: &expansion)
             guard expansion.files.count > before else {
                 throw ManifestError(
                     "no manifests (.yaml, .yml or .json files) in directory '\(path)'",
@@ -158,8 +170,28 @@ enum InputFiles {
         return expansion
     }
 
-    private static func walk(_ directory: InputPath, visited: inout Set<FileIdentity>, into expansion: inout Expansion)
-    {
+    /// The path with every link resolved (`realpath`), as bytes; nil when it cannot be resolved.
+    private static func resolved(_ path: InputPath) -> [UInt8]? {
+        guard let pointer = path.withCString({ realpath($0, nil) }) else { return nil }
+        defer { free(pointer) }
+        return Array(UnsafeBufferPointer(start: pointer, count: strlen(pointer))).map { UInt8(bitPattern: $0) }
+    }
+
+    /// Whether `target` is `root` or lies below it.
+    private static func isInside(_ target: [UInt8], _ root: [UInt8]) -> Bool {
+        target == root || root == [UInt8(ascii: "/")]
+            || (target.starts(with: root) && target.count > root.count && target[root.count] == UInt8(ascii: "/"))
+    }
+
+    /// Searches `directory`. A symbolic link is followed only to a target inside one of `roots` (the directory
+    /// named on the command line and the working directory): a pull request must not make netreach read, and
+    /// quote in its messages, a file elsewhere on the machine that runs it.
+    private static func walk(
+        _ directory: InputPath,
+        roots: [[UInt8]],
+        visited: inout Set<FileIdentity>,
+        into expansion: inout Expansion
+    ) {
         guard let handle = directory.withCString({ opendir($0) }) else {
             expansion.skipped.append(
                 skipped(directory, "cannot open the directory: \(String(cString: strerror(errno)))")
@@ -184,6 +216,16 @@ enum InputFiles {
                 }
                 continue
             }
+            let viaLink = isLink(path)
+            if viaLink, let target = resolved(path), !roots.contains(where: { isInside(target, $0) }) {
+                expansion.skipped.append(
+                    skipped(
+                        path,
+                        "a symbolic link to '\(InputPath.display(target))', outside the directory and the working directory; netreach does not follow links out of the tree it reads (name the file itself to read it)"
+                    )
+                )
+                continue
+            }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
                 // Each directory once: a link back to an ancestor would otherwise never end.
@@ -191,9 +233,9 @@ enum InputFiles {
                     expansion.skipped.append(skipped(path, "a directory already searched (a loop of links)"))
                     continue
                 }
-                walk(path, visited: &visited, into: &expansion)
+                walk(path, roots: roots, visited: &visited, into: &expansion)
             case S_IFREG:
-                if hasManifestExtension(name) { expansion.take(path, info) }
+                if hasManifestExtension(name) { expansion.take(path, info, viaLink: viaLink) }
             default:
                 if hasManifestExtension(name) {
                     expansion.skipped.append(skipped(path, "not a regular file (\(kind(of: info.st_mode)))"))

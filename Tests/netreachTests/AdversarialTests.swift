@@ -89,16 +89,43 @@ func binaryNulAndInvalidUTF8AreLocatedErrors(name: String, bytes: [UInt8]) throw
 
 @Test func symlinkLoopsEndWithAWarning() throws {
     let directory = try temporaryDirectory()
-    try FileManager.default.createDirectory(atPath: directory + "/k8s", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: directory + "/k8s/sub", withIntermediateDirectories: true)
     try write(pod, to: directory + "/k8s/pod.yaml")
-    try FileManager.default.createSymbolicLink(atPath: directory + "/k8s/up", withDestinationPath: "..")
+    try FileManager.default.createSymbolicLink(atPath: directory + "/k8s/sub/back", withDestinationPath: "..")
     try FileManager.default.createSymbolicLink(atPath: directory + "/k8s/self.yaml", withDestinationPath: "self.yaml")
     let run = try netreach(["list", directory + "/k8s"], timeout: 20)
     #expect(!run.timedOut)
     #expect(run.status == 0)
     #expect(run.stderr.contains("self.yaml': cannot follow it: a loop of symbolic links"))
-    #expect(run.stderr.contains("up/k8s': a directory already searched (a loop of links)"))
+    #expect(run.stderr.contains("sub/back': a directory already searched (a loop of links)"))
     #expect(run.stdout.contains("shop/web[Pod]"))
+}
+
+@Test func aSymlinkOutOfTheTreeIsNotFollowed() throws {
+    let directory = try temporaryDirectory()
+    try FileManager.default.createDirectory(atPath: directory + "/k8s", withIntermediateDirectories: true)
+    try write(pod, to: directory + "/k8s/pod.yaml")
+    try write(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: secret-name, namespace: shop}\n",
+        to: directory + "/outside.yaml"
+    )
+    try FileManager.default.createSymbolicLink(
+        atPath: directory + "/k8s/leak.yaml",
+        withDestinationPath: "../outside.yaml"
+    )
+    // A link inside the tree is followed; the same file reached directly is the one read.
+    try FileManager.default.createSymbolicLink(atPath: directory + "/k8s/a-link.yaml", withDestinationPath: "pod.yaml")
+    // Run from `directory`, the link stays inside the working directory (a repository's own tree): followed.
+    let run = try netreach(["list", "k8s"], in: directory)
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("secret-name"))
+    // Run from elsewhere (the repository root), it leads out of both: not followed.
+    let strict = try netreach(["list", directory + "/k8s"])
+    #expect(strict.status == 0)
+    #expect(!strict.stdout.contains("secret-name"))
+    #expect(strict.stderr.contains("leak.yaml': a symbolic link to '"))
+    #expect(strict.stderr.contains("outside the directory and the working directory"))
+    #expect(strict.stderr.contains("a-link.yaml': the same file as '\(directory)/k8s/pod.yaml', which is read once"))
 }
 
 @Test func aFileWhoseNameIsNotUTF8IsRead() throws {
