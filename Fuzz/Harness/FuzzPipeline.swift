@@ -1,5 +1,5 @@
 import Diagrams
-public import KubeModel
+package import KubeModel
 import Manifests
 import Reachability
 import Reports
@@ -7,7 +7,7 @@ import Reports
 /// Runs one input through every path netreach has: YAML → model → engine → every report, the diagram's DOT
 /// text, and the rules loader and checker. The libFuzzer target (`make fuzz`) and the regression replay in
 /// `make test` both call it, so a crasher kept in `Fixtures/fuzz-regressions/` replays the same code.
-public enum FuzzPipeline {
+package enum FuzzPipeline {
     /// The rules `check` evaluates on every fuzzed cluster (they may match nothing: `--allow-empty`).
     static let rules = """
         rules:
@@ -25,21 +25,21 @@ public enum FuzzPipeline {
         """
 
     /// Where output broke the promise that input cannot inject lines or control characters.
-    public struct Violation: Error, CustomStringConvertible {
+    package struct Violation: Error, CustomStringConvertible {
         /// The report or message.
-        public var output: String
+        package var output: String
         /// What was found.
-        public var problem: String
+        package var problem: String
 
         /// `output: problem`.
-        public var description: String { "\(output): \(problem)" }
+        package var description: String { "\(output): \(problem)" }
     }
 
     /// Runs every path on `bytes`; returns the outputs that break the output promise.
     ///
     /// An error for bad input is the expected answer to most inputs, not a failure. A crash is the failure the
     /// fuzzer looks for; a returned violation is the other (the fuzz target traps on it).
-    public static func run(_ bytes: [UInt8]) -> [Violation] {
+    package static func run(_ bytes: [UInt8]) -> [Violation] {
         var inspector = Inspector()
         // Rules: the same bytes as a rules file.
         do throws(ManifestError) {
@@ -66,7 +66,7 @@ public enum FuzzPipeline {
 
     /// Runs every report, diagram and check on a cluster given as values (bypassing the loader's checks, as a
     /// hostile caller of the library could), with `rules` as the rules file; returns the broken promises.
-    public static func run(cluster: Cluster, rules: [UInt8]) -> [Violation] {
+    package static func run(cluster: Cluster, rules: [UInt8]) -> [Violation] {
         var inspector = Inspector()
         report(cluster, rules: rules, onlyDefaultAllow: false, into: &inspector)
         report(cluster, rules: rules, onlyDefaultAllow: true, into: &inspector)
@@ -122,7 +122,7 @@ public enum FuzzPipeline {
 
 extension FuzzPipeline {
     /// What breaks the output promise in `text`, or nil; `commands` is how many `::` lines the format itself writes.
-    public static func problem(in text: String, commands: Int = 0) -> String? {
+    package static func problem(in text: String, commands: Int = 0) -> String? {
         OutputSafety.problem(in: text, commands: commands)
     }
 }

@@ -5,7 +5,7 @@ import YAMLTree
 /// an entry dropped or repeated, one subtree put in another's place — then writes it back as JSON (which is
 /// YAML). Byte-level mutations find what breaks the parser; these reach the decoders, the engine and the reports
 /// with inputs that parse.
-public struct StructureMutator {
+package struct StructureMutator {
     /// Values that sit on a boundary of something netreach checks, or that attack its output.
     static let values = [
         "", "0", "1", "-1", "65535", "65536", "99999999999999999999", "1e3", "0x50", "true", "null",
@@ -32,7 +32,7 @@ public struct StructureMutator {
     private var state: UInt64
 
     /// A mutator whose choices follow `seed`.
-    public init(seed: UInt32) {
+    package init(seed: UInt32) {
         state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
     }
 
@@ -44,7 +44,7 @@ public struct StructureMutator {
     }
 
     /// The mutated input, or nil when it is not YAML (the caller mutates its bytes instead).
-    public mutating func mutate(_ bytes: [UInt8]) -> [UInt8]? {
+    package mutating func mutate(_ bytes: [UInt8]) -> [UInt8]? {
         guard var documents = try? YAMLParser.documents(in: bytes), !documents.isEmpty else { return nil }
         let index = next(documents.count)
         guard var root = documents[index].root else { return nil }

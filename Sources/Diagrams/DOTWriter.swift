@@ -1,7 +1,7 @@
 import KubeModel
 
 /// Writes a `Diagram` as Graphviz DOT text: deterministic, so it can be golden-tested and diffed.
-public enum DOTWriter {
+package enum DOTWriter {
     /// Colours and shapes, kept in one place so the legend always matches the drawing.
     enum Style {
         static let ruleEdge = "#1f4e79"
@@ -14,7 +14,7 @@ public enum DOTWriter {
     }
 
     /// The DOT text of a diagram.
-    public static func dot(_ diagram: Diagram) -> String {
+    package static func dot(_ diagram: Diagram) -> String {
         let labels = diagram.layout == .dot
         var out = "digraph netreach {\n"
         out +=

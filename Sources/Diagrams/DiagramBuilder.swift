@@ -1,8 +1,8 @@
 import KubeModel
-public import Reachability
+package import Reachability
 
 /// Which picture to draw.
-public enum DiagramView: Hashable, Sendable {
+package enum DiagramView: Hashable, Sendable {
     /// Every endpoint, grouped by namespace; endpoints with identical connectivity merged.
     case full
     /// One node per namespace; an edge wherever any flow crosses between two namespaces (or stays in one).
@@ -14,19 +14,19 @@ public enum DiagramView: Hashable, Sendable {
 }
 
 /// Turns the engine's answer into a `Diagram`: aggregate first, then lay out (DESIGN.md).
-public enum DiagramBuilder {
+package enum DiagramBuilder {
     /// The most nodes netreach draws; past it the diagram is unreadable and the layout slow.
-    public static let maxNodes = 1500
+    package static let maxNodes = 1500
     /// The most edges netreach draws.
-    public static let maxEdges = 6000
+    package static let maxEdges = 6000
 
     /// The most endpoint flows a diagram is built from; past it `build` refuses with advice.
-    public static let maxFlows = 20_000_000
+    package static let maxFlows = 20_000_000
 
     /// Builds the diagram for a view.
     /// - Throws: `DiagramError` when the cluster has more than `maxFlows` flows, or when the merged diagram is
     ///   still larger than `maxNodes` / `maxEdges`.
-    public static func build(
+    package static func build(
         _ result: Reachability,
         view: DiagramView,
         maxNodes: Int = maxNodes,

@@ -7,7 +7,7 @@ import Synchronization
 #endif
 
 /// Output formats Graphviz renders for netreach.
-public enum RenderFormat: String, Hashable, Sendable, CaseIterable {
+package enum RenderFormat: String, Hashable, Sendable, CaseIterable {
     /// DOT text exactly as netreach writes it (no layout).
     case dot
     /// SVG with tooltips.
@@ -19,40 +19,40 @@ public enum RenderFormat: String, Hashable, Sendable, CaseIterable {
 }
 
 /// A diagram Graphviz could not lay out or render, with what it said.
-public struct RenderError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct RenderError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong.
-    public var message: String
+    package var message: String
 
     /// Creates an error.
-    public init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
     /// `error: message`.
-    public var description: String { DiagnosticText.render("error", message) }
+    package var description: String { DiagnosticText.render("error", message) }
 }
 
 /// What a render produced: the bytes and Graphviz's own warnings, caught instead of printed.
-public struct RenderedDiagram: Sendable {
+package struct RenderedDiagram: Sendable {
     /// The file content.
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
     /// Warnings Graphviz raised while laying out or rendering.
-    public var warnings: [String]
+    package var warnings: [String]
 }
 
 /// Lays out and renders diagrams in-process with cgraph and libgvc. cgraph is not thread-safe, so every call
 /// goes through one lock and one `GVC_t` serves the whole process.
-public enum GraphvizRenderer {
+package enum GraphvizRenderer {
     /// Renders `diagram` in `format` with the layout engine the diagram chose.
     /// - Throws: `RenderError` when Graphviz rejects the graph or the format.
-    public static func render(_ diagram: Diagram, format: RenderFormat) throws(RenderError) -> RenderedDiagram {
+    package static func render(_ diagram: Diagram, format: RenderFormat) throws(RenderError) -> RenderedDiagram {
         let text = DOTWriter.dot(diagram)
         if format == .dot { return RenderedDiagram(bytes: Array(text.utf8), warnings: []) }
         return try render(dot: text, engine: diagram.layout.rawValue, format: format.rawValue)
     }
 
     /// The renderers (`svg`, `png`, …) this Graphviz installation offers.
-    public static func availableFormats() -> [String] {
+    package static func availableFormats() -> [String] {
         lock.withLock { state -> [String] in
             guard let gvc = state.context() else { return [] }
             var count: Int32 = 0

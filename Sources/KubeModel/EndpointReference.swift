@@ -1,27 +1,27 @@
 /// `namespace/name` or `namespace/name[Kind]`: how users name one endpoint, on the command line (`--to`) and in
 /// rules files.
-public struct EndpointReference: Hashable, Sendable, CustomStringConvertible {
+package struct EndpointReference: Hashable, Sendable, CustomStringConvertible {
     /// The namespace.
-    public var namespace: String
+    package var namespace: String
     /// The workload or pod name.
-    public var name: String
+    package var name: String
     /// The kind (`Deployment`, `Pod`, …), or nil for any.
-    public var kind: String?
+    package var kind: String?
 
     /// Creates a reference.
-    public init(namespace: String, name: String, kind: String? = nil) {
+    package init(namespace: String, name: String, kind: String? = nil) {
         self.namespace = namespace
         self.name = name
         self.kind = kind
     }
 
     /// Whether `text` is written as a name rather than a label selector: it has a `/` and no selector syntax.
-    public static func looksLikeReference(_ text: String) -> Bool {
+    package static func looksLikeReference(_ text: String) -> Bool {
         text.contains("/") && !text.contains(where: { "=!() ,".contains($0) })
     }
 
     /// Parses `namespace/name` or `namespace/name[Kind]`; nil when a part is empty or the name has another `/`.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard let slash = text.firstIndex(of: "/") else { return nil }
         let namespace = String(text[..<slash])
         var name = String(text[text.index(after: slash)...])
@@ -35,10 +35,10 @@ public struct EndpointReference: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether the reference names this endpoint (any kind when `kind` is nil).
-    public func matches(_ endpoint: Endpoint) -> Bool {
+    package func matches(_ endpoint: Endpoint) -> Bool {
         endpoint.namespace == namespace && endpoint.name == name && (kind == nil || kind == endpoint.kind)
     }
 
     /// As written: `namespace/name` or `namespace/name[Kind]`.
-    public var description: String { "\(namespace)/\(name)" + (kind.map { "[\($0)]" } ?? "") }
+    package var description: String { "\(namespace)/\(name)" + (kind.map { "[\($0)]" } ?? "") }
 }

@@ -1,35 +1,35 @@
 /// An IPv4 or IPv6 address family.
-public enum IPFamily: Int, Hashable, Sendable, Comparable {
+package enum IPFamily: Int, Hashable, Sendable, Comparable {
     /// IPv4, 32-bit.
     case v4 = 4
     /// IPv6, 128-bit.
     case v6 = 6
 
     /// Address width in bits.
-    public var bits: Int { self == .v4 ? 32 : 128 }
+    package var bits: Int { self == .v4 ? 32 : 128 }
 
     /// The largest address of the family.
-    public var maxAddress: UInt128 { self == .v4 ? UInt128(UInt32.max) : UInt128.max }
+    package var maxAddress: UInt128 { self == .v4 ? UInt128(UInt32.max) : UInt128.max }
 
     /// Orders IPv4 first.
-    public static func < (lhs: IPFamily, rhs: IPFamily) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: IPFamily, rhs: IPFamily) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// An IP address as a number within its family.
-public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
+package struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The family.
-    public var family: IPFamily
+    package var family: IPFamily
     /// The address as an unsigned number.
-    public var value: UInt128
+    package var value: UInt128
 
     /// Creates an address.
-    public init(family: IPFamily, value: UInt128) {
+    package init(family: IPFamily, value: UInt128) {
         self.family = family
         self.value = value
     }
 
     /// Parses dotted IPv4 (`10.0.0.1`) or IPv6 (`fd00::1`, `::ffff:1.2.3.4`); nil when malformed.
-    public init?(_ text: some StringProtocol) {
+    package init?(_ text: some StringProtocol) {
         if text.contains(":") {
             guard let value = Self.parseV6(Substring(text)) else { return nil }
             self.init(family: .v6, value: value)
@@ -93,7 +93,7 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// Dotted quad for IPv4; RFC 5952 text for IPv6 (lowercase, longest zero run as `::`).
-    public var description: String {
+    package var description: String {
         switch family {
         case .v4:
             let v = UInt32(truncatingIfNeeded: value)
@@ -125,25 +125,25 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// Orders IPv4 before IPv6, then by value.
-    public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
+    package static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
         (lhs.family, lhs.value) < (rhs.family, rhs.value)
     }
 }
 
 /// A CIDR block such as `10.0.0.0/8` or `fd00::/8`.
-public struct CIDR: Hashable, Sendable, CustomStringConvertible {
+package struct CIDR: Hashable, Sendable, CustomStringConvertible {
     /// The family.
-    public var family: IPFamily
+    package var family: IPFamily
     /// The first address of the block.
-    public var lower: UInt128
+    package var lower: UInt128
     /// The last address of the block.
-    public var upper: UInt128
+    package var upper: UInt128
     /// The prefix length.
-    public var prefixLength: Int
+    package var prefixLength: Int
 
     /// Parses `address/prefix`; host bits may be set (`10.0.0.1/8` means `10.0.0.0/8`, as Kubernetes reads it).
     /// Returns nil when the address or prefix is malformed or the prefix is longer than the family allows.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let address = IPAddress(parts[0]),
             !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), parts[1].count <= 3,
@@ -159,10 +159,10 @@ public struct CIDR: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `address/prefix` with host bits cleared.
-    public var description: String { "\(IPAddress(family: family, value: lower))/\(prefixLength)" }
+    package var description: String { "\(IPAddress(family: family, value: lower))/\(prefixLength)" }
 
     /// Whether `other` lies entirely inside this block.
-    public func contains(_ other: CIDR) -> Bool {
+    package func contains(_ other: CIDR) -> Bool {
         family == other.family && lower <= other.lower && other.upper <= upper
     }
 }

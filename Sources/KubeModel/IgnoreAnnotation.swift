@@ -1,17 +1,17 @@
 /// The `netreach.io/ignore` annotation, which suppresses audit findings on an object:
 /// `"<finding id>: <reason>"` entries separated by newlines or `;`.
-public struct IgnoreAnnotation: Hashable, Sendable {
+package struct IgnoreAnnotation: Hashable, Sendable {
     /// The annotation's key.
-    public static let key = "netreach.io/ignore"
+    package static let key = "netreach.io/ignore"
 
     /// Finding id → reason (`no reason given` when the entry has none).
-    public var reasons: [String: String] = [:]
+    package var reasons: [String: String] = [:]
     /// Entries that could not be read (no finding id), as written.
-    public var malformed: [String] = []
+    package var malformed: [String] = []
 
     /// Reads the annotation of an object; empty when it has none. Never fails: an entry it cannot read is kept in
     /// `malformed`, for a warning.
-    public init(_ annotations: [String: String]) {
+    package init(_ annotations: [String: String]) {
         guard let value = annotations[Self.key] else { return }
         for entry in value.split(whereSeparator: { $0 == "\n" || $0 == ";" || $0 == "\r\n" }) {
             let text = String(entry).trimmingSpaces

@@ -1,7 +1,7 @@
 extension LabelSelector {
     /// Parses kubectl's selector syntax: `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, joined
     /// by `,`. Returns nil and the offending term when the text is not a selector.
-    public static func parse(kubectl text: String) -> Result<LabelSelector, SelectorSyntaxError> {
+    package static func parse(kubectl text: String) -> Result<LabelSelector, SelectorSyntaxError> {
         var terms: [String] = []
         var depth = 0
         var current = ""
@@ -57,20 +57,20 @@ extension LabelSelector {
 }
 
 /// A label selector in kubectl's syntax that does not parse.
-public struct SelectorSyntaxError: Error, Hashable, Sendable {
+package struct SelectorSyntaxError: Error, Hashable, Sendable {
     /// The term that is wrong.
-    public var term: String
+    package var term: String
     /// The whole selector.
-    public var text: String
+    package var text: String
 
     /// `invalid label selector term 'x' in 'y'`, or `invalid label selector 'x'` when the term is the whole text
     /// (so the value is not said twice).
-    public var message: String {
+    package var message: String {
         term.trimmingSpaces == text.trimmingSpaces
             ? "invalid label selector '\(text)'" : "invalid label selector term '\(term)' in '\(text)'"
     }
     /// How to write one.
-    public static let hint =
+    package static let hint =
         "use key=value, key!=value, 'key in (a,b)', 'key notin (a,b)', key or !key, joined by commas"
 }
 

@@ -1,9 +1,9 @@
 /// A Kubernetes label selector: `matchLabels` AND every `matchExpressions` requirement.
-public struct LabelSelector: Hashable, Sendable {
+package struct LabelSelector: Hashable, Sendable {
     /// A set-based requirement.
-    public struct Requirement: Hashable, Sendable {
+    package struct Requirement: Hashable, Sendable {
         /// The four operators Kubernetes defines.
-        public enum Operator: String, Hashable, Sendable, CaseIterable {
+        package enum Operator: String, Hashable, Sendable, CaseIterable {
             /// The label's value is one of `values`.
             case `in` = "In"
             /// The label is absent or its value is not one of `values`.
@@ -15,14 +15,14 @@ public struct LabelSelector: Hashable, Sendable {
         }
 
         /// The label key.
-        public var key: String
+        package var key: String
         /// The operator.
-        public var `operator`: Operator
+        package var `operator`: Operator
         /// The values for `In` and `NotIn`; empty for the others.
-        public var values: [String]
+        package var values: [String]
 
         /// Creates a requirement.
-        public init(key: String, operator: Operator, values: [String] = []) {
+        package init(key: String, operator: Operator, values: [String] = []) {
             self.key = key
             self.operator = `operator`
             self.values = values
@@ -30,24 +30,24 @@ public struct LabelSelector: Hashable, Sendable {
     }
 
     /// Exact key/value pairs.
-    public var matchLabels: [String: String]
+    package var matchLabels: [String: String]
     /// Set-based requirements.
-    public var matchExpressions: [Requirement]
+    package var matchExpressions: [Requirement]
 
     /// Creates a selector; the empty selector matches everything.
-    public init(matchLabels: [String: String] = [:], matchExpressions: [Requirement] = []) {
+    package init(matchLabels: [String: String] = [:], matchExpressions: [Requirement] = []) {
         self.matchLabels = matchLabels
         self.matchExpressions = matchExpressions
     }
 
     /// The selector `{}`, which matches every object.
-    public static let everything = LabelSelector()
+    package static let everything = LabelSelector()
 
     /// True for `{}`.
-    public var isEmpty: Bool { matchLabels.isEmpty && matchExpressions.isEmpty }
+    package var isEmpty: Bool { matchLabels.isEmpty && matchExpressions.isEmpty }
 
     /// Whether an object with these labels is selected.
-    public func matches(_ labels: [String: String]) -> Bool {
+    package func matches(_ labels: [String: String]) -> Bool {
         for (key, value) in matchLabels where labels[key] != value { return false }
         for requirement in matchExpressions {
             let value = labels[requirement.key]

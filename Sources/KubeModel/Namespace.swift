@@ -1,19 +1,19 @@
 /// A Kubernetes Namespace with its labels.
-public struct Namespace: Hashable, Sendable {
+package struct Namespace: Hashable, Sendable {
     /// The label every namespace carries with its own name.
-    public static let nameLabel = "kubernetes.io/metadata.name"
+    package static let nameLabel = "kubernetes.io/metadata.name"
 
     /// The namespace's name.
-    public var name: String
+    package var name: String
     /// Its labels, always including `kubernetes.io/metadata.name`.
-    public var labels: [String: String]
+    package var labels: [String: String]
     /// Where it was defined; nil when it exists only because an object refers to it.
-    public var location: SourceLocation?
+    package var location: SourceLocation?
     /// Its annotations (`netreach.io/ignore` suppresses audit findings).
-    public var annotations: [String: String]
+    package var annotations: [String: String]
 
     /// Creates a namespace; adds the `kubernetes.io/metadata.name` label.
-    public init(
+    package init(
         name: String,
         labels: [String: String] = [:],
         location: SourceLocation? = nil,
@@ -28,5 +28,5 @@ public struct Namespace: Hashable, Sendable {
     }
 
     /// True when the namespace was not defined in the input but referred to.
-    public var isImplicit: Bool { location == nil }
+    package var isImplicit: Bool { location == nil }
 }

@@ -1,5 +1,5 @@
 /// The transport protocols a NetworkPolicy can name, in the order netreach prints them.
-public enum NetworkProtocol: String, Hashable, Sendable, CaseIterable, Comparable {
+package enum NetworkProtocol: String, Hashable, Sendable, CaseIterable, Comparable {
     /// TCP, the default when a port omits `protocol`.
     case tcp = "TCP"
     /// UDP.
@@ -8,7 +8,7 @@ public enum NetworkProtocol: String, Hashable, Sendable, CaseIterable, Comparabl
     case sctp = "SCTP"
 
     /// Orders TCP, UDP, SCTP.
-    public static func < (lhs: NetworkProtocol, rhs: NetworkProtocol) -> Bool {
+    package static func < (lhs: NetworkProtocol, rhs: NetworkProtocol) -> Bool {
         lhs.order < rhs.order
     }
 

@@ -1,14 +1,14 @@
 /// Where an object or field was written: file and 1-based line and column.
-public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+package struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The file as the user named it (`-` for standard input).
-    public var file: String
+    package var file: String
     /// 1-based line.
-    public var line: Int
+    package var line: Int
     /// 1-based column.
-    public var column: Int
+    package var column: Int
 
     /// Creates a location.
-    public init(file: String, line: Int, column: Int) {
+    package init(file: String, line: Int, column: Int) {
         self.file = file
         self.line = line
         self.column = column
@@ -16,10 +16,10 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
 
     /// `file:line:column`, the compilers' format, with the file name escaped for display (a file name in a
     /// pull request can hold any byte but `/` and NUL).
-    public var description: String { "\(file.escapedForDisplay):\(line):\(column)" }
+    package var description: String { "\(file.escapedForDisplay):\(line):\(column)" }
 
     /// Orders by file, line, column.
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+    package static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
     }
 }

@@ -61,14 +61,14 @@ struct InputPath: Hashable {
 }
 
 /// The device and inode of a file: what tells whether two paths are the same file, however they are spelled.
-public struct FileIdentity: Hashable, Sendable {
+package struct FileIdentity: Hashable, Sendable {
     /// `st_dev`.
-    public var device: UInt64
+    package var device: UInt64
     /// `st_ino`.
-    public var inode: UInt64
+    package var inode: UInt64
 
     /// The identity of the file at `path` (following symbolic links), or nil when there is none.
-    public init?(path: String) {
+    package init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         self.init(info)
@@ -81,14 +81,14 @@ public struct FileIdentity: Hashable, Sendable {
 }
 
 /// A file that was read, for the check that an output never replaces an input.
-public struct InputFileIdentity: Hashable, Sendable {
+package struct InputFileIdentity: Hashable, Sendable {
     /// The file as messages name it.
-    public var name: String
+    package var name: String
     /// Which file it is.
-    public var identity: FileIdentity
+    package var identity: FileIdentity
 
     /// Creates one.
-    public init(name: String, identity: FileIdentity) {
+    package init(name: String, identity: FileIdentity) {
         self.name = name
         self.identity = identity
     }

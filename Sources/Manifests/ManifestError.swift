@@ -1,44 +1,44 @@
-public import KubeModel
+package import KubeModel
 
 /// Input that netreach cannot use, with where it is and how to fix it.
-public struct ManifestError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct ManifestError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Where the problem is; nil for problems with a path as a whole that has no position.
-    public var location: SourceLocation
+    package var location: SourceLocation
     /// What is wrong, lowercase, no final period.
-    public var message: String
+    package var message: String
     /// How to fix it, or nil.
-    public var hint: String?
+    package var hint: String?
     /// What was skipped or assumed before the load stopped (with --keep-going, the reasons nothing was left).
-    public var warnings: [ManifestWarning] = []
+    package var warnings: [ManifestWarning] = []
 
     /// Creates an error.
-    public init(_ message: String, at location: SourceLocation, hint: String? = nil) {
+    package init(_ message: String, at location: SourceLocation, hint: String? = nil) {
         self.message = message
         self.location = location
         self.hint = hint
     }
 
     /// `file:line:column: error: message`, then the hint on its own line.
-    public var description: String {
+    package var description: String {
         DiagnosticText.render("error", message, at: location, hint: hint)
     }
 }
 
 /// Something netreach skipped or assumed while loading; the analysis goes on.
-public struct ManifestWarning: Hashable, Sendable, CustomStringConvertible {
+package struct ManifestWarning: Hashable, Sendable, CustomStringConvertible {
     /// Where, when the warning is about one place.
-    public var location: SourceLocation?
+    package var location: SourceLocation?
     /// What happened, lowercase, no final period.
-    public var message: String
+    package var message: String
 
     /// Creates a warning.
-    public init(_ message: String, at location: SourceLocation? = nil) {
+    package init(_ message: String, at location: SourceLocation? = nil) {
         self.message = message
         self.location = location
     }
 
     /// `file:line:column: warning: message`, or `warning: message` without a location.
-    public var description: String {
+    package var description: String {
         DiagnosticText.render("warning", message, at: location)
     }
 }

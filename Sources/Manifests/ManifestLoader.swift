@@ -1,34 +1,34 @@
 import Foundation
-public import KubeModel
+package import KubeModel
 import Parallel
-public import YAMLTree
+package import YAMLTree
 
 /// How to load manifests.
-public struct LoadOptions: Sendable {
+package struct LoadOptions: Sendable {
     /// Skip a document that cannot be read (with a warning) instead of stopping.
-    public var keepGoing: Bool
+    package var keepGoing: Bool
     /// Bounds on each input.
-    public var limits: YAMLLimits
+    package var limits: YAMLLimits
 
     /// Creates options.
-    public init(keepGoing: Bool = false, limits: YAMLLimits = .default) {
+    package init(keepGoing: Bool = false, limits: YAMLLimits = .default) {
         self.keepGoing = keepGoing
         self.limits = limits
     }
 }
 
 /// The cluster read from the manifests, and what was skipped or assumed on the way.
-public struct LoadResult: Sendable {
+package struct LoadResult: Sendable {
     /// Namespaces, endpoints and policies.
-    public var cluster: Cluster
+    package var cluster: Cluster
     /// Warnings in the order they arose, summaries last.
-    public var warnings: [ManifestWarning]
+    package var warnings: [ManifestWarning]
     /// The files that were read (not standard input), so that no output replaces one of them.
-    public var inputs: [InputFileIdentity] = []
+    package var inputs: [InputFileIdentity] = []
 }
 
 /// Reads Kubernetes manifests from files, directories and standard input.
-public enum ManifestLoader {
+package enum ManifestLoader {
     /// Loads every manifest under `paths`.
     ///
     /// ```swift
@@ -40,7 +40,7 @@ public enum ManifestLoader {
     ///   - options: `keepGoing` and limits.
     ///   - standardInput: what `-` reads; the process's standard input by default.
     /// - Throws: `ManifestError` for the first problem that stops the load.
-    public static func load(
+    package static func load(
         _ paths: [String],
         options: LoadOptions = LoadOptions(),
         standardInput: () -> [UInt8] = readStandardInput
@@ -69,7 +69,7 @@ public enum ManifestLoader {
     }
 
     /// Loads manifests held in memory, as if read from a file called `name`.
-    public static func load(bytes: [UInt8], name: String, options: LoadOptions = LoadOptions()) throws(ManifestError)
+    package static func load(bytes: [UInt8], name: String, options: LoadOptions = LoadOptions()) throws(ManifestError)
         -> LoadResult
     {
         var state = LoadState(options: options)
@@ -78,7 +78,7 @@ public enum ManifestLoader {
     }
 
     /// Reads all of standard input.
-    public static func readStandardInput() -> [UInt8] {
+    package static func readStandardInput() -> [UInt8] {
         [UInt8](FileHandle.standardInput.readDataToEndOfFile())
     }
 }

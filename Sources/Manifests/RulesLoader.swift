@@ -1,5 +1,5 @@
-public import KubeModel
-public import YAMLTree
+package import KubeModel
+package import YAMLTree
 
 /// Reads the rules file of `netreach check`.
 ///
@@ -19,10 +19,10 @@ public import YAMLTree
 ///   - name: nothing is open by default
 ///     no-default-allow: all
 /// ```
-public enum RulesLoader {
+package enum RulesLoader {
     /// Loads and validates a rules file.
     /// - Throws: `ManifestError` with the position of the first problem.
-    public static func load(
+    package static func load(
         _ path: String,
         limits: YAMLLimits = .default,
         standardInput: () -> [UInt8] = ManifestLoader.readStandardInput
@@ -37,7 +37,7 @@ public enum RulesLoader {
     }
 
     /// Loads rules held in memory, as if read from a file called `name`.
-    public static func load(bytes: [UInt8], name: String, limits: YAMLLimits = .default) throws(ManifestError)
+    package static func load(bytes: [UInt8], name: String, limits: YAMLLimits = .default) throws(ManifestError)
         -> RuleFile
     {
         let documents: [YAMLDocument]

@@ -1,10 +1,10 @@
-public import KubeModel
+package import KubeModel
 
 /// Names one or more endpoints on the command line or in a rules file.
 ///
 /// Three forms: `namespace/name` (any kind), `namespace/name[Kind]`, or a label selector in kubectl's syntax
 /// (`app=postgres`, `tier in (db,cache)`, `env!=prod`, `!legacy`, several joined by `,`).
-public struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
+package struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
     enum Form: Hashable {
         case name(EndpointReference)
         case selector(LabelSelector)
@@ -12,11 +12,11 @@ public struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
 
     let form: Form
     /// The text the query was parsed from.
-    public let description: String
+    package let description: String
 
     /// Parses a query.
     /// - Throws: `QueryError` when the text is neither a name nor a valid selector.
-    public init(_ text: String) throws(QueryError) {
+    package init(_ text: String) throws(QueryError) {
         description = text
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty {
@@ -36,7 +36,7 @@ public struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether the query names this endpoint.
-    public func matches(_ endpoint: Endpoint) -> Bool {
+    package func matches(_ endpoint: Endpoint) -> Bool {
         switch form {
         case .name(let reference):
             return reference.matches(endpoint)
@@ -46,12 +46,12 @@ public struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Indices of the endpoints of `cluster` the query names.
-    public func matchingEndpoints(in cluster: Cluster) -> [Int] {
+    package func matchingEndpoints(in cluster: Cluster) -> [Int] {
         cluster.endpoints.indices.filter { matches(cluster.endpoints[$0]) }
     }
 
     /// Endpoint ids that look like what the user meant: same name in another namespace, or a close spelling.
-    public func suggestions(in cluster: Cluster, limit: Int = 5) -> [String] {
+    package func suggestions(in cluster: Cluster, limit: Int = 5) -> [String] {
         let wanted: String
         switch form {
         case .name(let reference): wanted = "\(reference.namespace)/\(reference.name)"
@@ -77,20 +77,20 @@ public struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A query that cannot be parsed, or that names nothing.
-public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What is wrong, lowercase, no final period.
-    public var message: String
+    package var message: String
     /// How to fix it.
-    public var hint: String?
+    package var hint: String?
 
     /// Creates an error.
-    public init(_ message: String, hint: String? = nil) {
+    package init(_ message: String, hint: String? = nil) {
         self.message = message
         self.hint = hint
     }
 
     /// `error: message`, then the hint.
-    public var description: String {
+    package var description: String {
         DiagnosticText.render("error", message, hint: hint)
     }
 }

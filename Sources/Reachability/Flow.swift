@@ -1,9 +1,9 @@
-public import KubeModel
+package import KubeModel
 
 /// One side of a flow: an endpoint of the cluster or a set of external addresses.
-public struct Peer: Hashable, Sendable {
+package struct Peer: Hashable, Sendable {
     /// What the peer is.
-    public enum Kind: Hashable, Sendable {
+    package enum Kind: Hashable, Sendable {
         /// An endpoint of `Reachability.cluster.endpoints`, by index.
         case endpoint(Int)
         /// Addresses outside the cluster.
@@ -11,27 +11,27 @@ public struct Peer: Hashable, Sendable {
     }
 
     /// What the peer is.
-    public var kind: Kind
+    package var kind: Kind
     /// The name every report prints: `ns/name[Kind]` or `a.b.c.d-e.f.g.h[,…]`, escaped for display.
-    public var name: String
+    package var name: String
 
     /// The endpoint index, or nil for addresses.
-    public var endpointIndex: Int? {
+    package var endpointIndex: Int? {
         if case .endpoint(let index) = kind { return index }
         return nil
     }
 }
 
 /// An allowed connection from one peer to another.
-public struct Flow: Hashable, Sendable {
+package struct Flow: Hashable, Sendable {
     /// Index into `Reachability.peers` of the side that opens the connection.
-    public var source: Int
+    package var source: Int
     /// Index into `Reachability.peers` of the side that accepts it.
-    public var destination: Int
+    package var destination: Int
     /// The protocols and ports allowed.
-    public var connections: ConnectionSet
+    package var connections: ConnectionSet
     /// Index of `connections` in `Reachability.distinctConnections`, so formatters can render each value once.
-    public var connectionsIndex: Int
+    package var connectionsIndex: Int
     /// Bit 1: egress left open at the source; bit 2: ingress left open at the destination.
     let openBits: UInt8
 
@@ -45,13 +45,13 @@ public struct Flow: Hashable, Sendable {
 
     /// The hops left open by default because no policy isolates that side in that direction
     /// (`egress` at the source, `ingress` at the destination). Empty when rules allow the whole flow.
-    public var defaultAllow: Set<Direction> { OpenHops.directions(openBits) }
+    package var defaultAllow: Set<Direction> { OpenHops.directions(openBits) }
 
     /// True when the flow exists only because a side is not isolated.
-    public var isDefaultAllowed: Bool { openBits != 0 }
+    package var isDefaultAllowed: Bool { openBits != 0 }
 
     /// Whether the hop in `direction` is open by default.
-    public func isOpen(_ direction: Direction) -> Bool { openBits & OpenHops.bit(direction) != 0 }
+    package func isOpen(_ direction: Direction) -> Bool { openBits & OpenHops.bit(direction) != 0 }
 }
 
 /// Open hops as bits: 1 egress (at the source), 2 ingress (at the destination).
@@ -71,20 +71,20 @@ enum OpenHops {
 }
 
 /// The answer for a cluster: every allowed flow, in a stable order, and the isolation of each endpoint.
-public struct Reachability: Sendable {
+package struct Reachability: Sendable {
     /// The analyzed cluster.
-    public let cluster: Cluster
+    package let cluster: Cluster
     /// Every peer that appears in a flow: all endpoints (same order as `cluster.endpoints`), then address sets.
-    public let peers: [Peer]
+    package let peers: [Peer]
     /// Allowed flows between endpoints and with addresses, sorted by source name, then destination name.
     /// Empty when the analysis was made with `expandingFlows: false`; `flowCount` is always right.
-    public let flows: [Flow]
+    package let flows: [Flow]
     /// How many flows there are, whether or not `flows` holds them.
-    public let flowCount: Int
+    package let flowCount: Int
     /// Every distinct connection set of the flows; `Flow.connectionsIndex` points here.
-    public let distinctConnections: [ConnectionSet]
+    package let distinctConnections: [ConnectionSet]
     /// For each endpoint (same index as `cluster.endpoints`), the directions some policy isolates.
-    public let isolation: [Set<Direction>]
+    package let isolation: [Set<Direction>]
     /// The class-level model the flows were computed from, for analyses (audit, checks).
     let model: ClassModel
     /// The flows between classes (and with address peers), from which `flows` is expanded.

@@ -283,7 +283,7 @@ extension Reachability {
     /// Calls `body` with consecutive blocks of the flows, in output order. When `flows` was not expanded
     /// (`analyze(expandingFlows: false)`), the blocks are expanded from the class-level answer as they go, so any
     /// number of flows streams in bounded memory.
-    public func forEachFlowBlock(_ body: ([Flow]) throws -> Void) rethrows {
+    package func forEachFlowBlock(_ body: ([Flow]) throws -> Void) rethrows {
         if !flows.isEmpty || flowCount == 0 || classFlows.outbound.isEmpty {
             if !flows.isEmpty { try body(flows) }
             return
@@ -293,7 +293,7 @@ extension Reachability {
     }
 
     /// This answer with `flows` filled in (the identical answer when they already are).
-    public func expandingFlows() -> Reachability {
+    package func expandingFlows() -> Reachability {
         guard flows.isEmpty, flowCount > 0, !classFlows.outbound.isEmpty else { return self }
         var all: [Flow] = []
         all.reserveCapacity(flowCount)

@@ -1,106 +1,106 @@
-public import KubeModel
+package import KubeModel
 
 /// A contiguous range of addresses of one family.
-public struct IPRange: Hashable, Sendable, Comparable, CustomStringConvertible {
+package struct IPRange: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The family.
-    public var family: IPFamily
+    package var family: IPFamily
     /// First and last address.
-    public var bounds: ClosedRange<UInt128>
+    package var bounds: ClosedRange<UInt128>
 
     /// Creates a range.
-    public init(family: IPFamily, bounds: ClosedRange<UInt128>) {
+    package init(family: IPFamily, bounds: ClosedRange<UInt128>) {
         self.family = family
         self.bounds = bounds
     }
 
     /// `first-last`, e.g. `0.0.0.0-9.255.255.255`.
-    public var description: String {
+    package var description: String {
         "\(IPAddress(family: family, value: bounds.lowerBound))-\(IPAddress(family: family, value: bounds.upperBound))"
     }
 
     /// Orders IPv4 first, then by first address.
-    public static func < (lhs: IPRange, rhs: IPRange) -> Bool {
+    package static func < (lhs: IPRange, rhs: IPRange) -> Bool {
         (lhs.family, lhs.bounds.lowerBound) < (rhs.family, rhs.bounds.lowerBound)
     }
 }
 
 /// A set of IPv4 and IPv6 addresses.
-public struct IPSet: Hashable, Sendable {
+package struct IPSet: Hashable, Sendable {
     /// IPv4 addresses (as numbers up to 2^32-1).
-    public var v4: IntervalSet<UInt128>
+    package var v4: IntervalSet<UInt128>
     /// IPv6 addresses.
-    public var v6: IntervalSet<UInt128>
+    package var v6: IntervalSet<UInt128>
 
     /// Creates a set.
-    public init(v4: IntervalSet<UInt128> = IntervalSet(), v6: IntervalSet<UInt128> = IntervalSet()) {
+    package init(v4: IntervalSet<UInt128> = IntervalSet(), v6: IntervalSet<UInt128> = IntervalSet()) {
         self.v4 = v4
         self.v6 = v6
     }
 
     /// The addresses of a CIDR block.
-    public init(_ cidr: CIDR) {
+    package init(_ cidr: CIDR) {
         self.init()
         self[cidr.family] = IntervalSet(cidr.lower...cidr.upper)
     }
 
     /// The addresses of an ipBlock: its cidr minus every except.
-    public init(_ block: IPBlock) {
+    package init(_ block: IPBlock) {
         var set = IPSet(block.cidr)
         for except in block.except { set = set.subtracting(IPSet(except)) }
         self = set
     }
 
     /// Every address of the given families.
-    public static func all(_ families: [IPFamily]) -> IPSet {
+    package static func all(_ families: [IPFamily]) -> IPSet {
         var set = IPSet()
         for family in families { set[family] = IntervalSet(0...family.maxAddress) }
         return set
     }
 
     /// The set for one family.
-    public subscript(family: IPFamily) -> IntervalSet<UInt128> {
+    package subscript(family: IPFamily) -> IntervalSet<UInt128> {
         get { family == .v4 ? v4 : v6 }
         set { if family == .v4 { v4 = newValue } else { v6 = newValue } }
     }
 
     /// True when the set holds no address.
-    public var isEmpty: Bool { v4.isEmpty && v6.isEmpty }
+    package var isEmpty: Bool { v4.isEmpty && v6.isEmpty }
 
     /// Addresses in either.
-    public func union(_ other: IPSet) -> IPSet { IPSet(v4: v4.union(other.v4), v6: v6.union(other.v6)) }
+    package func union(_ other: IPSet) -> IPSet { IPSet(v4: v4.union(other.v4), v6: v6.union(other.v6)) }
 
     /// Adds `other`.
-    public mutating func formUnion(_ other: IPSet) { self = union(other) }
+    package mutating func formUnion(_ other: IPSet) { self = union(other) }
 
     /// Addresses in both.
-    public func intersection(_ other: IPSet) -> IPSet {
+    package func intersection(_ other: IPSet) -> IPSet {
         IPSet(v4: v4.intersection(other.v4), v6: v6.intersection(other.v6))
     }
 
     /// Addresses of `self` not in `other`.
-    public func subtracting(_ other: IPSet) -> IPSet {
+    package func subtracting(_ other: IPSet) -> IPSet {
         IPSet(v4: v4.subtracting(other.v4), v6: v6.subtracting(other.v6))
     }
 
     /// The addresses of one range.
-    public init(_ range: IPRange) {
+    package init(_ range: IPRange) {
         self.init()
         self[range.family] = IntervalSet(range.bounds)
     }
 
     /// Whether every address of `self` is in `other`.
-    public func isSubset(of other: IPSet) -> Bool { v4.isSubset(of: other.v4) && v6.isSubset(of: other.v6) }
+    package func isSubset(of other: IPSet) -> Bool { v4.isSubset(of: other.v4) && v6.isSubset(of: other.v6) }
 
     /// Whether the whole range is in the set.
-    public func contains(_ range: IPRange) -> Bool { self[range.family].contains(range.bounds) }
+    package func contains(_ range: IPRange) -> Bool { self[range.family].contains(range.bounds) }
 
     /// The set as ranges, IPv4 first.
-    public var ranges: [IPRange] {
+    package var ranges: [IPRange] {
         v4.ranges.map { IPRange(family: .v4, bounds: $0) } + v6.ranges.map { IPRange(family: .v6, bounds: $0) }
     }
 
     /// Ranges joined by `,`, e.g. `0.0.0.0-9.255.255.255,11.0.0.0-255.255.255.255`.
-    public var description: String { ranges.map(\.description).joined(separator: ",") }
+    package var description: String { ranges.map(\.description).joined(separator: ",") }
 }
 
 /// Address sets grouped by the connections they get, groups in order of first appearance (address order when

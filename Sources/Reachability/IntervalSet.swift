@@ -1,22 +1,22 @@
 /// A set of integers stored as sorted, disjoint, non-adjacent closed ranges.
 ///
 /// The algebra behind ports (`PortSet`) and addresses (`IPSet`). Every operation is O(ranges).
-public struct IntervalSet<Bound: FixedWidthInteger & Sendable>: Hashable, Sendable {
+package struct IntervalSet<Bound: FixedWidthInteger & Sendable>: Hashable, Sendable {
     /// The ranges, ascending, disjoint and never adjacent.
-    public private(set) var ranges: [ClosedRange<Bound>]
+    package private(set) var ranges: [ClosedRange<Bound>]
 
     /// The empty set.
-    public init() {
+    package init() {
         ranges = []
     }
 
     /// The set holding one range.
-    public init(_ range: ClosedRange<Bound>) {
+    package init(_ range: ClosedRange<Bound>) {
         ranges = [range]
     }
 
     /// The union of any ranges.
-    public init(_ ranges: some Sequence<ClosedRange<Bound>>) {
+    package init(_ ranges: some Sequence<ClosedRange<Bound>>) {
         self.ranges = Self.normalized(Array(ranges))
     }
 
@@ -41,22 +41,22 @@ public struct IntervalSet<Bound: FixedWidthInteger & Sendable>: Hashable, Sendab
     }
 
     /// True when the set holds nothing.
-    public var isEmpty: Bool { ranges.isEmpty }
+    package var isEmpty: Bool { ranges.isEmpty }
 
     /// Elements in `self` or `other`.
-    public func union(_ other: IntervalSet) -> IntervalSet {
+    package func union(_ other: IntervalSet) -> IntervalSet {
         if other.ranges.isEmpty { return self }
         if ranges.isEmpty { return other }
         return IntervalSet(normalized: Self.normalized(ranges + other.ranges))
     }
 
     /// Adds `other`'s elements.
-    public mutating func formUnion(_ other: IntervalSet) {
+    package mutating func formUnion(_ other: IntervalSet) {
         self = union(other)
     }
 
     /// Elements in both.
-    public func intersection(_ other: IntervalSet) -> IntervalSet {
+    package func intersection(_ other: IntervalSet) -> IntervalSet {
         var out: [ClosedRange<Bound>] = []
         var i = 0
         var j = 0
@@ -72,7 +72,7 @@ public struct IntervalSet<Bound: FixedWidthInteger & Sendable>: Hashable, Sendab
     }
 
     /// Elements of `self` not in `other`.
-    public func subtracting(_ other: IntervalSet) -> IntervalSet {
+    package func subtracting(_ other: IntervalSet) -> IntervalSet {
         var out: [ClosedRange<Bound>] = []
         var j = 0
         for range in ranges {
@@ -96,12 +96,12 @@ public struct IntervalSet<Bound: FixedWidthInteger & Sendable>: Hashable, Sendab
     }
 
     /// Whether every element of `self` is in `other`.
-    public func isSubset(of other: IntervalSet) -> Bool {
+    package func isSubset(of other: IntervalSet) -> Bool {
         subtracting(other).isEmpty
     }
 
     /// Whether `range` lies entirely inside the set.
-    public func contains(_ range: ClosedRange<Bound>) -> Bool {
+    package func contains(_ range: ClosedRange<Bound>) -> Bool {
         var low = 0
         var high = ranges.count - 1
         while low <= high {

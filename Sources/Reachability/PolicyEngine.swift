@@ -1,4 +1,4 @@
-public import KubeModel
+package import KubeModel
 
 /// Computes which endpoint may connect to which, following the NetworkPolicy semantics of DESIGN.md.
 ///
@@ -10,12 +10,12 @@ public import KubeModel
 /// let result = PolicyEngine(cluster: cluster).analyze()
 /// for flow in result.flows { print(result.peers[flow.source].name, flow.connections) }
 /// ```
-public struct PolicyEngine: Sendable {
+package struct PolicyEngine: Sendable {
     /// The cluster to analyze.
-    public let cluster: Cluster
+    package let cluster: Cluster
 
     /// Creates an engine for a cluster.
-    public init(cluster: Cluster) {
+    package init(cluster: Cluster) {
         self.cluster = cluster
     }
 
@@ -23,13 +23,13 @@ public struct PolicyEngine: Sendable {
     /// - Parameter expandingFlows: also list every endpoint flow in `flows` (what `list` and `graph` print);
     ///   the audit and the checks read the class-level answer and do without, which matters at 100,000 pods.
     /// - Complexity: O(classes² × rules per class), plus O(flows) when expanding.
-    public func analyze(expandingFlows: Bool = true) -> Reachability {
+    package func analyze(expandingFlows: Bool = true) -> Reachability {
         FlowBuilder(model: ClassModel(cluster: cluster)).build(expandingFlows: expandingFlows)
     }
 
     /// Compiles the policies against the endpoint classes without evaluating any pair: what `Checker` needs, as it
     /// evaluates only the class pairs its rules ask about. `flows`, `flowCount` and address peers stay empty.
-    public func compile() -> Reachability {
+    package func compile() -> Reachability {
         FlowBuilder(model: ClassModel(cluster: cluster)).buildModelOnly()
     }
 }

@@ -1,8 +1,8 @@
 import KubeModel
-public import Reachability
+package import Reachability
 
 /// Formats for `netreach audit`.
-public enum AuditFormat: String, Hashable, Sendable, CaseIterable {
+package enum AuditFormat: String, Hashable, Sendable, CaseIterable {
     /// Readable text grouped by severity.
     case txt
     /// One JSON document: summary, findings, suppressed findings, isolation matrix.
@@ -12,12 +12,12 @@ public enum AuditFormat: String, Hashable, Sendable, CaseIterable {
 }
 
 /// Writes an `AuditReport`.
-public enum AuditReportWriter {
+package enum AuditReportWriter {
     /// The tool's version, written into SARIF.
-    public static let toolVersion = "0.1.0"
+    package static let toolVersion = "0.1.0"
 
     /// Writes `report` in `format`. `color` adds ANSI colours to txt (for terminals).
-    public static func write(
+    package static func write(
         _ report: AuditReport,
         format: AuditFormat,
         color: Bool = false,
@@ -32,7 +32,7 @@ public enum AuditReportWriter {
     }
 
     /// `2 errors, 6 warnings, 1 note; 1 suppressed`.
-    public static func summary(_ report: AuditReport) -> String {
+    package static func summary(_ report: AuditReport) -> String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         var text = [
             plural(report.count(.error), "error"), plural(report.count(.warning), "warning"),

@@ -1,8 +1,8 @@
 import KubeModel
-public import Reachability
+package import Reachability
 
 /// Formats for `netreach check`.
-public enum CheckFormat: String, Hashable, Sendable, CaseIterable {
+package enum CheckFormat: String, Hashable, Sendable, CaseIterable {
     /// PASS/FAIL per rule with counter-examples and the policies involved.
     case txt
     /// One JSON document with a result per rule.
@@ -16,9 +16,9 @@ public enum CheckFormat: String, Hashable, Sendable, CaseIterable {
 }
 
 /// Writes a `CheckReport`.
-public enum CheckReportWriter {
+package enum CheckReportWriter {
     /// Writes `report` in `format`.
-    public static func write(_ report: CheckReport, format: CheckFormat, to out: inout some TextOutputStream) {
+    package static func write(_ report: CheckReport, format: CheckFormat, to out: inout some TextOutputStream) {
         switch format {
         case .txt: text(report, to: &out)
         case .json: json(report).write(to: &out)

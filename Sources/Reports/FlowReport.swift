@@ -1,8 +1,8 @@
 import KubeModel
-public import Reachability
+package import Reachability
 
 /// Writes a flow list in one of the report formats, streaming line by line.
-public enum FlowReport {
+package enum FlowReport {
     /// Writes the flows of `result` to `out`, streaming: when `result` was analyzed without expanding its flows,
     /// they are expanded block by block as they are written, so memory stays bounded. With `onlyDefaultAllow`, only
     /// flows that exist because a side has no policy; with `markOpenHops`, txt lines end with the hops they rely on:
@@ -13,7 +13,7 @@ public enum FlowReport {
     /// var text = ""
     /// FlowReport.write(result, format: .txt, to: &text)
     /// ```
-    public static func write(
+    package static func write(
         _ result: Reachability,
         format: ReportFormat,
         onlyDefaultAllow: Bool = false,

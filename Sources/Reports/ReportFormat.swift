@@ -1,5 +1,5 @@
 /// A text format for flow lists.
-public struct ReportFormat: Hashable, Sendable, CustomStringConvertible {
+package struct ReportFormat: Hashable, Sendable, CustomStringConvertible {
     enum Kind: String, CaseIterable {
         case txt, json, csv, md
     }
@@ -7,19 +7,19 @@ public struct ReportFormat: Hashable, Sendable, CustomStringConvertible {
     let kind: Kind
 
     /// `src => dst : conn` lines, as netpol-analyzer prints them.
-    public static let txt = ReportFormat(kind: .txt)
+    package static let txt = ReportFormat(kind: .txt)
     /// A JSON array of `{"src", "dst", "conn", "defaultAllow"}` objects, one per line.
-    public static let json = ReportFormat(kind: .json)
+    package static let json = ReportFormat(kind: .json)
     /// RFC 4180 CSV with a header row.
-    public static let csv = ReportFormat(kind: .csv)
+    package static let csv = ReportFormat(kind: .csv)
     /// A Markdown table.
-    public static let md = ReportFormat(kind: .md)
+    package static let md = ReportFormat(kind: .md)
 
     /// Every format's name.
-    public static let names = Kind.allCases.map(\.rawValue)
+    package static let names = Kind.allCases.map(\.rawValue)
 
     /// The format called `name` (`txt`, `json`, `csv`, `md`), or nil.
-    public init?(name: String) {
+    package init?(name: String) {
         guard let kind = Kind(rawValue: name) else { return nil }
         self.kind = kind
     }
@@ -29,5 +29,5 @@ public struct ReportFormat: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The format's name.
-    public var description: String { kind.rawValue }
+    package var description: String { kind.rawValue }
 }

@@ -1,7 +1,7 @@
 /// A problem that stops a YAML stream from loading, with where it happened.
-public struct YAMLError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct YAMLError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong.
-    public enum Kind: Hashable, Sendable {
+    package enum Kind: Hashable, Sendable {
         /// libyaml rejected the text (`problem`, and `context` when libyaml gives one).
         case syntax(problem: String, context: String?)
         /// Nesting went past the limit.
@@ -19,21 +19,21 @@ public struct YAMLError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// What went wrong.
-    public var kind: Kind
+    package var kind: Kind
     /// Where it went wrong.
-    public var mark: SourceMark
+    package var mark: SourceMark
     /// An extra sentence on how to fix it, or nil.
-    public var hint: String?
+    package var hint: String?
 
     /// Creates an error.
-    public init(_ kind: Kind, at mark: SourceMark, hint: String? = nil) {
+    package init(_ kind: Kind, at mark: SourceMark, hint: String? = nil) {
         self.kind = kind
         self.mark = mark
         self.hint = hint
     }
 
     /// The message without location, lowercase, no final period.
-    public var message: String {
+    package var message: String {
         switch kind {
         case .syntax(let problem, let context):
             return context.map { "\(problem) \($0)" } ?? problem
@@ -53,5 +53,5 @@ public struct YAMLError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `line:column: message`.
-    public var description: String { "\(mark): \(message)" }
+    package var description: String { "\(mark): \(message)" }
 }

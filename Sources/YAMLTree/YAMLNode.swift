@@ -1,27 +1,27 @@
 /// A 1-based position in a source file, as libyaml reports it (columns count Unicode scalars).
-public struct SourceMark: Hashable, Sendable, Comparable, CustomStringConvertible {
+package struct SourceMark: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// 1-based line number.
-    public var line: Int
+    package var line: Int
     /// 1-based column number.
-    public var column: Int
+    package var column: Int
 
     /// Creates a mark from 1-based coordinates.
-    public init(line: Int, column: Int) {
+    package init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 
     /// `line:column`.
-    public var description: String { "\(line):\(column)" }
+    package var description: String { "\(line):\(column)" }
 
     /// Orders marks by line, then column.
-    public static func < (lhs: SourceMark, rhs: SourceMark) -> Bool {
+    package static func < (lhs: SourceMark, rhs: SourceMark) -> Bool {
         (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
 }
 
 /// How a scalar was written; a quoted `"80"` is a string, a plain `80` may be a number.
-public enum ScalarStyle: Hashable, Sendable {
+package enum ScalarStyle: Hashable, Sendable {
     /// Unquoted.
     case plain
     /// Single- or double-quoted.
@@ -31,23 +31,23 @@ public enum ScalarStyle: Hashable, Sendable {
 }
 
 /// One node of a YAML document with the position where it starts.
-public struct YAMLNode: Hashable, Sendable {
+package struct YAMLNode: Hashable, Sendable {
     /// A key and its value inside a mapping, in document order.
-    public struct Pair: Hashable, Sendable {
+    package struct Pair: Hashable, Sendable {
         /// The key node (almost always a scalar).
-        public var key: YAMLNode
+        package var key: YAMLNode
         /// The value node.
-        public var value: YAMLNode
+        package var value: YAMLNode
 
         /// Creates a pair.
-        public init(key: YAMLNode, value: YAMLNode) {
+        package init(key: YAMLNode, value: YAMLNode) {
             self.key = key
             self.value = value
         }
     }
 
     /// What the node holds.
-    public enum Content: Hashable, Sendable {
+    package enum Content: Hashable, Sendable {
         /// A scalar's text, how it was written, and its explicit tag if any.
         case scalar(String, ScalarStyle, tag: String?)
         /// A sequence's items.
@@ -57,12 +57,12 @@ public struct YAMLNode: Hashable, Sendable {
     }
 
     /// The node's content.
-    public var content: Content
+    package var content: Content
     /// Where the node starts.
-    public var mark: SourceMark
+    package var mark: SourceMark
 
     /// Creates a node.
-    public init(_ content: Content, mark: SourceMark) {
+    package init(_ content: Content, mark: SourceMark) {
         self.content = content
         self.mark = mark
     }
@@ -70,25 +70,25 @@ public struct YAMLNode: Hashable, Sendable {
 
 extension YAMLNode {
     /// The scalar text, or nil for a sequence or mapping.
-    public var scalar: String? {
+    package var scalar: String? {
         if case .scalar(let text, _, _) = content { return text }
         return nil
     }
 
     /// The pairs of a mapping, or nil.
-    public var mapping: [Pair]? {
+    package var mapping: [Pair]? {
         if case .mapping(let pairs) = content { return pairs }
         return nil
     }
 
     /// The items of a sequence, or nil.
-    public var sequence: [YAMLNode]? {
+    package var sequence: [YAMLNode]? {
         if case .sequence(let items) = content { return items }
         return nil
     }
 
     /// True for `~`, `null`, `Null`, `NULL` and an empty plain scalar (YAML's null).
-    public var isNull: Bool {
+    package var isNull: Bool {
         guard case .scalar(let text, let style, let tag) = content else { return false }
         if tag == "tag:yaml.org,2002:null" { return true }
         guard style == .plain, tag == nil else { return false }
@@ -96,14 +96,14 @@ extension YAMLNode {
     }
 
     /// The value of `key` in a mapping, or nil when absent or when this is not a mapping.
-    public subscript(key: String) -> YAMLNode? {
+    package subscript(key: String) -> YAMLNode? {
         guard let pairs = mapping else { return nil }
         for pair in pairs where pair.key.scalar == key { return pair.value }
         return nil
     }
 
     /// A short word for the node's shape, for messages: `mapping`, `sequence`, `scalar`.
-    public var shape: String {
+    package var shape: String {
         switch content {
         case .scalar: return isNull ? "null" : "scalar"
         case .sequence: return "sequence"
@@ -113,35 +113,35 @@ extension YAMLNode {
 }
 
 /// One YAML document of a stream.
-public struct YAMLDocument: Hashable, Sendable {
+package struct YAMLDocument: Hashable, Sendable {
     /// The root node; nil for an empty document (`---` followed by nothing but comments).
-    public var root: YAMLNode?
+    package var root: YAMLNode?
     /// Where the document starts.
-    public var mark: SourceMark
+    package var mark: SourceMark
 
     /// Creates a document.
-    public init(root: YAMLNode?, mark: SourceMark) {
+    package init(root: YAMLNode?, mark: SourceMark) {
         self.root = root
         self.mark = mark
     }
 }
 
 /// Explicit bounds on what one input may cost to load.
-public struct YAMLLimits: Hashable, Sendable {
+package struct YAMLLimits: Hashable, Sendable {
     /// Maximum nesting of sequences and mappings.
-    public var maxDepth: Int
+    package var maxDepth: Int
     /// Maximum number of nodes, counting an alias as the size of what it expands to, at every use.
-    public var maxNodes: Int
+    package var maxNodes: Int
     /// Maximum size of one input in bytes.
-    public var maxBytes: Int
+    package var maxBytes: Int
 
     /// Creates limits.
-    public init(maxDepth: Int, maxNodes: Int, maxBytes: Int) {
+    package init(maxDepth: Int, maxNodes: Int, maxBytes: Int) {
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
         self.maxBytes = maxBytes
     }
 
     /// Depth 64, one million nodes, 64 MiB: far above any real manifest, far below what hurts.
-    public static let `default` = YAMLLimits(maxDepth: 64, maxNodes: 1_000_000, maxBytes: 64 << 20)
+    package static let `default` = YAMLLimits(maxDepth: 64, maxNodes: 1_000_000, maxBytes: 64 << 20)
 }

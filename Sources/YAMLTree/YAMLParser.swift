@@ -1,7 +1,7 @@
 internal import CLibYAML
 
 /// Loads YAML (and JSON) byte streams into `YAMLDocument`s with libyaml's event API.
-public enum YAMLParser {
+package enum YAMLParser {
     /// Parses every document of a stream.
     ///
     /// The bytes are handed to libyaml as they are (no `String` decoding), so invalid UTF-8 is reported
@@ -16,7 +16,7 @@ public enum YAMLParser {
     ///   - origin: the position of `bytes[0]` in its file, when `bytes` is a slice of a larger file.
     /// - Throws: `YAMLError` with the position of the first problem.
     /// - Complexity: O(n) in the input size plus the size of expanded aliases (bounded by `limits`).
-    public static func documents(
+    package static func documents(
         in bytes: [UInt8],
         limits: YAMLLimits = .default,
         origin: SourceMark = SourceMark(line: 1, column: 1)

@@ -1,6 +1,6 @@
 extension AuditRule {
     /// A namespace with endpoints and no NetworkPolicy at all.
-    public static let namespaceWithoutPolicy = AuditRule(
+    package static let namespaceWithoutPolicy = AuditRule(
         id: "namespace-without-policy",
         severity: .error,
         title: "Namespace has no NetworkPolicy",
@@ -10,7 +10,7 @@ extension AuditRule {
             + "podSelector: {} with policyTypes [Ingress, Egress], then policies that allow what each workload needs."
     )
     /// A namespace whose policies leave some pods without an ingress default-deny.
-    public static let namespaceWithoutDefaultDenyIngress = AuditRule(
+    package static let namespaceWithoutDefaultDenyIngress = AuditRule(
         id: "namespace-without-default-deny-ingress",
         severity: .warning,
         title: "Namespace has no default-deny for ingress",
@@ -19,7 +19,7 @@ extension AuditRule {
             + "selects accepts connections from anywhere. Add a policy with podSelector: {} and policyTypes [Ingress]."
     )
     /// A namespace whose policies leave some pods without an egress default-deny.
-    public static let namespaceWithoutDefaultDenyEgress = AuditRule(
+    package static let namespaceWithoutDefaultDenyEgress = AuditRule(
         id: "namespace-without-default-deny-egress",
         severity: .warning,
         title: "Namespace has no default-deny for egress",
@@ -29,7 +29,7 @@ extension AuditRule {
             + "policyTypes [Egress], and allow DNS explicitly."
     )
     /// An endpoint no policy selects for ingress, in a namespace that has policies.
-    public static let ingressNotIsolated = AuditRule(
+    package static let ingressNotIsolated = AuditRule(
         id: "ingress-not-isolated",
         severity: .warning,
         title: "Endpoint is not isolated for ingress",
@@ -37,7 +37,7 @@ extension AuditRule {
             + "(default-allow). Select it with a policy that allows only its clients."
     )
     /// An endpoint no policy selects for egress, in a namespace that has policies.
-    public static let egressNotIsolated = AuditRule(
+    package static let egressNotIsolated = AuditRule(
         id: "egress-not-isolated",
         severity: .warning,
         title: "Endpoint is not isolated for egress",
@@ -46,7 +46,7 @@ extension AuditRule {
             + "what it calls."
     )
     /// A rule lets every other namespace in.
-    public static let reachableFromAllNamespaces = AuditRule(
+    package static let reachableFromAllNamespaces = AuditRule(
         id: "reachable-from-all-namespaces",
         severity: .warning,
         title: "Endpoint is reachable from every namespace",
@@ -54,7 +54,7 @@ extension AuditRule {
             + "namespaces and pods that need it."
     )
     /// A rule lets the whole IPv4 internet in.
-    public static let reachableFromAnyAddress = AuditRule(
+    package static let reachableFromAnyAddress = AuditRule(
         id: "reachable-from-any-address",
         severity: .warning,
         title: "Endpoint is reachable from any IP address",
@@ -63,7 +63,7 @@ extension AuditRule {
             + "is not meant to be public, restrict the rule's peers."
     )
     /// Egress to 169.254.169.254:80.
-    public static let egressToCloudMetadata = AuditRule(
+    package static let egressToCloudMetadata = AuditRule(
         id: "egress-to-cloud-metadata",
         severity: .error,
         title: "Egress to the cloud metadata API is allowed",
@@ -72,7 +72,7 @@ extension AuditRule {
             + "Add 169.254.169.254/32 to the except list of egress ipBlocks, or isolate the endpoint for egress."
     )
     /// Egress to TCP 10250 outside the cluster (the kubelet on the nodes).
-    public static let egressToKubelet = AuditRule(
+    package static let egressToKubelet = AuditRule(
         id: "egress-to-kubelet",
         severity: .warning,
         title: "Egress to the kubelet port is allowed",
@@ -80,7 +80,7 @@ extension AuditRule {
             + "nodes. Restrict the rule's ports or addresses."
     )
     /// A rule allows every port to every address.
-    public static let egressToAnyAddress = AuditRule(
+    package static let egressToAnyAddress = AuditRule(
         id: "egress-to-any-address",
         severity: .warning,
         title: "Egress to every address on every port is allowed",
@@ -89,7 +89,7 @@ extension AuditRule {
             + "the workload needs."
     )
     /// A policy whose podSelector matches nothing.
-    public static let policySelectsNothing = AuditRule(
+    package static let policySelectsNothing = AuditRule(
         id: "policy-selects-nothing",
         severity: .warning,
         title: "NetworkPolicy selects no endpoint",
@@ -97,7 +97,7 @@ extension AuditRule {
             + "Check the labels and the namespace."
     )
     /// A rule peer that matches nothing.
-    public static let peerMatchesNothing = AuditRule(
+    package static let peerMatchesNothing = AuditRule(
         id: "peer-matches-nothing",
         severity: .note,
         title: "Rule peer matches no endpoint",
@@ -105,7 +105,7 @@ extension AuditRule {
             + "its labels, or whether the namespace labels exist."
     )
     /// A policy that changes no flow.
-    public static let policyShadowed = AuditRule(
+    package static let policyShadowed = AuditRule(
         id: "policy-shadowed",
         severity: .note,
         title: "NetworkPolicy is shadowed by others",
@@ -114,7 +114,7 @@ extension AuditRule {
             + "least everything it allows. Remove it or merge it into the covering policies."
     )
     /// Pods on the node's network.
-    public static let hostNetwork = AuditRule(
+    package static let hostNetwork = AuditRule(
         id: "host-network",
         severity: .warning,
         title: "Pods use the host network",
@@ -123,7 +123,7 @@ extension AuditRule {
     )
 
     /// Every rule, in report order.
-    public static let all: [AuditRule] = [
+    package static let all: [AuditRule] = [
         .namespaceWithoutPolicy, .namespaceWithoutDefaultDenyIngress, .namespaceWithoutDefaultDenyEgress,
         .ingressNotIsolated, .egressNotIsolated, .reachableFromAllNamespaces, .reachableFromAnyAddress,
         .egressToCloudMetadata, .egressToKubelet, .egressToAnyAddress, .policySelectsNothing, .peerMatchesNothing,

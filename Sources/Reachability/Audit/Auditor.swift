@@ -2,15 +2,15 @@ import KubeModel
 import Parallel
 
 /// Finds where a cluster falls short of NetworkPolicy hardening (NSA/CISA guide, CIS benchmark).
-public enum Auditor {
+package enum Auditor {
     /// The annotation that suppresses findings: `"<rule id>: <reason>"`, several separated by newlines or `;`.
-    public static let ignoreAnnotation = IgnoreAnnotation.key
+    package static let ignoreAnnotation = IgnoreAnnotation.key
 
     /// How many example flows a finding lists as evidence.
     static let evidenceLimit = 5
 
     /// Audits an analyzed cluster.
-    public static func audit(_ result: Reachability) -> AuditReport {
+    package static func audit(_ result: Reachability) -> AuditReport {
         var audit = Audit(result: result)
         audit.run()
         var active: [Finding] = []
@@ -30,7 +30,7 @@ public enum Auditor {
     }
 
     /// The namespace matrix of `--isolation`.
-    public static func isolationMatrix(_ result: Reachability) -> IsolationMatrix {
+    package static func isolationMatrix(_ result: Reachability) -> IsolationMatrix {
         let names = Array(Set(result.cluster.endpoints.map(\.namespace))).sorted()
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
         var cells = Array(repeating: Array(repeating: ConnectionSet.none, count: names.count), count: names.count)
@@ -53,7 +53,7 @@ public enum Auditor {
 
     /// Parses `netreach.io/ignore` into rule id → reason (entries separated by newlines or `;`); entries it
     /// cannot read are left out (the loader warns about them).
-    public static func ignoredEntries(_ annotations: [String: String]) -> [String: String] {
+    package static func ignoredEntries(_ annotations: [String: String]) -> [String: String] {
         IgnoreAnnotation(annotations).reasons
     }
 }

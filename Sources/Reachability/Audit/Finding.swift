@@ -1,7 +1,7 @@
-public import KubeModel
+package import KubeModel
 
 /// How serious a finding is; the CLI's `--fail-on` compares against it.
-public enum Severity: String, Hashable, Sendable, CaseIterable, Comparable {
+package enum Severity: String, Hashable, Sendable, CaseIterable, Comparable {
     /// Worth knowing.
     case note
     /// Weakens isolation; fix or suppress with a reason.
@@ -18,61 +18,61 @@ public enum Severity: String, Hashable, Sendable, CaseIterable, Comparable {
     }
 
     /// Orders note < warning < error.
-    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// One kind of finding: a stable id, its severity, and the help text reports and SARIF show.
-public struct AuditRule: Hashable, Sendable {
+package struct AuditRule: Hashable, Sendable {
     /// Stable id, used in `netreach.io/ignore` annotations and SARIF `ruleId`.
-    public let id: String
+    package let id: String
     /// Default severity.
-    public let severity: Severity
+    package let severity: Severity
     /// One line on what the rule finds.
-    public let title: String
+    package let title: String
     /// Why it matters and how to fix it.
-    public let help: String
+    package let help: String
 }
 
 /// Something the audit found, with the objects involved and where they are written.
-public struct Finding: Hashable, Sendable {
+package struct Finding: Hashable, Sendable {
     /// The rule that fired.
-    public var rule: AuditRule
+    package var rule: AuditRule
     /// The object the finding is about: `namespace 'x'`, `ns/name[Kind]` or `NetworkPolicy ns/name`.
-    public var subject: String
+    package var subject: String
     /// What is wrong, in one sentence.
-    public var message: String
+    package var message: String
     /// What to change.
-    public var fix: String
+    package var fix: String
     /// Where the objects involved are defined, the subject's first.
-    public var locations: [SourceLocation]
+    package var locations: [SourceLocation]
     /// Concrete evidence: flows, ports, covering policies.
-    public var evidence: [String]
+    package var evidence: [String]
     /// The reason given in a `netreach.io/ignore` annotation, when the finding is suppressed.
-    public var suppression: String?
+    package var suppression: String?
 
     /// The rule's severity.
-    public var severity: Severity { rule.severity }
+    package var severity: Severity { rule.severity }
 }
 
 /// The audit of a cluster.
-public struct AuditReport: Hashable, Sendable {
+package struct AuditReport: Hashable, Sendable {
     /// Active findings, most severe first, then by location.
-    public var findings: [Finding]
+    package var findings: [Finding]
     /// Findings suppressed by a `netreach.io/ignore` annotation, with their reasons.
-    public var suppressed: [Finding]
+    package var suppressed: [Finding]
     /// Which namespace may reach which, and on which ports.
-    public var isolation: IsolationMatrix
+    package var isolation: IsolationMatrix
 
     /// The number of active findings of a severity.
-    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+    package func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 }
 
 /// Namespace × namespace reachability.
-public struct IsolationMatrix: Hashable, Sendable {
+package struct IsolationMatrix: Hashable, Sendable {
     /// Namespaces with endpoints, sorted.
-    public var namespaces: [String]
+    package var namespaces: [String]
     /// `connections[i][j]`: what endpoints of `namespaces[i]` may open to endpoints of `namespaces[j]`.
-    public var connections: [[ConnectionSet]]
+    package var connections: [[ConnectionSet]]
     /// Namespaces no flow enters from, or leaves to, another namespace.
-    public var isolated: [String]
+    package var isolated: [String]
 }

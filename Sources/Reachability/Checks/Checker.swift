@@ -1,11 +1,11 @@
-public import KubeModel
+package import KubeModel
 import Parallel
 
 /// Evaluates the rules of `netreach check` on an analyzed cluster.
 ///
 /// Rules are evaluated on the class-level model the flows came from, so a rule costs (source classes ×
 /// destination classes), not (pods × pods), and the engine never runs again.
-public enum Checker {
+package enum Checker {
     /// Evaluates every rule of `rules` against `result`.
     ///
     /// ```swift
@@ -13,7 +13,7 @@ public enum Checker {
     /// print(report.summary)
     /// ```
     /// - Throws: `CheckError` for a rule whose peers match nothing (unless `options.allowEmpty`).
-    public static func check(_ rules: RuleFile, against result: Reachability, options: CheckOptions = CheckOptions())
+    package static func check(_ rules: RuleFile, against result: Reachability, options: CheckOptions = CheckOptions())
         throws(CheckError) -> CheckReport
     {
         // Rules are independent: evaluate them in chunks on every core, each chunk with its own copy of the
