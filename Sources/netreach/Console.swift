@@ -99,6 +99,9 @@ enum Console {
 private enum TemporaryFile {
     /// The path as a C string; read by the signal handler, which may only make async-signal-safe calls.
     nonisolated(unsafe) static var path: UnsafeMutablePointer<CChar>?
+    /// The dispositions the handlers replaced, restored when the write is over.
+    nonisolated(unsafe) static var previous: [Int32: sighandler_t?] = [:]
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
 
     static func begin(_ path: String) {
         self.path = strdup(path)
@@ -106,19 +109,25 @@ private enum TemporaryFile {
         // unblock them, or an interrupt would wait until after the write and leave nothing to clean.
         var set = sigset_t()
         sigemptyset(&set)
-        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, signal) }
+        for signal in signals { sigaddset(&set, signal) }
         sigprocmask(SIG_UNBLOCK, &set, nil)
-        for signal in [SIGINT, SIGTERM, SIGHUP] {
-            Glibc.signal(signal) { number in
+        for signal in signals {
+            let old = Glibc.signal(signal) { number in
                 if let path = TemporaryFile.path { unlink(path) }
                 Glibc.signal(number, SIG_DFL)
                 raise(number)
+            }
+            previous[signal] = old
+            // A signal the caller ignores (SIGHUP under nohup) stays ignored: it does not end netreach.
+            if unsafeBitCast(old, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                Glibc.signal(signal, SIG_IGN)
             }
         }
     }
 
     static func end() {
-        for signal in [SIGINT, SIGTERM, SIGHUP] { Glibc.signal(signal, SIG_DFL) }
+        for (signal, handler) in previous { Glibc.signal(signal, handler) }
+        previous = [:]
         let old = path
         path = nil
         free(old)

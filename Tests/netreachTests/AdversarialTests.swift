@@ -218,23 +218,26 @@ func anOutputOntoAnInputIsRefusedBeforeWriting(target: String) throws {
     #expect(run.stderr == "error: cannot write to standard output\n")
 }
 
-@Test(arguments: [SIGINT, SIGTERM])
-func anInterruptedWriteRemovesItsTemporaryFile(signal: Int32) throws {
+/// Starts `netreach list` on 1,500 pods in a namespace without policies (2.2 million flows, a write long enough to
+/// interrupt) with `--file out.txt`, stops it once its temporary file exists, sends `signal`, lets it go on, and
+/// returns how it ended and the temporary file's path. `shell` runs first in the same process (`trap "" HUP;`).
+private func interruptWrite(with signal: Int32, shell: String = "") throws -> (Process, String, String) {
     let directory = try temporaryDirectory()
-    // 1,500 pods in a namespace without policies: 2.2 million flows, long enough to interrupt the write.
     var yaml = ""
     for i in 0..<1500 { yaml += "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p\(i), namespace: big}\n" }
     try write(yaml, to: directory + "/big.yaml")
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = ["list", "big.yaml", "-q", "--file", "out.txt"]
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = [
+        "-c", "\(shell) exec \"$0\" \"$@\"", executable, "list", "big.yaml", "-q", "--file", "out.txt",
+    ]
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     try process.run()
     let temporary = directory + "/.out.txt.\(process.processIdentifier).tmp"
     var seen = false
     for _ in 0..<20_000 where process.isRunning {
         if FileManager.default.fileExists(atPath: temporary) {
-            // Stopped in the middle of the write, then interrupted: the signal is handled when it continues.
+            // Stopped in the middle of the write, then signalled: the signal is handled when it continues.
             kill(process.processIdentifier, SIGSTOP)
             seen = FileManager.default.fileExists(atPath: temporary)
             break
@@ -245,9 +248,25 @@ func anInterruptedWriteRemovesItsTemporaryFile(signal: Int32) throws {
     kill(process.processIdentifier, signal)
     kill(process.processIdentifier, SIGCONT)
     process.waitUntilExit()
+    return (process, temporary, directory + "/out.txt")
+}
+
+@Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+func anInterruptedWriteRemovesItsTemporaryFile(signal: Int32) throws {
+    let (process, temporary, output) = try interruptWrite(with: signal)
     #expect(process.terminationReason == .uncaughtSignal)
+    #expect(process.terminationStatus == signal)
     #expect(!FileManager.default.fileExists(atPath: temporary))
-    #expect(!FileManager.default.fileExists(atPath: directory + "/out.txt"))
+    #expect(!FileManager.default.fileExists(atPath: output))
+}
+
+@Test func aSignalTheCallerIgnoresStaysIgnored() throws {
+    // Under nohup (SIGHUP ignored) a hang-up must not end the write.
+    let (process, temporary, output) = try interruptWrite(with: SIGHUP, shell: "trap '' HUP;")
+    #expect(process.terminationReason == .exit)
+    #expect(process.terminationStatus == 0)
+    #expect(!FileManager.default.fileExists(atPath: temporary))
+    #expect(FileManager.default.fileExists(atPath: output))
 }
 
 // MARK: - Injected names
