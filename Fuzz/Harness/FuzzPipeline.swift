@@ -42,13 +42,13 @@ package enum FuzzPipeline {
     package static func run(_ bytes: [UInt8]) -> [Violation] {
         var inspector = Inspector()
         // Rules: the same bytes as a rules file.
-        do throws(ManifestError) {
+        do throws(Diagnostic) {
             _ = try RulesLoader.load(bytes: bytes, name: "fuzz.yaml")
         } catch {
             inspector.inspect("rules error", error.description)
         }
         for keepGoing in [false, true] {
-            do throws(ManifestError) {
+            do throws(Diagnostic) {
                 let loaded = try ManifestLoader.load(
                     bytes: bytes,
                     name: "fuzz.yaml",
@@ -93,7 +93,7 @@ package enum FuzzPipeline {
             inspector.inspect("audit -o \(format)", text)
         }
         for view in [DiagramView.full, .namespaces] {
-            do throws(DiagramError) {
+            do throws(Diagnostic) {
                 let diagram = try DiagramBuilder.build(result, view: view, maxFlows: 200_000)
                 inspector.inspect("graph dot", DOTWriter.dot(diagram))
             } catch {
@@ -108,7 +108,7 @@ package enum FuzzPipeline {
                 against: compiled,
                 options: CheckOptions(allowEmpty: true, examples: 3)
             )
-            for warning in report.warnings { inspector.inspect("check warning", warning) }
+            for warning in report.warnings { inspector.inspect("check warning", warning.description) }
             for format in CheckFormat.allCases {
                 var text = ""
                 CheckReportWriter.write(report, format: format, to: &text)

@@ -69,22 +69,3 @@ package enum LayoutEngine: String, Hashable, Sendable {
         return .sfdp
     }
 }
-
-/// A diagram that cannot be drawn, with what to do instead.
-package struct DiagramError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What is wrong.
-    package var message: String
-    /// What to do.
-    package var hint: String?
-
-    /// Creates an error.
-    package init(_ message: String, hint: String? = nil) {
-        self.message = message
-        self.hint = hint
-    }
-
-    /// `error: message`, then the hint.
-    package var description: String {
-        DiagnosticText.render("error", message, hint: hint)
-    }
-}

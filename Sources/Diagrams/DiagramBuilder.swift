@@ -1,4 +1,4 @@
-import KubeModel
+package import KubeModel
 package import Reachability
 
 /// Which picture to draw.
@@ -24,7 +24,7 @@ package enum DiagramBuilder {
     package static let maxFlows = 20_000_000
 
     /// Builds the diagram for a view.
-    /// - Throws: `DiagramError` when the cluster has more than `maxFlows` flows, or when the merged diagram is
+    /// - Throws: `Diagnostic` when the cluster has more than `maxFlows` flows, or when the merged diagram is
     ///   still larger than `maxNodes` / `maxEdges`.
     package static func build(
         _ result: Reachability,
@@ -32,10 +32,10 @@ package enum DiagramBuilder {
         maxNodes: Int = maxNodes,
         maxEdges: Int = maxEdges,
         maxFlows: Int = maxFlows
-    ) throws(DiagramError) -> Diagram {
+    ) throws(Diagnostic) -> Diagram {
         // A diagram is built from every endpoint flow; expand them if the analysis did not, within reason.
         if result.flows.isEmpty, result.flowCount > maxFlows {
-            throw DiagramError(
+            throw Diagnostic(
                 "the cluster has \(result.flowCount) flows between endpoints, more than netreach draws from (\(maxFlows))",
                 hint: "draw part of the cluster (pass the manifests of some namespaces), or see which namespaces "
                     + "reach which with 'netreach audit --isolation'"
@@ -64,7 +64,7 @@ package enum DiagramBuilder {
                 + (graph.edges.isEmpty ? ": nothing" : "")
         }
         if graph.nodes.count > maxNodes || graph.edges.count > maxEdges {
-            throw DiagramError(
+            throw Diagnostic(
                 "the diagram would have \(graph.nodes.count) nodes and \(graph.edges.count) edges after merging, more than netreach draws legibly (\(maxNodes) nodes, \(maxEdges) edges)",
                 hint: "draw the namespace overview with --namespaces, or one question with --to or --from"
             )

@@ -1,5 +1,5 @@
 internal import CGraphviz
-import KubeModel
+package import KubeModel
 import Synchronization
 
 #if canImport(Glibc)
@@ -18,20 +18,6 @@ package enum RenderFormat: String, Hashable, Sendable, CaseIterable {
     case pdf
 }
 
-/// A diagram Graphviz could not lay out or render, with what it said.
-package struct RenderError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What went wrong.
-    package var message: String
-
-    /// Creates an error.
-    package init(_ message: String) {
-        self.message = message
-    }
-
-    /// `error: message`.
-    package var description: String { DiagnosticText.render("error", message) }
-}
-
 /// What a render produced: the bytes and Graphviz's own warnings, caught instead of printed.
 package struct RenderedDiagram: Sendable {
     /// The file content.
@@ -44,8 +30,8 @@ package struct RenderedDiagram: Sendable {
 /// goes through one lock and one `GVC_t` serves the whole process.
 package enum GraphvizRenderer {
     /// Renders `diagram` in `format` with the layout engine the diagram chose.
-    /// - Throws: `RenderError` when Graphviz rejects the graph or the format.
-    package static func render(_ diagram: Diagram, format: RenderFormat) throws(RenderError) -> RenderedDiagram {
+    /// - Throws: `Diagnostic` when Graphviz rejects the graph or the format.
+    package static func render(_ diagram: Diagram, format: RenderFormat) throws(Diagnostic) -> RenderedDiagram {
         let text = DOTWriter.dot(diagram)
         if format == .dot { return RenderedDiagram(bytes: Array(text.utf8), warnings: []) }
         return try render(dot: text, engine: diagram.layout.rawValue, format: format.rawValue)
@@ -69,10 +55,10 @@ package enum GraphvizRenderer {
         }
     }
 
-    static func render(dot text: String, engine: String, format: String) throws(RenderError) -> RenderedDiagram {
-        let outcome: Result<RenderedDiagram, RenderError> = lock.withLock { state in
+    static func render(dot text: String, engine: String, format: String) throws(Diagnostic) -> RenderedDiagram {
+        let outcome: Result<RenderedDiagram, Diagnostic> = lock.withLock { state in
             guard let gvc = state.context() else {
-                return .failure(RenderError("Graphviz could not start (gvContext failed)"))
+                return .failure(Diagnostic("Graphviz could not start (gvContext failed)"))
             }
             messages.withLock { $0 = [] }
             _ = agseterr(AGWARN)
@@ -80,7 +66,7 @@ package enum GraphvizRenderer {
             defer { _ = agseterrf(previous) }
             guard let graph = text.withCString({ agmemread($0) }) else {
                 return .failure(
-                    RenderError(
+                    Diagnostic(
                         "Graphviz could not read the diagram: \(messages.withLock { $0.joined(separator: "; ") })"
                     )
                 )
@@ -88,7 +74,7 @@ package enum GraphvizRenderer {
             defer { agclose(graph) }
             guard gvLayout(gvc, graph, engine) == 0 else {
                 return .failure(
-                    RenderError(
+                    Diagnostic(
                         "Graphviz layout '\(engine)' failed: \(messages.withLock { $0.joined(separator: "; ") })"
                     )
                 )
@@ -102,7 +88,7 @@ package enum GraphvizRenderer {
             var length: UInt32 = 0
             guard gvRenderData(gvc, graph, format, &data, &length) == 0, let data else {
                 return .failure(
-                    RenderError(
+                    Diagnostic(
                         "Graphviz cannot render '\(format)' here: \(messages.withLock { $0.joined(separator: "; ") })"
                     )
                 )

@@ -44,21 +44,3 @@ extension Unicode.Scalar {
         }
     }
 }
-
-/// The one rendering of a diagnostic, as compilers print them: `file:line:column: severity: message`, then the
-/// hint on its own line. Message and hint are escaped for display (they quote values from the input), so a
-/// diagnostic is always the lines it means to be.
-package enum DiagnosticText {
-    /// `location: severity: message` (`severity: message` without a location), then `  hint: …`.
-    package static func render(
-        _ severity: String,
-        _ message: String,
-        at location: SourceLocation? = nil,
-        hint: String? = nil
-    ) -> String {
-        var text = location.map { "\($0): " } ?? ""
-        text += "\(severity): \(message.escapedForDisplay)"
-        if let hint { text += "\n  hint: \(hint.escapedForDisplay)" }
-        return text
-    }
-}

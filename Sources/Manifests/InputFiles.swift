@@ -101,7 +101,7 @@ enum InputFiles {
     /// What a directory scan found: the files to read, and what it passed over and why (never silently).
     struct Expansion {
         var files: [InputPath] = []
-        var skipped: [ManifestWarning] = []
+        var skipped: [Diagnostic] = []
         /// Where each regular file taken so far is in `files`, so that a file reached twice (through a link, or
         /// named twice) is read once.
         private var taken: [FileIdentity: (index: Int, viaLink: Bool)] = [:]
@@ -130,7 +130,7 @@ enum InputFiles {
     /// regular `.yaml`, `.yml` and `.json` files, in byte order of their paths. Symbolic links are followed, each
     /// directory is entered once (a link loop ends there), and a FIFO, socket or device with a manifest's name,
     /// a broken link or an unreadable directory is passed over with a warning. Names need not be UTF-8.
-    static func expand(_ paths: [String]) throws(ManifestError) -> Expansion {
+    static func expand(_ paths: [String]) throws(Diagnostic) -> Expansion {
         var expansion = Expansion()
         for path in paths {
             let input = InputPath(path)
@@ -140,7 +140,7 @@ enum InputFiles {
             }
             var info = stat()
             guard input.withCString({ stat($0, &info) }) == 0 else {
-                throw ManifestError(
+                throw Diagnostic(
                     "no such file or directory '\(path)'",
                     at: SourceLocation(file: path, line: 1, column: 1),
                     hint: "pass manifest files, directories of them, or '-' for standard input"
@@ -160,7 +160,7 @@ enum InputFiles {
             let roots = [input, InputPath(".")].compactMap(resolved)
             walk(input, roots: roots, visited: &visited, into: &expansion)
             guard expansion.files.count > before else {
-                throw ManifestError(
+                throw Diagnostic(
                     "no manifests (.yaml, .yml or .json files) in directory '\(path)'",
                     at: SourceLocation(file: path, line: 1, column: 1),
                     hint: "point netreach at the directory that holds your Kubernetes manifests"
@@ -265,8 +265,8 @@ enum InputFiles {
         }
     }
 
-    static func skipped(_ path: InputPath, _ reason: String) -> ManifestWarning {
-        ManifestWarning("skipped '\(path.name)': \(reason)")
+    static func skipped(_ path: InputPath, _ reason: String) -> Diagnostic {
+        Diagnostic.warning("skipped '\(path.name)': \(reason)")
     }
 
     /// Reads a file (or standard input) without reading more than `limit` bytes; returns its bytes and identity.
@@ -275,7 +275,7 @@ enum InputFiles {
         limit: Int,
         what: String = "manifest",
         standardInput: () -> [UInt8]
-    ) throws(ManifestError) -> (bytes: [UInt8], identity: FileIdentity?) {
+    ) throws(Diagnostic) -> (bytes: [UInt8], identity: FileIdentity?) {
         let start = SourceLocation(file: path.name, line: 1, column: 1)
         guard path.raw != nil else {
             let bytes = standardInput()
@@ -284,7 +284,7 @@ enum InputFiles {
         }
         let descriptor = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
         guard descriptor >= 0 else {
-            throw ManifestError(
+            throw Diagnostic(
                 "cannot read '\(path.name)': \(String(cString: strerror(errno)))",
                 at: start,
                 hint: "check the file's permissions"
@@ -293,10 +293,10 @@ enum InputFiles {
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
-            throw ManifestError("cannot read '\(path.name)': \(String(cString: strerror(errno)))", at: start)
+            throw Diagnostic("cannot read '\(path.name)': \(String(cString: strerror(errno)))", at: start)
         }
         if info.st_mode & S_IFMT == S_IFDIR {
-            throw ManifestError(
+            throw Diagnostic(
                 "'\(path.name)' is a directory, not a \(what) file",
                 at: start,
                 hint: what == "rules" ? "pass the rules file itself, such as k8s/rules.yaml" : nil
@@ -312,7 +312,7 @@ enum InputFiles {
             let count = block.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw ManifestError("cannot read '\(path.name)': \(String(cString: strerror(errno)))", at: start)
+                throw Diagnostic("cannot read '\(path.name)': \(String(cString: strerror(errno)))", at: start)
             }
             if count == 0 { break }
             bytes += block[0..<count]
@@ -321,8 +321,8 @@ enum InputFiles {
         return (bytes, FileIdentity(info))
     }
 
-    private static func tooLarge(_ size: Int, limit: Int, at location: SourceLocation) -> ManifestError {
-        ManifestError(
+    private static func tooLarge(_ size: Int, limit: Int, at location: SourceLocation) -> Diagnostic {
+        Diagnostic(
             "file is \(size) bytes, more than the limit of \(limit) bytes (\(limit >> 20) MiB)",
             at: location,
             hint: "split the manifests into several files"

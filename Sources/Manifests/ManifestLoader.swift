@@ -22,7 +22,7 @@ package struct LoadResult: Sendable {
     /// Namespaces, endpoints and policies.
     package var cluster: Cluster
     /// Warnings in the order they arose, summaries last.
-    package var warnings: [ManifestWarning]
+    package var warnings: [Diagnostic]
     /// The files that were read (not standard input), so that no output replaces one of them.
     package var inputs: [InputFileIdentity] = []
 }
@@ -39,18 +39,18 @@ package enum ManifestLoader {
     ///   - paths: files (any extension), directories (searched for `.yaml`, `.yml`, `.json`), or `-`.
     ///   - options: `keepGoing` and limits.
     ///   - standardInput: what `-` reads; the process's standard input by default.
-    /// - Throws: `ManifestError` for the first problem that stops the load.
+    /// - Throws: `Diagnostic` for the first problem that stops the load.
     package static func load(
         _ paths: [String],
         options: LoadOptions = LoadOptions(),
         standardInput: () -> [UInt8] = readStandardInput
-    ) throws(ManifestError) -> LoadResult {
+    ) throws(Diagnostic) -> LoadResult {
         var state = LoadState(options: options)
         let expansion = try InputFiles.expand(paths)
         state.warnings += expansion.skipped
         var inputs: [InputFileIdentity] = []
         for file in expansion.files {
-            do throws(ManifestError) {
+            do throws(Diagnostic) {
                 let (bytes, identity) = try InputFiles.read(
                     file,
                     limit: options.limits.maxBytes,
@@ -60,7 +60,7 @@ package enum ManifestLoader {
                 try state.add(bytes: bytes, file: file.name)
             } catch {
                 guard options.keepGoing else { throw error }
-                state.warnings.append(ManifestWarning("skipped file: \(error.message)", at: error.location))
+                state.warnings.append(Diagnostic.warning("skipped file: \(error.message)", at: error.location))
             }
         }
         var result = try state.finish(paths: paths)
@@ -69,7 +69,7 @@ package enum ManifestLoader {
     }
 
     /// Loads manifests held in memory, as if read from a file called `name`.
-    package static func load(bytes: [UInt8], name: String, options: LoadOptions = LoadOptions()) throws(ManifestError)
+    package static func load(bytes: [UInt8], name: String, options: LoadOptions = LoadOptions()) throws(Diagnostic)
         -> LoadResult
     {
         var state = LoadState(options: options)
@@ -85,7 +85,7 @@ package enum ManifestLoader {
 
 private struct LoadState {
     let options: LoadOptions
-    var warnings: [ManifestWarning] = []
+    var warnings: [Diagnostic] = []
     var objects = DecodedObjects()
     var notKubernetes: [SourceLocation] = []
 
@@ -97,7 +97,7 @@ private struct LoadState {
     private struct ChunkResult {
         var decoded: [DecodedObjects] = []
         var notKubernetes: [SourceLocation] = []
-        var error: ManifestError?
+        var error: Diagnostic?
     }
 
     private static func parse(_ chunk: DocumentChunk, file: String, limits: YAMLLimits, keepGoing: Bool)
@@ -105,12 +105,12 @@ private struct LoadState {
     {
         let decoder = ObjectDecoder(file: file, keepGoing: keepGoing)
         var result = ChunkResult()
-        do throws(ManifestError) {
+        do throws(Diagnostic) {
             let documents: [YAMLDocument]
             do {
                 documents = try YAMLParser.documents(in: Array(chunk.bytes), limits: limits, origin: chunk.origin)
             } catch {
-                throw ManifestError(
+                throw Diagnostic(
                     error.message,
                     at: SourceLocation(file: file, line: error.mark.line, column: error.mark.column),
                     hint: error.hint
@@ -135,7 +135,7 @@ private struct LoadState {
 
     /// Parses the documents of a file on every core (each document is independent), then takes the results in
     /// file order, so warnings, errors and objects come out as a one-by-one reading gives them.
-    mutating func add(bytes: [UInt8], file: String) throws(ManifestError) {
+    mutating func add(bytes: [UInt8], file: String) throws(Diagnostic) {
         let chunks = DocumentChunk.split(bytes)
         let limits = options.limits
         let keepGoing = options.keepGoing
@@ -145,7 +145,7 @@ private struct LoadState {
         for (chunk, result) in zip(chunks, results) {
             if chunk.gluedSeparator {
                 warnings.append(
-                    ManifestWarning(
+                    Diagnostic.warning(
                         "'---' is followed by text on the same line; read as a document separator, as kubectl does (put a line break after '---')",
                         at: SourceLocation(file: file, line: chunk.origin.line, column: 1)
                     )
@@ -156,7 +156,7 @@ private struct LoadState {
             for decoded in result.decoded { merge(decoded) }
             if let error = result.error {
                 guard options.keepGoing else { throw error }
-                warnings.append(ManifestWarning("skipped document: \(error.message)", at: error.location))
+                warnings.append(Diagnostic.warning("skipped document: \(error.message)", at: error.location))
             }
         }
     }
@@ -169,16 +169,16 @@ private struct LoadState {
         warnings += decoded.warnings
     }
 
-    mutating func finish(paths: [String]) throws(ManifestError) -> LoadResult {
+    mutating func finish(paths: [String]) throws(Diagnostic) -> LoadResult {
         if objects.namespaces.isEmpty && objects.endpoints.isEmpty && objects.policies.isEmpty {
             let first = paths.first ?? "-"
-            var error = ManifestError(
+            var error = Diagnostic(
                 "no Kubernetes objects to analyze in \(paths.map { "'\($0)'" }.joined(separator: ", "))",
                 at: notKubernetes.first ?? SourceLocation(file: first, line: 1, column: 1),
                 hint:
                     "netreach reads Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) and NetworkPolicies"
             )
-            error.warnings = warnings
+            error.earlier = warnings
             if warnings.contains(where: { $0.message.hasPrefix("skipped ") }) {
                 error.hint =
                     "every object was skipped (see the warnings above); fix them, or point netreach at other manifests"
@@ -189,7 +189,7 @@ private struct LoadState {
         for namespace in objects.namespaces {
             if let earlier = namespaces[namespace.name], let location = namespace.location {
                 warnings.append(
-                    ManifestWarning(
+                    Diagnostic.warning(
                         "namespace '\(namespace.name)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used",
                         at: location
                     )
@@ -202,7 +202,7 @@ private struct LoadState {
         for policy in objects.policies {
             if let earlier = policies[policy.id], let location = policy.location {
                 warnings.append(
-                    ManifestWarning(
+                    Diagnostic.warning(
                         "NetworkPolicy '\(policy.id)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used",
                         at: location
                     )
@@ -218,7 +218,7 @@ private struct LoadState {
         let implicit = cluster.namespaces.filter(\.isImplicit).map(\.name)
         if !implicit.isEmpty {
             warnings.append(
-                ManifestWarning(
+                Diagnostic.warning(
                     "\(implicit.count == 1 ? "namespace" : "namespaces") \(implicit.map { "'\($0)'" }.joined(separator: ", ")) not defined in the input; assumed to exist with only the label \(Namespace.nameLabel)"
                 )
             )
@@ -229,7 +229,7 @@ private struct LoadState {
                 "\($0.key) (\($0.value))"
             }
             warnings.append(
-                ManifestWarning(
+                Diagnostic.warning(
                     "skipped \(total) \(total == 1 ? "object" : "objects") of unsupported kinds: \(list.joined(separator: ", "))"
                 )
             )
@@ -237,7 +237,7 @@ private struct LoadState {
         if !notKubernetes.isEmpty {
             let count = notKubernetes.count
             warnings.append(
-                ManifestWarning(
+                Diagnostic.warning(
                     "skipped \(count) \(count == 1 ? "document that is" : "documents that are") not Kubernetes objects (no kind/apiVersion), first at \(notKubernetes[0])"
                 )
             )
@@ -270,7 +270,7 @@ private struct LoadState {
             if let podName = item.podName {
                 if !existing.hasOwnerObject, item.endpoint.labels != existing.endpoint.labels {
                     warnings.append(
-                        ManifestWarning(
+                        Diagnostic.warning(
                             "pod '\(podName)' has other labels than pod '\(existing.pods[0])' of the same owner \(id); netreach uses the labels of '\(existing.pods[0])' for all of them",
                             at: item.endpoint.location
                         )
@@ -285,7 +285,7 @@ private struct LoadState {
                 existing.endpoint.annotations = item.endpoint.annotations
             } else {
                 warnings.append(
-                    ManifestWarning(
+                    Diagnostic.warning(
                         "\(id) is defined again (first at \(existing.endpoint.location.map(\.description) ?? "?")); the first definition is used",
                         at: item.endpoint.location
                     )

@@ -3,7 +3,7 @@ import YAMLTree
 
 /// Collects the warnings of one document's decoding (one per decoder, never shared between threads).
 final class WarningSink {
-    var warnings: [ManifestWarning] = []
+    var warnings: [Diagnostic] = []
 }
 
 /// Reads typed values out of YAML nodes, with messages that name the field and point at it.
@@ -22,7 +22,7 @@ struct NodeReader {
         return value
     }
 
-    func mapping(_ node: YAMLNode, field: String) throws(ManifestError) -> [YAMLNode.Pair] {
+    func mapping(_ node: YAMLNode, field: String) throws(Diagnostic) -> [YAMLNode.Pair] {
         if node.isNull { return [] }
         guard let pairs = node.mapping else {
             throw .wrongShape(field: field, expected: "a mapping", found: "a \(node.shape)", at: location(node))
@@ -30,7 +30,7 @@ struct NodeReader {
         return pairs
     }
 
-    func sequence(_ node: YAMLNode, field: String) throws(ManifestError) -> [YAMLNode] {
+    func sequence(_ node: YAMLNode, field: String) throws(Diagnostic) -> [YAMLNode] {
         if node.isNull { return [] }
         guard let items = node.sequence else {
             throw .wrongShape(field: field, expected: "a list", found: "a \(node.shape)", at: location(node))
@@ -38,16 +38,16 @@ struct NodeReader {
         return items
     }
 
-    func string(_ node: YAMLNode, field: String) throws(ManifestError) -> String {
+    func string(_ node: YAMLNode, field: String) throws(Diagnostic) -> String {
         guard let text = node.scalar else {
             throw .wrongShape(field: field, expected: "a string", found: "a \(node.shape)", at: location(node))
         }
         return text
     }
 
-    func int(_ node: YAMLNode, field: String) throws(ManifestError) -> Int {
+    func int(_ node: YAMLNode, field: String) throws(Diagnostic) -> Int {
         guard let text = node.scalar, let value = Int(text) else {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) must be a whole number, found '\(node.scalar ?? node.shape)'",
                 at: location(node)
             )
@@ -55,12 +55,12 @@ struct NodeReader {
         return value
     }
 
-    func bool(_ node: YAMLNode, field: String) throws(ManifestError) -> Bool {
+    func bool(_ node: YAMLNode, field: String) throws(Diagnostic) -> Bool {
         switch node.scalar {
         case "true", "True", "TRUE": return true
         case "false", "False", "FALSE": return false
         default:
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) must be true or false, found '\(node.scalar ?? node.shape)'",
                 at: location(node)
             )
@@ -69,7 +69,7 @@ struct NodeReader {
 
     /// A name checked as the API server would (`rule`): an unprintable character is an error, a name that only
     /// breaks the naming rules is kept with a warning.
-    func name(_ node: YAMLNode, field: String, rule: NameRule) throws(ManifestError) -> String {
+    func name(_ node: YAMLNode, field: String, rule: NameRule) throws(Diagnostic) -> String {
         let text = try string(node, field: field)
         switch rule.check(text) {
         case .valid:
@@ -78,7 +78,7 @@ struct NodeReader {
             throw .unprintableName(text, field: field, why: why, at: location(node))
         case .nonConformant(let why):
             sink.warnings.append(
-                ManifestWarning(
+                Diagnostic.warning(
                     "\(field) '\(text)' is kept, but Kubernetes would reject it: \(why)",
                     at: location(node)
                 )
@@ -89,7 +89,7 @@ struct NodeReader {
 
     /// Labels (a `map[string]string`), keys and values checked as the API server would; scalar values of other
     /// YAML types are taken as written.
-    func labels(_ node: YAMLNode?, field: String) throws(ManifestError) -> [String: String] {
+    func labels(_ node: YAMLNode?, field: String) throws(Diagnostic) -> [String: String] {
         guard let node else { return [:] }
         var labels: [String: String] = [:]
         for pair in try mapping(node, field: field) {
@@ -101,7 +101,7 @@ struct NodeReader {
     }
 
     /// Annotations: free text, not checked (they are printed only escaped).
-    func annotations(_ node: YAMLNode?, field: String) throws(ManifestError) -> [String: String] {
+    func annotations(_ node: YAMLNode?, field: String) throws(Diagnostic) -> [String: String] {
         guard let node else { return [:] }
         var annotations: [String: String] = [:]
         for pair in try mapping(node, field: field) {
@@ -112,7 +112,7 @@ struct NodeReader {
             let at = child(node, IgnoreAnnotation.key).map(location) ?? location(node)
             for bad in IgnoreAnnotation([IgnoreAnnotation.key: entry]).malformed {
                 sink.warnings.append(
-                    ManifestWarning(
+                    Diagnostic.warning(
                         "\(IgnoreAnnotation.key) entry '\(bad)' names no finding; it is ignored (write '<finding id>: <reason>', entries separated by ';' or new lines)",
                         at: at
                     )
@@ -122,7 +122,7 @@ struct NodeReader {
         return annotations
     }
 
-    func selector(_ node: YAMLNode, field: String) throws(ManifestError) -> LabelSelector {
+    func selector(_ node: YAMLNode, field: String) throws(Diagnostic) -> LabelSelector {
         _ = try mapping(node, field: field)
         let matchLabels = try labels(child(node, "matchLabels"), field: "\(field).matchLabels")
         var requirements: [LabelSelector.Requirement] = []
@@ -131,14 +131,14 @@ struct NodeReader {
                 let path = "\(field).matchExpressions[\(index)]"
                 _ = try mapping(item, field: path)
                 guard let keyNode = child(item, "key") else {
-                    throw ManifestError(
+                    throw Diagnostic(
                         "\(path) has no 'key'",
                         at: location(item),
                         hint: "every requirement needs a label key"
                     )
                 }
                 guard let opNode = child(item, "operator") else {
-                    throw ManifestError(
+                    throw Diagnostic(
                         "\(path) has no 'operator'",
                         at: location(item),
                         hint: "use In, NotIn, Exists or DoesNotExist"
@@ -150,14 +150,14 @@ struct NodeReader {
                 }
                 var values: [String] = []
                 if let valuesNode = child(item, "values") {
-                    values = try sequence(valuesNode, field: "\(path).values").map { (v) throws(ManifestError) in
+                    values = try sequence(valuesNode, field: "\(path).values").map { (v) throws(Diagnostic) in
                         try string(v, field: "\(path).values")
                     }
                 }
                 switch op {
                 case .in, .notIn:
                     if values.isEmpty {
-                        throw ManifestError(
+                        throw Diagnostic(
                             "operator '\(opText)' in \(path) needs at least one value",
                             at: location(opNode),
                             hint: "list the label values under 'values'"
@@ -165,7 +165,7 @@ struct NodeReader {
                     }
                 case .exists, .doesNotExist:
                     if !values.isEmpty, let valuesNode = child(item, "values") {
-                        throw ManifestError(
+                        throw Diagnostic(
                             "operator '\(opText)' in \(path) takes no values",
                             at: location(valuesNode),
                             hint: "remove 'values', or use In / NotIn to compare values"
@@ -178,7 +178,7 @@ struct NodeReader {
         return LabelSelector(matchLabels: matchLabels, matchExpressions: requirements)
     }
 
-    func networkProtocol(_ node: YAMLNode?, field: String) throws(ManifestError) -> NetworkProtocol {
+    func networkProtocol(_ node: YAMLNode?, field: String) throws(Diagnostic) -> NetworkProtocol {
         guard let node else { return .tcp }
         let text = try string(node, field: field)
         guard let value = NetworkProtocol(rawValue: text) else {
@@ -187,7 +187,7 @@ struct NodeReader {
         return value
     }
 
-    func portNumber(_ node: YAMLNode, field: String) throws(ManifestError) -> Int {
+    func portNumber(_ node: YAMLNode, field: String) throws(Diagnostic) -> Int {
         let value = try int(node, field: field)
         guard (1...65535).contains(value) else { throw .portOutOfRange(value, field: field, at: location(node)) }
         return value

@@ -11,7 +11,7 @@ struct DecodedObjects {
     /// True when the document is not a Kubernetes object at all.
     var notKubernetes = false
     /// Problems that lose a detail but not the object.
-    var warnings: [ManifestWarning] = []
+    var warnings: [Diagnostic] = []
 }
 
 /// An endpoint as decoded, before pods of one owner are merged.
@@ -36,7 +36,7 @@ struct ObjectDecoder {
         self.keepGoing = keepGoing
     }
 
-    func decode(_ root: YAMLNode, into out: inout DecodedObjects) throws(ManifestError) {
+    func decode(_ root: YAMLNode, into out: inout DecodedObjects) throws(Diagnostic) {
         guard root.mapping != nil, let kindNode = reader.child(root, "kind"), let kind = kindNode.scalar,
             reader.child(root, "apiVersion")?.scalar != nil || root["items"] != nil
         else {
@@ -49,16 +49,16 @@ struct ObjectDecoder {
     }
 
     private func decode(_ object: YAMLNode, kind: String, apiVersion: String, into out: inout DecodedObjects)
-        throws(ManifestError)
+        throws(Diagnostic)
     {
         if kind.hasSuffix("List"), let itemsNode = object["items"] {
             let itemKind = kind == "List" ? nil : String(kind.dropLast(4))
             for (index, item) in try reader.sequence(itemsNode, field: "items").enumerated() {
-                do throws(ManifestError) {
+                do throws(Diagnostic) {
                     try decodeItem(item, index: index, listKind: itemKind, apiVersion: apiVersion, into: &out)
                 } catch {
                     guard keepGoing else { throw error }
-                    out.warnings.append(ManifestWarning("skipped object: \(error.message)", at: error.location))
+                    out.warnings.append(Diagnostic.warning("skipped object: \(error.message)", at: error.location))
                 }
             }
             return
@@ -88,13 +88,13 @@ struct ObjectDecoder {
         listKind itemKind: String?,
         apiVersion: String,
         into out: inout DecodedObjects
-    ) throws(ManifestError) {
+    ) throws(Diagnostic) {
         _ = try reader.mapping(item, field: "items[\(index)]")
-        let kind = try reader.child(item, "kind").map { (n) throws(ManifestError) in
+        let kind = try reader.child(item, "kind").map { (n) throws(Diagnostic) in
             try reader.string(n, field: "items[\(index)].kind")
         }
         guard let kind = kind ?? itemKind else {
-            throw ManifestError(
+            throw Diagnostic(
                 "items[\(index)] of a List has no 'kind'",
                 at: reader.location(item),
                 hint: "give every item of a List its kind, or use a typed list such as PodList"
@@ -111,17 +111,17 @@ struct ObjectDecoder {
         var annotations: [String: String]
     }
 
-    private func metadata(_ object: YAMLNode, nameRule: NameRule = .dnsSubdomain) throws(ManifestError) -> Metadata {
+    private func metadata(_ object: YAMLNode, nameRule: NameRule = .dnsSubdomain) throws(Diagnostic) -> Metadata {
         guard let meta = reader.child(object, "metadata") else {
-            throw ManifestError("object has no 'metadata'", at: reader.location(object), hint: "add metadata.name")
+            throw Diagnostic("object has no 'metadata'", at: reader.location(object), hint: "add metadata.name")
         }
         _ = try reader.mapping(meta, field: "metadata")
         guard let nameNode = reader.child(meta, "name") else {
-            throw ManifestError("object has no 'metadata.name'", at: reader.location(meta), hint: "add metadata.name")
+            throw Diagnostic("object has no 'metadata.name'", at: reader.location(meta), hint: "add metadata.name")
         }
         let name = try reader.name(nameNode, field: "metadata.name", rule: nameRule)
         let namespace =
-            try reader.child(meta, "namespace").map { (n) throws(ManifestError) in
+            try reader.child(meta, "namespace").map { (n) throws(Diagnostic) in
                 try reader.name(n, field: "metadata.namespace", rule: .dnsLabel)
             } ?? "default"
         let labels = try reader.labels(reader.child(meta, "labels"), field: "metadata.labels")
@@ -134,7 +134,7 @@ struct ObjectDecoder {
         )
     }
 
-    private func namespace(_ object: YAMLNode) throws(ManifestError) -> Namespace {
+    private func namespace(_ object: YAMLNode) throws(Diagnostic) -> Namespace {
         let meta = try metadata(object, nameRule: .dnsLabel)
         return Namespace(
             name: meta.name,
@@ -144,7 +144,7 @@ struct ObjectDecoder {
         )
     }
 
-    private func pod(_ object: YAMLNode, warnings: inout [ManifestWarning]) throws(ManifestError) -> PodOrWorkload {
+    private func pod(_ object: YAMLNode, warnings: inout [Diagnostic]) throws(Diagnostic) -> PodOrWorkload {
         let meta = try metadata(object)
         let spec = reader.child(object, "spec")
         let (ports, hostNetwork) = try podSpec(spec, field: "spec", warnings: &warnings)
@@ -166,7 +166,7 @@ struct ObjectDecoder {
                 podName = name
                 name = try reader.name(ownerNode, field: "metadata.ownerReferences.name", rule: .dnsSubdomain)
                 kind =
-                    try reader.child(owner, "kind").map { (n) throws(ManifestError) in
+                    try reader.child(owner, "kind").map { (n) throws(Diagnostic) in
                         try reader.name(n, field: "metadata.ownerReferences.kind", rule: .kind)
                     } ?? "Pod"
             }
@@ -184,7 +184,7 @@ struct ObjectDecoder {
         return PodOrWorkload(endpoint: endpoint, podName: podName)
     }
 
-    private func workload(_ object: YAMLNode, kind: String, warnings: inout [ManifestWarning]) throws(ManifestError)
+    private func workload(_ object: YAMLNode, kind: String, warnings: inout [Diagnostic]) throws(Diagnostic)
         -> PodOrWorkload
     {
         let meta = try metadata(object)
@@ -219,7 +219,7 @@ struct ObjectDecoder {
         return PodOrWorkload(endpoint: endpoint, podName: nil)
     }
 
-    private func podSpec(_ spec: YAMLNode?, field: String, warnings: inout [ManifestWarning]) throws(ManifestError) -> (
+    private func podSpec(_ spec: YAMLNode?, field: String, warnings: inout [Diagnostic]) throws(Diagnostic) -> (
         [ContainerPort], Bool
     ) {
         guard let spec else { return ([], false) }
@@ -236,7 +236,7 @@ struct ObjectDecoder {
                         }
                         let found = near.map { " (found '\($0)'; field names are case-sensitive)" } ?? ""
                         warnings.append(
-                            ManifestWarning(
+                            Diagnostic.warning(
                                 "\(path) has no 'containerPort'\(found); the port is ignored",
                                 at: reader.location(port)
                             )
@@ -245,7 +245,7 @@ struct ObjectDecoder {
                     }
                     let number = try reader.portNumber(numberNode, field: "\(path).containerPort")
                     let proto = try reader.networkProtocol(reader.child(port, "protocol"), field: "\(path).protocol")
-                    let name = try reader.child(port, "name").map { (n) throws(ManifestError) in
+                    let name = try reader.child(port, "name").map { (n) throws(Diagnostic) in
                         try reader.string(n, field: "\(path).name")
                     }
                     ports.append(ContainerPort(name: name, number: number, networkProtocol: proto))
@@ -253,7 +253,7 @@ struct ObjectDecoder {
             }
         }
         let hostNetwork =
-            try reader.child(spec, "hostNetwork").map { (n) throws(ManifestError) in
+            try reader.child(spec, "hostNetwork").map { (n) throws(Diagnostic) in
                 try reader.bool(n, field: "\(field).hostNetwork")
             } ?? false
         return (ports, hostNetwork)

@@ -5,9 +5,9 @@ import YAMLTree
 struct PolicyDecoder {
     let reader: NodeReader
 
-    func policy(_ object: YAMLNode) throws(ManifestError) -> NetworkPolicy {
+    func policy(_ object: YAMLNode) throws(Diagnostic) -> NetworkPolicy {
         guard let meta = reader.child(object, "metadata"), let nameNode = reader.child(meta, "name") else {
-            throw ManifestError(
+            throw Diagnostic(
                 "NetworkPolicy has no 'metadata.name'",
                 at: reader.location(object),
                 hint: "add metadata.name"
@@ -15,11 +15,11 @@ struct PolicyDecoder {
         }
         let name = try reader.name(nameNode, field: "metadata.name", rule: .dnsSubdomain)
         let namespace =
-            try reader.child(meta, "namespace").map { (n) throws(ManifestError) in
+            try reader.child(meta, "namespace").map { (n) throws(Diagnostic) in
                 try reader.name(n, field: "metadata.namespace", rule: .dnsLabel)
             } ?? "default"
         guard let spec = reader.child(object, "spec") else {
-            throw ManifestError(
+            throw Diagnostic(
                 "NetworkPolicy '\(name)' has no 'spec'",
                 at: reader.location(object),
                 hint: "add spec.podSelector ({} selects every pod)"
@@ -27,7 +27,7 @@ struct PolicyDecoder {
         }
         _ = try reader.mapping(spec, field: "spec")
         guard let podSelectorNode = spec["podSelector"] else {
-            throw ManifestError(
+            throw Diagnostic(
                 "NetworkPolicy '\(name)' has no 'spec.podSelector'",
                 at: reader.location(spec),
                 hint: "add 'podSelector: {}' to select every pod of the namespace"
@@ -40,7 +40,7 @@ struct PolicyDecoder {
             for item in try reader.sequence(typesNode, field: "spec.policyTypes") {
                 let text = try reader.string(item, field: "spec.policyTypes")
                 guard let direction = Direction(rawValue: text) else {
-                    throw ManifestError(
+                    throw Diagnostic(
                         "unknown policy type '\(text)' in spec.policyTypes",
                         at: reader.location(item),
                         hint: "use Ingress and/or Egress"
@@ -65,7 +65,7 @@ struct PolicyDecoder {
         )
     }
 
-    private func rules(_ node: YAMLNode?, direction: Direction) throws(ManifestError) -> [PolicyRule] {
+    private func rules(_ node: YAMLNode?, direction: Direction) throws(Diagnostic) -> [PolicyRule] {
         guard let node else { return [] }
         let section = direction == .ingress ? "ingress" : "egress"
         let peerKey = direction == .ingress ? "from" : "to"
@@ -76,7 +76,7 @@ struct PolicyDecoder {
             var peers: [PolicyPeer]?
             if let peersNode = reader.child(item, peerKey) {
                 let items = try reader.sequence(peersNode, field: "\(path).\(peerKey)")
-                peers = try items.enumerated().map { (i, peer) throws(ManifestError) in
+                peers = try items.enumerated().map { (i, peer) throws(Diagnostic) in
                     try self.peer(peer, field: "\(path).\(peerKey)[\(i)]")
                 }
                 if peers?.isEmpty == true { peers = nil }
@@ -84,7 +84,7 @@ struct PolicyDecoder {
             var ports: [PolicyPort]?
             if let portsNode = reader.child(item, "ports") {
                 let items = try reader.sequence(portsNode, field: "\(path).ports")
-                ports = try items.enumerated().map { (i, port) throws(ManifestError) in
+                ports = try items.enumerated().map { (i, port) throws(Diagnostic) in
                     try self.port(port, field: "\(path).ports[\(i)]")
                 }
                 if ports?.isEmpty == true { ports = nil }
@@ -94,17 +94,17 @@ struct PolicyDecoder {
         return rules
     }
 
-    private func peer(_ node: YAMLNode, field: String) throws(ManifestError) -> PolicyPeer {
+    private func peer(_ node: YAMLNode, field: String) throws(Diagnostic) -> PolicyPeer {
         _ = try reader.mapping(node, field: field)
-        let podSelector = try node["podSelector"].map { (n) throws(ManifestError) in
+        let podSelector = try node["podSelector"].map { (n) throws(Diagnostic) in
             try reader.selector(n, field: "\(field).podSelector")
         }
-        let namespaceSelector = try node["namespaceSelector"].map { (n) throws(ManifestError) in
+        let namespaceSelector = try node["namespaceSelector"].map { (n) throws(Diagnostic) in
             try reader.selector(n, field: "\(field).namespaceSelector")
         }
         if let blockNode = reader.child(node, "ipBlock") {
             if podSelector != nil || namespaceSelector != nil {
-                throw ManifestError(
+                throw Diagnostic(
                     "\(field) combines ipBlock with a selector",
                     at: reader.location(node),
                     hint: "put the ipBlock in its own list item"
@@ -113,7 +113,7 @@ struct PolicyDecoder {
             return .ipBlock(try ipBlock(blockNode, field: "\(field).ipBlock"))
         }
         if podSelector == nil && namespaceSelector == nil {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) has none of podSelector, namespaceSelector, ipBlock",
                 at: reader.location(node),
                 hint: "an empty peer is not allowed; use 'podSelector: {}' for every pod of the namespace"
@@ -122,10 +122,10 @@ struct PolicyDecoder {
         return .pods(podSelector: podSelector, namespaceSelector: namespaceSelector)
     }
 
-    private func ipBlock(_ node: YAMLNode, field: String) throws(ManifestError) -> IPBlock {
+    private func ipBlock(_ node: YAMLNode, field: String) throws(Diagnostic) -> IPBlock {
         _ = try reader.mapping(node, field: field)
         guard let cidrNode = reader.child(node, "cidr") else {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) has no 'cidr'",
                 at: reader.location(node),
                 hint: "add a cidr such as 10.0.0.0/8"
@@ -156,7 +156,7 @@ struct PolicyDecoder {
         return IPBlock(cidr: cidr, except: except)
     }
 
-    private func port(_ node: YAMLNode, field: String) throws(ManifestError) -> PolicyPort {
+    private func port(_ node: YAMLNode, field: String) throws(Diagnostic) -> PolicyPort {
         _ = try reader.mapping(node, field: field)
         let proto = try reader.networkProtocol(reader.child(node, "protocol"), field: "\(field).protocol")
         var value: PortValue?
@@ -167,7 +167,7 @@ struct PolicyDecoder {
                 _ = number
             } else {
                 guard NodeReader.isPortName(text) else {
-                    throw ManifestError(
+                    throw Diagnostic(
                         "invalid port name '\(text)' in \(field).port",
                         at: reader.location(portNode),
                         hint: "a port is a number from 1 to 65535 or a container port name (up to 15 of a-z, 0-9, '-')"
@@ -180,14 +180,14 @@ struct PolicyDecoder {
         if let endNode = reader.child(node, "endPort") {
             let end = try reader.portNumber(endNode, field: "\(field).endPort")
             guard case .number(let start) = value else {
-                throw ManifestError(
+                throw Diagnostic(
                     "\(field).endPort needs a numeric port",
                     at: reader.location(endNode),
                     hint: "endPort makes a range from a port number; it cannot follow a named port or stand alone"
                 )
             }
             guard end >= start else {
-                throw ManifestError(
+                throw Diagnostic(
                     "\(field).endPort \(end) is below port \(start)",
                     at: reader.location(endNode),
                     hint: "endPort must be at least port"

@@ -21,12 +21,12 @@ package import YAMLTree
 /// ```
 package enum RulesLoader {
     /// Loads and validates a rules file.
-    /// - Throws: `ManifestError` with the position of the first problem.
+    /// - Throws: `Diagnostic` with the position of the first problem.
     package static func load(
         _ path: String,
         limits: YAMLLimits = .default,
         standardInput: () -> [UInt8] = ManifestLoader.readStandardInput
-    ) throws(ManifestError) -> RuleFile {
+    ) throws(Diagnostic) -> RuleFile {
         let bytes = try InputFiles.read(
             InputPath(path),
             limit: limits.maxBytes,
@@ -37,14 +37,14 @@ package enum RulesLoader {
     }
 
     /// Loads rules held in memory, as if read from a file called `name`.
-    package static func load(bytes: [UInt8], name: String, limits: YAMLLimits = .default) throws(ManifestError)
+    package static func load(bytes: [UInt8], name: String, limits: YAMLLimits = .default) throws(Diagnostic)
         -> RuleFile
     {
         let documents: [YAMLDocument]
         do {
             documents = try YAMLParser.documents(in: bytes, limits: limits)
         } catch {
-            throw ManifestError(
+            throw Diagnostic(
                 error.message,
                 at: SourceLocation(file: name, line: error.mark.line, column: error.mark.column),
                 hint: error.hint
@@ -56,7 +56,7 @@ package enum RulesLoader {
             try decoder.decode(root)
         }
         guard !decoder.rules.isEmpty else {
-            throw ManifestError(
+            throw Diagnostic(
                 "no rules in '\(name)'",
                 at: SourceLocation(file: name, line: 1, column: 1),
                 hint: "write a list under 'rules:', each with a name and one of deny, allow, isolated, "
@@ -79,7 +79,7 @@ private struct RulesDecoder {
     static let assertionKeys = ["deny", "allow", "isolated", "default-deny", "no-default-allow"]
     static let ruleKeys = ["name", "description", "direction", "except"] + assertionKeys
 
-    mutating func decode(_ root: YAMLNode) throws(ManifestError) {
+    mutating func decode(_ root: YAMLNode) throws(Diagnostic) {
         let items: [YAMLNode]
         if root.sequence != nil {
             items = try reader.sequence(root, field: "rules")
@@ -87,7 +87,7 @@ private struct RulesDecoder {
             let pairs = try reader.mapping(root, field: "the rules file")
             try checkKeys(pairs, allowed: ["rules"], field: "the rules file")
             guard let list = reader.child(root, "rules") else {
-                throw ManifestError(
+                throw Diagnostic(
                     "the rules file has no 'rules' list",
                     at: reader.location(root),
                     hint: "put the rules in a list under 'rules:'"
@@ -100,11 +100,11 @@ private struct RulesDecoder {
         }
     }
 
-    private mutating func rule(_ node: YAMLNode, field: String) throws(ManifestError) -> CheckRule {
+    private mutating func rule(_ node: YAMLNode, field: String) throws(Diagnostic) -> CheckRule {
         let pairs = try reader.mapping(node, field: field)
         try checkKeys(pairs, allowed: Self.ruleKeys, field: field)
         guard let nameNode = reader.child(node, "name") else {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) has no 'name'",
                 at: reader.location(node),
                 hint: "give every rule a name; it is what CI reports show"
@@ -112,23 +112,23 @@ private struct RulesDecoder {
         }
         let name = try reader.string(nameNode, field: "\(field).name").trimmingSpaces
         guard !name.isEmpty else {
-            throw ManifestError("\(field).name is empty", at: reader.location(nameNode))
+            throw Diagnostic("\(field).name is empty", at: reader.location(nameNode))
         }
         let location = reader.location(node)
         if let first = names[name] {
-            throw ManifestError(
+            throw Diagnostic(
                 "rule name '\(name)' is used twice (first at \(first))",
                 at: reader.location(nameNode),
                 hint: "rule names must be unique: CI reports identify rules by name"
             )
         }
         names[name] = location
-        let description = try reader.child(node, "description").map { (n) throws(ManifestError) in
+        let description = try reader.child(node, "description").map { (n) throws(Diagnostic) in
             try reader.string(n, field: "\(field).description")
         }
         let present = Self.assertionKeys.filter { reader.child(node, $0) != nil }
         guard present.count == 1, let keyword = present.first, let body = reader.child(node, keyword) else {
-            throw ManifestError(
+            throw Diagnostic(
                 present.isEmpty
                     ? "rule '\(name)' says nothing to check"
                     : "rule '\(name)' has \(present.joined(separator: " and ")); a rule checks one thing",
@@ -140,14 +140,14 @@ private struct RulesDecoder {
         let directionNode = reader.child(node, "direction")
         let exceptNode = reader.child(node, "except")
         if let directionNode, keyword != "isolated", keyword != "default-deny" {
-            throw ManifestError(
+            throw Diagnostic(
                 "'direction' does not apply to a \(keyword) rule",
                 at: reader.location(directionNode),
                 hint: "'direction' goes with isolated and default-deny"
             )
         }
         if let exceptNode, keyword != "isolated" {
-            throw ManifestError(
+            throw Diagnostic(
                 "'except' does not apply to a \(keyword) rule",
                 at: reader.location(exceptNode),
                 hint: "'except' goes with isolated"
@@ -184,11 +184,11 @@ private struct RulesDecoder {
         return CheckRule(name: name, description: description, assertion: assertion, location: location)
     }
 
-    private func reach(_ node: YAMLNode, field: String) throws(ManifestError) -> RuleReach {
+    private func reach(_ node: YAMLNode, field: String) throws(Diagnostic) -> RuleReach {
         let pairs = try reader.mapping(node, field: field)
         try checkKeys(pairs, allowed: ["from", "to", "ports"], field: field)
         guard let from = reader.child(node, "from"), let to = reader.child(node, "to") else {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) needs both 'from' and 'to'",
                 at: reader.location(node),
                 hint: "write 'any' for a side that may be anything"
@@ -201,7 +201,7 @@ private struct RulesDecoder {
         )
     }
 
-    private func exception(_ node: YAMLNode, field: String, directions: Set<Direction>) throws(ManifestError)
+    private func exception(_ node: YAMLNode, field: String, directions: Set<Direction>) throws(Diagnostic)
         -> RuleException
     {
         let pairs = try reader.mapping(node, field: field)
@@ -209,50 +209,50 @@ private struct RulesDecoder {
         let from = reader.child(node, "from")
         let to = reader.child(node, "to")
         guard (from == nil) != (to == nil) else {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) needs exactly one of 'from' (what may come in) and 'to' (what may go out)",
                 at: reader.location(node)
             )
         }
         if from != nil, !directions.contains(.ingress) {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) has 'from', but the rule checks egress only",
                 at: reader.location(node),
                 hint: "use 'to' for egress exceptions"
             )
         }
         if to != nil, !directions.contains(.egress) {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) has 'to', but the rule checks ingress only",
                 at: reader.location(node),
                 hint: "use 'from' for ingress exceptions"
             )
         }
         return RuleException(
-            from: try from.map { (n) throws(ManifestError) in try peer(n, field: "\(field).from") },
-            to: try to.map { (n) throws(ManifestError) in try peer(n, field: "\(field).to") },
+            from: try from.map { (n) throws(Diagnostic) in try peer(n, field: "\(field).from") },
+            to: try to.map { (n) throws(Diagnostic) in try peer(n, field: "\(field).to") },
             ports: try ports(reader.child(node, "ports"), field: "\(field).ports")
         )
     }
 
-    private func directions(_ node: YAMLNode?, field: String) throws(ManifestError) -> Set<Direction> {
+    private func directions(_ node: YAMLNode?, field: String) throws(Diagnostic) -> Set<Direction> {
         guard let node else { return [.ingress, .egress] }
         switch try reader.string(node, field: field).lowercased() {
         case "ingress": return [.ingress]
         case "egress": return [.egress]
         case "both": return [.ingress, .egress]
         case let other:
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) must be ingress, egress or both, found '\(other)'",
                 at: reader.location(node)
             )
         }
     }
 
-    private func namespace(_ node: YAMLNode, field: String) throws(ManifestError) -> RuleNamespace {
+    private func namespace(_ node: YAMLNode, field: String) throws(Diagnostic) -> RuleNamespace {
         let text = try reader.string(node, field: field).trimmingSpaces
         guard Self.isNamespaceName(text) else {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) must be a namespace name, found '\(text)'",
                 at: reader.location(node),
                 hint: "namespace names are lowercase letters, digits and '-' (a DNS label)"
@@ -263,10 +263,10 @@ private struct RulesDecoder {
 
     // MARK: - Peers
 
-    private func peer(_ node: YAMLNode, field: String) throws(ManifestError) -> RulePeer {
+    private func peer(_ node: YAMLNode, field: String) throws(Diagnostic) -> RulePeer {
         if let items = node.sequence {
             guard !items.isEmpty else {
-                throw ManifestError(
+                throw Diagnostic(
                     "\(field) is an empty list",
                     at: reader.location(node),
                     hint: "name at least one peer, or 'any'"
@@ -290,7 +290,7 @@ private struct RulesDecoder {
         )
     }
 
-    private func alternative(_ text: String, node: YAMLNode, field: String) throws(ManifestError)
+    private func alternative(_ text: String, node: YAMLNode, field: String) throws(Diagnostic)
         -> RulePeer.Alternative
     {
         if text == "any" { return .any }
@@ -302,7 +302,7 @@ private struct RulesDecoder {
         }
         if EndpointReference.looksLikeReference(text) {
             guard let reference = EndpointReference(text), Self.isNamespaceName(reference.namespace) else {
-                throw ManifestError(
+                throw Diagnostic(
                     "\(field) '\(text)' is not namespace/name",
                     at: reader.location(node),
                     hint: "write namespace/name, namespace/name[Kind], a namespace, a label selector, a CIDR or any"
@@ -312,7 +312,7 @@ private struct RulesDecoder {
         }
         if Self.isNamespaceName(text) { return .namespace(text) }
         if !text.contains(where: { "=!() ,".contains($0) }) {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) '\(text)' is not a namespace name",
                 at: reader.location(node),
                 hint: "a bare word names a namespace (lowercase letters, digits, '-'); to select pods that carry a "
@@ -322,13 +322,13 @@ private struct RulesDecoder {
         return .selector(namespaces: nil, pods: try selector(text, node: node, field: field))
     }
 
-    private func peerMapping(_ node: YAMLNode, field: String) throws(ManifestError) -> RulePeer {
+    private func peerMapping(_ node: YAMLNode, field: String) throws(Diagnostic) -> RulePeer {
         let pairs = try reader.mapping(node, field: field)
         try checkKeys(pairs, allowed: ["namespace", "namespaceSelector", "podSelector", "cidr"], field: field)
         let location = reader.location(node)
         if let cidrNode = reader.child(node, "cidr") {
             guard pairs.count == 1 else {
-                throw ManifestError(
+                throw Diagnostic(
                     "\(field) mixes 'cidr' with selectors",
                     at: location,
                     hint: "addresses outside the cluster and endpoints are separate peers: list them separately"
@@ -344,7 +344,7 @@ private struct RulesDecoder {
         let namespaceSelectorNode = reader.child(node, "namespaceSelector")
         let podSelectorNode = reader.child(node, "podSelector")
         if namespaceNode != nil, namespaceSelectorNode != nil {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) has both 'namespace' and 'namespaceSelector'",
                 at: location,
                 hint: "use one: a namespace name, or a selector on namespace labels"
@@ -369,7 +369,7 @@ private struct RulesDecoder {
             parts.append("pods \(text)")
         }
         guard !parts.isEmpty else {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) is an empty mapping",
                 at: location,
                 hint: "use namespace, namespaceSelector, podSelector or cidr"
@@ -382,11 +382,11 @@ private struct RulesDecoder {
         )
     }
 
-    private func selector(_ text: String, node: YAMLNode, field: String) throws(ManifestError) -> LabelSelector {
+    private func selector(_ text: String, node: YAMLNode, field: String) throws(Diagnostic) -> LabelSelector {
         switch LabelSelector.parse(kubectl: text) {
         case .success(let selector): return selector
         case .failure(let error):
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field): \(error.message)",
                 at: reader.location(node),
                 hint: SelectorSyntaxError.hint + "; a bare word is a namespace, namespace/name an endpoint"
@@ -396,11 +396,11 @@ private struct RulesDecoder {
 
     // MARK: - Ports
 
-    private func ports(_ node: YAMLNode?, field: String) throws(ManifestError) -> [RulePort]? {
+    private func ports(_ node: YAMLNode?, field: String) throws(Diagnostic) -> [RulePort]? {
         guard let node else { return nil }
         let items = node.sequence ?? [node]
         guard !items.isEmpty else {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) is an empty list",
                 at: reader.location(node),
                 hint: "leave 'ports' out to mean every port"
@@ -413,9 +413,9 @@ private struct RulesDecoder {
         return ports
     }
 
-    private func port(_ node: YAMLNode, field: String) throws(ManifestError) -> RulePort {
+    private func port(_ node: YAMLNode, field: String) throws(Diagnostic) -> RulePort {
         let text = try reader.string(node, field: field).trimmingSpaces
-        let invalid = ManifestError(
+        let invalid = Diagnostic(
             "\(field) '\(text)' is not a port",
             at: reader.location(node),
             hint: "write PORT/PROTOCOL or FIRST-LAST/PROTOCOL (5432/TCP, 8000-8080/TCP, 53/UDP), a bare number "
@@ -434,7 +434,7 @@ private struct RulesDecoder {
         let bounds = first.split(separator: "-", omittingEmptySubsequences: false)
         guard bounds.count <= 2, let low = Int(bounds[0]), let high = Int(bounds.last ?? "") else {
             if first.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }), first.contains(where: \.isLetter) {
-                throw ManifestError(
+                throw Diagnostic(
                     "\(field) '\(text)' is a named port; rules take port numbers",
                     at: reader.location(node),
                     hint: "write the number the container declares for it, such as 8080/TCP"
@@ -446,7 +446,7 @@ private struct RulesDecoder {
             throw .portOutOfRange(value, field: field, at: reader.location(node))
         }
         guard low <= high else {
-            throw ManifestError(
+            throw Diagnostic(
                 "\(field) '\(text)' ends before it starts",
                 at: reader.location(node),
                 hint: "write the range low-high"
@@ -457,14 +457,14 @@ private struct RulesDecoder {
 
     // MARK: - Helpers
 
-    private func checkKeys(_ pairs: [YAMLNode.Pair], allowed: [String], field: String) throws(ManifestError) {
+    private func checkKeys(_ pairs: [YAMLNode.Pair], allowed: [String], field: String) throws(Diagnostic) {
         for pair in pairs {
             let key = try reader.string(pair.key, field: "\(field) key")
             guard !allowed.contains(key) else { continue }
             let close = allowed.min { $0.editDistance(to: key) < $1.editDistance(to: key) }
             let hint =
                 close.flatMap { $0.editDistance(to: key) <= 3 ? "did you mean '\($0)'? " : nil } ?? ""
-            throw ManifestError(
+            throw Diagnostic(
                 "unknown key '\(key)' in \(field)",
                 at: reader.location(pair.key),
                 hint: hint + "allowed here: \(allowed.joined(separator: ", "))"

@@ -15,16 +15,16 @@ package struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
     package let description: String
 
     /// Parses a query.
-    /// - Throws: `QueryError` when the text is neither a name nor a valid selector.
-    package init(_ text: String) throws(QueryError) {
+    /// - Throws: `Diagnostic` when the text is neither a name nor a valid selector.
+    package init(_ text: String) throws(Diagnostic) {
         description = text
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty {
-            throw QueryError("empty endpoint query", hint: "write namespace/name or a label selector such as app=web")
+            throw Diagnostic("empty endpoint query", hint: "write namespace/name or a label selector such as app=web")
         }
         if EndpointReference.looksLikeReference(trimmed) {
             guard let reference = EndpointReference(trimmed) else {
-                throw QueryError(
+                throw Diagnostic(
                     "'\(text)' is not namespace/name",
                     hint: "write namespace/name or namespace/name[Kind]"
                 )
@@ -68,29 +68,10 @@ package struct EndpointQuery: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// kubectl's selector syntax: `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, joined by `,`.
-    static func parseSelector(_ text: String) throws(QueryError) -> LabelSelector {
+    static func parseSelector(_ text: String) throws(Diagnostic) -> LabelSelector {
         switch LabelSelector.parse(kubectl: text) {
         case .success(let selector): return selector
-        case .failure(let error): throw QueryError(error.message, hint: SelectorSyntaxError.hint)
+        case .failure(let error): throw Diagnostic(error.message, hint: SelectorSyntaxError.hint)
         }
-    }
-}
-
-/// A query that cannot be parsed, or that names nothing.
-package struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What is wrong, lowercase, no final period.
-    package var message: String
-    /// How to fix it.
-    package var hint: String?
-
-    /// Creates an error.
-    package init(_ message: String, hint: String? = nil) {
-        self.message = message
-        self.hint = hint
-    }
-
-    /// `error: message`, then the hint.
-    package var description: String {
-        DiagnosticText.render("error", message, hint: hint)
     }
 }

@@ -44,7 +44,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let rules: RuleFile
-        do throws(ManifestError) {
+        do throws(Diagnostic) {
             rules = try RulesLoader.load(rulesPath)
         } catch {
             throw Console.failure(error)
@@ -52,7 +52,7 @@ struct CheckCommand: ParsableCommand {
         let loaded = try input.load()
         let result = PolicyEngine(cluster: loaded.cluster).compile()
         let report: CheckReport
-        do throws(CheckError) {
+        do throws(Diagnostic) {
             report = try Checker.check(
                 rules,
                 against: result,
@@ -62,7 +62,7 @@ struct CheckCommand: ParsableCommand {
             throw Console.failure(error)
         }
         if !input.quiet {
-            for warning in report.warnings { Console.error(warning) }
+            for warning in report.warnings { Console.error(warning.description) }
         }
         let checkFormat = CheckFormat(rawValue: format.rawValue) ?? .txt
         var inputs = loaded.inputs

@@ -41,8 +41,7 @@ enum Console {
         }
         if let existing = FileIdentity(path: path), let input = inputs.first(where: { $0.identity == existing }) {
             throw failure(
-                DiagnosticText.render(
-                    "error",
+                Diagnostic(
                     "the output file '\(path)' is the input '\(input.name)'; netreach never overwrites its input",
                     hint: "write the report to another path (outside the directories you analyze)"
                 )

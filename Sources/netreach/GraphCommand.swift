@@ -60,12 +60,10 @@ struct GraphCommand: ParsableCommand {
             view = .full
         }
         let rendered: RenderedDiagram
-        do {
+        do throws(Diagnostic) {
             let diagram = try DiagramBuilder.build(result, view: view)
             rendered = try GraphvizRenderer.render(diagram, format: renderFormat)
-        } catch let error as DiagramError {
-            throw Console.failure(error)
-        } catch let error as RenderError {
+        } catch {
             throw Console.failure(error)
         }
         if !input.quiet {
@@ -78,8 +76,7 @@ struct GraphCommand: ParsableCommand {
         if let format {
             guard let chosen = RenderFormat(rawValue: format.lowercased()) else {
                 throw Console.failure(
-                    DiagnosticText.render(
-                        "error",
+                    Diagnostic(
                         "unknown diagram format '\(format)'",
                         hint: "use dot, svg, png or pdf"
                     )
@@ -113,7 +110,7 @@ struct GraphCommand: ParsableCommand {
                 close.isEmpty
                 ? "run 'netreach list' to see the endpoint names (namespace/name[Kind])"
                 : "did you mean \(close.joined(separator: ", "))?"
-            throw Console.failure(DiagnosticText.render("error", "\(option) '\(text)' matches no endpoint", hint: hint))
+            throw Console.failure(Diagnostic("\(option) '\(text)' matches no endpoint", hint: hint))
         }
         return matches
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diagrams
+import KubeModel
 import Manifests
 import Reachability
 import Reports
@@ -23,7 +24,7 @@ struct InputOptions: ParsableArguments {
     var quiet = false
 
     func load() throws -> LoadResult {
-        do throws(ManifestError) {
+        do throws(Diagnostic) {
             let result = try ManifestLoader.load(paths, options: LoadOptions(keepGoing: keepGoing))
             if !quiet {
                 for warning in result.warnings { Console.error(warning.description) }
@@ -31,7 +32,7 @@ struct InputOptions: ParsableArguments {
             return result
         } catch {
             if !quiet {
-                for warning in error.warnings { Console.error(warning.description) }
+                for warning in error.earlier { Console.error(warning.description) }
             }
             throw Console.failure(error)
         }

@@ -84,7 +84,7 @@ func shopViewsMatchTheirGoldenDiagramAndDOT(view name: String) throws {
 
 @Test func tooLargeDiagramsAreRefusedWithAdvice() throws {
     #expect(
-        throws: DiagramError(
+        throws: Diagnostic(
             "the diagram would have 9 nodes and 13 edges after merging, more than netreach draws legibly (5 nodes, 100 edges)",
             hint: "draw the namespace overview with --namespaces, or one question with --to or --from"
         )
@@ -164,7 +164,7 @@ func rendersInProcess(format: RenderFormat) throws {
 }
 
 @Test func unreadableDOTIsARenderError() {
-    #expect(throws: RenderError.self) {
+    #expect(throws: Diagnostic.self) {
         try GraphvizRenderer.render(dot: "digraph { a -> }", engine: "dot", format: "svg")
     }
 }
@@ -190,7 +190,7 @@ func rendersInProcess(format: RenderFormat) throws {
     let compact = PolicyEngine(cluster: cluster).analyze(expandingFlows: false)
     let expanded = PolicyEngine(cluster: cluster).analyze()
     #expect(try DiagramBuilder.build(compact, view: .full) == DiagramBuilder.build(expanded, view: .full))
-    let error = #expect(throws: DiagramError.self) {
+    let error = #expect(throws: Diagnostic.self) {
         try DiagramBuilder.build(compact, view: .namespaces, maxFlows: 5)
     }
     #expect(error?.message == "the cluster has 13 flows between endpoints, more than netreach draws from (5)")

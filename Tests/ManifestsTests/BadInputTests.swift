@@ -1,22 +1,23 @@
 import Foundation
+import KubeModel
 import Manifests
 import Testing
 
 @Test func syntaxErrorIsLocated() {
     let e = loadError("apiVersion: v1\nkind: Pod\nmetadata: {name: [a\n")
-    #expect(e?.location.description == "test.yaml:4:1")
+    #expect(e?.location?.description == "test.yaml:4:1")
     #expect(e?.message.hasPrefix("did not find expected ',' or ']'") == true)
 }
 
 @Test func tabIndentationIsLocatedWithAHint() {
     let e = loadError("apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n")
-    #expect(e?.location.description == "test.yaml:4:1")
+    #expect(e?.location?.description == "test.yaml:4:1")
     #expect(e?.hint == "YAML indentation must use spaces; replace the tab with spaces")
 }
 
 @Test func invalidUTF8IsLocated() {
     let e = loadError(Array("apiVersion: v1\nkind: Pod\nmetadata:\n  name: ".utf8) + [0xC3, 0x28, 0x0A])
-    #expect(e?.location.description == "test.yaml:4:10")
+    #expect(e?.location?.description == "test.yaml:4:10")
     #expect(e?.description.contains("invalid trailing UTF-8 octet") == true)
 }
 
@@ -28,7 +29,7 @@ import Testing
     }
     let e = loadError(text)
     #expect(e?.message == "document expands to more than 1000000 nodes (aliases are counted at every use)")
-    #expect(e?.location.line == 11)
+    #expect(e?.location?.line == 11)
 }
 
 @Test func nestingTenThousandDeepIsRejected() {
@@ -48,7 +49,7 @@ import Testing
     try handle.truncate(atOffset: 100 << 20)
     try handle.close()
     #expect(
-        throws: ManifestError(
+        throws: Diagnostic(
             "file is 104857600 bytes, more than the limit of 67108864 bytes (64 MiB)",
             at: .init(file: path, line: 1, column: 1),
             hint: "split the manifests into several files"
@@ -72,7 +73,7 @@ import Testing
     let e = loadError(
         policy(ingress: "  - from:\n      - ipBlock:\n          cidr: 10.0.0.0/8\n          except: [192.168.0.0/16]")
     )
-    #expect(e?.location.description == "test.yaml:12:20")
+    #expect(e?.location?.description == "test.yaml:12:20")
     #expect(
         e?.message
             == "except '192.168.0.0/16' in spec.ingress[0].from[0].ipBlock.except[0] is not inside cidr '10.0.0.0/8'"
@@ -82,14 +83,14 @@ import Testing
 @Test(arguments: [(0, "10:15"), (70000, "10:15")])
 func portOutOfRangeIsAnError(port: Int, location: String) {
     let e = loadError(policy(ingress: "  - ports:\n      - port: \(port)"))
-    #expect(e?.location.description == "test.yaml:\(location)")
+    #expect(e?.location?.description == "test.yaml:\(location)")
     #expect(e?.message == "spec.ingress[0].ports[0].port \(port) is out of range")
     #expect(e?.hint == "ports are numbers from 1 to 65535")
 }
 
 @Test func endPortBelowPortIsAnError() {
     let e = loadError(policy(ingress: "  - ports:\n      - port: 8080\n        endPort: 80"))
-    #expect(e?.location.description == "test.yaml:11:18")
+    #expect(e?.location?.description == "test.yaml:11:18")
     #expect(e?.message == "spec.ingress[0].ports[0].endPort 80 is below port 8080")
 }
 
@@ -100,7 +101,7 @@ func portOutOfRangeIsAnError(port: Int, location: String) {
 
 @Test func icmpIsNotAProtocolOfNetworkPolicy() {
     let e = loadError(policy(ingress: "  - ports:\n      - protocol: ICMP"))
-    #expect(e?.location.description == "test.yaml:10:19")
+    #expect(e?.location?.description == "test.yaml:10:19")
     #expect(e?.message == "unsupported protocol 'ICMP' in spec.ingress[0].ports[0].protocol")
 }
 
@@ -111,7 +112,7 @@ func portOutOfRangeIsAnError(port: Int, location: String) {
                 "  - from:\n      - podSelector:\n          matchExpressions:\n            - {key: app, operator: Maybe, values: [a]}"
         )
     )
-    #expect(e?.location.description == "test.yaml:12:36")
+    #expect(e?.location?.description == "test.yaml:12:36")
     #expect(
         e?.message
             == "unknown selector operator 'Maybe' in spec.ingress[0].from[0].podSelector.matchExpressions[0].operator"
@@ -129,7 +130,7 @@ func portOutOfRangeIsAnError(port: Int, location: String) {
     #expect(
         e?.message == "operator 'Exists' in spec.ingress[0].from[0].podSelector.matchExpressions[0] takes no values"
     )
-    #expect(e?.location.description == "test.yaml:12:52")
+    #expect(e?.location?.description == "test.yaml:12:52")
 }
 
 @Test func inWithoutValuesIsAnError() {
@@ -173,7 +174,7 @@ func portOutOfRangeIsAnError(port: Int, location: String) {
     defer { try? FileManager.default.removeItem(atPath: dir) }
     FileManager.default.createFile(atPath: dir + "/notes.txt", contents: Data("hello".utf8))
     #expect(
-        throws: ManifestError(
+        throws: Diagnostic(
             "no manifests (.yaml, .yml or .json files) in directory '\(dir)'",
             at: .init(file: dir, line: 1, column: 1),
             hint: "point netreach at the directory that holds your Kubernetes manifests"
@@ -185,7 +186,7 @@ func portOutOfRangeIsAnError(port: Int, location: String) {
 
 @Test func missingPathIsAnError() {
     #expect(
-        throws: ManifestError(
+        throws: Diagnostic(
             "no such file or directory 'does/not/exist'",
             at: .init(file: "does/not/exist", line: 1, column: 1),
             hint: "pass manifest files, directories of them, or '-' for standard input"
@@ -198,7 +199,7 @@ func portOutOfRangeIsAnError(port: Int, location: String) {
 @Test func nothingButNonKubernetesDocumentsIsAnError() {
     let e = loadError("just: some\nconfig: file\n")
     #expect(e?.message == "no Kubernetes objects to analyze in 'test.yaml'")
-    #expect(e?.location.description == "test.yaml:1:1")
+    #expect(e?.location?.description == "test.yaml:1:1")
 }
 
 @Test func keepGoingSkipsABadDocumentWithAWarning() throws {

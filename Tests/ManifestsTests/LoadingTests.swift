@@ -147,7 +147,7 @@ import Testing
 @Test func listItemWithoutKindInAPlainListIsAnError() {
     let e = loadError("apiVersion: v1\nkind: List\nitems:\n  - metadata: {name: q}\n")
     #expect(e?.message == "items[0] of a List has no 'kind'")
-    #expect(e?.location.description == "test.yaml:4:5")
+    #expect(e?.location?.description == "test.yaml:4:5")
 }
 
 @Test func helmTemplateOutputWithCommentsAndEmptyDocumentsLoads() throws {
@@ -185,7 +185,7 @@ import Testing
 @Test func positionsAfterAGluedSeparatorAreExact() {
     let text =
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}, ingress: [{ports: [{port: 0}]}]}\n"
-    #expect(loadError(text)?.location.description == "test.yaml:7:51")
+    #expect(loadError(text)?.location?.description == "test.yaml:7:51")
 }
 
 @Test func unsupportedKindsAreSummarizedInOneWarning() throws {
@@ -252,13 +252,13 @@ import Testing
 }
 
 @Test func errorsFromStandardInputNameIt() {
-    #expect(throws: ManifestError.self) {
+    #expect(throws: Diagnostic.self) {
         try ManifestLoader.load(["-"]) { Array("a: [\n".utf8) }
     }
     do {
         _ = try ManifestLoader.load(["-"]) { Array("a: [\n".utf8) }
     } catch {
-        #expect(error.location.file == "-")
+        #expect(error.location?.file == "-")
     }
 }
 

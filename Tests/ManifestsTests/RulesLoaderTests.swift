@@ -3,11 +3,11 @@ import KubeModel
 import Manifests
 import Testing
 
-private func rules(_ text: String) throws(ManifestError) -> RuleFile {
+private func rules(_ text: String) throws(Diagnostic) -> RuleFile {
     try RulesLoader.load(bytes: Array(text.utf8), name: "rules.yaml")
 }
 
-private func rulesError(_ text: String) -> ManifestError? {
+private func rulesError(_ text: String) -> Diagnostic? {
     do {
         _ = try rules(text)
         return nil
@@ -177,13 +177,13 @@ private func rulesError(_ text: String) -> ManifestError? {
 )
 func badRulesFilesGetALocatedMessage(text: String, position: String, message: String?, hint: String?) throws {
     let error = try #require(rulesError(text))
-    #expect(error.location.description == "rules.yaml:\(position)")
+    #expect(error.location?.description == "rules.yaml:\(position)")
     if let message { #expect(error.message == message) }
     if let hint { #expect(error.hint?.contains(hint) == true, "hint: \(error.hint ?? "none")") }
 }
 
 @Test func aMissingRulesFileIsAnError() {
-    #expect(throws: ManifestError.self) { try RulesLoader.load("/nonexistent/rules.yaml") }
+    #expect(throws: Diagnostic.self) { try RulesLoader.load("/nonexistent/rules.yaml") }
 }
 
 @Test func aRulesFileBesideTheManifestsIsSkippedQuietly() throws {

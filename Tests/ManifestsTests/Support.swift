@@ -2,15 +2,15 @@ import Foundation
 import KubeModel
 import Manifests
 
-func load(_ text: String, keepGoing: Bool = false) throws(ManifestError) -> LoadResult {
+func load(_ text: String, keepGoing: Bool = false) throws(Diagnostic) -> LoadResult {
     try ManifestLoader.load(bytes: Array(text.utf8), name: "test.yaml", options: LoadOptions(keepGoing: keepGoing))
 }
 
-func loadError(_ text: String) -> ManifestError? {
+func loadError(_ text: String) -> Diagnostic? {
     loadError(Array(text.utf8))
 }
 
-func loadError(_ bytes: [UInt8]) -> ManifestError? {
+func loadError(_ bytes: [UInt8]) -> Diagnostic? {
     do {
         _ = try ManifestLoader.load(bytes: bytes, name: "test.yaml")
         return nil

@@ -61,7 +61,7 @@ package struct CheckReport: Hashable, Sendable {
     /// One result per rule, in file order.
     package var results: [CheckResult]
     /// Rules that matched nothing and passed because of `allowEmpty`.
-    package var warnings: [String]
+    package var warnings: [Diagnostic]
 
     /// How many rules failed.
     package var failed: Int { results.count { !$0.passed } }
@@ -70,27 +70,5 @@ package struct CheckReport: Hashable, Sendable {
     /// `5 rules: 3 passed, 2 failed`.
     package var summary: String {
         "\(results.count) \(results.count == 1 ? "rule" : "rules"): \(passed) passed, \(failed) failed"
-    }
-}
-
-/// A rule that cannot be evaluated, such as one whose peers match nothing.
-package struct CheckError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What is wrong.
-    package var message: String
-    /// Where in the rules file.
-    package var location: SourceLocation
-    /// How to fix it.
-    package var hint: String?
-
-    /// Creates an error.
-    package init(_ message: String, at location: SourceLocation, hint: String? = nil) {
-        self.message = message
-        self.location = location
-        self.hint = hint
-    }
-
-    /// `file:line:column: error: message`, then the hint.
-    package var description: String {
-        DiagnosticText.render("error", message, at: location, hint: hint)
     }
 }

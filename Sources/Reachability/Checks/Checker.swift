@@ -12,18 +12,18 @@ package enum Checker {
     /// let report = try Checker.check(try RulesLoader.load("rules.yaml"), against: result)
     /// print(report.summary)
     /// ```
-    /// - Throws: `CheckError` for a rule whose peers match nothing (unless `options.allowEmpty`).
+    /// - Throws: `Diagnostic` for a rule whose peers match nothing (unless `options.allowEmpty`).
     package static func check(_ rules: RuleFile, against result: Reachability, options: CheckOptions = CheckOptions())
-        throws(CheckError) -> CheckReport
+        throws(Diagnostic) -> CheckReport
     {
         // Rules are independent: evaluate them in chunks on every core, each chunk with its own copy of the
         // context (and cache), then take the verdicts, warnings and the first error in file order.
         let base = CheckContext(result: result, options: options)
         let outcomes = Parallel.chunks(rules.rules.count, maxChunks: 16) { range in
             var context = base
-            return range.map { i -> (Result<CheckResult, CheckError>, [String]) in
+            return range.map { i -> (Result<CheckResult, Diagnostic>, [Diagnostic]) in
                 context.warnings = []
-                do throws(CheckError) {
+                do throws(Diagnostic) {
                     return (.success(try context.evaluate(rules.rules[i])), context.warnings)
                 } catch {
                     return (.failure(error), context.warnings)
@@ -31,7 +31,7 @@ package enum Checker {
             }
         }.flatMap { $0 }
         var results: [CheckResult] = []
-        var warnings: [String] = []
+        var warnings: [Diagnostic] = []
         for (verdict, ruleWarnings) in outcomes {
             warnings += ruleWarnings
             results.append(try verdict.get())
@@ -93,7 +93,7 @@ private struct CheckContext {
     let result: Reachability
     let model: ClassModel
     let options: CheckOptions
-    var warnings: [String] = []
+    var warnings: [Diagnostic] = []
     let cluster: Cluster
     let namespaceLabels: [String: [String: String]]
     let universe: IPSet
@@ -122,7 +122,7 @@ private struct CheckContext {
         selecting = result.model.selectingPolicies()
     }
 
-    mutating func evaluate(_ rule: CheckRule) throws(CheckError) -> CheckResult {
+    mutating func evaluate(_ rule: CheckRule) throws(Diagnostic) -> CheckResult {
         switch rule.assertion {
         case .deny(let reach): return try deny(rule, reach)
         case .allow(let reach): return try allow(rule, reach)
@@ -181,16 +181,14 @@ private struct CheckContext {
 
     /// Fails (or, with `allowEmpty`, warns) when a side names nothing in the cluster.
     private mutating func requireMatch(_ side: Side, _ peer: RulePeer, _ rule: CheckRule, role: String)
-        throws(CheckError) -> Bool
+        throws(Diagnostic) -> Bool
     {
         guard side.isEmpty else { return true }
         let message = "'\(role): \(peer.description)' of rule '\(rule.name)' matches no endpoint"
         guard options.allowEmpty else {
-            throw CheckError(message, at: peer.location, hint: suggestionHint(peer))
+            throw Diagnostic(message, at: peer.location, hint: suggestionHint(peer))
         }
-        warnings.append(
-            DiagnosticText.render("warning", "\(message); the rule passes (--allow-empty)", at: peer.location)
-        )
+        warnings.append(.warning("\(message); the rule passes (--allow-empty)", at: peer.location))
         return false
     }
 
@@ -213,7 +211,7 @@ private struct CheckContext {
         return names.isEmpty ? fix : "did you mean \(names.joined(separator: ", "))? " + fix
     }
 
-    private func namespaceExists(_ namespace: RuleNamespace, _ rule: CheckRule) throws(CheckError) -> Bool {
+    private func namespaceExists(_ namespace: RuleNamespace, _ rule: CheckRule) throws(Diagnostic) -> Bool {
         if cluster.endpoints.contains(where: { $0.namespace == namespace.name })
             || cluster.namespaces.contains(where: { $0.name == namespace.name && !$0.isImplicit })
         {
@@ -222,7 +220,7 @@ private struct CheckContext {
         let message = "namespace '\(namespace.name)' of rule '\(rule.name)' is not in the manifests"
         guard options.allowEmpty else {
             let close = Set(cluster.namespaces.map(\.name)).filter { $0.editDistance(to: namespace.name) <= 2 }
-            throw CheckError(
+            throw Diagnostic(
                 message,
                 at: namespace.location,
                 hint: (close.isEmpty ? "" : "did you mean \(close.sorted().joined(separator: ", "))? ")
@@ -418,7 +416,7 @@ private struct CheckContext {
 
     // MARK: - deny and allow
 
-    private mutating func deny(_ rule: CheckRule, _ reach: RuleReach) throws(CheckError) -> CheckResult {
+    private mutating func deny(_ rule: CheckRule, _ reach: RuleReach) throws(Diagnostic) -> CheckResult {
         let sources = resolve(reach.from)
         let destinations = resolve(reach.to)
         guard try requireMatch(sources, reach.from, rule, role: "from"),
@@ -438,7 +436,7 @@ private struct CheckContext {
         return pass(rule, "nothing is allowed from \(what)")
     }
 
-    private mutating func allow(_ rule: CheckRule, _ reach: RuleReach) throws(CheckError) -> CheckResult {
+    private mutating func allow(_ rule: CheckRule, _ reach: RuleReach) throws(Diagnostic) -> CheckResult {
         let sources = resolve(reach.from)
         let destinations = resolve(reach.to)
         guard try requireMatch(sources, reach.from, rule, role: "from"),
@@ -475,7 +473,7 @@ private struct CheckContext {
         _ namespace: RuleNamespace,
         _ directions: Set<Direction>,
         _ exceptions: [RuleException]
-    ) throws(CheckError) -> CheckResult {
+    ) throws(Diagnostic) -> CheckResult {
         guard try namespaceExists(namespace, rule) else { return vacuous(rule) }
         let inside = cluster.endpoints.indices.filter { cluster.endpoints[$0].namespace == namespace.name }
         let outside = Side(
@@ -547,7 +545,7 @@ private struct CheckContext {
     // MARK: - default-deny and no-default-allow
 
     private func defaultDeny(_ rule: CheckRule, _ namespace: RuleNamespace, _ directions: Set<Direction>)
-        throws(CheckError) -> CheckResult
+        throws(Diagnostic) -> CheckResult
     {
         guard try namespaceExists(namespace, rule) else { return vacuous(rule) }
         let policies = cluster.policies.filter { $0.namespace == namespace.name }
@@ -591,7 +589,7 @@ private struct CheckContext {
         return pass(rule, "'\(namespace.name)' has a default-deny NetworkPolicy for \(words)")
     }
 
-    private mutating func noDefaultAllow(_ rule: CheckRule, _ namespace: RuleNamespace?) throws(CheckError)
+    private mutating func noDefaultAllow(_ rule: CheckRule, _ namespace: RuleNamespace?) throws(Diagnostic)
         -> CheckResult
     {
         if let namespace, try !namespaceExists(namespace, rule) { return vacuous(rule) }
