@@ -4,13 +4,14 @@
 #
 # usage: scripts/compare-outputs.sh OLD NEW [EXTRA_DIR...]
 #   OLD, NEW     two netreach executables (build the old one from a worktree: git worktree add /tmp/old REV)
-#   EXTRA_DIR    more inputs, e.g. benchmark clusters from ../shared/bench/gen_cluster.py
+#   EXTRA_DIR    more inputs, e.g. benchmark clusters from ../shared/bench/gen_cluster.py, small enough to list
+#                whole (every flow is written: 10,000 pods is about 3 million lines; 150,000 pods would be 62 GB)
 # Inputs: every scenario under Fixtures/, examples/shop, and the peers' cases under ../shared/oracle/cases.
 # Commands: list in txt/json/csv/md/dot, list --default-allow and --count, audit in txt/json/sarif with
 # --isolation, check with examples/shop/rules.yaml (on the shop), graph --namespaces as DOT; stdout, stderr and
 # exit status are all compared. Exit status 0 when everything is identical, 1 otherwise.
 set -uo pipefail
-[ $# -ge 2 ] || { sed -n 2,12p "$0"; exit 2; }
+[ $# -ge 2 ] || { sed -n 2,13p "$0"; exit 2; }
 old=$1 new=$2
 shift 2
 cd "$(dirname "$0")/.."

@@ -144,3 +144,35 @@ package struct Cluster: Hashable, Sendable {
         self.policies = policies.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
     }
 }
+
+/// One value per direction, read and written by `Direction`: `isolated[direction]` instead of an ingress copy,
+/// an egress copy and a `direction == .ingress ? … : …` at every use.
+package struct PerDirection<Value> {
+    /// The value for connections into the pod.
+    package var ingress: Value
+    /// The value for connections out of the pod.
+    package var egress: Value
+
+    /// Creates the pair.
+    package init(ingress: Value, egress: Value) {
+        self.ingress = ingress
+        self.egress = egress
+    }
+
+    /// The same starting value for both directions.
+    package init(repeating value: Value) {
+        self.init(ingress: value, egress: value)
+    }
+
+    /// The value for `direction`.
+    package subscript(direction: Direction) -> Value {
+        get { direction == .ingress ? ingress : egress }
+        set {
+            if direction == .ingress { ingress = newValue } else { egress = newValue }
+        }
+    }
+}
+
+extension PerDirection: Sendable where Value: Sendable {}
+extension PerDirection: Equatable where Value: Equatable {}
+extension PerDirection: Hashable where Value: Hashable {}

@@ -26,11 +26,10 @@ struct ClassModel: Sendable {
     var classes: [EndpointClass] = []
     var classOfEndpoint: [Int] = []
     var rules: [CompiledRule] = []
-    /// Per class: rule indices of policies selecting it, per direction.
-    var ingressRules: [[Int]] = []
-    var egressRules: [[Int]] = []
-    var ingressIsolated: [Bool] = []
-    var egressIsolated: [Bool] = []
+    /// Per direction and class: the rule indices of the policies that select it for that direction.
+    var governing = PerDirection<[[Int]]>(repeating: [])
+    /// Per direction and class: whether some policy selects it for that direction.
+    var isolated = PerDirection<[Bool]>(repeating: [])
     /// External address atoms: disjoint ranges cut at every ipBlock boundary, covering the universe.
     var atoms: [IPRange] = []
     /// Per compiled rule: the atoms its addresses hold, as index intervals.
@@ -87,10 +86,8 @@ struct ClassModel: Sendable {
         }
 
         var boundaries = Set<IPFamily>([.v4])
-        ingressRules = Array(repeating: [], count: classes.count)
-        egressRules = Array(repeating: [], count: classes.count)
-        ingressIsolated = Array(repeating: false, count: classes.count)
-        egressIsolated = Array(repeating: false, count: classes.count)
+        governing = PerDirection(repeating: Array(repeating: [], count: classes.count))
+        isolated = PerDirection(repeating: Array(repeating: false, count: classes.count))
         var cuts: [IPFamily: Set<UInt128>] = [:]
 
         for policy in cluster.policies {
@@ -144,13 +141,8 @@ struct ClassModel: Sendable {
                 }
                 policyRules[policyRules.count - 1][direction] = ruleIndices
                 for c in selected {
-                    if direction == .ingress {
-                        ingressIsolated[c] = true
-                        ingressRules[c] += ruleIndices
-                    } else {
-                        egressIsolated[c] = true
-                        egressRules[c] += ruleIndices
-                    }
+                    isolated[direction][c] = true
+                    governing[direction][c] += ruleIndices
                 }
             }
         }
@@ -196,7 +188,7 @@ struct ClassModel: Sendable {
     /// connections in address order. A sweep over the atom intervals of the class's rules: the work grows with
     /// its rules, not with the number of atoms.
     func addressFlows(_ c: Int, _ direction: Direction) -> [(ConnectionSet, IPSet)] {
-        let ruleIndices = direction == .ingress ? ingressRules[c] : egressRules[c]
+        let ruleIndices = governing[direction][c]
         var events: [(position: Int, rule: Int, starts: Bool)] = []
         for r in ruleIndices {
             for interval in ruleAtoms[r] {
@@ -284,16 +276,16 @@ struct ClassModel: Sendable {
     func classFlow(from source: Int, to destination: Int) -> (ConnectionSet, Set<Direction>) {
         var open = Set<Direction>()
         var allowed: ConnectionSet?
-        if egressIsolated[source] {
-            guard let egress = union(egressRules[source], matching: destination, destination: destination),
+        if isolated.egress[source] {
+            guard let egress = union(governing.egress[source], matching: destination, destination: destination),
                 !egress.isEmpty
             else { return (.none, open) }
             allowed = egress
         } else {
             open.insert(.egress)
         }
-        if ingressIsolated[destination] {
-            guard let ingress = union(ingressRules[destination], matching: source, destination: destination) else {
+        if isolated.ingress[destination] {
+            guard let ingress = union(governing.ingress[destination], matching: source, destination: destination) else {
                 return (.none, open)
             }
             allowed =
@@ -306,14 +298,14 @@ struct ClassModel: Sendable {
 
     /// What a class may send to an address atom.
     func egress(from source: Int, to atom: IPRange) -> ConnectionSet {
-        guard egressIsolated[source] else { return .all }
-        return union(egressRules[source], atom: atom, destination: nil)
+        guard isolated.egress[source] else { return .all }
+        return union(governing.egress[source], atom: atom, destination: nil)
     }
 
     /// What a class accepts from an address atom.
     func ingress(to destination: Int, from atom: IPRange) -> ConnectionSet {
-        guard ingressIsolated[destination] else { return .all }
-        return union(ingressRules[destination], atom: atom, destination: destination)
+        guard isolated.ingress[destination] else { return .all }
+        return union(governing.ingress[destination], atom: atom, destination: destination)
     }
 
     /// The connections the `rules` that match class `peer` allow towards class `destination`; nil when none

@@ -52,8 +52,8 @@ struct FlowBuilder {
     private func isolation() -> [Set<Direction>] {
         var isolation: [Set<Direction>] = Array(repeating: [], count: model.cluster.endpoints.count)
         for (e, c) in model.classOfEndpoint.enumerated() {
-            if model.ingressIsolated[c] { isolation[e].insert(.ingress) }
-            if model.egressIsolated[c] { isolation[e].insert(.egress) }
+            if model.isolated.ingress[c] { isolation[e].insert(.ingress) }
+            if model.isolated.egress[c] { isolation[e].insert(.egress) }
         }
         return isolation
     }
@@ -108,12 +108,12 @@ struct FlowBuilder {
             chunk.outbound.append(edges)
             // A class no policy isolates reaches (or is reached by) every address on every port: one group.
             chunk.externalOut.append(
-                model.egressIsolated[s]
+                model.isolated.egress[s]
                     ? model.addressFlows(s, .egress).map { (chunk.intern($0.0), $0.1) }
                     : [(chunk.intern(.all), universe)]
             )
             chunk.externalIn.append(
-                model.ingressIsolated[s]
+                model.isolated.ingress[s]
                     ? model.addressFlows(s, .ingress).map { (chunk.intern($0.0), $0.1) }
                     : [(chunk.intern(.all), universe)]
             )
@@ -149,11 +149,11 @@ struct FlowBuilder {
                 groups.map { ClassEdge(peer: address($0.1), connection: map[Int($0.0)], open: openBit ?? 0) }
             }
             for groups in chunk.externalOut {
-                let isolated = model.egressIsolated[flows.externalOut.count]
+                let isolated = model.isolated.egress[flows.externalOut.count]
                 flows.externalOut.append(edges(groups, openBit: isolated ? nil : OpenHops.bit(.egress)))
             }
             for groups in chunk.externalIn {
-                let isolated = model.ingressIsolated[flows.externalIn.count]
+                let isolated = model.isolated.ingress[flows.externalIn.count]
                 flows.externalIn.append(edges(groups, openBit: isolated ? nil : OpenHops.bit(.ingress)))
             }
         }

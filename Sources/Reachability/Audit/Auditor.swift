@@ -204,9 +204,9 @@ private struct Audit {
         let allNamespaces = Set(cluster.endpoints.map(\.namespace))
         for (c, endpointClass) in model.classes.enumerated() {
             let hasPolicies = !(policiesByNamespace[endpointClass.namespace] ?? []).isEmpty
-            let inbound = hasPolicies && !model.ingressIsolated[c] ? neighbors(c, inbound: true) : nil
-            let outbound = hasPolicies && !model.egressIsolated[c] ? neighbors(c, inbound: false) : nil
-            let exposure = model.ingressIsolated[c] ? exposureFacts(c, allNamespaces: allNamespaces) : nil
+            let inbound = hasPolicies && !model.isolated.ingress[c] ? neighbors(c, inbound: true) : nil
+            let outbound = hasPolicies && !model.isolated.egress[c] ? neighbors(c, inbound: false) : nil
+            let exposure = model.isolated.ingress[c] ? exposureFacts(c, allNamespaces: allNamespaces) : nil
             let egress = egressFacts(c, metadata: metadata)
             for e in model.classes[c].members {
                 let endpoint = cluster.endpoints[e]
@@ -317,7 +317,7 @@ private struct Audit {
 
     /// What a class may send to addresses outside the cluster.
     private func egressFacts(_ c: Int, metadata: IPRange?) -> EgressFacts {
-        let isolated = result.model.egressIsolated[c]
+        let isolated = result.model.isolated.egress[c]
         var facts = EgressFacts(
             isolated: isolated,
             toEveryAddressOnEveryPort: false,
@@ -482,7 +482,7 @@ private struct Audit {
             let ownRules = model.policyRules[p][direction] ?? []
             let own = Set(ownRules)
             for c in model.policySelection[p] {
-                let all = direction == .ingress ? model.ingressRules[c] : model.egressRules[c]
+                let all = model.governing[direction][c]
                 let others = all.filter { !own.contains($0) }
                 let coveringHere = (selecting[direction]?[c] ?? []).filter { $0 != p }
                 // Without another policy selecting c in this direction, removing p would lift the isolation.

@@ -334,7 +334,7 @@ private struct CheckContext {
                     connections: connections,
                     sourceClass: sourceClass,
                     destinationAddresses: set,
-                    open: model.egressIsolated[sourceClass] ? [] : [.egress]
+                    open: model.isolated.egress[sourceClass] ? [] : [.egress]
                 ),
                 pairs: i == 0 ? sources.count : 0
             )
@@ -356,7 +356,7 @@ private struct CheckContext {
                     connections: connections,
                     destinationClass: destinationClass,
                     sourceAddresses: set,
-                    open: model.ingressIsolated[destinationClass] ? [] : [.ingress]
+                    open: model.isolated.ingress[destinationClass] ? [] : [.ingress]
                 ),
                 pairs: i == 0 ? destinations.count : 0
             )
@@ -597,8 +597,8 @@ private struct CheckContext {
         // Class pairs are evaluated on demand: a flow is open at the source when the source's class is not isolated
         // for egress, at the destination when the destination's is not isolated for ingress.
         let classCount = model.classes.count
-        let openEgress = (0..<classCount).filter { inScope($0) && !model.egressIsolated[$0] }
-        let openIngress = (0..<classCount).filter { inScope($0) && !model.ingressIsolated[$0] }
+        let openEgress = (0..<classCount).filter { inScope($0) && !model.isolated.egress[$0] }
+        let openIngress = (0..<classCount).filter { inScope($0) && !model.isolated.ingress[$0] }
         let counted = Set(openEgress)
         var violations = Violations(limit: options.examples)
         // Per class: bit 1 when its egress is open for some flow in scope, bit 2 for ingress.
@@ -670,7 +670,7 @@ private struct CheckContext {
                 let governed = direction == .ingress ? candidate.destinationClass : candidate.sourceClass
                 guard let c = governed else { continue }
                 let side = direction == .ingress ? candidate.destination : candidate.source
-                let isolated = direction == .ingress ? model.ingressIsolated[c] : model.egressIsolated[c]
+                let isolated = model.isolated[direction][c]
                 guard isolated else {
                     let endpoint = cluster.endpoints[model.classes[c].members[0]]
                     out.insert(
@@ -702,7 +702,7 @@ private struct CheckContext {
     private func explainBlocked(_ candidates: [Candidate]) -> [CheckInvolvement] {
         var out = Set<CheckInvolvement>()
         for candidate in candidates {
-            if let d = candidate.destinationClass, model.ingressIsolated[d] {
+            if let d = candidate.destinationClass, model.isolated.ingress[d] {
                 for p in selecting[.ingress]?[d] ?? [] where !admitting(.ingress, governed: d, candidate).contains(p) {
                     out.insert(
                         CheckInvolvement(
@@ -713,7 +713,7 @@ private struct CheckContext {
                     )
                 }
             }
-            if let s = candidate.sourceClass, model.egressIsolated[s] {
+            if let s = candidate.sourceClass, model.isolated.egress[s] {
                 for p in selecting[.egress]?[s] ?? [] where !admitting(.egress, governed: s, candidate).contains(p) {
                     out.insert(
                         CheckInvolvement(
