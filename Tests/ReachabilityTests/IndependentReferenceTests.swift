@@ -3,7 +3,7 @@ import Manifests
 import Reachability
 import Testing
 
-// An independent reference for the engine (issue 11). The random cluster is generated as plain values, written
+// The reference for the engine (issue 11), independent of it. The random cluster is generated as plain values, written
 // as YAML for netreach, and evaluated here straight from those values: its own selector matching, its own
 // policyTypes default, its own address containment, and connections as plain sets of ports per protocol. Nothing
 // of the engine (or of the model netreach loads) is reused, so a bug there cannot hide in both.
