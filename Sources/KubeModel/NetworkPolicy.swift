@@ -164,11 +164,11 @@ package struct PerDirection<Value> {
         self.init(ingress: value, egress: value)
     }
 
-    /// The value for `direction`.
+    /// The value for `direction`, changed in place (no copy of an array value on write).
     package subscript(direction: Direction) -> Value {
         get { direction == .ingress ? ingress : egress }
-        set {
-            if direction == .ingress { ingress = newValue } else { egress = newValue }
+        _modify {
+            if direction == .ingress { yield &ingress } else { yield &egress }
         }
     }
 }

@@ -25,13 +25,18 @@ package enum Parallel {
         return results.compactMap { $0 }
     }
 
-    /// `body(i)` for every `i` in `0..<count`, computed on every core in chunks; the results in index order.
+    /// `body(i)` for every `i` in `0..<count`, computed on every core in chunks; the results in index order, written
+    /// straight into the one array returned (no per-chunk arrays to join).
     package static func map<T>(_ count: Int, maxChunks: Int = 64, _ body: @Sendable (Int) -> T) -> [T] {
-        let pieces = chunks(count, maxChunks: maxChunks) { range in range.map(body) }
-        guard pieces.count > 1 else { return pieces.first ?? [] }
-        var all: [T] = []
-        all.reserveCapacity(count)
-        for piece in pieces { all += piece }
-        return all
+        let ranges = ranges(count, maxChunks: maxChunks)
+        guard ranges.count > 1 else { return (0..<count).map(body) }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            nonisolated(unsafe) let start = base
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+                for j in ranges[i] { (start + j).initialize(to: body(j)) }
+            }
+            initialized = count
+        }
     }
 }
