@@ -12,7 +12,11 @@ package struct IgnoreAnnotation: Hashable, Sendable {
     /// Reads the annotation of an object; empty when it has none. Never fails: an entry it cannot read is kept in
     /// `malformed`, for a warning.
     package init(_ annotations: [String: String]) {
-        guard let value = annotations[Self.key] else { return }
+        self.init(value: annotations[Self.key] ?? "")
+    }
+
+    /// Reads the annotation's value.
+    package init(value: String) {
         for entry in value.split(whereSeparator: { $0 == "\n" || $0 == ";" || $0 == "\r\n" }) {
             let text = String(entry).trimmingSpaces
             if text.isEmpty { continue }

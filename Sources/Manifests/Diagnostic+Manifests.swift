@@ -1,6 +1,16 @@
 import KubeModel
+import YAMLTree
 
 extension Diagnostic {
+    /// A YAML syntax or limit error, located in `file`.
+    static func yaml(_ error: YAMLError, file: String) -> Diagnostic {
+        Diagnostic(
+            error.message,
+            at: SourceLocation(file: file, line: error.mark.line, column: error.mark.column),
+            hint: error.hint
+        )
+    }
+
     static func invalidCIDR(_ text: String, field: String, at location: SourceLocation) -> Diagnostic {
         Diagnostic(
             "invalid CIDR '\(text)' in \(field)",

@@ -110,11 +110,7 @@ private struct LoadState {
             do {
                 documents = try YAMLParser.documents(in: Array(chunk.bytes), limits: limits, origin: chunk.origin)
             } catch {
-                throw Diagnostic(
-                    error.message,
-                    at: SourceLocation(file: file, line: error.mark.line, column: error.mark.column),
-                    hint: error.hint
-                )
+                throw .yaml(error, file: file)
             }
             for document in documents {
                 guard let root = document.root, !root.isNull else { continue }

@@ -110,7 +110,7 @@ struct NodeReader {
         }
         if let entry = annotations[IgnoreAnnotation.key] {
             let at = child(node, IgnoreAnnotation.key).map(location) ?? location(node)
-            for bad in IgnoreAnnotation([IgnoreAnnotation.key: entry]).malformed {
+            for bad in IgnoreAnnotation(value: entry).malformed {
                 sink.warnings.append(
                     Diagnostic.warning(
                         "\(IgnoreAnnotation.key) entry '\(bad)' names no finding; it is ignored (write '<finding id>: <reason>', entries separated by ';' or new lines)",

@@ -44,11 +44,7 @@ package enum RulesLoader {
         do {
             documents = try YAMLParser.documents(in: bytes, limits: limits)
         } catch {
-            throw Diagnostic(
-                error.message,
-                at: SourceLocation(file: name, line: error.mark.line, column: error.mark.column),
-                hint: error.hint
-            )
+            throw .yaml(error, file: name)
         }
         var decoder = RulesDecoder(reader: NodeReader(file: name))
         for document in documents {

@@ -55,10 +55,7 @@ enum Console {
         defer { TemporaryFile.end() }
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw failure(
-                "\(path.escapedForDisplay): error: cannot write the output file: \(String(cString: strerror(errno)))"
-                    + "\n  hint: check that the directory exists and is writable"
-            )
+            throw cannotWrite(path, reason: String(cString: strerror(errno)), hint: true)
         }
         var out = BufferedOutput(descriptor: descriptor)
         do {
@@ -73,8 +70,16 @@ enum Console {
         guard !out.failed, closed, rename(temporary, target) == 0 else {
             let reason = String(cString: strerror(errno))  // before unlink can change errno
             unlink(temporary)
-            throw failure("\(path.escapedForDisplay): error: cannot write the output file: \(reason)")
+            throw cannotWrite(path, reason: reason, hint: false)
         }
+    }
+
+    /// `PATH: error: cannot write the output file: REASON` (a path as a whole has no line), and exit status 2.
+    private static func cannotWrite(_ path: String, reason: String, hint: Bool) -> ExitCode {
+        failure(
+            "\(path.escapedForDisplay): error: cannot write the output file: \(reason)"
+                + (hint ? "\n  hint: check that the directory exists and is writable" : "")
+        )
     }
 
     /// The file a chain of symbolic links at `path` ends at (the path itself when it is no link); at most 40 hops,

@@ -26,15 +26,17 @@ struct InputOptions: ParsableArguments {
     func load() throws -> LoadResult {
         do throws(Diagnostic) {
             let result = try ManifestLoader.load(paths, options: LoadOptions(keepGoing: keepGoing))
-            if !quiet {
-                for warning in result.warnings { Console.error(warning.description) }
-            }
+            warn(result.warnings)
             return result
         } catch {
-            if !quiet {
-                for warning in error.earlier { Console.error(warning.description) }
-            }
+            warn(error.earlier)  // what --keep-going skipped before nothing was left
             throw Console.failure(error)
+        }
+    }
+
+    private func warn(_ warnings: [Diagnostic]) {
+        if !quiet {
+            for warning in warnings { Console.error(warning.description) }
         }
     }
 }

@@ -41,15 +41,15 @@ func ruleFiresOnItsPositiveFixtureAndStaysSilentOnItsTwin(rule: String) throws {
     let negative = try audit(folder + "/negative")
     #expect(positive.findings.contains { $0.rule.id == rule }, "\(rule) must fire")
     #expect(!negative.findings.contains { $0.rule.id == rule }, "\(rule) must stay silent")
-    try compare(render(positive, .txt), golden: folder + "/positive/expected.txt")
-    try compare(render(negative, .txt), golden: folder + "/negative/expected.txt")
+    compare(render(positive, .txt), golden: folder + "/positive/expected.txt")
+    compare(render(negative, .txt), golden: folder + "/negative/expected.txt")
 }
 
 @Test func shopAuditMatchesItsGoldenFiles() throws {
     let report = try audit(root + "/examples/shop")
-    try compare(render(report, .txt, isolation: true), golden: root + "/Fixtures/shop/expected.audit.txt")
-    try compare(render(report, .json), golden: root + "/Fixtures/shop/expected.audit.json")
-    try compare(render(report, .sarif), golden: root + "/Fixtures/shop/expected.audit.sarif")
+    compare(render(report, .txt, isolation: true), golden: root + "/Fixtures/shop/expected.audit.txt")
+    compare(render(report, .json), golden: root + "/Fixtures/shop/expected.audit.json")
+    compare(render(report, .sarif), golden: root + "/Fixtures/shop/expected.audit.sarif")
 }
 
 @Test func annotationSuppressesTheNamedFindingOnly() throws {
