@@ -8,7 +8,8 @@
 #                whole (every flow is written: 10,000 pods is about 3 million lines; 150,000 pods would be 62 GB)
 # Inputs: every scenario under Fixtures/, examples/shop, and the peers' cases under ../shared/oracle/cases.
 # Commands: list in txt/json/csv/md/dot, list --default-allow and --count, audit in txt/json/sarif with
-# --isolation, check with examples/shop/rules.yaml (on the shop), graph --namespaces as DOT; stdout, stderr and
+# --isolation, check with examples/shop/rules.yaml (on the shop) and with rules of every kind written from
+# each input's namespaces (txt, json, sarif), graph --namespaces as DOT; stdout, stderr and
 # exit status are all compared. Exit status 0 when everything is identical, 1 otherwise.
 set -uo pipefail
 [ $# -ge 2 ] || { sed -n 2,13p "$0"; exit 2; }
@@ -58,6 +59,38 @@ for input in "${inputs[@]}"; do
 done
 for format in txt json junit sarif github; do
     compare "check -o $format examples/shop" check --rules examples/shop/rules.yaml examples/shop -o "$format"
+done
+# Every rule kind on every input: rules written from the input's namespaces (by the old binary's audit).
+for input in "${inputs[@]}"; do
+    "$old" audit --fail-on never -o json --isolation "$input" 2> /dev/null | python3 -c '
+import json, sys
+try:
+    spaces = json.load(sys.stdin)["isolation"]["namespaces"]
+except Exception:
+    spaces = []
+rules = ["rules:", "  - {name: nothing, deny: {from: any, to: any}}",
+         "  - {name: everything, allow: {from: any, to: any}}",
+         "  - {name: web, allow: {from: any, to: any, ports: [80/TCP, 53/UDP]}}",
+         "  - {name: v6, deny: {from: \"::/0\", to: any}}",
+         "  - {name: metadata, deny: {from: any, to: 169.254.169.254/32}}",
+         "  - {name: cluster-wide, no-default-allow: all}"]
+for i, ns in enumerate(spaces):
+    other = spaces[(i + 1) % len(spaces)]
+    q = json.dumps(ns)
+    rules += [f"  - {{name: iso-{i}, isolated: {q}}}",
+              f"  - {{name: iso-in-{i}, isolated: {q}, direction: ingress, except: [{{from: {json.dumps(other)}, ports: [443/TCP]}}]}}",
+              f"  - {{name: iso-out-{i}, isolated: {q}, direction: egress, except: [{{to: 10.0.0.0/8}}, {{to: any, ports: [53/UDP]}}]}}",
+              f"  - {{name: dd-{i}, default-deny: {q}}}",
+              f"  - {{name: nda-{i}, no-default-allow: {q}}}",
+              f"  - {{name: deny-{i}, deny: {{from: {q}, to: {json.dumps(other)}, ports: [1-1000/TCP]}}}}",
+              f"  - {{name: allow-{i}, allow: {{from: {q}, to: {json.dumps(other)}}}}}",
+              f"  - {{name: internet-{i}, deny: {{from: 0.0.0.0/0, to: {{namespace: {q}}}}}}}"]
+print("\n".join(rules))
+' > "$work/rules.yaml"
+    for format in txt json sarif; do
+        compare "check -o $format (every kind) $input" check --allow-empty --examples 4 --rules "$work/rules.yaml" \
+            "$input" -o "$format"
+    done
 done
 echo "$runs runs on ${#inputs[@]} inputs: $((runs - differences)) identical, $differences different"
 [ "$differences" -eq 0 ]
