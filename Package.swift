@@ -49,7 +49,11 @@ let package = Package(
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
         // Every module a test target imports is listed, so an interface change rebuilds the tests that use it.
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "KubeModel"]),
-        .testTarget(name: "ReachabilityTests", dependencies: ["Reachability", "Manifests", "KubeModel", "Parallel"]),
+        // Reports renders the structured reasons the check tests compare as text.
+        .testTarget(
+            name: "ReachabilityTests",
+            dependencies: ["Reachability", "Manifests", "KubeModel", "Parallel", "Reports"]
+        ),
         // Golden-file comparison shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(

@@ -79,7 +79,7 @@ package enum FuzzPipeline {
         onlyDefaultAllow: Bool,
         into inspector: inout Inspector
     ) {
-        let result = PolicyEngine(cluster: cluster).analyze(expandingFlows: false)
+        let result = PolicyEngine(cluster: cluster).analyze()
         for name in ReportFormat.names {
             guard let format = ReportFormat(name: name) else { continue }
             var text = ""

@@ -34,31 +34,31 @@ package enum DiagramBuilder {
         maxFlows: Int = maxFlows
     ) throws(Diagnostic) -> Diagram {
         // A diagram is built from every endpoint flow; expand them if the analysis did not, within reason.
-        if result.flows.isEmpty, result.flowCount > maxFlows {
+        if result.flowCount > maxFlows {
             throw Diagnostic(
                 "the cluster has \(result.flowCount) flows between endpoints, more than netreach draws from (\(maxFlows))",
                 hint: "draw part of the cluster (pass the manifests of some namespaces), or see which namespaces "
                     + "reach which with 'netreach audit --isolation'"
             )
         }
-        let result = result.expandingFlows()
+        let flows = Array(result.flows)
         var graph: Graph
         let title: String
         switch view {
         case .full:
-            graph = fullGraph(result)
+            graph = fullGraph(result, flows)
             title =
                 "Reachability of \(result.cluster.endpoints.count) endpoints in \(Set(result.cluster.endpoints.map(\.namespace)).count) namespaces"
         case .namespaces:
-            graph = namespaceGraph(result)
+            graph = namespaceGraph(result, flows)
             title = "Reachability between namespaces"
         case .to(let targets):
-            graph = focusGraph(result, targets: targets, inbound: true)
+            graph = focusGraph(result, flows, targets: targets, inbound: true)
             title =
                 "Who can reach \(targets.map { result.cluster.endpoints[$0].id }.sorted().joined(separator: ", "))"
                 + (graph.edges.isEmpty ? ": nothing can" : "")
         case .from(let sources):
-            graph = focusGraph(result, targets: sources, inbound: false)
+            graph = focusGraph(result, flows, targets: sources, inbound: false)
             title =
                 "What \(sources.map { result.cluster.endpoints[$0].id }.sorted().joined(separator: ", ")) can reach"
                 + (graph.edges.isEmpty ? ": nothing" : "")
@@ -76,7 +76,7 @@ package enum DiagramBuilder {
 
     // MARK: - Views
 
-    private static func fullGraph(_ result: Reachability) -> Graph {
+    private static func fullGraph(_ result: Reachability, _ flows: [Flow]) -> Graph {
         let peers = result.peers
         var initial: [String] = []
         for (index, peer) in peers.enumerated() {
@@ -89,19 +89,21 @@ package enum DiagramBuilder {
                 initial.append("external|\(index)")
             }
         }
-        let blocks = refine(peers.count, initial: initial, flows: result.flows)
-        return graph(result, blocks: blocks, flows: result.flows)
+        let blocks = refine(peers.count, initial: initial, flows: flows)
+        return graph(result, blocks: blocks, flows: flows)
     }
 
-    private static func focusGraph(_ result: Reachability, targets: [Int], inbound: Bool) -> Graph {
+    private static func focusGraph(_ result: Reachability, _ all: [Flow], targets: [Int], inbound: Bool) -> Graph {
         let focus = Set(targets)
-        let flows = result.flows.filter { focus.contains(inbound ? $0.destination : $0.source) }
+        let flows = all.filter { focus.contains((inbound ? $0.destination : $0.source).index) }
         var keys: [String] = []
         var connectionText: [Int: [String]] = [:]
         for flow in flows {
             let other = inbound ? flow.source : flow.destination
             let anchor = inbound ? flow.destination : flow.source
-            connectionText[other, default: []].append("\(anchor):\(flow.connections):\(flow.isDefaultAllowed)")
+            connectionText[other.index, default: []].append(
+                "\(anchor.index):\(flow.connections):\(flow.isDefaultAllowed)"
+            )
         }
         for (index, peer) in result.peers.enumerated() {
             if focus.contains(index) {
@@ -113,7 +115,7 @@ package enum DiagramBuilder {
                 keys.append("external|\(index)")
             }
         }
-        let involved = Set(flows.flatMap { [$0.source, $0.destination] }).union(focus)
+        let involved = Set(flows.flatMap { [$0.source.index, $0.destination.index] }).union(focus)
         var graph = graph(result, blocks: number(keys), flows: flows, keep: involved)
         for i in graph.nodes.indices where graph.members[i].allSatisfy(focus.contains) {
             graph.nodes[i].isFocus = true
@@ -121,7 +123,7 @@ package enum DiagramBuilder {
         return graph
     }
 
-    private static func namespaceGraph(_ result: Reachability) -> Graph {
+    private static func namespaceGraph(_ result: Reachability, _ flows: [Flow]) -> Graph {
         var graph = Graph()
         var nodeOf: [String: Int] = [:]
         func node(for peer: Int) -> Int {
@@ -157,10 +159,10 @@ package enum DiagramBuilder {
         }
         for e in result.cluster.endpoints.indices { _ = node(for: e) }
         var edges: [EdgeKey: (ConnectionSet, Int)] = [:]
-        for flow in result.flows {
+        for flow in flows {
             let key = EdgeKey(
-                from: node(for: flow.source),
-                to: node(for: flow.destination),
+                from: node(for: flow.source.index),
+                to: node(for: flow.destination.index),
                 isDefault: flow.isDefaultAllowed
             )
             Self.tally(flow, as: key, into: &edges)

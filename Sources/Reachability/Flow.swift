@@ -1,6 +1,8 @@
 package import KubeModel
 
-/// One side of a flow: an endpoint of the cluster or a set of external addresses.
+/// One side of a flow: an endpoint of the cluster, or a set of external addresses. Reports read a peer through
+/// `name`, `endpointIndex` and `addresses`, never by switching over every kind, so that new kinds of peer
+/// (a Service, an ingress controller) can be added without touching them.
 package struct Peer: Hashable, Sendable {
     /// What the peer is.
     package enum Kind: Hashable, Sendable {
@@ -15,19 +17,25 @@ package struct Peer: Hashable, Sendable {
     /// The name every report prints: `ns/name[Kind]` or `a.b.c.d-e.f.g.h[,…]`, escaped for display.
     package var name: String
 
-    /// The endpoint index, or nil for addresses.
+    /// The endpoint index, or nil for other peers.
     package var endpointIndex: Int? {
         if case .endpoint(let index) = kind { return index }
+        return nil
+    }
+
+    /// The external addresses, or nil for other peers.
+    package var addresses: IPSet? {
+        if case .external(let set) = kind { return set }
         return nil
     }
 }
 
 /// An allowed connection from one peer to another.
 package struct Flow: Hashable, Sendable {
-    /// Index into `Reachability.peers` of the side that opens the connection.
-    package var source: Int
-    /// Index into `Reachability.peers` of the side that accepts it.
-    package var destination: Int
+    /// The side that opens the connection.
+    package var source: PeerID
+    /// The side that accepts it.
+    package var destination: PeerID
     /// The protocols and ports allowed.
     package var connections: ConnectionSet
     /// Index of `connections` in `Reachability.distinctConnections`, so formatters can render each value once.
@@ -35,7 +43,7 @@ package struct Flow: Hashable, Sendable {
     /// Bit 1: egress left open at the source; bit 2: ingress left open at the destination.
     let openBits: UInt8
 
-    init(source: Int, destination: Int, connections: ConnectionSet, connectionsIndex: Int, openBits: UInt8) {
+    init(source: PeerID, destination: PeerID, connections: ConnectionSet, connectionsIndex: Int, openBits: UInt8) {
         self.source = source
         self.destination = destination
         self.connections = connections
@@ -70,23 +78,67 @@ enum OpenHops {
     }
 }
 
-/// The answer for a cluster: every allowed flow, in a stable order, and the isolation of each endpoint.
+/// The class-level answer, the second stage of an analysis: which class reaches which class and which addresses,
+/// on which connections, and the isolation of each endpoint. Endpoint flows are the third stage: `flows`, a lazy
+/// sequence expanded from this answer in output order.
 package struct Reachability: Sendable {
     /// The analyzed cluster.
-    package let cluster: Cluster
+    package var cluster: Cluster { model.cluster }
+    /// The compiled model the answer was computed from.
+    package let model: ClassModel
     /// Every peer that appears in a flow: all endpoints (same order as `cluster.endpoints`), then address sets.
     package let peers: [Peer]
-    /// Allowed flows between endpoints and with addresses, sorted by source name, then destination name.
-    /// Empty when the analysis was made with `expandingFlows: false`; `flowCount` is always right.
-    package let flows: [Flow]
-    /// How many flows there are, whether or not `flows` holds them.
+    /// How many endpoint flows there are (computed from the classes, without listing them).
     package let flowCount: Int
     /// Every distinct connection set of the flows; `Flow.connectionsIndex` points here.
-    package let distinctConnections: [ConnectionSet]
+    package var distinctConnections: [ConnectionSet] { classFlows.connections }
     /// For each endpoint (same index as `cluster.endpoints`), the directions some policy isolates.
     package let isolation: [Set<Direction>]
-    /// The class-level model the flows were computed from, for analyses (audit, checks).
-    let model: ClassModel
     /// The flows between classes (and with address peers), from which `flows` is expanded.
     let classFlows: ClassFlows
+
+    /// Every allowed flow between endpoints and with addresses, sorted by source name, then destination name,
+    /// expanded as it is read: any number of flows streams in bounded memory.
+    package var flows: FlowSequence { FlowSequence(answer: self) }
+}
+
+/// The endpoint flows of an answer, in output order (source name, then destination name), expanded block by block.
+package struct FlowSequence: Sequence, Sendable {
+    let answer: Reachability
+
+    /// Calls `body` with consecutive blocks of the flows, in order.
+    package func forEachBlock(_ body: ([Flow]) throws -> Void) rethrows {
+        guard answer.flowCount > 0 else { return }
+        var expander = FlowExpander(answer: answer)
+        while let block = expander.next(atLeast: 1 << 16) { try body(block) }
+    }
+
+    /// Iterates the flows one by one.
+    package struct Iterator: IteratorProtocol {
+        var expander: FlowExpander?
+        var block: [Flow] = []
+        var position = 0
+
+        /// The next flow, nil after the last.
+        package mutating func next() -> Flow? {
+            while position == block.count {
+                guard let next = expander?.next(atLeast: 1 << 12) else {
+                    expander = nil
+                    return nil
+                }
+                block = next
+                position = 0
+            }
+            position += 1
+            return block[position - 1]
+        }
+    }
+
+    /// Iterates the flows one by one.
+    package func makeIterator() -> Iterator {
+        Iterator(expander: answer.flowCount > 0 ? FlowExpander(answer: answer) : nil)
+    }
+
+    /// The number of flows.
+    package var underestimatedCount: Int { answer.flowCount }
 }

@@ -1,9 +1,9 @@
 import KubeModel
 import Parallel
 
-/// A flow between classes: towards (or from) `peer`, a class index or, for addresses, an index into `peers`.
-struct ClassEdge: Sendable {
-    var peer: Int32
+/// A flow at class level: towards (or from) `peer`, a class or, for addresses, a peer.
+struct Edge<Target: TableID>: Sendable {
+    var peer: Target
     /// Index into `ClassFlows.connections`.
     var connection: Int32
     /// `OpenHops` bits.
@@ -15,37 +15,33 @@ struct ClassFlows: Sendable {
     /// Distinct connection sets.
     var connections: [ConnectionSet] = []
     /// Per source class, the destination classes it reaches.
-    var outbound: [[ClassEdge]] = []
+    var outbound: [[Edge<ClassID>]] = []
     /// Per destination class, the source classes that reach it.
-    var inbound: [[ClassEdge]] = []
-    /// Per class, the address peers (indices into `Reachability.peers`) it reaches.
-    var externalOut: [[ClassEdge]] = []
+    var inbound: [[Edge<ClassID>]] = []
+    /// Per class, the address peers it reaches.
+    var externalOut: [[Edge<PeerID>]] = []
     /// Per class, the address peers that reach it.
-    var externalIn: [[ClassEdge]] = []
+    var externalIn: [[Edge<PeerID>]] = []
 }
 
 /// Evaluates class pairs (on every core) and expands them into endpoint flows with stable names and order.
 struct FlowBuilder {
     let model: ClassModel
 
-    func build(expandingFlows: Bool) -> Reachability {
+    func build() -> Reachability {
         let cluster = model.cluster
         let (classFlows, addressSets) = computeClassFlows()
         var peers = cluster.endpoints.enumerated().map {
             Peer(kind: .endpoint($0.offset), name: $0.element.id.escapedForDisplay)
         }
         for set in addressSets { peers.append(Peer(kind: .external(set), name: set.description)) }
-        let compact = Reachability(
-            cluster: cluster,
-            peers: peers,
-            flows: [],
-            flowCount: Self.count(classFlows, model: model),
-            distinctConnections: classFlows.connections,
-            isolation: isolation(),
+        return Reachability(
             model: model,
+            peers: peers,
+            flowCount: Self.count(classFlows, model: model),
+            isolation: isolation(),
             classFlows: classFlows
         )
-        return expandingFlows ? compact.expandingFlows() : compact
     }
 
     /// For each endpoint, the directions some policy isolates.
@@ -58,29 +54,13 @@ struct FlowBuilder {
         return isolation
     }
 
-    func buildModelOnly() -> Reachability {
-        let cluster = model.cluster
-        return Reachability(
-            cluster: cluster,
-            peers: cluster.endpoints.enumerated().map {
-                Peer(kind: .endpoint($0.offset), name: $0.element.id.escapedForDisplay)
-            },
-            flows: [],
-            flowCount: 0,
-            distinctConnections: [],
-            isolation: isolation(),
-            model: model,
-            classFlows: ClassFlows()
-        )
-    }
-
     // MARK: - Class level
 
     /// What one worker computes for a range of classes, with its own table of distinct connection sets.
     private struct Chunk {
         var connections: [ConnectionSet] = []
         var index: [ConnectionSet: Int32] = [:]
-        var outbound: [[ClassEdge]] = []
+        var outbound: [[Edge<ClassID>]] = []
         var externalOut: [[(Int32, IPSet)]] = []
         var externalIn: [[(Int32, IPSet)]] = []
 
@@ -97,13 +77,12 @@ struct FlowBuilder {
         var chunk = Chunk()
         let classCount = model.classes.count
         for s in range {
-            var edges: [ClassEdge] = []
-            for d in 0..<classCount {
+            let s = ClassID(s)
+            var edges: [Edge<ClassID>] = []
+            for d in (0..<classCount).lazy.map(ClassID.init) {
                 let (connections, open) = model.classFlow(from: s, to: d)
                 guard !connections.isEmpty else { continue }
-                edges.append(
-                    ClassEdge(peer: Int32(d), connection: chunk.intern(connections), open: OpenHops.bits(open))
-                )
+                edges.append(Edge(peer: d, connection: chunk.intern(connections), open: OpenHops.bits(open)))
             }
             chunk.outbound.append(edges)
             // A class no policy isolates reaches (or is reached by) every address on every port: one group.
@@ -128,12 +107,12 @@ struct FlowBuilder {
         let chunks = Parallel.chunks(model.classes.count) { range in computeChunk(range, universe: universe) }
         var flows = ClassFlows()
         var global = Chunk()  // the merged table of distinct connection sets
-        var addressIndex: [IPSet: Int32] = [:]
+        var addressIndex: [IPSet: PeerID] = [:]
         var addressSets: [IPSet] = []
-        let endpointCount = Int32(model.cluster.endpoints.count)
-        func address(_ set: IPSet) -> Int32 {
+        let endpointCount = model.cluster.endpoints.count
+        func address(_ set: IPSet) -> PeerID {
             if let index = addressIndex[set] { return index }
-            let index = endpointCount + Int32(addressSets.count)
+            let index = PeerID(endpointCount + addressSets.count)
             addressSets.append(set)
             addressIndex[set] = index
             return index
@@ -142,11 +121,11 @@ struct FlowBuilder {
             let map = chunk.connections.map { global.intern($0) }
             for edges in chunk.outbound {
                 flows.outbound.append(
-                    edges.map { ClassEdge(peer: $0.peer, connection: map[Int($0.connection)], open: $0.open) }
+                    edges.map { Edge(peer: $0.peer, connection: map[Int($0.connection)], open: $0.open) }
                 )
             }
-            func edges(_ groups: [(Int32, IPSet)], openBit: UInt8?) -> [ClassEdge] {
-                groups.map { ClassEdge(peer: address($0.1), connection: map[Int($0.0)], open: openBit ?? 0) }
+            func edges(_ groups: [(Int32, IPSet)], openBit: UInt8?) -> [Edge<PeerID>] {
+                groups.map { Edge(peer: address($0.1), connection: map[Int($0.0)], open: openBit ?? 0) }
             }
             for groups in chunk.externalOut {
                 let isolated = model.isolated.egress[flows.externalOut.count]
@@ -161,9 +140,7 @@ struct FlowBuilder {
         flows.inbound = Array(repeating: [], count: model.classes.count)
         for (s, edges) in flows.outbound.enumerated() {
             for edge in edges {
-                flows.inbound[Int(edge.peer)].append(
-                    ClassEdge(peer: Int32(s), connection: edge.connection, open: edge.open)
-                )
+                flows.inbound[edge.peer].append(Edge(peer: ClassID(s), connection: edge.connection, open: edge.open))
             }
         }
         return (flows, addressSets)
@@ -175,8 +152,8 @@ struct FlowBuilder {
         for (s, edges) in flows.outbound.enumerated() {
             let sources = model.classes[s].members.count
             for edge in edges {
-                let destinations = model.classes[Int(edge.peer)].members.count
-                total += sources * destinations - (Int(edge.peer) == s ? sources : 0)
+                let destinations = model.classes[edge.peer].members.count
+                total += sources * destinations - (edge.peer.index == s ? sources : 0)
             }
             total += sources * (flows.externalOut[s].count + flows.externalIn[s].count)
         }
@@ -187,51 +164,52 @@ struct FlowBuilder {
 /// Expands class-level flows into endpoint flows in output order (by source name, then destination name), a block
 /// at a time, so a caller can stream any number of flows in bounded memory. Every member of a class has the same
 /// destinations (less itself), so each class's sorted destination list is built once and reused.
-struct FlowExpander {
+package struct FlowExpander {
     private struct Target {
         var rank: Int32
-        var peer: Int32
+        var peer: PeerID
         var connection: Int32
         var open: UInt8
     }
 
-    let model: ClassModel
-    let classFlows: ClassFlows
-    private let order: [Int]
+    private let model: ClassModel
+    private let classFlows: ClassFlows
+    private let order: [PeerID]
     private let rank: [Int32]
     private let endpointCount: Int
-    private var fromAddress: [[(Int, Int32, UInt8)]]
-    private var templates: [Int: [Target]] = [:]
+    private var fromAddress: [[(ClassID, Int32, UInt8)]]
+    private var templates: [ClassID: [Target]] = [:]
     private var cached = 0
     private var position = 0
 
-    init(model: ClassModel, classFlows: ClassFlows, peers: [Peer]) {
-        self.model = model
-        self.classFlows = classFlows
+    init(answer: Reachability) {
+        model = answer.model
+        classFlows = answer.classFlows
+        let peers = answer.peers
         endpointCount = model.cluster.endpoints.count
-        order = peers.indices.sorted { peers[$0].name < peers[$1].name }
+        order = peers.indices.sorted { peers[$0].name < peers[$1].name }.map(PeerID.init)
         var rank = [Int32](repeating: 0, count: peers.count)
-        for (position, index) in order.enumerated() { rank[index] = Int32(position) }
+        for (position, peer) in order.enumerated() { rank[peer] = Int32(position) }
         self.rank = rank
-        var fromAddress = [[(Int, Int32, UInt8)]](repeating: [], count: peers.count - endpointCount)
+        var fromAddress = [[(ClassID, Int32, UInt8)]](repeating: [], count: peers.count - endpointCount)
         for (c, edges) in classFlows.externalIn.enumerated() {
-            for edge in edges { fromAddress[Int(edge.peer) - endpointCount].append((c, edge.connection, edge.open)) }
+            for edge in edges {
+                fromAddress[edge.peer.index - endpointCount].append((ClassID(c), edge.connection, edge.open))
+            }
         }
         self.fromAddress = fromAddress
     }
 
-    private mutating func template(_ c: Int) -> [Target] {
+    private mutating func template(_ c: ClassID) -> [Target] {
         if let known = templates[c] { return known }
         var targets: [Target] = []
         for edge in classFlows.outbound[c] {
-            for m in model.classes[Int(edge.peer)].members {
-                targets.append(Target(rank: rank[m], peer: Int32(m), connection: edge.connection, open: edge.open))
+            for m in model.classes[edge.peer].members {
+                targets.append(Target(rank: rank[m], peer: PeerID(m), connection: edge.connection, open: edge.open))
             }
         }
         for edge in classFlows.externalOut[c] {
-            targets.append(
-                Target(rank: rank[Int(edge.peer)], peer: edge.peer, connection: edge.connection, open: edge.open)
-            )
+            targets.append(Target(rank: rank[edge.peer], peer: edge.peer, connection: edge.connection, open: edge.open))
         }
         targets.sort { $0.rank < $1.rank }
         if cached + targets.count > 8_000_000 {
@@ -248,11 +226,11 @@ struct FlowExpander {
         guard position < order.count else { return nil }
         var flows: [Flow] = []
         let connections = classFlows.connections
-        func append(_ source: Int, _ target: Target) {
+        func append(_ source: PeerID, _ target: Target) {
             flows.append(
                 Flow(
                     source: source,
-                    destination: Int(target.peer),
+                    destination: target.peer,
                     connections: connections[Int(target.connection)],
                     connectionsIndex: Int(target.connection),
                     openBits: target.open
@@ -262,13 +240,13 @@ struct FlowExpander {
         while position < order.count, flows.count < atLeast {
             let p = order[position]
             position += 1
-            if p < endpointCount {
-                for target in template(model.classOfEndpoint[p]) where Int(target.peer) != p { append(p, target) }
+            if p.index < endpointCount {
+                for target in template(model.classOfEndpoint[p.index]) where target.peer != p { append(p, target) }
             } else {
                 var targets: [Target] = []
-                for (c, connection, open) in fromAddress[p - endpointCount] {
+                for (c, connection, open) in fromAddress[p.index - endpointCount] {
                     for m in model.classes[c].members {
-                        targets.append(Target(rank: rank[m], peer: Int32(m), connection: connection, open: open))
+                        targets.append(Target(rank: rank[m], peer: PeerID(m), connection: connection, open: open))
                     }
                 }
                 targets.sort { $0.rank < $1.rank }
@@ -276,37 +254,5 @@ struct FlowExpander {
             }
         }
         return flows
-    }
-}
-
-extension Reachability {
-    /// Calls `body` with consecutive blocks of the flows, in output order. When `flows` was not expanded
-    /// (`analyze(expandingFlows: false)`), the blocks are expanded from the class-level answer as they go, so any
-    /// number of flows streams in bounded memory.
-    package func forEachFlowBlock(_ body: ([Flow]) throws -> Void) rethrows {
-        if !flows.isEmpty || flowCount == 0 || classFlows.outbound.isEmpty {
-            if !flows.isEmpty { try body(flows) }
-            return
-        }
-        var expander = FlowExpander(model: model, classFlows: classFlows, peers: peers)
-        while let block = expander.next(atLeast: 1 << 16) { try body(block) }
-    }
-
-    /// This answer with `flows` filled in (the identical answer when they already are).
-    package func expandingFlows() -> Reachability {
-        guard flows.isEmpty, flowCount > 0, !classFlows.outbound.isEmpty else { return self }
-        var all: [Flow] = []
-        all.reserveCapacity(flowCount)
-        forEachFlowBlock { all += $0 }
-        return Reachability(
-            cluster: cluster,
-            peers: peers,
-            flows: all,
-            flowCount: flowCount,
-            distinctConnections: distinctConnections,
-            isolation: isolation,
-            model: model,
-            classFlows: classFlows
-        )
     }
 }

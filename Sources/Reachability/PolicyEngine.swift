@@ -1,10 +1,12 @@
 package import KubeModel
 
-/// Computes which endpoint may connect to which, following the NetworkPolicy semantics of DESIGN.md.
-///
-/// Endpoints with the same namespace, labels and named ports form one class; selectors are matched and
-/// rules gathered per class, and flows are evaluated per class pair, so the work grows with distinct
-/// classes rather than with pods². External addresses are cut into atoms at every ipBlock boundary.
+/// Computes which endpoint may connect to which, following the NetworkPolicy semantics of DESIGN.md, in three
+/// stages:
+/// 1. `compile()`: the compiled model (`ClassModel`): endpoints grouped into classes, rules compiled with their
+///    origins. The checks and the decisions (`ClassModel.decide`) read it.
+/// 2. `analyze()`: the class-level answer (`Reachability`): every class pair and every class against the address
+///    atoms. The audit and diff read it.
+/// 3. `Reachability.flows`: the endpoint flows, a lazy sequence in output order. `list` and `graph` read it.
 ///
 /// ```swift
 /// let result = PolicyEngine(cluster: cluster).analyze()
@@ -19,17 +21,22 @@ package struct PolicyEngine: Sendable {
         self.cluster = cluster
     }
 
-    /// Evaluates every ordered pair of endpoint classes and every class against the external address atoms.
-    /// - Parameter expandingFlows: also list every endpoint flow in `flows` (what `list` and `graph` print);
-    ///   the audit and the checks read the class-level answer and do without, which matters at 100,000 pods.
-    /// - Complexity: O(classes² × rules per class), plus O(flows) when expanding.
-    package func analyze(expandingFlows: Bool = true) -> Reachability {
-        FlowBuilder(model: ClassModel(cluster: cluster)).build(expandingFlows: expandingFlows)
+    /// Compiles the policies against the endpoint classes without evaluating any pair.
+    /// - Complexity: O(endpoints + policies × rules × classes).
+    package func compile() -> ClassModel {
+        ClassModel(cluster: cluster)
     }
 
-    /// Compiles the policies against the endpoint classes without evaluating any pair: what `Checker` needs, as it
-    /// evaluates only the class pairs its rules ask about. `flows`, `flowCount` and address peers stay empty.
-    package func compile() -> Reachability {
-        FlowBuilder(model: ClassModel(cluster: cluster)).buildModelOnly()
+    /// Evaluates every ordered pair of endpoint classes and every class against the external address atoms.
+    /// - Complexity: O(classes² × rules per class).
+    package func analyze() -> Reachability {
+        compile().answer()
+    }
+}
+
+extension ClassModel {
+    /// The class-level answer of this model (stage 2).
+    package func answer() -> Reachability {
+        FlowBuilder(model: self).build()
     }
 }

@@ -64,7 +64,7 @@ package enum AuditReportWriter {
                     "\(location)\(paint(severity.rawValue, "1;" + code, color)): \(finding.message.escapedForDisplay) [\(finding.rule.id)]\n"
                 )
                 out.write("  fix: \(finding.fix.escapedForDisplay)\n")
-                for line in finding.evidence { out.write("  | \(line.escapedForDisplay)\n") }
+                for evidence in finding.evidence { out.write("  | \(evidence.text.escapedForDisplay)\n") }
                 for other in finding.locations.dropFirst() { out.write("  see: \(other)\n") }
                 out.write("\n")
             }
@@ -131,7 +131,7 @@ package enum AuditReportWriter {
             ("message", .string(finding.message)),
             ("fix", .string(finding.fix)),
             ("locations", .array(finding.locations.map(location))),
-            ("evidence", .array(finding.evidence.map(JSONValue.string))),
+            ("evidence", .array(finding.evidence.map { .string($0.text) })),
         ]
         if let reason = finding.suppression { pairs.append(("suppressedBecause", .string(reason))) }
         return .object(pairs)

@@ -31,13 +31,15 @@ package enum CheckReportWriter {
     /// The failing rule as plain text lines: message, counter-examples, policies involved (escaped for display).
     static func details(_ result: CheckResult) -> [String] {
         var lines = ["\(result.rule.location): \(result.message.escapedForDisplay)"]
-        lines += result.examples.map { "  \($0.escapedForDisplay)" }
+        lines += result.examples.map { "  \($0.text.escapedForDisplay)" }
         if result.violations > result.examples.count, result.rule.keyword != "default-deny" {
             lines.append("  … and \(result.violations - result.examples.count) more")
         }
         if !result.involved.isEmpty {
             lines.append("involved:")
-            lines += result.involved.map { "  " + ($0.location.map { "\($0): " } ?? "") + $0.text.escapedForDisplay }
+            lines += result.displayedInvolvements.map {
+                "  " + ($0.location.map { "\($0): " } ?? "") + $0.text.escapedForDisplay
+            }
         }
         return lines
     }
@@ -82,12 +84,12 @@ package enum CheckReportWriter {
         ]
         if let description = result.rule.description { pairs.append(("description", .string(description))) }
         pairs.append(("violations", .int(result.violations)))
-        pairs.append(("examples", .array(result.examples.map(JSONValue.string))))
+        pairs.append(("examples", .array(result.examples.map { .string($0.text) })))
         pairs.append(
             (
                 "involved",
                 .array(
-                    result.involved.map { involvement in
+                    result.displayedInvolvements.map { involvement in
                         var fields: [(String, JSONValue)] = [("text", .string(involvement.text))]
                         if let location = involvement.location {
                             fields.append(("location", AuditReportWriter.location(location)))
@@ -146,7 +148,7 @@ package enum CheckReportWriter {
         for (index, result) in report.results.enumerated() where !result.passed {
             var text = "\(result.rule.name): \(result.message)"
             if !result.examples.isEmpty {
-                text += ", e.g. " + result.examples.prefix(3).joined(separator: "; ")
+                text += ", e.g. " + result.examples.prefix(3).map(\.text).joined(separator: "; ")
             }
             var pairs: [(String, JSONValue)] = [
                 ("ruleId", .string(ids[index])),

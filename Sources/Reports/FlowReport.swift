@@ -29,7 +29,7 @@ package enum FlowReport {
         case .csv: out.write("src,dst,conn,default_allow\n")
         case .md: out.write("| src | dst | conn | default-allow |\n|---|---|---|---|\n")
         }
-        result.forEachFlowBlock { block in
+        result.flows.forEachBlock { block in
             let flows = onlyDefaultAllow ? block.filter(\.isDefaultAllowed) : block
             switch format.kind {
             case .txt, .json:

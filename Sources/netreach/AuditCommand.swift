@@ -45,7 +45,7 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try input.load()
-        let result = PolicyEngine(cluster: loaded.cluster).analyze(expandingFlows: false)
+        let result = PolicyEngine(cluster: loaded.cluster).analyze()
         let report = Auditor.audit(result)
         let colored = format == .txt && file == nil && (color || isatty(STDOUT_FILENO) == 1)
         let auditFormat = AuditFormat(rawValue: format.rawValue) ?? .txt

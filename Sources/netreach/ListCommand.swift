@@ -71,12 +71,12 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let loaded = try input.load()
         if count {
-            let result = PolicyEngine(cluster: loaded.cluster).analyze(expandingFlows: false)
+            let result = PolicyEngine(cluster: loaded.cluster).analyze()
             try Console.emit(to: file, inputs: loaded.inputs) { $0.write("\(result.flowCount)\n") }
             return
         }
-        // Flows are expanded as they are written (bounded memory); the diagram needs them all.
-        let result = PolicyEngine(cluster: loaded.cluster).analyze(expandingFlows: false)
+        // Flows are expanded as they are written (bounded memory); a diagram reads them all.
+        let result = PolicyEngine(cluster: loaded.cluster).analyze()
         guard let report = format.format else {
             let diagram: Diagram
             do {

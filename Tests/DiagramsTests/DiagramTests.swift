@@ -185,11 +185,10 @@ func rendersInProcess(format: RenderFormat) throws {
     #expect(diagram.nodes.map(\.isFocus) == [true])
 }
 
-@Test func diagramsExpandFlowsOnDemandAndRefuseTooMany() throws {
+@Test func diagramsRefuseTooManyFlows() throws {
     let cluster = try ManifestLoader.load([root + "/examples/shop"]).cluster
-    let compact = PolicyEngine(cluster: cluster).analyze(expandingFlows: false)
-    let expanded = PolicyEngine(cluster: cluster).analyze()
-    #expect(try DiagramBuilder.build(compact, view: .full) == DiagramBuilder.build(expanded, view: .full))
+    let compact = PolicyEngine(cluster: cluster).analyze()
+    #expect(try DiagramBuilder.build(compact, view: .namespaces, maxFlows: 13).edges.count > 0)
     let error = #expect(throws: Diagnostic.self) {
         try DiagramBuilder.build(compact, view: .namespaces, maxFlows: 5)
     }

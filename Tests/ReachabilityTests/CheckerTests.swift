@@ -1,6 +1,7 @@
 import KubeModel
 import Manifests
 import Reachability
+import Reports
 import Testing
 
 /// A small cluster: `web` (frontend) → `api` (backend, default-deny, admits web on 8080) → `db` (data, admits api
@@ -39,7 +40,7 @@ private func check(_ rules: String, yaml: String = cluster, options: CheckOption
     -> CheckReport
 {
     let file = try RulesLoader.load(bytes: Array(rules.utf8), name: "rules.yaml")
-    return try Checker.check(file, against: try analyze(yaml), options: options)
+    return try Checker.check(file, against: try analyze(yaml).model, options: options)
 }
 
 private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResult {
@@ -60,14 +61,20 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     let result = try verdict("  deny: {from: frontend/web, to: backend}")
     #expect(!result.passed)
     #expect(result.violations == 1)
-    #expect(result.examples == ["frontend/web[Pod] => backend/api[Pod] : TCP 8080  (default-allow: egress)"])
     #expect(
-        result.involved.map(\.text).contains(
+        result.examples.map(\.text) == ["frontend/web[Pod] => backend/api[Pod] : TCP 8080  (default-allow: egress)"]
+    )
+    #expect(
+        result.displayedInvolvements.map(\.text).contains(
             "NetworkPolicy backend/api admits frontend/web[Pod] into backend/api[Pod] (ingress)"
         )
     )
-    #expect(result.involved.map(\.text).contains("frontend/web[Pod] is not selected by any NetworkPolicy for egress"))
-    let location = result.involved.first { $0.text.hasPrefix("NetworkPolicy backend/api") }?.location
+    #expect(
+        result.displayedInvolvements.map(\.text).contains(
+            "frontend/web[Pod] is not selected by any NetworkPolicy for egress"
+        )
+    )
+    let location = result.displayedInvolvements.first { $0.text.hasPrefix("NetworkPolicy backend/api") }?.location
     #expect(location?.file == "test.yaml" && location?.line ?? 0 > 1)
 }
 
@@ -75,7 +82,7 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     #expect(try verdict("  deny: {from: backend/api, to: data/db, ports: [5433-6000/TCP, 53/UDP]}").passed)
     let result = try verdict("  deny: {from: backend/api, to: data/db, ports: [5432/TCP]}")
     #expect(!result.passed)
-    #expect(result.examples == ["backend/api[Pod] => data/db[Pod] : TCP 5432"])
+    #expect(result.examples.map(\.text) == ["backend/api[Pod] => data/db[Pod] : TCP 5432"])
 }
 
 @Test func denyToAnAddressRangeClipsTheAtoms() throws {
@@ -83,9 +90,9 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     #expect(try verdict("  deny: {from: backend/batch, to: 10.1.2.0/24}").passed)
     let result = try verdict("  deny: {from: backend/batch, to: 10.0.0.0/16}")
     #expect(!result.passed)
-    #expect(result.examples == ["backend/batch[Pod] => 10.0.0.0-10.0.255.255 : TCP 443"])
+    #expect(result.examples.map(\.text) == ["backend/batch[Pod] => 10.0.0.0-10.0.255.255 : TCP 443"])
     #expect(
-        result.involved.map(\.text) == [
+        result.displayedInvolvements.map(\.text) == [
             "NetworkPolicy backend/batch lets backend/batch[Pod] reach 10.0.0.0-10.0.255.255 (egress)"
         ]
     )
@@ -95,7 +102,9 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     let result = try verdict("  deny: {from: 0.0.0.0/0, to: frontend}")
     #expect(!result.passed)
     #expect(
-        result.examples == ["0.0.0.0-255.255.255.255 => frontend/web[Pod] : All Connections  (default-allow: ingress)"]
+        result.examples.map(\.text) == [
+            "0.0.0.0-255.255.255.255 => frontend/web[Pod] : All Connections  (default-allow: ingress)"
+        ]
     )
 }
 
@@ -122,22 +131,22 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
 @Test func allowFailsWithWhatIsMissingAndTheIsolatingPolicies() throws {
     let result = try verdict("  allow: {from: frontend/web, to: backend/api, ports: [8080/TCP, 9090/TCP]}")
     #expect(!result.passed)
-    #expect(result.examples == ["frontend/web[Pod] => backend/api[Pod] : missing TCP 9090"])
+    #expect(result.examples.map(\.text) == ["frontend/web[Pod] => backend/api[Pod] : missing TCP 9090"])
     #expect(
-        result.involved.map(\.text) == [
+        result.displayedInvolvements.map(\.text) == [
             "NetworkPolicy backend/default-deny isolates backend/api[Pod] for ingress and no rule admits frontend/web[Pod] on TCP 9090",
             "NetworkPolicy backend/api isolates backend/api[Pod] for ingress and no rule admits frontend/web[Pod] on TCP 9090",
         ]
     )
     let none = try verdict("  allow: {from: frontend/web, to: backend/batch}")
-    #expect(none.examples == ["frontend/web[Pod] => backend/batch[Pod] : no connection"])
+    #expect(none.examples.map(\.text) == ["frontend/web[Pod] => backend/batch[Pod] : no connection"])
 }
 
 @Test func allowNeedsEveryAddressOfARange() throws {
     #expect(try verdict("  allow: {from: backend/batch, to: 10.2.0.0/16, ports: [443/TCP]}").passed)
     let result = try verdict("  allow: {from: backend/batch, to: 10.0.0.0/8, ports: [443/TCP]}")
     #expect(!result.passed)
-    #expect(result.examples == ["backend/batch[Pod] => 10.1.0.0-10.1.255.255 : missing TCP 443"])
+    #expect(result.examples.map(\.text) == ["backend/batch[Pod] => 10.1.0.0-10.1.255.255 : missing TCP 443"])
 }
 
 @Test func selectorsCombineNamespaceAndPodLabels() throws {
@@ -163,9 +172,9 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     let result = try verdict("  isolated: data\n  direction: ingress")
     #expect(!result.passed)
     #expect(result.message == "1 flow crosses the boundary of 'data' (in)")
-    #expect(result.examples == ["backend/api[Pod] => data/db[Pod] : TCP 5432"])
+    #expect(result.examples.map(\.text) == ["backend/api[Pod] => data/db[Pod] : TCP 5432"])
     #expect(
-        result.involved.map(\.text) == [
+        result.displayedInvolvements.map(\.text) == [
             "NetworkPolicy backend/api lets backend/api[Pod] reach data/db[Pod] (egress)",
             "NetworkPolicy data/db admits backend/api[Pod] into data/db[Pod] (ingress)",
         ]
@@ -183,15 +192,19 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     let result = try verdict(rule)
     #expect(!result.passed)
     // 10.0.0.0/9 is excused; the rest of 10.0.0.0/8 (minus the except block) is not.
-    #expect(result.examples == ["backend/batch[Pod] => 10.128.0.0-10.255.255.255 : TCP 443"])
+    #expect(result.examples.map(\.text) == ["backend/batch[Pod] => 10.128.0.0-10.255.255.255 : TCP 443"])
 }
 
 @Test func isolatedInBothDirectionsCountsBoth() throws {
     let result = try verdict("  isolated: frontend")
     #expect(!result.passed)
     #expect(result.message.contains("(in or out)"))
-    #expect(result.examples.contains("frontend/web[Pod] => backend/api[Pod] : TCP 8080  (default-allow: egress)"))
-    #expect(result.examples.contains { $0.hasPrefix("0.0.0.0-255.255.255.255 => frontend/web[Pod]") })
+    #expect(
+        result.examples.map(\.text).contains(
+            "frontend/web[Pod] => backend/api[Pod] : TCP 8080  (default-allow: egress)"
+        )
+    )
+    #expect(result.examples.map(\.text).contains { $0.hasPrefix("0.0.0.0-255.255.255.255 => frontend/web[Pod]") })
 }
 
 // MARK: - default-deny and no-default-allow
@@ -200,21 +213,24 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     #expect(try verdict("  default-deny: backend").passed)
     let result = try verdict("  default-deny: data\n  direction: ingress")
     #expect(!result.passed)
-    #expect(result.involved.map(\.text) == ["NetworkPolicy data/db selects only some pods"])
+    #expect(result.displayedInvolvements.map(\.text) == ["NetworkPolicy data/db selects only some pods"])
     // podSelector: {} that allows everything is not a default-deny.
     let allowAll = cluster + netpol("all", ns: "data", "{podSelector: {}, ingress: [{}]}")
     let open = try verdict("  default-deny: data\n  direction: ingress", yaml: allowAll)
     #expect(!open.passed)
-    #expect(open.involved.map(\.text).contains("NetworkPolicy data/all selects every pod but has rules"))
+    #expect(open.displayedInvolvements.map(\.text).contains("NetworkPolicy data/all selects every pod but has rules"))
 }
 
 @Test func noDefaultAllowListsTheOpenHops() throws {
     let result = try verdict("  no-default-allow: data")
     #expect(!result.passed)
     #expect(
-        result.examples.first == "data/db[Pod] => 0.0.0.0-255.255.255.255 : All Connections  (default-allow: egress)"
+        result.examples.first?.text
+            == "data/db[Pod] => 0.0.0.0-255.255.255.255 : All Connections  (default-allow: egress)"
     )
-    #expect(result.involved.map(\.text) == ["data/db[Pod] is not selected by any NetworkPolicy for egress"])
+    #expect(
+        result.displayedInvolvements.map(\.text) == ["data/db[Pod] is not selected by any NetworkPolicy for egress"]
+    )
     let locked = cluster + netpol("deny-egress", ns: "data", "{podSelector: {}, policyTypes: [Egress]}")
     #expect(try verdict("  no-default-allow: data", yaml: locked).passed)
     #expect(!(try verdict("  no-default-allow: all", yaml: locked).passed))
@@ -253,10 +269,10 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     var yaml = ""
     for i in 0..<30 { yaml += pod("p\(String(format: "%02d", i))", ns: "wide") }
     let file = try RulesLoader.load(bytes: Array("rules:\n- name: r\n  deny: {from: wide, to: wide}".utf8), name: "r")
-    let report = try Checker.check(file, against: try analyze(yaml), options: CheckOptions(examples: 3))
+    let report = try Checker.check(file, against: try analyze(yaml).model, options: CheckOptions(examples: 3))
     #expect(report.results[0].violations == 30 * 29)
     #expect(
-        report.results[0].examples == [
+        report.results[0].examples.map(\.text) == [
             "wide/p00[Pod] => wide/p01[Pod] : All Connections  (default-allow: egress+ingress)",
             "wide/p00[Pod] => wide/p02[Pod] : All Connections  (default-allow: egress+ingress)",
             "wide/p00[Pod] => wide/p03[Pod] : All Connections  (default-allow: egress+ingress)",

@@ -1,7 +1,8 @@
 import KubeModel
 import Manifests
-import Reachability
 import Testing
+
+@testable import Reachability
 
 // The reference for the engine (issue 11), independent of it. The random cluster is generated as plain values, written
 // as YAML for netreach, and evaluated here straight from those values: its own selector matching, its own
@@ -494,4 +495,48 @@ func theEngineAgreesWithAnIndependentReference(seed: Int) throws {
     #expect(blocks.contains { if case .block(_, let e) = $0 { return e.count >= 2 } else { return false } })
     let operators = Set(clusters.flatMap { $0.policies }.flatMap { $0.podSelector.expressions.map(\.op) })
     #expect(operators == ["In", "NotIn", "Exists", "DoesNotExist"])
+}
+
+/// The decisions that explain a flow (`ClassModel.decide`, with the deciding rules) fold to the same connections as
+/// the fast paths of the class-level answer, for every class pair and every address atom; and every deciding rule
+/// is one of the governing policy's rules, in the right direction, that matches the peer.
+@Test(arguments: 0..<40)
+func decisionsAgreeWithTheClassLevelAnswer(seed: Int) throws {
+    let random = RandomCluster(seed: UInt64(seed) &* 7_919 &+ 11)
+    let cluster = try ManifestLoader.load(bytes: Array(random.yaml.utf8), name: "random.yaml").cluster
+    let model = PolicyEngine(cluster: cluster).compile()
+    let classes = (0..<model.classes.count).map(ClassID.init)
+    func checkRules(_ decision: Decision, _ direction: Direction, at c: ClassID) {
+        #expect(decision.isDecided == model.isolated[direction][c])
+        #expect(decision.selectedBy == model.selectedBy[direction][c])
+        for part in decision.parts {
+            for deciding in part.rules {
+                let origin = model.origin(deciding.rule)
+                #expect(origin.direction == direction)
+                #expect(decision.selectedBy.contains(origin.policy))
+                #expect(deciding.connections.isSubset(of: part.connections))
+            }
+        }
+    }
+    for s in classes {
+        for d in classes {
+            let egress = model.decide(.egress, at: s, peer: .endpoints(d))
+            let ingress = model.decide(.ingress, at: d, peer: .endpoints(s))
+            checkRules(egress, .egress, at: s)
+            checkRules(ingress, .ingress, at: d)
+            let (fast, open) = model.classFlow(from: s, to: d)
+            #expect(egress.allowed.intersection(ingress.allowed) == fast)
+            if !fast.isEmpty {
+                #expect(open.contains(.egress) == !egress.isDecided)
+                #expect(open.contains(.ingress) == !ingress.isDecided)
+            }
+        }
+        for atom in model.atoms {
+            let egress = model.decide(.egress, at: s, peer: .addresses(IPSet(atom)))
+            let ingress = model.decide(.ingress, at: s, peer: .addresses(IPSet(atom)))
+            checkRules(egress, .egress, at: s)
+            #expect(egress.allowed == model.egress(from: s, to: atom))
+            #expect(ingress.allowed == model.ingress(to: s, from: atom))
+        }
+    }
 }

@@ -12,7 +12,7 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
 
 private func shopReport() throws -> CheckReport {
     let result = PolicyEngine(cluster: try ManifestLoader.load([root + "/examples/shop"]).cluster).analyze()
-    return try Checker.check(try RulesLoader.load(root + "/examples/shop/rules.yaml"), against: result)
+    return try Checker.check(try RulesLoader.load(root + "/examples/shop/rules.yaml"), against: result.model)
 }
 
 /// As the CLI prints it from the repository root: relative paths.

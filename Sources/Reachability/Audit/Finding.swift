@@ -46,7 +46,7 @@ package struct Finding: Hashable, Sendable {
     /// Where the objects involved are defined, the subject's first.
     package var locations: [SourceLocation]
     /// Concrete evidence: flows, ports, covering policies.
-    package var evidence: [String]
+    package var evidence: [Evidence]
     /// The reason given in a `netreach.io/ignore` annotation, when the finding is suppressed.
     package var suppression: String?
 

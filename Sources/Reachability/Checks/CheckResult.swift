@@ -14,30 +14,6 @@ package struct CheckOptions: Hashable, Sendable {
     }
 }
 
-/// A policy or endpoint that explains a failing rule, with where it is defined.
-package struct CheckInvolvement: Hashable, Sendable, Comparable {
-    /// What it does to the flows, e.g. `NetworkPolicy db/allow-api admits backend/api[Deployment] (ingress)`.
-    package var text: String
-    /// Where it is defined.
-    package var location: SourceLocation?
-
-    /// Creates an involvement.
-    package init(_ text: String, at location: SourceLocation?) {
-        self.text = text
-        self.location = location
-    }
-
-    /// By location, then text.
-    package static func < (lhs: CheckInvolvement, rhs: CheckInvolvement) -> Bool {
-        switch (lhs.location, rhs.location) {
-        case let (l?, r?) where l != r: return l < r
-        case (nil, _?): return false
-        case (_?, nil): return true
-        default: return lhs.text < rhs.text
-        }
-    }
-}
-
 /// The verdict on one rule.
 package struct CheckResult: Hashable, Sendable {
     /// The rule.
@@ -47,10 +23,11 @@ package struct CheckResult: Hashable, Sendable {
     /// What was found: why it holds, or what breaks it.
     package var message: String
     /// The first counter-examples (flows, or endpoints), in name order.
-    package var examples: [String]
+    package var examples: [CheckExample]
     /// How many counter-examples exist in all.
     package var violations: Int
-    /// Policies and endpoints that explain the failure.
+    /// Policies and endpoints that explain the failure, without duplicates, by location (Reports orders those of
+    /// one location by their text).
     package var involved: [CheckInvolvement]
 }
 

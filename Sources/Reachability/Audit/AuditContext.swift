@@ -1,0 +1,116 @@
+import KubeModel
+
+/// One kind of audit finding: the rules it reports and the function that finds them. Registered in
+/// `Auditor.checks`.
+protocol AuditCheck: Sendable {
+    /// The rules it reports, in report order (one, or one per direction).
+    static var rules: [AuditRule] { get }
+    /// Adds its findings to `context`.
+    static func run(_ context: inout AuditContext)
+}
+
+/// One side of the flows of an endpoint class: the peers it reaches (or that reach it), for evidence.
+struct Neighbors {
+    /// The first peers by name, one more than the evidence shows (one may be the endpoint itself).
+    var first: [(name: String, peer: PeerID, connections: ConnectionSet)] = []
+    /// How many peers in all, counting each member of the class itself once if it is among them.
+    var count = 0
+    /// Whether the class reaches (or is reached by) its own members.
+    var includesOwnClass = false
+}
+
+/// What every finding reads (the class-level answer and lookups built once) and where findings are collected.
+/// Everything is computed per endpoint class and stamped on its members, so the audit never lists endpoint flows
+/// (it runs on 150,000 pods).
+struct AuditContext {
+    let result: Reachability
+    var findings: [Finding] = []
+    /// Per namespace, its policies (indices into `cluster.policies`).
+    let policiesByNamespace: [String: [Int]]
+
+    var cluster: Cluster { result.cluster }
+    var model: ClassModel { result.model }
+
+    init(result: Reachability) {
+        self.result = result
+        var byNamespace: [String: [Int]] = [:]
+        for (i, policy) in result.cluster.policies.enumerated() { byNamespace[policy.namespace, default: []].append(i) }
+        policiesByNamespace = byNamespace
+    }
+
+    /// Records a finding, suppressed when the object's `netreach.io/ignore` annotation names the rule.
+    mutating func add(
+        _ rule: AuditRule,
+        subject: String,
+        _ message: String,
+        fix: String,
+        at locations: [SourceLocation?],
+        evidence: [Evidence] = [],
+        annotations: [String: String]
+    ) {
+        findings.append(
+            Finding(
+                rule: rule,
+                subject: subject,
+                message: message,
+                fix: fix,
+                locations: locations.compactMap { $0 },
+                evidence: evidence,
+                suppression: IgnoreAnnotation(annotations).reasons[rule.id]
+            )
+        )
+    }
+
+    /// Whether endpoints of `namespace` are selected by some policy of theirs.
+    func hasPolicies(_ namespace: String) -> Bool { !(policiesByNamespace[namespace] ?? []).isEmpty }
+
+    /// The peers that class `c` reaches (`inbound: false`) or that reach it, first ones by name.
+    func neighbors(_ c: ClassID, inbound: Bool) -> Neighbors {
+        let flows = result.classFlows
+        let limit = Auditor.evidenceLimit + 1
+        var out = Neighbors()
+        var candidates: [(name: String, peer: PeerID, connections: ConnectionSet)] = []
+        for edge in inbound ? flows.inbound[c] : flows.outbound[c] {
+            let members = model.classes[edge.peer].members
+            out.count += members.count
+            if edge.peer == c { out.includesOwnClass = true }
+            for m in members.prefix(limit) {
+                candidates.append((result.peers[m].name, PeerID(m), flows.connections[Int(edge.connection)]))
+            }
+        }
+        for edge in inbound ? flows.externalIn[c] : flows.externalOut[c] {
+            out.count += 1
+            candidates.append((result.peers[edge.peer].name, edge.peer, flows.connections[Int(edge.connection)]))
+        }
+        candidates.sort { $0.name < $1.name }
+        out.first = Array(candidates.prefix(limit))
+        return out
+    }
+
+    /// Evidence for endpoint `e` from its class's neighbors: the first flows, at most the limit, and how many more.
+    func evidence(_ e: Int, _ neighbors: Neighbors, inbound: Bool) -> (count: Int, evidence: [Evidence]) {
+        let count = neighbors.count - (neighbors.includesOwnClass ? 1 : 0)
+        let name = result.peers[e].name
+        var evidence: [Evidence] = neighbors.first.filter { $0.peer.index != e }.prefix(Auditor.evidenceLimit).map {
+            inbound
+                ? .flow(source: $0.name, destination: name, connections: $0.connections)
+                : .flow(source: name, destination: $0.name, connections: $0.connections)
+        }
+        if count > evidence.count { evidence.append(.more(count - evidence.count)) }
+        return (count, evidence)
+    }
+
+    /// The policies whose rules open class `c` in `direction` (those that only isolate it are left out).
+    func policies(selectingClass c: ClassID, _ direction: Direction) -> [NetworkPolicy] {
+        model.selectedBy[direction][c].filter { !model.policyRules[$0][direction].isEmpty }.map { model.policy($0) }
+    }
+}
+
+extension AuditContext {
+    /// The address peers class `c` may send to, with the connections.
+    func addressesReached(by c: ClassID) -> [(Peer, ConnectionSet)] {
+        result.classFlows.externalOut[c].map {
+            (result.peers[$0.peer], result.classFlows.connections[Int($0.connection)])
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import KubeModel
+
+extension AuditRule {
+    /// An endpoint no policy selects for ingress, in a namespace that has policies.
+    package static let ingressNotIsolated = AuditRule(
+        id: "ingress-not-isolated",
+        severity: .warning,
+        title: "Endpoint is not isolated for ingress",
+        help: "No NetworkPolicy selects the endpoint for Ingress, so every pod and address may connect to it "
+            + "(default-allow). Select it with a policy that allows only its clients."
+    )
+    /// An endpoint no policy selects for egress, in a namespace that has policies.
+    package static let egressNotIsolated = AuditRule(
+        id: "egress-not-isolated",
+        severity: .warning,
+        title: "Endpoint is not isolated for egress",
+        help: "No NetworkPolicy selects the endpoint for Egress, so it may connect to every pod and address "
+            + "(default-allow), the cloud metadata API and the kubelet included. Select it with a policy that allows only "
+            + "what it calls."
+    )
+}
+
+/// An endpoint no policy selects for a direction, in a namespace that has policies.
+enum EndpointNotIsolated: AuditCheck {
+    static let rules: [AuditRule] = [.ingressNotIsolated, .egressNotIsolated]
+
+    static func run(_ context: inout AuditContext) {
+        let model = context.model
+        for c in (0..<model.classes.count).map(ClassID.init) where context.hasPolicies(model.classes[c].namespace) {
+            let inbound = model.isolated.ingress[c] ? nil : context.neighbors(c, inbound: true)
+            let outbound = model.isolated.egress[c] ? nil : context.neighbors(c, inbound: false)
+            for e in model.classes[c].members {
+                let endpoint = context.cluster.endpoints[e]
+                for (direction, side) in [(Direction.ingress, inbound), (.egress, outbound)] {
+                    guard let side else { continue }
+                    let (count, evidence) = context.evidence(e, side, inbound: direction == .ingress)
+                    let word = direction.rawValue.lowercased()
+                    context.add(
+                        direction == .ingress ? .ingressNotIsolated : .egressNotIsolated,
+                        subject: endpoint.id,
+                        "\(endpoint.id) is not selected by any NetworkPolicy for \(word): \(count) \(count == 1 ? "flow exists" : "flows exist") only because of that",
+                        fix:
+                            "select it with a NetworkPolicy in '\(endpoint.namespace)' that has policyTypes [\(direction.rawValue)] and allows only what it needs",
+                        at: [endpoint.location],
+                        evidence: evidence,
+                        annotations: endpoint.annotations
+                    )
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package import KubeModel
+
+/// The compiled model, the first stage of an analysis: endpoints grouped into classes, every policy rule compiled
+/// against them (with its origin), and external addresses cut into atoms. Every answer is read from it: the
+/// class-level answer (`Reachability`), the checks, and the decisions that explain a flow (`decide`).
+///
+/// Endpoints with the same namespace, labels and named ports form one class: no rule can tell them apart.
+package struct ClassModel: Sendable {
+    /// Endpoints that no policy can tell apart.
+    struct EndpointClass: Sendable {
+        var namespace: String
+        var labels: [String: String]
+        var ports: [ContainerPort]
+        /// Endpoint indices, ascending: `Cluster` sorts endpoints by id, so this is name order too.
+        var members: [Int]
+    }
+
+    /// The cluster compiled.
+    package let cluster: Cluster
+    var classes: [EndpointClass] = []
+    var classOfEndpoint: [ClassID] = []
+    /// Every compiled rule, policy by policy, ingress before egress, in rule order.
+    var rules: [CompiledRule] = []
+    /// Per direction and class: the rules of the policies that select it for that direction.
+    var governing = PerDirection<[[RuleID]]>(repeating: [])
+    /// Per direction and class: the policies that select it for that direction, in policy order.
+    var selectedBy = PerDirection<[[PolicyID]]>(repeating: [])
+    /// Per direction and class: whether some policy selects it for that direction.
+    var isolated = PerDirection<[Bool]>(repeating: [])
+    /// External address atoms: disjoint ranges cut at every ipBlock boundary, covering the universe.
+    var atoms: [IPRange] = []
+    /// Per compiled rule: the atoms its addresses hold, as index intervals.
+    var ruleAtoms: [[ClosedRange<Int>]] = []
+    /// Every address of the families the atoms are cut from (they cover each family whole).
+    var universe = IPSet()
+    /// Per policy: the classes it selects.
+    var policySelection: [[ClassID]] = []
+    /// Per policy and direction: its compiled rules (empty when the policy does not govern that direction).
+    var policyRules: [PerDirection<[RuleID]>] = []
+
+    private struct ClassKey: Hashable {
+        var namespace: String
+        var labels: [String: String]
+        var ports: [ContainerPort]
+    }
+
+    /// Groups the endpoints into classes and compiles every policy against them.
+    /// - Complexity: O(endpoints + policies × rules × classes).
+    package init(cluster: Cluster) {
+        self.cluster = cluster
+        var index: [ClassKey: ClassID] = [:]
+        for (e, endpoint) in cluster.endpoints.enumerated() {
+            let named = endpoint.ports.filter { $0.name != nil }.sorted()
+            let key = ClassKey(namespace: endpoint.namespace, labels: endpoint.labels, ports: named)
+            if let c = index[key] {
+                classes[c].members.append(e)
+                classOfEndpoint.append(c)
+            } else {
+                let c = ClassID(classes.count)
+                index[key] = c
+                classOfEndpoint.append(c)
+                classes.append(
+                    EndpointClass(namespace: endpoint.namespace, labels: endpoint.labels, ports: named, members: [e])
+                )
+            }
+        }
+        var compiler = RuleCompiler(cluster: cluster, classes: classes)
+        governing = PerDirection(repeating: Array(repeating: [], count: classes.count))
+        selectedBy = PerDirection(repeating: Array(repeating: [], count: classes.count))
+        isolated = PerDirection(repeating: Array(repeating: false, count: classes.count))
+        for (p, policy) in cluster.policies.enumerated() {
+            compile(policy, PolicyID(p), with: &compiler)
+        }
+        atoms = compiler.atoms()
+        ruleAtoms = rules.map { atomIntervals($0.addresses) }
+        universe = IPSet.all(Array(Set(atoms.map(\.family))).sorted())
+    }
+
+    /// Compiles one policy's rules and records which classes it selects and isolates.
+    private mutating func compile(_ policy: NetworkPolicy, _ p: PolicyID, with compiler: inout RuleCompiler) {
+        let matches = compiler.podMatches(policy.podSelector)
+        let selected = matches.indices.filter { classes[$0].namespace == policy.namespace && matches[$0] }
+            .map(ClassID.init)
+        policySelection.append(selected)
+        policyRules.append(PerDirection(repeating: []))
+        for direction in Direction.allCases where policy.policyTypes.contains(direction) {
+            var ruleIDs: [RuleID] = []
+            for (r, rule) in policy.rules(direction).enumerated() {
+                let origin = RuleOrigin(
+                    policy: p,
+                    kind: .networkPolicy,
+                    namespace: policy.namespace,
+                    name: policy.name,
+                    direction: direction,
+                    index: r,
+                    location: rule.location ?? policy.location
+                )
+                rules.append(compiler.compile(rule, of: policy, origin: origin))
+                ruleIDs.append(RuleID(rules.count - 1))
+            }
+            policyRules[p][direction] = ruleIDs
+            for c in selected {
+                isolated[direction][c] = true
+                selectedBy[direction][c].append(p)
+                governing[direction][c] += ruleIDs
+            }
+        }
+    }
+
+    /// The atoms inside `set`, as intervals of atom indices (atoms never straddle an ipBlock boundary).
+    func atomIntervals(_ set: IPSet) -> [ClosedRange<Int>] {
+        var out: [ClosedRange<Int>] = []
+        for range in set.ranges {
+            var low = 0
+            var high = atoms.count
+            while low < high {
+                let mid = (low + high) / 2
+                if (atoms[mid].family, atoms[mid].bounds.lowerBound) < (range.family, range.bounds.lowerBound) {
+                    low = mid + 1
+                } else {
+                    high = mid
+                }
+            }
+            var last = low - 1
+            while last + 1 < atoms.count, atoms[last + 1].family == range.family,
+                atoms[last + 1].bounds.upperBound <= range.bounds.upperBound
+            {
+                last += 1
+            }
+            if last >= low { out.append(low...last) }
+        }
+        return out
+    }
+
+    /// Where a compiled rule comes from.
+    package func origin(_ rule: RuleID) -> RuleOrigin { rules[rule].origin }
+
+    /// The policy with this id.
+    package func policy(_ id: PolicyID) -> NetworkPolicy { cluster.policies[id] }
+
+    /// The class of an endpoint (an index into `cluster.endpoints`).
+    package func classOf(endpoint: Int) -> ClassID { classOfEndpoint[endpoint] }
+}
+
+/// Compiles the rules of the policies against the classes, caching selector matches, and collects the boundaries
+/// where ipBlocks cut the address space.
+private struct RuleCompiler {
+    let classes: [ClassModel.EndpointClass]
+    let classNamespaceLabels: [[String: String]]
+    private var podCache: [LabelSelector: [Bool]] = [:]
+    private var namespaceCache: [LabelSelector: [Bool]] = [:]
+    private var families = Set<IPFamily>([.v4])
+    private var cuts: [IPFamily: Set<UInt128>] = [:]
+
+    init(cluster: Cluster, classes: [ClassModel.EndpointClass]) {
+        self.classes = classes
+        var namespaceLabels: [String: [String: String]] = [:]
+        for namespace in cluster.namespaces { namespaceLabels[namespace.name] = namespace.labels }
+        classNamespaceLabels = classes.map { namespaceLabels[$0.namespace] ?? [Namespace.nameLabel: $0.namespace] }
+    }
+
+    /// For each class, whether its pods match `selector`.
+    mutating func podMatches(_ selector: LabelSelector) -> [Bool] {
+        if let cached = podCache[selector] { return cached }
+        let result = classes.map { selector.matches($0.labels) }
+        podCache[selector] = result
+        return result
+    }
+
+    /// For each class, whether its namespace matches `selector`.
+    mutating func namespaceMatches(_ selector: LabelSelector) -> [Bool] {
+        if let cached = namespaceCache[selector] { return cached }
+        let result = classNamespaceLabels.map { selector.matches($0) }
+        namespaceCache[selector] = result
+        return result
+    }
+
+    mutating func compile(_ rule: PolicyRule, of policy: NetworkPolicy, origin: RuleOrigin) -> CompiledRule {
+        var matchesClass = Array(repeating: false, count: classes.count)
+        var addresses = IPSet()
+        if let peers = rule.peers {
+            for peer in peers {
+                switch peer {
+                case .ipBlock(let block):
+                    addresses.formUnion(IPSet(block))
+                    cut(at: block)
+                case .pods(let podSelector, let namespaceSelector):
+                    let pods = podSelector.map { podMatches($0) }
+                    let namespaces = namespaceSelector.map { namespaceMatches($0) }
+                    for c in classes.indices {
+                        let inNamespace = namespaces?[c] ?? (classes[c].namespace == policy.namespace)
+                        if inNamespace && (pods?[c] ?? true) { matchesClass[c] = true }
+                    }
+                }
+            }
+        } else {
+            matchesClass = Array(repeating: true, count: classes.count)
+            addresses = IPSet.all([.v4, .v6])
+        }
+        let isNamed = rule.ports?.contains { if case .named = $0.port { return true } else { return false } } ?? false
+        return CompiledRule(
+            origin: origin,
+            matchesClass: matchesClass,
+            addresses: addresses,
+            ports: rule.ports,
+            fixedConnections: isNamed ? nil : ClassModel.connections(rule.ports, destinationPorts: [])
+        )
+    }
+
+    private mutating func cut(at block: IPBlock) {
+        families.insert(block.cidr.family)
+        for cidr in [block.cidr] + block.except {
+            cuts[cidr.family, default: []].insert(cidr.lower)
+            if cidr.upper < cidr.family.maxAddress { cuts[cidr.family, default: []].insert(cidr.upper + 1) }
+        }
+    }
+
+    /// The address atoms: every family touched, cut at every boundary, in address order.
+    func atoms() -> [IPRange] {
+        var atoms: [IPRange] = []
+        for family in families.sorted() {
+            var points = cuts[family, default: []]
+            points.insert(0)
+            let sorted = points.sorted()
+            for (i, start) in sorted.enumerated() {
+                let end = i + 1 < sorted.count ? sorted[i + 1] - 1 : family.maxAddress
+                atoms.append(IPRange(family: family, bounds: start...end))
+            }
+        }
+        return atoms
+    }
+}
