@@ -66,6 +66,14 @@ package struct RuleReach: Hashable, Sendable {
     /// The ports; nil for any port.
     package var ports: [RulePort]?
 
+    /// The outside peer the exception allows in `direction`: `from` for ingress, `to` for egress.
+    package func peer(_ direction: Direction) -> RulePeer? {
+        switch direction {
+        case .ingress: from
+        case .egress: to
+        }
+    }
+
     /// Creates the reach of a rule.
     package init(from: RulePeer, to: RulePeer, ports: [RulePort]? = nil) {
         self.from = from
@@ -96,6 +104,14 @@ package struct RuleException: Hashable, Sendable {
     package var to: RulePeer?
     /// The ports; nil for any port.
     package var ports: [RulePort]?
+
+    /// The outside peer the exception allows in `direction`: `from` for ingress, `to` for egress.
+    package func peer(_ direction: Direction) -> RulePeer? {
+        switch direction {
+        case .ingress: from
+        case .egress: to
+        }
+    }
 
     /// Creates an exception.
     package init(from: RulePeer? = nil, to: RulePeer? = nil, ports: [RulePort]? = nil) {

@@ -4,6 +4,12 @@ package enum Direction: String, Hashable, Sendable, CaseIterable {
     case ingress = "Ingress"
     /// Connections out of the pod.
     case egress = "Egress"
+
+    /// The field of a policy spec holding the rules of this direction: `ingress` or `egress`.
+    package var specField: String { self == .ingress ? "ingress" : "egress" }
+
+    /// The field of a rule holding its peers: `from` for ingress, `to` for egress.
+    package var peerField: String { self == .ingress ? "from" : "to" }
 }
 
 /// `ipBlock`: a CIDR minus its `except` blocks.

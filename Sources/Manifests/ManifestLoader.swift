@@ -167,53 +167,61 @@ private struct LoadState {
 
     mutating func finish(paths: [String]) throws(Diagnostic) -> LoadResult {
         if objects.namespaces.isEmpty && objects.endpoints.isEmpty && objects.policies.isEmpty {
-            let first = paths.first ?? "-"
-            var error = Diagnostic(
-                "no Kubernetes objects to analyze in \(paths.map { "'\($0)'" }.joined(separator: ", "))",
-                at: notKubernetes.first ?? SourceLocation(file: first, line: 1, column: 1),
-                hint:
-                    "netreach reads Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) and NetworkPolicies"
-            )
-            error.earlier = warnings
-            if warnings.contains(where: { $0.message.hasPrefix("skipped ") }) {
-                error.hint =
-                    "every object was skipped (see the warnings above); fix them, or point netreach at other manifests"
-            }
-            throw error
+            throw nothingToAnalyze(paths: paths)
         }
-        var namespaces: [String: Namespace] = [:]
-        for namespace in objects.namespaces {
-            if let earlier = namespaces[namespace.name], let location = namespace.location {
-                warnings.append(
-                    Diagnostic.warning(
-                        "namespace '\(namespace.name)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used",
-                        at: location
-                    )
-                )
-            }
-            namespaces[namespace.name] = namespace
-        }
+        let namespaces = lastDefinitions(objects.namespaces, id: \.name, what: "namespace")
         let endpoints = mergeEndpoints()
-        var policies: [String: NetworkPolicy] = [:]
-        for policy in objects.policies {
-            if let earlier = policies[policy.id], let location = policy.location {
+        let policies = lastDefinitions(objects.policies, id: \.id, what: "NetworkPolicy")
+        let cluster = Cluster(namespaces: namespaces, endpoints: endpoints, policies: policies)
+        warnings += summaryWarnings(cluster)
+        return LoadResult(cluster: cluster, warnings: warnings)
+    }
+
+    /// The error when the input holds nothing netreach reads, after the warnings that explain why.
+    private func nothingToAnalyze(paths: [String]) -> Diagnostic {
+        let first = paths.first ?? "-"
+        var error = Diagnostic(
+            "no Kubernetes objects to analyze in \(paths.map { "'\($0)'" }.joined(separator: ", "))",
+            at: notKubernetes.first ?? SourceLocation(file: first, line: 1, column: 1),
+            hint:
+                "netreach reads Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) and NetworkPolicies"
+        )
+        error.earlier = warnings
+        if warnings.contains(where: { $0.message.hasPrefix("skipped ") }) {
+            error.hint =
+                "every object was skipped (see the warnings above); fix them, or point netreach at other manifests"
+        }
+        return error
+    }
+
+    /// One object per id, the last definition winning, with a warning for each one defined again.
+    private mutating func lastDefinitions<Object: Located>(
+        _ objects: [Object],
+        id: (Object) -> String,
+        what: String
+    ) -> [Object] {
+        var byID: [String: Object] = [:]
+        for object in objects {
+            let key = id(object)
+            if let earlier = byID[key], let location = object.location {
                 warnings.append(
                     Diagnostic.warning(
-                        "NetworkPolicy '\(policy.id)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used",
+                        "\(what) '\(key)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used",
                         at: location
                     )
                 )
             }
-            policies[policy.id] = policy
+            byID[key] = object
         }
-        let cluster = Cluster(
-            namespaces: Array(namespaces.values),
-            endpoints: endpoints,
-            policies: Array(policies.values)
-        )
+        return Array(byID.values)
+    }
+
+    /// The warnings about the input as a whole: namespaces assumed, kinds and documents skipped.
+    private func summaryWarnings(_ cluster: Cluster) -> [Diagnostic] {
+        var out: [Diagnostic] = []
         let implicit = cluster.namespaces.filter(\.isImplicit).map(\.name)
         if !implicit.isEmpty {
-            warnings.append(
+            out.append(
                 Diagnostic.warning(
                     "\(implicit.count == 1 ? "namespace" : "namespaces") \(implicit.map { "'\($0)'" }.joined(separator: ", ")) not defined in the input; assumed to exist with only the label \(Namespace.nameLabel)"
                 )
@@ -224,7 +232,7 @@ private struct LoadState {
             let list = objects.skippedKinds.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map {
                 "\($0.key) (\($0.value))"
             }
-            warnings.append(
+            out.append(
                 Diagnostic.warning(
                     "skipped \(total) \(total == 1 ? "object" : "objects") of unsupported kinds: \(list.joined(separator: ", "))"
                 )
@@ -232,13 +240,13 @@ private struct LoadState {
         }
         if !notKubernetes.isEmpty {
             let count = notKubernetes.count
-            warnings.append(
+            out.append(
                 Diagnostic.warning(
                     "skipped \(count) \(count == 1 ? "document that is" : "documents that are") not Kubernetes objects (no kind/apiVersion), first at \(notKubernetes[0])"
                 )
             )
         }
-        return LoadResult(cluster: cluster, warnings: warnings)
+        return out
     }
 
     /// Pods of one owner become one endpoint. When the owner itself is in the input, its pod template's labels
@@ -295,3 +303,11 @@ private struct LoadState {
         return order.compactMap { byID[$0]?.endpoint }
     }
 }
+
+/// An object read from a manifest, with where it is written.
+protocol Located {
+    var location: SourceLocation? { get }
+}
+
+extension Namespace: Located {}
+extension NetworkPolicy: Located {}

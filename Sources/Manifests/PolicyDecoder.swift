@@ -67,8 +67,8 @@ struct PolicyDecoder {
 
     private func rules(_ node: YAMLNode?, direction: Direction) throws(Diagnostic) -> [PolicyRule] {
         guard let node else { return [] }
-        let section = direction == .ingress ? "ingress" : "egress"
-        let peerKey = direction == .ingress ? "from" : "to"
+        let section = direction.specField
+        let peerKey = direction.peerField
         var rules: [PolicyRule] = []
         for (index, item) in try reader.sequence(node, field: "spec.\(section)").enumerated() {
             let path = "spec.\(section)[\(index)]"

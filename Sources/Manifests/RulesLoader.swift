@@ -99,6 +99,27 @@ private struct RulesDecoder {
     private mutating func rule(_ node: YAMLNode, field: String) throws(Diagnostic) -> CheckRule {
         let pairs = try reader.mapping(node, field: field)
         try checkKeys(pairs, allowed: Self.ruleKeys, field: field)
+        let name = try uniqueName(node, field: field)
+        let description = try reader.child(node, "description").map { (n) throws(Diagnostic) in
+            try reader.string(n, field: "\(field).description")
+        }
+        let location = reader.location(node)
+        let present = Self.assertionKeys.filter { reader.child(node, $0) != nil }
+        guard present.count == 1, let keyword = present.first, let body = reader.child(node, keyword) else {
+            throw Diagnostic(
+                present.isEmpty
+                    ? "rule '\(name)' says nothing to check"
+                    : "rule '\(name)' has \(present.joined(separator: " and ")); a rule checks one thing",
+                at: location,
+                hint: "give it exactly one of: \(Self.assertionKeys.joined(separator: ", "))"
+            )
+        }
+        let assertion = try self.assertion(keyword, body, of: node, field: field)
+        return CheckRule(name: name, description: description, assertion: assertion, location: location)
+    }
+
+    /// The rule's name, which no earlier rule has.
+    private mutating func uniqueName(_ node: YAMLNode, field: String) throws(Diagnostic) -> String {
         guard let nameNode = reader.child(node, "name") else {
             throw Diagnostic(
                 "\(field) has no 'name'",
@@ -110,7 +131,6 @@ private struct RulesDecoder {
         guard !name.isEmpty else {
             throw Diagnostic("\(field).name is empty", at: reader.location(nameNode))
         }
-        let location = reader.location(node)
         if let first = names[name] {
             throw Diagnostic(
                 "rule name '\(name)' is used twice (first at \(first))",
@@ -118,20 +138,14 @@ private struct RulesDecoder {
                 hint: "rule names must be unique: CI reports identify rules by name"
             )
         }
-        names[name] = location
-        let description = try reader.child(node, "description").map { (n) throws(Diagnostic) in
-            try reader.string(n, field: "\(field).description")
-        }
-        let present = Self.assertionKeys.filter { reader.child(node, $0) != nil }
-        guard present.count == 1, let keyword = present.first, let body = reader.child(node, keyword) else {
-            throw Diagnostic(
-                present.isEmpty
-                    ? "rule '\(name)' says nothing to check"
-                    : "rule '\(name)' has \(present.joined(separator: " and ")); a rule checks one thing",
-                at: location,
-                hint: "give it exactly one of: \(Self.assertionKeys.joined(separator: ", "))"
-            )
-        }
+        names[name] = reader.location(node)
+        return name
+    }
+
+    /// What a rule asserts, from its one assertion key and the `direction` and `except` that go with it.
+    private func assertion(_ keyword: String, _ body: YAMLNode, of node: YAMLNode, field: String)
+        throws(Diagnostic) -> CheckRule.Assertion
+    {
         let path = "\(field).\(keyword)"
         let directionNode = reader.child(node, "direction")
         let exceptNode = reader.child(node, "except")
@@ -149,12 +163,11 @@ private struct RulesDecoder {
                 hint: "'except' goes with isolated"
             )
         }
-        let assertion: CheckRule.Assertion
         switch keyword {
         case "deny":
-            assertion = .deny(try reach(body, field: path))
+            return .deny(try reach(body, field: path))
         case "allow":
-            assertion = .allow(try reach(body, field: path))
+            return .allow(try reach(body, field: path))
         case "isolated":
             let directions = try self.directions(directionNode, field: "\(field).direction")
             var exceptions: [RuleException] = []
@@ -163,21 +176,16 @@ private struct RulesDecoder {
                     exceptions.append(try exception(item, field: "\(field).except[\(i)]", directions: directions))
                 }
             }
-            assertion = .isolated(
-                namespace: try namespace(body, field: path),
-                directions: directions,
-                except: exceptions
-            )
+            return .isolated(namespace: try namespace(body, field: path), directions: directions, except: exceptions)
         case "default-deny":
-            assertion = .defaultDeny(
+            return .defaultDeny(
                 namespace: try namespace(body, field: path),
                 directions: try directions(directionNode, field: "\(field).direction")
             )
         default:
             let text = try reader.string(body, field: path)
-            assertion = .noDefaultAllow(namespace: text == "all" ? nil : try namespace(body, field: path))
+            return .noDefaultAllow(namespace: text == "all" ? nil : try namespace(body, field: path))
         }
-        return CheckRule(name: name, description: description, assertion: assertion, location: location)
     }
 
     private func reach(_ node: YAMLNode, field: String) throws(Diagnostic) -> RuleReach {

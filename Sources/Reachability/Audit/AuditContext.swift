@@ -100,9 +100,10 @@ struct AuditContext {
         return (count, evidence)
     }
 
-    /// The policies whose rules open class `c` in `direction` (those that only isolate it are left out).
+    /// The policies whose rules open class `c` in `direction` (those that only isolate it are left out), in policy
+    /// order: the origins of the rules that govern it.
     func policies(selectingClass c: ClassID, _ direction: Direction) -> [NetworkPolicy] {
-        model.selectedBy[direction][c].filter { !model.policyRules[$0][direction].isEmpty }.map { model.policy($0) }
+        Set(model.governing[direction][c].map { model.origin($0).policy }).sorted().map { model.policy($0) }
     }
 }
 

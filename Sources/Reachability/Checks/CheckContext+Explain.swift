@@ -10,7 +10,7 @@ extension CheckContext {
         for candidate in candidates {
             for direction in Direction.allCases {
                 guard let c = candidate.governed(direction), let peer = candidate.peer(direction) else { continue }
-                let side = direction == .ingress ? candidate.destination : candidate.source
+                let side = candidate.sides(direction).governed.name
                 guard model.isolated[direction][c] else {
                     let members = model.classes[c].members
                     out.insert(
@@ -51,8 +51,8 @@ extension CheckContext {
                     out.insert(
                         .isolatesWithoutRule(
                             PolicyReference(policy),
-                            endpoint: direction == .ingress ? candidate.destination : candidate.source,
-                            peer: direction == .ingress ? candidate.source : candidate.destination,
+                            endpoint: candidate.sides(direction).governed.name,
+                            peer: candidate.sides(direction).other.name,
                             direction: direction,
                             connections: candidate.connections
                         ),

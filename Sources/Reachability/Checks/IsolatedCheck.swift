@@ -64,7 +64,7 @@ private struct Exemptions {
 
     init(_ exceptions: [RuleException], _ direction: Direction, in context: CheckContext) {
         resolved = exceptions.compactMap { exception -> (Side, ConnectionSet)? in
-            guard let peer = direction == .ingress ? exception.from : exception.to else { return nil }
+            guard let peer = exception.peer(direction) else { return nil }
             return (context.resolve(peer), context.connections(exception.ports))
         }
         let count = context.cluster.endpoints.count

@@ -30,7 +30,19 @@ struct Candidate {
 
     /// The class whose policies govern the hop in `direction`: the destination's for ingress, the source's for egress.
     func governed(_ direction: Direction) -> ClassID? {
-        direction == .ingress ? destinationClass : sourceClass
+        sides(direction).governed.class
+    }
+
+    /// The two sides of the flow as the hop in `direction` sees them: the side whose policies govern it, the other.
+    func sides(_ direction: Direction) -> (
+        governed: (name: String, class: ClassID?), other: (name: String, class: ClassID?)
+    ) {
+        let source = (name: source, class: sourceClass)
+        let destination = (name: destination, class: destinationClass)
+        switch direction {
+        case .ingress: return (destination, source)
+        case .egress: return (source, destination)
+        }
     }
 }
 

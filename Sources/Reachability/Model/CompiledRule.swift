@@ -24,7 +24,7 @@ package struct RuleOrigin: Hashable, Sendable {
     package var location: SourceLocation?
 
     /// `spec.ingress[0]`.
-    package var field: String { "spec.\(direction.rawValue.lowercased())[\(index)]" }
+    package var field: String { "spec.\(direction.specField)[\(index)]" }
 }
 
 /// A rule compiled against the cluster: which classes and addresses its peers match, and where it comes from.

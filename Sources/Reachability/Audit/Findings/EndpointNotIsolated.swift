@@ -23,6 +23,7 @@ extension AuditRule {
 /// An endpoint no policy selects for a direction, in a namespace that has policies.
 enum EndpointNotIsolated: AuditCheck {
     static let rules: [AuditRule] = [.ingressNotIsolated, .egressNotIsolated]
+    private static let rule = PerDirection(ingress: AuditRule.ingressNotIsolated, egress: .egressNotIsolated)
 
     static func run(_ context: inout AuditContext) {
         let model = context.model
@@ -36,7 +37,7 @@ enum EndpointNotIsolated: AuditCheck {
                     let (count, evidence) = context.evidence(e, side, inbound: direction == .ingress)
                     let word = direction.rawValue.lowercased()
                     context.add(
-                        direction == .ingress ? .ingressNotIsolated : .egressNotIsolated,
+                        rule[direction],
                         subject: endpoint.id,
                         "\(endpoint.id) is not selected by any NetworkPolicy for \(word): \(count) \(count == 1 ? "flow exists" : "flows exist") only because of that",
                         fix:

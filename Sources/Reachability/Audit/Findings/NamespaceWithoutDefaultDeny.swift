@@ -25,6 +25,10 @@ extension AuditRule {
 /// A namespace with policies, none of which selects every pod for a direction.
 enum NamespaceWithoutDefaultDeny: AuditCheck {
     static let rules: [AuditRule] = [.namespaceWithoutDefaultDenyIngress, .namespaceWithoutDefaultDenyEgress]
+    private static let rule = PerDirection(
+        ingress: AuditRule.namespaceWithoutDefaultDenyIngress,
+        egress: .namespaceWithoutDefaultDenyEgress
+    )
 
     static func run(_ context: inout AuditContext) {
         let cluster = context.cluster
@@ -36,7 +40,7 @@ enum NamespaceWithoutDefaultDeny: AuditCheck {
                 guard !hasDefaultDeny else { continue }
                 let word = direction.rawValue.lowercased()
                 context.add(
-                    direction == .ingress ? .namespaceWithoutDefaultDenyIngress : .namespaceWithoutDefaultDenyEgress,
+                    rule[direction],
                     subject: "namespace '\(namespace.name)'",
                     "namespace '\(namespace.name)' has no default-deny for \(word): a pod that no policy selects for \(word) is open",
                     fix:

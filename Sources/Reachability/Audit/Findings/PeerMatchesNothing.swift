@@ -33,7 +33,7 @@ enum PeerMatchesNothing: AuditCheck {
                         }
                         guard !matches else { continue }
                         let field =
-                            "spec.\(direction.rawValue.lowercased())[\(r)].\(direction == .ingress ? "from" : "to")[\(q)]"
+                            "spec.\(direction.specField)[\(r)].\(direction.peerField)[\(q)]"
                         context.add(
                             .peerMatchesNothing,
                             subject: "NetworkPolicy \(policy.id)",
