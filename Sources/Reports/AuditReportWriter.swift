@@ -158,8 +158,8 @@ package enum AuditReportWriter {
                     ("note", .int(report.count(.note))), ("suppressed", .int(report.suppressed.count)),
                 ])
             ),
-            ("findings", .array(report.findings.map(json))),
-            ("suppressed", .array(report.suppressed.map(json))),
+            ("findings", .objects(count: report.findings.count) { json(report.findings[$0]) }),
+            ("suppressed", .objects(count: report.suppressed.count) { json(report.suppressed[$0]) }),
             (
                 "isolation",
                 .object([

@@ -171,7 +171,7 @@ package enum CheckReportWriter {
             pairs.append(("partialFingerprints", .object([("netreach/v1", .string(ids[index]))])))
             results.append(.object(pairs))
         }
-        return SARIFWriter.log(rules: rules, results: results)
+        return SARIFWriter.log(rules: rules, results: .array(results))
     }
 
     // MARK: - GitHub Actions

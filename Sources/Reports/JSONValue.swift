@@ -7,6 +7,9 @@ enum JSONValue {
     case string(String)
     case int(Int)
     case bool(Bool)
+    /// An array of objects built one element at a time as it is written, so a long report is never held twice
+    /// (once as values, once as JSON). Written like `.array` of objects.
+    case objects(count: Int, element: (Int) -> JSONValue)
 
     /// A JSON string literal.
     static func quoted(_ text: String) -> String {
@@ -79,6 +82,18 @@ enum JSONValue {
                 out.write(indent + "  ")
                 item.write(to: &out, indent: indent + "  ")
                 out.write(i + 1 < items.count ? ",\n" : "\n")
+            }
+            out.write(indent + "]")
+        case .objects(let count, let element):
+            guard count > 0 else {
+                out.write("[]")
+                return
+            }
+            out.write("[\n")
+            for i in 0..<count {
+                out.write(indent + "  ")
+                element(i).write(to: &out, indent: indent + "  ")
+                out.write(i + 1 < count ? ",\n" : "\n")
             }
             out.write(indent + "]")
         case .object(let pairs):

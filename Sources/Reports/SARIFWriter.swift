@@ -9,12 +9,16 @@ enum SARIFWriter {
     static func sarif(_ report: AuditReport) -> JSONValue {
         let rules = AuditRule.all
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($0.element.id, $0.offset) })
-        let results = (report.findings + report.suppressed).map { result($0, ruleIndex: ruleIndex[$0.rule.id] ?? 0) }
+        let findings = report.findings + report.suppressed
+        // Built one result at a time as it is written: 150,000 pods give tens of thousands of results.
+        let results = JSONValue.objects(count: findings.count) {
+            result(findings[$0], ruleIndex: ruleIndex[findings[$0].rule.id] ?? 0)
+        }
         return log(rules: rules.map(rule), results: results)
     }
 
     /// The SARIF envelope: one run of netreach with these rules and results.
-    static func log(rules: [JSONValue], results: [JSONValue]) -> JSONValue {
+    static func log(rules: [JSONValue], results: JSONValue) -> JSONValue {
         .object([
             ("$schema", .string(schema)),
             ("version", .string("2.1.0")),
@@ -36,7 +40,7 @@ enum SARIFWriter {
                             ])
                         ),
                         ("columnKind", .string("unicodeCodePoints")),
-                        ("results", .array(results)),
+                        ("results", results),
                     ])
                 ])
             ),

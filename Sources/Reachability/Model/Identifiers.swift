@@ -49,8 +49,9 @@ package struct PeerID: TableID {
 
 extension Array {
     /// The element an id points to.
+    /// (`_read`, like the standard subscript: reading a field of an element does not copy the element.)
     package subscript<ID: TableID>(_ id: ID) -> Element {
-        get { self[id.index] }
+        _read { yield self[id.index] }
         _modify { yield &self[id.index] }
     }
 }
