@@ -27,6 +27,9 @@ package struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// What was reported before this error stopped the run (with --keep-going, why nothing was left), printed
     /// before it.
     package var earlier: [Diagnostic] = []
+    /// The kind of problem, in a few words shared by every diagnostic of that kind (`objects defined again`):
+    /// repeated warnings of one group can be printed as one line. Nil: never grouped.
+    package var group: String?
 
     /// Creates a diagnostic; an error unless `severity` says otherwise.
     package init(
@@ -43,9 +46,13 @@ package struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
         self.notes = notes
     }
 
-    /// A warning: the analysis goes on.
-    package static func warning(_ message: String, at location: SourceLocation? = nil) -> Diagnostic {
-        Diagnostic(message, at: location, severity: .warning)
+    /// A warning: the analysis goes on. `group` names its kind, for printing many of them as one line.
+    package static func warning(_ message: String, at location: SourceLocation? = nil, group: String? = nil)
+        -> Diagnostic
+    {
+        var warning = Diagnostic(message, at: location, severity: .warning)
+        warning.group = group
+        return warning
     }
 
     /// A note that explains another diagnostic.

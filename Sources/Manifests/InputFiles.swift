@@ -102,19 +102,24 @@ enum InputFiles {
     struct Expansion {
         var files: [InputPath] = []
         var skipped: [Diagnostic] = []
+        /// Helm charts found (directories with a `Chart.yaml`), passed over with one warning each.
+        var charts: [InputPath] = []
+        /// Directories reached as the resource of a kustomization (no warning of their own).
+        var kustomizeResources: Set<[UInt8]> = []
         /// Where each regular file taken so far is in `files`, so that a file reached twice (through a link, or
         /// named twice) is read once.
         private var taken: [FileIdentity: (index: Int, viaLink: Bool)] = [:]
 
-        /// Takes a regular file; a second path to the same file is passed over with a warning, and the path
-        /// that is no symbolic link is the one kept.
-        mutating func take(_ path: InputPath, _ info: stat, viaLink: Bool) {
+        /// Takes a regular file; a second path to the same file is passed over with a warning (`quietly`: without,
+        /// for a kustomize base that several overlays list), and the path that is no symbolic link is the one kept.
+        mutating func take(_ path: InputPath, _ info: stat, viaLink: Bool, quietly: Bool = false) {
             let identity = FileIdentity(info)
             guard let first = taken[identity] else {
                 taken[identity] = (files.count, viaLink)
                 files.append(path)
                 return
             }
+            if quietly { return }
             var dropped = path
             if first.viaLink, !viaLink {
                 dropped = files[first.index]
@@ -156,15 +161,27 @@ enum InputFiles {
                 continue
             }
             let before = expansion.files.count
+            let chartsBefore = expansion.charts.count
             var visited: Set<FileIdentity> = [FileIdentity(info)]
             let roots = [input, InputPath(".")].compactMap(resolved)
             walk(input, roots: roots, visited: &visited, into: &expansion)
             guard expansion.files.count > before else {
-                throw Diagnostic(
+                if expansion.charts.count > chartsBefore {
+                    throw Diagnostic(
+                        "no manifests in directory '\(path)': \(expansion.charts.count - chartsBefore == 1 && expansion.charts.last?.name == input.name ? "it is a Helm chart" : "it holds only Helm charts"), whose templates are manifests only once Helm renders them",
+                        at: SourceLocation(file: path, line: 1, column: 1),
+                        hint: "render the chart and read the result: \(helmCommand(expansion.charts[chartsBefore]))"
+                    )
+                }
+                var error = Diagnostic(
                     "no manifests (.yaml, .yml or .json files) in directory '\(path)'",
                     at: SourceLocation(file: path, line: 1, column: 1),
-                    hint: "point netreach at the directory that holds your Kubernetes manifests"
+                    hint: expansion.skipped.isEmpty
+                        ? "point netreach at the directory that holds your Kubernetes manifests"
+                        : "every candidate was skipped (see the warnings above)"
                 )
+                error.earlier = expansion.skipped
+                throw error
             }
         }
         return expansion
@@ -205,6 +222,32 @@ enum InputFiles {
             entries.append(name)
         }
         closedir(handle)
+        if let name = Kustomization.fileNames.first(where: { entries.contains(Array($0.utf8)) }) {
+            let file = directory.appending(Array(name.utf8))
+            do throws(Diagnostic) {
+                let bytes = try read(file, limit: YAMLLimits.default.maxBytes, standardInput: { [] }).bytes
+                let kustomization = try Kustomization(bytes: bytes, file: file.name)
+                read(kustomization, of: directory, file: file, roots: roots, visited: &visited, into: &expansion)
+                return
+            } catch {
+                expansion.skipped.append(
+                    Diagnostic.warning(
+                        "cannot read the kustomization '\(file.name)' (\(error.message)); its directory is read as plain manifests",
+                        at: error.location
+                    )
+                )
+            }
+        }
+        if entries.contains(Array("Chart.yaml".utf8)) || entries.contains(Array("Chart.yml".utf8)) {
+            expansion.charts.append(directory)
+            expansion.skipped.append(
+                Diagnostic.warning(
+                    "skipped the Helm chart '\(directory.name)': its templates are manifests only once Helm renders them; to analyze it: \(helmCommand(directory))",
+                    group: "Helm charts skipped"
+                )
+            )
+            return
+        }
         for name in entries.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             let path = directory.appending(name)
             var info = stat()
@@ -244,6 +287,69 @@ enum InputFiles {
         }
     }
 
+    /// Reads what a kustomization lists instead of its whole directory: its resources (files, and directories read
+    /// the same way), never its patches. A tree that is no other kustomization's resource gets one warning, since
+    /// kustomize's patches, prefixes and generators are not applied.
+    private static func read(
+        _ kustomization: Kustomization,
+        of directory: InputPath,
+        file: InputPath,
+        roots: [[UInt8]],
+        visited: inout Set<FileIdentity>,
+        into expansion: inout Expansion
+    ) {
+        if !expansion.kustomizeResources.contains(directory.raw ?? []) {
+            expansion.skipped.append(
+                Diagnostic.warning(
+                    "read only what '\(file.name)' lists as resources, without running kustomize (its patches, name prefixes, namespace and generators are not applied); to read what kustomize builds: kubectl kustomize \(directory.name) | netreach list -",
+                    group: "kustomizations read without kustomize"
+                )
+            )
+        }
+        for remote in kustomization.remote {
+            expansion.skipped.append(
+                skipped(file, "lists the remote resource '\(remote)'; netreach reads local files only")
+            )
+        }
+        for resource in kustomization.resources {
+            let bytes = Kustomization.join(directory.raw ?? [], resource)
+            let path = InputPath(raw: bytes, name: InputPath.display(bytes))
+            var info = stat()
+            guard path.withCString({ stat($0, &info) }) == 0 else {
+                expansion.skipped.append(
+                    skipped(path, "listed in '\(file.name)' but cannot be read: \(String(cString: strerror(errno)))")
+                )
+                continue
+            }
+            if let target = resolved(path), !roots.contains(where: { isInside(target, $0) }) {
+                expansion.skipped.append(
+                    skipped(
+                        path,
+                        "listed in '\(file.name)', but outside the directory and the working directory; run netreach from the repository's root, or name it on the command line"
+                    )
+                )
+                continue
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                expansion.kustomizeResources.insert(bytes)
+                guard visited.insert(FileIdentity(info)).inserted else { continue }
+                walk(path, roots: roots, visited: &visited, into: &expansion)
+            case S_IFREG:
+                expansion.take(path, info, viaLink: false, quietly: true)
+            default:
+                expansion.skipped.append(skipped(path, "not a regular file (\(kind(of: info.st_mode)))"))
+            }
+        }
+    }
+
+    /// `helm template NAME DIR | netreach list -`, the release named after the chart's directory.
+    static func helmCommand(_ chart: InputPath) -> String {
+        let trimmed = chart.name.hasSuffix("/") ? String(chart.name.dropLast()) : chart.name
+        let release = trimmed.split(separator: "/").last.map(String.init) ?? "release"
+        return "helm template \(release == "." ? "release" : release) \(chart.name) | netreach list -"
+    }
+
     private static func isLink(_ path: InputPath) -> Bool {
         var info = stat()
         return path.withCString { lstat($0, &info) } == 0 && info.st_mode & S_IFMT == S_IFLNK
@@ -266,7 +372,7 @@ enum InputFiles {
     }
 
     static func skipped(_ path: InputPath, _ reason: String) -> Diagnostic {
-        Diagnostic.warning("skipped '\(path.name)': \(reason)")
+        Diagnostic.warning("skipped '\(path.name)': \(reason)", group: "paths skipped")
     }
 
     /// Reads a file (or standard input) without reading more than `limit` bytes; returns its bytes and identity.

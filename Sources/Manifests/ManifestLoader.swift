@@ -9,11 +9,14 @@ package struct LoadOptions: Sendable {
     package var keepGoing: Bool
     /// Bounds on each input.
     package var limits: YAMLLimits
+    /// The namespace of objects without `metadata.namespace`, as `kubectl apply -n` gives them.
+    package var defaultNamespace: String
 
     /// Creates options.
-    package init(keepGoing: Bool = false, limits: YAMLLimits = .default) {
+    package init(keepGoing: Bool = false, limits: YAMLLimits = .default, defaultNamespace: String = "default") {
         self.keepGoing = keepGoing
         self.limits = limits
+        self.defaultNamespace = defaultNamespace
     }
 }
 
@@ -60,7 +63,9 @@ package enum ManifestLoader {
                 try state.add(bytes: bytes, file: file.name)
             } catch {
                 guard options.keepGoing else { throw error }
-                state.warnings.append(Diagnostic.warning("skipped file: \(error.message)", at: error.location))
+                state.warnings.append(
+                    Diagnostic.warning("skipped file: \(error.message)", at: error.location, group: "files skipped")
+                )
             }
         }
         var result = try state.finish(paths: paths)
@@ -100,10 +105,13 @@ private struct LoadState {
         var error: Diagnostic?
     }
 
-    private static func parse(_ chunk: DocumentChunk, file: String, limits: YAMLLimits, keepGoing: Bool)
-        -> ChunkResult
-    {
-        let decoder = ObjectDecoder(file: file, keepGoing: keepGoing)
+    private static func parse(_ chunk: DocumentChunk, file: String, options: LoadOptions) -> ChunkResult {
+        let limits = options.limits
+        let decoder = ObjectDecoder(
+            file: file,
+            keepGoing: options.keepGoing,
+            defaultNamespace: options.defaultNamespace
+        )
         var result = ChunkResult()
         do throws(Diagnostic) {
             let documents: [YAMLDocument]
@@ -133,17 +141,28 @@ private struct LoadState {
     /// file order, so warnings, errors and objects come out as a one-by-one reading gives them.
     mutating func add(bytes: [UInt8], file: String) throws(Diagnostic) {
         let chunks = DocumentChunk.split(bytes)
-        let limits = options.limits
-        let keepGoing = options.keepGoing
-        let results = Parallel.map(chunks.count) { i in
-            Self.parse(chunks[i], file: file, limits: limits, keepGoing: keepGoing)
+        let options = options
+        let results = Parallel.map(chunks.count) { i in Self.parse(chunks[i], file: file, options: options) }
+        // A template (Helm, or any Go template) fails as YAML or as an object: say what the file is, once, and
+        // read none of it.
+        if let error = results.lazy.compactMap(\.error).first, let template = Self.template(bytes, file: file, error) {
+            guard options.keepGoing else { throw template }
+            warnings.append(
+                Diagnostic.warning(
+                    "skipped file: \(template.message)",
+                    at: template.location,
+                    group: "templates skipped"
+                )
+            )
+            return
         }
         for (chunk, result) in zip(chunks, results) {
             if chunk.gluedSeparator {
                 warnings.append(
                     Diagnostic.warning(
                         "'---' is followed by text on the same line; read as a document separator, as kubectl does (put a line break after '---')",
-                        at: SourceLocation(file: file, line: chunk.origin.line, column: 1)
+                        at: SourceLocation(file: file, line: chunk.origin.line, column: 1),
+                        group: "'---' followed by text"
                     )
                 )
             }
@@ -152,9 +171,42 @@ private struct LoadState {
             for decoded in result.decoded { merge(decoded) }
             if let error = result.error {
                 guard options.keepGoing else { throw error }
-                warnings.append(Diagnostic.warning("skipped document: \(error.message)", at: error.location))
+                warnings.append(
+                    Diagnostic.warning(
+                        "skipped document: \(error.message)",
+                        at: error.location,
+                        group: "documents skipped"
+                    )
+                )
             }
         }
+    }
+
+    /// The error for a file that holds Go template syntax where it failed (or on a line of its own), or nil when
+    /// the failure has another cause: a manifest may hold `{{` in a string (alerting rules do).
+    static func template(_ bytes: [UInt8], file: String, _ error: Diagnostic) -> Diagnostic? {
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        func hasBraces(_ line: ArraySlice<UInt8>) -> Bool {
+            zip(line, line.dropFirst()).contains { $0 == UInt8(ascii: "{") && $1 == UInt8(ascii: "{") }
+        }
+        let errorLine = error.location.map { $0.line - 1 }.flatMap { lines.indices.contains($0) ? lines[$0] : nil }
+        let ownLine = lines.contains { line in
+            let text = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            return text.starts(with: Array("{{".utf8))
+        }
+        guard errorLine.map(hasBraces) == true || ownLine,
+            let first = lines.firstIndex(where: hasBraces)
+        else { return nil }
+        let column =
+            lines[first].indices.first { lines[first][$0] == UInt8(ascii: "{") }.map {
+                String(decoding: lines[first][lines[first].startIndex..<$0], as: UTF8.self).unicodeScalars.count + 1
+            } ?? 1
+        return Diagnostic(
+            "'\(file)' is a template, not a manifest: it holds Go template syntax ('{{ … }}'), as Helm charts do",
+            at: SourceLocation(file: file, line: first + 1, column: column),
+            hint: "render it first and read the result, e.g. helm template RELEASE CHART | netreach list -",
+            notes: [.note("reading it as YAML stopped here: \(error.message)", at: error.location)]
+        )
     }
 
     private mutating func merge(_ decoded: DecodedObjects) {
@@ -187,7 +239,11 @@ private struct LoadState {
                 "netreach reads Namespaces, Pods, workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController) and NetworkPolicies"
         )
         error.earlier = warnings
-        if warnings.contains(where: { $0.message.hasPrefix("skipped ") }) {
+        let templates = warnings.filter { $0.group == "templates skipped" || $0.group == "Helm charts skipped" }
+        if !templates.isEmpty, templates.count == warnings.filter({ $0.message.hasPrefix("skipped ") }).count {
+            error.hint =
+                "what was skipped are templates (see the warnings above): render them first and read the result, e.g. helm template RELEASE CHART | netreach list -"
+        } else if warnings.contains(where: { $0.message.hasPrefix("skipped ") }) {
             error.hint =
                 "every object was skipped (see the warnings above); fix them, or point netreach at other manifests"
         }
@@ -207,7 +263,8 @@ private struct LoadState {
                 warnings.append(
                     Diagnostic.warning(
                         "\(what) '\(key)' is defined again (first at \(earlier.location.map(\.description) ?? "?")); the later definition is used",
-                        at: location
+                        at: location,
+                        group: "objects defined again"
                     )
                 )
             }
@@ -276,7 +333,8 @@ private struct LoadState {
                     warnings.append(
                         Diagnostic.warning(
                             "pod '\(podName)' has other labels than pod '\(existing.pods[0])' of the same owner \(id); netreach uses the labels of '\(existing.pods[0])' for all of them",
-                            at: item.endpoint.location
+                            at: item.endpoint.location,
+                            group: "pods of one owner with other labels"
                         )
                     )
                 }
@@ -291,7 +349,8 @@ private struct LoadState {
                 warnings.append(
                     Diagnostic.warning(
                         "\(id) is defined again (first at \(existing.endpoint.location.map(\.description) ?? "?")); the first definition is used",
-                        at: item.endpoint.location
+                        at: item.endpoint.location,
+                        group: "objects defined again"
                     )
                 )
                 continue

@@ -80,7 +80,8 @@ struct NodeReader {
             sink.warnings.append(
                 Diagnostic.warning(
                     "\(field) '\(text)' is kept, but Kubernetes would reject it: \(why)",
-                    at: location(node)
+                    at: location(node),
+                    group: "names Kubernetes would reject"
                 )
             )
         }
@@ -114,7 +115,8 @@ struct NodeReader {
                 sink.warnings.append(
                     Diagnostic.warning(
                         "\(IgnoreAnnotation.key) entry '\(bad)' names no finding; it is ignored (write '<finding id>: <reason>', entries separated by ';' or new lines)",
-                        at: at
+                        at: at,
+                        group: "\(IgnoreAnnotation.key) entries that name no finding"
                     )
                 )
             }

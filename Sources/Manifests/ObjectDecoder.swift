@@ -30,10 +30,13 @@ struct ObjectDecoder {
     let reader: NodeReader
     /// Skip an item of a List that cannot be read (with a warning) instead of failing the whole List.
     let keepGoing: Bool
+    /// The namespace of objects without `metadata.namespace` (`-n`).
+    let defaultNamespace: String
 
-    init(file: String, keepGoing: Bool = false) {
+    init(file: String, keepGoing: Bool = false, defaultNamespace: String = "default") {
         reader = NodeReader(file: file)
         self.keepGoing = keepGoing
+        self.defaultNamespace = defaultNamespace
     }
 
     func decode(_ root: YAMLNode, into out: inout DecodedObjects) throws(Diagnostic) {
@@ -58,7 +61,13 @@ struct ObjectDecoder {
                     try decodeItem(item, index: index, listKind: itemKind, apiVersion: apiVersion, into: &out)
                 } catch {
                     guard keepGoing else { throw error }
-                    out.warnings.append(Diagnostic.warning("skipped object: \(error.message)", at: error.location))
+                    out.warnings.append(
+                        Diagnostic.warning(
+                            "skipped object: \(error.message)",
+                            at: error.location,
+                            group: "objects skipped"
+                        )
+                    )
                 }
             }
             return
@@ -70,7 +79,7 @@ struct ObjectDecoder {
             out.endpoints.append(try pod(object, warnings: &out.warnings))
         case "NetworkPolicy"
         where apiVersion.hasPrefix("networking.k8s.io/") || apiVersion == "extensions/v1beta1" || apiVersion.isEmpty:
-            out.policies.append(try PolicyDecoder(reader: reader).policy(object))
+            out.policies.append(try PolicyDecoder(reader: reader, defaultNamespace: defaultNamespace).policy(object))
         case _
         where Self.workloadKinds.contains(kind)
             && (apiVersion.hasPrefix("apps/") || apiVersion.hasPrefix("batch/") || apiVersion == "v1"
@@ -123,12 +132,12 @@ struct ObjectDecoder {
         let namespace =
             try reader.child(meta, "namespace").map { (n) throws(Diagnostic) in
                 try reader.name(n, field: "metadata.namespace", rule: .dnsLabel)
-            } ?? "default"
+            } ?? defaultNamespace
         let labels = try reader.labels(reader.child(meta, "labels"), field: "metadata.labels")
         let annotations = try reader.annotations(reader.child(meta, "annotations"), field: "metadata.annotations")
         return Metadata(
             name: name,
-            namespace: namespace.isEmpty ? "default" : namespace,
+            namespace: namespace.isEmpty ? defaultNamespace : namespace,
             labels: labels,
             annotations: annotations
         )
@@ -238,7 +247,8 @@ struct ObjectDecoder {
                         warnings.append(
                             Diagnostic.warning(
                                 "\(path) has no 'containerPort'\(found); the port is ignored",
-                                at: reader.location(port)
+                                at: reader.location(port),
+                                group: "ports without containerPort"
                             )
                         )
                         continue

@@ -4,6 +4,8 @@ import YAMLTree
 /// Decodes and validates a `networking.k8s.io/v1` NetworkPolicy.
 struct PolicyDecoder {
     let reader: NodeReader
+    /// The namespace of a policy without `metadata.namespace` (`-n`).
+    let defaultNamespace: String
 
     func policy(_ object: YAMLNode) throws(Diagnostic) -> NetworkPolicy {
         guard let meta = reader.child(object, "metadata"), let nameNode = reader.child(meta, "name") else {
@@ -17,7 +19,7 @@ struct PolicyDecoder {
         let namespace =
             try reader.child(meta, "namespace").map { (n) throws(Diagnostic) in
                 try reader.name(n, field: "metadata.namespace", rule: .dnsLabel)
-            } ?? "default"
+            } ?? defaultNamespace
         guard let spec = reader.child(object, "spec") else {
             throw Diagnostic(
                 "NetworkPolicy '\(name)' has no 'spec'",
@@ -54,7 +56,7 @@ struct PolicyDecoder {
         let ingress = try rules(reader.child(spec, "ingress"), direction: .ingress)
         let egress = try rules(reader.child(spec, "egress"), direction: .egress)
         return NetworkPolicy(
-            namespace: namespace.isEmpty ? "default" : namespace,
+            namespace: namespace.isEmpty ? defaultNamespace : namespace,
             name: name,
             podSelector: podSelector,
             policyTypes: policyTypes,

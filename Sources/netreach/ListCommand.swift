@@ -23,9 +23,26 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Do not print warnings.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "Print every warning, also those that repeat (grouped into one line otherwise).")
+    var verbose = false
+
+    @Option(
+        name: [.customShort("n"), .customLong("namespace")],
+        help: "The namespace of objects without metadata.namespace, as 'kubectl apply -n' (default: default)."
+    )
+    var namespace = "default"
+
+    func validate() throws {
+        if case .valid = NameRule.dnsLabel.check(namespace) { return }
+        throw ValidationError(
+            "-n/--namespace '\(namespace.escapedForDisplay)' is not a namespace name: a DNS label has at most 63 lowercase letters, digits and '-', and starts and ends with a letter or digit"
+        )
+    }
+
     func load() throws -> LoadResult {
         do throws(Diagnostic) {
-            let result = try ManifestLoader.load(paths, options: LoadOptions(keepGoing: keepGoing))
+            let options = LoadOptions(keepGoing: keepGoing, defaultNamespace: namespace)
+            let result = try ManifestLoader.load(paths, options: options)
             warn(result.warnings)
             return result
         } catch {
@@ -36,7 +53,7 @@ struct InputOptions: ParsableArguments {
 
     private func warn(_ warnings: [Diagnostic]) {
         if !quiet {
-            for warning in warnings { Console.error(warning.description) }
+            for line in WarningLines.lines(warnings, verbose: verbose) { Console.error(line) }
         }
     }
 }

@@ -449,3 +449,40 @@ func ciExampleCommandsRunAsWritten(file: String) throws {
     #expect(run.stdout == "\((try golden("expected.txt")).split(separator: "\n").count)\n")
     #expect(try netreach(["list", "examples/shop", "--count", "--default-allow"]).status == 64)
 }
+
+@Test func aKustomizeOverlayWithNamespaceFromTheCommandLine() throws {
+    let run = try netreach(["list", "examples/kustomize/overlays/prod", "-n", "shop"])
+    #expect(run.status == 0)
+    #expect(
+        run.stdout == """
+            0.0.0.0-255.255.255.255 => shop/api[Deployment] : TCP 8080
+            shop/api[Deployment] => 0.0.0.0-255.255.255.255 : All Connections
+            shop/api[Deployment] => shop/redis[StatefulSet] : TCP 6379
+            shop/redis[StatefulSet] => 0.0.0.0-255.255.255.255 : All Connections
+            shop/redis[StatefulSet] => shop/api[Deployment] : TCP 8080
+
+            """
+    )
+    #expect(run.stderr.contains("kubectl kustomize examples/kustomize/overlays/prod | netreach list -"))
+    let bad = try netreach(["list", "examples/kustomize", "-n", "Not_A_Namespace"])
+    #expect(bad.status != 0)
+    #expect(bad.stderr.contains("-n/--namespace 'Not_A_Namespace' is not a namespace name"))
+}
+
+@Test func repeatedWarningsAreGroupedUnlessVerbose() throws {
+    let dir = NSTemporaryDirectory() + "netreach-cli-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for i in 1...5 {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\n"
+        #expect(FileManager.default.createFile(atPath: dir + "/p\(i).yaml", contents: Data(pod.utf8)))
+    }
+    let grouped = try netreach(["list", dir])
+    #expect(
+        grouped.stderr
+            == "warning: objects defined again (4), first at \(dir)/p2.yaml:1:1, \(dir)/p3.yaml:1:1, \(dir)/p4.yaml:1:1 and 1 more; -v shows each\n"
+            + "warning: namespace 'a' not defined in the input; assumed to exist with only the label kubernetes.io/metadata.name\n"
+    )
+    let verbose = try netreach(["list", dir, "-v"])
+    #expect(verbose.stderr.split(separator: "\n").filter { $0.contains("is defined again") }.count == 4)
+}

@@ -1,0 +1,174 @@
+import Foundation
+import KubeModel
+import Manifests
+import Testing
+
+// Inputs as repositories hold them (issue 12): Helm charts, Go templates, kustomize trees, manifests without a
+// namespace.
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+private func write(_ files: [String: String], in dir: String) throws {
+    for (path, text) in files {
+        let full = dir + "/" + path
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        #expect(FileManager.default.createFile(atPath: full, contents: Data(text.utf8)))
+    }
+}
+
+private let template = """
+    {{- if .Values.networkPolicy.enabled }}
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata:
+      name: {{ include "redis.fullname" . }}
+    spec:
+      podSelector: {}
+    {{- end }}
+
+    """
+
+private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\n"
+
+@Test func aHelmChartInADirectoryIsSkippedWithTheCommandThatRendersIt() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try write(
+        [
+            "charts/redis/Chart.yaml": "apiVersion: v2\nname: redis\nversion: 1.0.0\n",
+            "charts/redis/values.yaml": "networkPolicy: {enabled: true}\n",
+            "charts/redis/templates/networkpolicy.yaml": template,
+            "manifests/web.yaml": pod,
+        ],
+        in: dir
+    )
+    let result = try ManifestLoader.load([dir])
+    #expect(result.cluster.endpoints.map(\.id) == ["shop/web[Pod]"])
+    let charts = result.warnings.filter { $0.group == "Helm charts skipped" }
+    #expect(charts.count == 1)
+    #expect(charts.first?.message.contains("helm template redis \(dir)/charts/redis | netreach list -") == true)
+}
+
+@Test func aChartAloneIsAnErrorThatSaysItIsAChart() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try write(["Chart.yaml": "name: x\n", "templates/np.yaml": template], in: dir)
+    let error = #expect(throws: Diagnostic.self) { try ManifestLoader.load([dir]) }
+    #expect(
+        error?.message
+            == "no manifests in directory '\(dir)': it is a Helm chart, whose templates are manifests only once Helm renders them"
+    )
+    #expect(error?.hint?.hasPrefix("render the chart and read the result: helm template ") == true)
+}
+
+@Test func aTemplateFileIsNamedAsOneAtItsFirstBraces() throws {
+    let error = #expect(throws: Diagnostic.self) {
+        try ManifestLoader.load(bytes: Array(template.utf8), name: "np.yaml")
+    }
+    #expect(error?.message.hasPrefix("'np.yaml' is a template, not a manifest") == true)
+    #expect(error?.location == SourceLocation(file: "np.yaml", line: 1, column: 1))
+    #expect(error?.notes.first?.message.hasPrefix("reading it as YAML stopped here:") == true)
+    // A manifest that only quotes braces (an alerting rule's text) is read as it is.
+    let quoted = pod.replacingOccurrences(
+        of: "labels: {app: web}",
+        with: "labels: {app: web}, annotations: {summary: \"{{ $labels.instance }} is down\"}"
+    )
+    #expect(try ManifestLoader.load(bytes: Array(quoted.utf8), name: "ok.yaml").cluster.endpoints.count == 1)
+}
+
+@Test func withKeepGoingATemplateIsSkippedWholeAndTheEmptyResultSaysWhy() throws {
+    // None of a template is read, not even a document of it that happens to parse.
+    let mixed = #expect(throws: Diagnostic.self) {
+        try ManifestLoader.load(
+            bytes: Array((template + "---\n" + pod).utf8),
+            name: "mixed.yaml",
+            options: LoadOptions(keepGoing: true)
+        )
+    }
+    #expect(mixed?.earlier.map(\.group) == ["templates skipped"])
+    let error = #expect(throws: Diagnostic.self) {
+        try ManifestLoader.load(bytes: Array(template.utf8), name: "np.yaml", options: LoadOptions(keepGoing: true))
+    }
+    #expect(error?.message == "no Kubernetes objects to analyze in 'np.yaml'")
+    #expect(error?.hint?.hasPrefix("what was skipped are templates") == true)
+}
+
+@Test func anOverlayIsReadThroughItsKustomizationWithoutItsPatches() throws {
+    let prod = try ManifestLoader.load([root + "/examples/kustomize/overlays/prod"])
+    #expect(prod.cluster.endpoints.map(\.id) == ["default/api[Deployment]", "default/redis[StatefulSet]"])
+    #expect(prod.cluster.policies.map(\.id) == ["default/api-ingress", "default/default-deny", "default/redis"])
+    // One warning for the tree, none about duplicates: the patch is not an object, the base is read once.
+    #expect(prod.warnings.map(\.group) == ["kustomizations read without kustomize", nil])
+    #expect(
+        prod.warnings[0].message.hasSuffix(
+            "kubectl kustomize \(root)/examples/kustomize/overlays/prod | netreach list -"
+        )
+    )
+}
+
+@Test func aTreeOfVariantsWarnsOncePerKustomizationAndReadsTheBaseOnce() throws {
+    let all = try ManifestLoader.load([root + "/examples/kustomize"])
+    #expect(all.warnings.filter { $0.group == "kustomizations read without kustomize" }.count == 3)
+    #expect(!all.warnings.contains { $0.group == "paths skipped" || $0.group == "objects defined again" })
+    #expect(all.cluster.endpoints.count == 2)
+}
+
+@Test func kustomizeResourcesThatAreRemoteOrMissingAreNamed() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try write(
+        [
+            "kustomization.yaml":
+                "resources:\n- web.yaml\n- missing.yaml\n- https://github.com/x/y//base?ref=v1\npatches:\n- path: web-patch.yaml\n",
+            "web.yaml": pod,
+            "web-patch.yaml": pod.replacingOccurrences(of: "name: web", with: "name: patched"),
+        ],
+        in: dir
+    )
+    let result = try ManifestLoader.load([dir])
+    #expect(result.cluster.endpoints.map(\.id) == ["shop/web[Pod]"])
+    let messages = result.warnings.map(\.message)
+    #expect(messages.contains { $0.contains("missing.yaml") && $0.contains("cannot be read") })
+    #expect(messages.contains { $0.contains("remote resource 'https://github.com/x/y//base?ref=v1'") })
+}
+
+@Test func aKustomizeResourceOutsideTheTreeIsNotRead() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try write(
+        ["secret.yaml": pod, "app/kustomization.yaml": "resources:\n- ../secret.yaml\n", "app/web.yaml": pod],
+        in: dir
+    )
+    let error = #expect(throws: Diagnostic.self) { try ManifestLoader.load([dir + "/app"]) }
+    #expect(error?.earlier.contains { $0.message.contains("outside the directory and the working directory") } == true)
+}
+
+@Test func objectsWithoutANamespaceTakeTheOneGivenWithN() throws {
+    let text = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, labels: {app: web}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: db, namespace: data}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny}
+        spec: {podSelector: {}}
+
+        """
+    let result = try ManifestLoader.load(
+        bytes: Array(text.utf8),
+        name: "t.yaml",
+        options: LoadOptions(defaultNamespace: "shop")
+    )
+    #expect(result.cluster.endpoints.map(\.id) == ["data/db[Pod]", "shop/web[Pod]"])
+    #expect(result.cluster.policies.map(\.id) == ["shop/deny"])
+    #expect(try load(text).cluster.policies.map(\.id) == ["default/deny"])
+}
