@@ -55,6 +55,19 @@ struct PolicyDecoder {
         let annotations = try reader.annotations(reader.child(meta, "annotations"), field: "metadata.annotations")
         let ingress = try rules(reader.child(spec, "ingress"), direction: .ingress)
         let egress = try rules(reader.child(spec, "egress"), direction: .egress)
+        if let policyTypes {
+            for (direction, rules) in [(Direction.ingress, ingress), (.egress, egress)]
+            where !rules.isEmpty && !policyTypes.contains(direction) {
+                let id = "\(namespace.isEmpty ? defaultNamespace : namespace)/\(name)"
+                reader.sink.warnings.append(
+                    Diagnostic.warning(
+                        "NetworkPolicy '\(id)' has spec.\(direction.specField) rules, but its policyTypes leave \(direction.rawValue) out: Kubernetes accepts it and those rules do nothing",
+                        at: reader.child(spec, direction.specField).map(reader.location) ?? reader.location(spec),
+                        group: "rules that policyTypes leave out"
+                    )
+                )
+            }
+        }
         return NetworkPolicy(
             namespace: namespace.isEmpty ? defaultNamespace : namespace,
             name: name,

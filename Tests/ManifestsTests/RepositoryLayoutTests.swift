@@ -172,3 +172,29 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
     #expect(result.cluster.policies.map(\.id) == ["shop/deny"])
     #expect(try load(text).cluster.policies.map(\.id) == ["default/deny"])
 }
+
+@Test func rulesThatPolicyTypesLeaveOutAreWarnedAbout() throws {
+    let text = """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: web, namespace: t}
+        spec:
+          podSelector: {}
+          policyTypes: [Egress]
+          ingress:
+            - ports: [{port: 80}]
+
+        """
+    let result = try load(text)
+    #expect(
+        result.warnings.first?.message
+            == "NetworkPolicy 't/web' has spec.ingress rules, but its policyTypes leave Ingress out: Kubernetes accepts it and those rules do nothing"
+    )
+    #expect(result.warnings.first?.location?.line == 8)
+    // Without policyTypes, Kubernetes derives them from the rules: nothing is left out.
+    #expect(
+        try load(text.replacingOccurrences(of: "  policyTypes: [Egress]\n", with: "")).warnings.allSatisfy {
+            $0.group != "rules that policyTypes leave out"
+        }
+    )
+}

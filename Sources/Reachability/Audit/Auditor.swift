@@ -14,7 +14,7 @@ package enum Auditor {
         NamespaceWithoutPolicy.self, NamespaceWithoutDefaultDeny.self, EndpointNotIsolated.self,
         ReachableFromAllNamespaces.self, ReachableFromAnyAddress.self, EgressToCloudMetadata.self,
         EgressToKubelet.self, EgressToAnyAddress.self, PolicySelectsNothing.self, PeerMatchesNothing.self,
-        PolicyShadowed.self, HostNetwork.self,
+        PolicyShadowed.self, HostNetwork.self, PolicyRulesIgnored.self,
     ]
 
     /// Audits an analyzed cluster.
