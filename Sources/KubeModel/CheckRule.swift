@@ -20,8 +20,9 @@ package struct CheckRule: Hashable, Sendable {
         case deny(RuleReach)
         /// Every source reaches every destination on all of the ports (on some port when none are given).
         case allow(RuleReach)
-        /// Nothing crosses the namespace boundary in these directions except what the exceptions list.
-        case isolated(namespace: RuleNamespace, directions: Set<Direction>, except: [RuleException])
+        /// Nothing crosses the boundary of these endpoints (a namespace, a workload, a selection) in these
+        /// directions except what the exceptions list.
+        case isolated(peer: RulePeer, directions: Set<Direction>, except: [RuleException])
         /// A policy with `podSelector: {}` and no rules isolates every pod of the namespace in these directions.
         case defaultDeny(namespace: RuleNamespace, directions: Set<Direction>)
         /// No flow of the namespace (or of any namespace, when nil) exists only because a side has no policy.
@@ -143,12 +144,15 @@ package struct RulePeer: Hashable, Sendable, CustomStringConvertible {
     package var description: String
     /// Where it was written.
     package var location: SourceLocation
+    /// When the peer is written as a list, its items (each must match something); empty otherwise.
+    package var items: [RulePeer] = []
 
     /// Creates a peer.
-    package init(_ alternatives: [Alternative], description: String, location: SourceLocation) {
+    package init(_ alternatives: [Alternative], description: String, location: SourceLocation, items: [RulePeer] = []) {
         self.alternatives = alternatives
         self.description = description
         self.location = location
+        self.items = items
     }
 }
 

@@ -176,7 +176,7 @@ private struct RulesDecoder {
                     exceptions.append(try exception(item, field: "\(field).except[\(i)]", directions: directions))
                 }
             }
-            return .isolated(namespace: try namespace(body, field: path), directions: directions, except: exceptions)
+            return .isolated(peer: try isolatedPeer(body, field: path), directions: directions, except: exceptions)
         case "default-deny":
             return .defaultDeny(
                 namespace: try namespace(body, field: path),
@@ -253,6 +253,24 @@ private struct RulesDecoder {
         }
     }
 
+    /// What an `isolated` rule encloses: endpoints (a namespace, a workload, a selection), not addresses.
+    private func isolatedPeer(_ node: YAMLNode, field: String) throws(Diagnostic) -> RulePeer {
+        let peer = try peer(node, field: field)
+        for alternative in peer.alternatives {
+            switch alternative {
+            case .any, .cidr:
+                throw Diagnostic(
+                    "\(field) '\(peer.description)' is not a set of endpoints: isolated draws a boundary around endpoints",
+                    at: peer.location,
+                    hint:
+                        "name a namespace, namespace/name, or a label selector; to forbid addresses, write a deny rule"
+                )
+            default: continue
+            }
+        }
+        return peer
+    }
+
     private func namespace(_ node: YAMLNode, field: String) throws(Diagnostic) -> RuleNamespace {
         let text = try reader.string(node, field: field).trimmingSpaces
         guard Self.isNamespaceName(text) else {
@@ -276,14 +294,14 @@ private struct RulesDecoder {
                     hint: "name at least one peer, or 'any'"
                 )
             }
-            var alternatives: [RulePeer.Alternative] = []
-            var texts: [String] = []
-            for (i, item) in items.enumerated() {
-                let one = try peer(item, field: "\(field)[\(i)]")
-                alternatives += one.alternatives
-                texts.append(one.description)
-            }
-            return RulePeer(alternatives, description: texts.joined(separator: " or "), location: reader.location(node))
+            var parts: [RulePeer] = []
+            for (i, item) in items.enumerated() { parts.append(try peer(item, field: "\(field)[\(i)]")) }
+            return RulePeer(
+                parts.flatMap(\.alternatives),
+                description: parts.map(\.description).joined(separator: " or "),
+                location: reader.location(node),
+                items: parts.count > 1 ? parts.flatMap { $0.items.isEmpty ? [$0] : $0.items } : []
+            )
         }
         if node.mapping != nil { return try peerMapping(node, field: field) }
         let text = try reader.string(node, field: field).trimmingSpaces

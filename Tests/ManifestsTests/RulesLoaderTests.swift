@@ -74,11 +74,11 @@ private func rulesError(_ text: String) -> Diagnostic? {
         ]
     )
     #expect(reach.from.location.description == "rules.yaml:4:13")
-    guard case .isolated(let namespace, let directions, let except) = file.rules[2].assertion else {
+    guard case .isolated(let peer, let directions, let except) = file.rules[2].assertion else {
         Issue.record("not an isolated rule")
         return
     }
-    #expect(namespace.name == "payments" && directions == [.egress] && except.count == 1)
+    #expect(peer.alternatives == [.namespace("payments")] && directions == [.egress] && except.count == 1)
     #expect(file.rules[4].assertion == .noDefaultAllow(namespace: nil))
 }
 

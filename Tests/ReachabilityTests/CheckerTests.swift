@@ -280,3 +280,63 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     )
     #expect(report.summary == "1 rule: 0 passed, 1 failed")
 }
+
+// MARK: - isolated around any endpoints, and list items that match nothing (issue 12)
+
+@Test func isolatedTakesOneWorkloadWithItsExceptions() throws {
+    // Only the API reaches the database, on 5432: the db policy admits team-core namespaces on 5432, so batch
+    // (backend) would too, but batch's own egress allows only 10.0.0.0/8.
+    let held = try verdict(
+        "  isolated: data/db\n  direction: ingress\n  except: [{from: backend/api, ports: [5432/TCP]}]"
+    )
+    #expect(held.passed)
+    #expect(held.message == "nothing crosses the boundary of 'data/db' (in) beyond the listed exceptions")
+    let broken = try verdict("  isolated: data/db\n  direction: ingress")
+    #expect(!broken.passed)
+    #expect(broken.examples.map(\.text) == ["backend/api[Pod] => data/db[Pod] : TCP 5432"])
+}
+
+@Test func isolatedRefusesAddresses() {
+    let error = #expect(throws: Diagnostic.self) {
+        try RulesLoader.load(bytes: Array("rules:\n- name: r\n  isolated: 10.0.0.0/8".utf8), name: "rules.yaml")
+    }
+    #expect(
+        error?.message
+            == "rules[0].isolated '10.0.0.0/8' is not a set of endpoints: isolated draws a boundary around endpoints"
+    )
+}
+
+@Test func aListItemThatMatchesNothingIsAnErrorAtTheItem() throws {
+    let error = #expect(throws: Diagnostic.self) {
+        try check("rules:\n- name: r\n  deny:\n    from: [frontend, fronted]\n    to: data")
+    }
+    #expect(
+        error?.message == "'from: fronted', an item of 'from: frontend or fronted' of rule 'r', matches no endpoint"
+    )
+    #expect(error?.location?.line == 4 && error?.location?.column == 22)
+    #expect(error?.hint?.hasPrefix("did you mean frontend?") == true)
+    // With --allow-empty the item is left out with a warning, and the rest is checked.
+    let report = try check(
+        "rules:\n- name: r\n  deny:\n    from: [frontend, fronted]\n    to: data",
+        options: CheckOptions(allowEmpty: true)
+    )
+    #expect(
+        report.warnings.map(\.message) == [
+            "'from: fronted', an item of 'from: frontend or fronted' of rule 'r', matches no endpoint; the item is left out (--allow-empty)"
+        ]
+    )
+    #expect(report.results[0].passed)
+}
+
+@Test func anExceptionThatMatchesNothingIsAnError() {
+    let error = #expect(throws: Diagnostic.self) {
+        try check("rules:\n- name: r\n  isolated: data\n  except: [{from: backend/nope}]")
+    }
+    #expect(error?.message == "'except.from: backend/nope' of rule 'r' matches no endpoint")
+}
+
+@Test func aBareWorkloadNameSuggestsItsNamespace() {
+    let error = #expect(throws: Diagnostic.self) { try check("rules:\n- name: r\n  deny: {from: web, to: data}") }
+    #expect(error?.message == "'from: web' of rule 'r' matches no endpoint")
+    #expect(error?.hint?.hasPrefix("did you mean frontend/web?") == true)
+}

@@ -48,11 +48,22 @@ extension CheckContext {
         return Side(endpoints: chosen.sorted(), addresses: addresses)
     }
 
-    /// Fails (or, with `allowEmpty`, warns) when a side names nothing in the cluster.
+    /// Fails (or, with `allowEmpty`, warns) when a side names nothing in the cluster, or when an item of a side
+    /// written as a list does (a typo in one item must not pass unnoticed because the others match).
     mutating func requireMatch(_ side: Side, _ peer: RulePeer, _ rule: CheckRule, role: String)
         throws(Diagnostic) -> Bool
     {
-        guard side.isEmpty else { return true }
+        guard side.isEmpty else {
+            for item in peer.items where resolve(item).isEmpty {
+                let message =
+                    "'\(role): \(item.description)', an item of '\(role): \(peer.description)' of rule '\(rule.name)', matches no endpoint"
+                guard options.allowEmpty else {
+                    throw Diagnostic(message, at: item.location, hint: suggestionHint(item))
+                }
+                warnings.append(.warning("\(message); the item is left out (--allow-empty)", at: item.location))
+            }
+            return true
+        }
         let message = "'\(role): \(peer.description)' of rule '\(rule.name)' matches no endpoint"
         guard options.allowEmpty else {
             throw Diagnostic(message, at: peer.location, hint: suggestionHint(peer))
@@ -72,6 +83,8 @@ extension CheckContext {
                 }
             case .namespace(let name):
                 names += Set(cluster.endpoints.map(\.namespace)).filter { $0.editDistance(to: name) <= 2 }.sorted()
+                // A bare word is a namespace; the user may have meant a workload of that name.
+                names += cluster.endpoints.filter { $0.name == name }.map { "\($0.namespace)/\($0.name)" }
             default: break
             }
         }

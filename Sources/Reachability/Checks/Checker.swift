@@ -73,8 +73,8 @@ struct CheckContext {
         switch rule.assertion {
         case .deny(let reach): return try DenyCheck.evaluate(rule, reach, in: &self)
         case .allow(let reach): return try AllowCheck.evaluate(rule, reach, in: &self)
-        case .isolated(let namespace, let directions, let exceptions):
-            return try IsolatedCheck.evaluate(rule, namespace, directions, exceptions, in: &self)
+        case .isolated(let peer, let directions, let exceptions):
+            return try IsolatedCheck.evaluate(rule, peer, directions, exceptions, in: &self)
         case .defaultDeny(let namespace, let directions):
             return try DefaultDenyCheck.evaluate(rule, namespace, directions, in: &self)
         case .noDefaultAllow(let namespace): return try NoDefaultAllowCheck.evaluate(rule, namespace, in: &self)

@@ -1,22 +1,34 @@
 import KubeModel
 
-/// `isolated: ns` (with `direction` and `except`): nothing crosses the namespace's boundary but the exceptions.
+/// `isolated: ns` (or `ns/name`, or a selector; with `direction` and `except`): nothing crosses the boundary of
+/// those endpoints but the exceptions.
 enum IsolatedCheck {
     static func evaluate(
         _ rule: CheckRule,
-        _ namespace: RuleNamespace,
+        _ peer: RulePeer,
         _ directions: Set<Direction>,
         _ exceptions: [RuleException],
         in context: inout CheckContext
     ) throws(Diagnostic) -> CheckResult {
-        guard try context.namespaceExists(namespace, rule) else { return context.vacuous(rule) }
-        let endpoints = context.cluster.endpoints
-        let inside = Side(
-            endpoints: endpoints.indices.filter { endpoints[$0].namespace == namespace.name },
-            addresses: IPSet()
-        )
+        let enclosed = context.resolve(peer)
+        if peer.alternatives.count == 1, case .namespace(let name) = peer.alternatives[0] {
+            // A namespace the manifests define may be empty today; the rule guards what comes.
+            guard try context.namespaceExists(RuleNamespace(name: name, location: peer.location), rule) else {
+                return context.vacuous(rule)
+            }
+        } else {
+            guard try context.requireMatch(enclosed, peer, rule, role: "isolated") else { return context.vacuous(rule) }
+        }
+        for exception in exceptions {
+            for (role, peer) in [("except.from", exception.from), ("except.to", exception.to)] {
+                guard let peer else { continue }
+                _ = try context.requireMatch(context.resolve(peer), peer, rule, role: role)
+            }
+        }
+        let inside = Side(endpoints: enclosed.endpoints, addresses: IPSet())
+        let members = Set(enclosed.endpoints)
         let outside = Side(
-            endpoints: endpoints.indices.filter { endpoints[$0].namespace != namespace.name },
+            endpoints: context.cluster.endpoints.indices.filter { !members.contains($0) },
             addresses: context.universe
         )
         var total = Violations(limit: context.options.examples)
@@ -45,12 +57,12 @@ enum IsolatedCheck {
         guard total.count == 0 else {
             return context.failure(
                 rule,
-                "\(total.count) \(total.count == 1 ? "flow crosses" : "flows cross") the boundary of '\(namespace.name)' (\(word))\(unless)",
+                "\(total.count) \(total.count == 1 ? "flow crosses" : "flows cross") the boundary of '\(peer.description)' (\(word))\(unless)",
                 total,
                 involved: context.explainAllowed(total.candidates)
             )
         }
-        return context.pass(rule, "nothing crosses the boundary of '\(namespace.name)' (\(word))\(unless)")
+        return context.pass(rule, "nothing crosses the boundary of '\(peer.description)' (\(word))\(unless)")
     }
 }
 
