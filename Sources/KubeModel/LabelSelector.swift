@@ -46,6 +46,13 @@ package struct LabelSelector: Hashable, Sendable {
     /// True for `{}`.
     package var isEmpty: Bool { matchLabels.isEmpty && matchExpressions.isEmpty }
 
+    /// Whether, as a namespaceSelector, it matches every namespace there is or will be: it is empty, or it only
+    /// asks for `kubernetes.io/metadata.name`, which every namespace carries.
+    package var matchesEveryNamespace: Bool {
+        matchLabels.isEmpty
+            && matchExpressions.allSatisfy { $0.operator == .exists && $0.key == Namespace.nameLabel }
+    }
+
     /// Whether an object with these labels is selected.
     package func matches(_ labels: [String: String]) -> Bool {
         for (key, value) in matchLabels where labels[key] != value { return false }

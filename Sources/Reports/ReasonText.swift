@@ -76,6 +76,7 @@ extension Evidence {
         case .more(let count): return "… and \(count) more"
         case .selectedBy(let policy): return "selected by \(policy.text)"
         case .coveredBy(let policy): return "covered by \(policy.text)"
+        case .rule(let policy, let field, let does): return "\(field) of \(policy.text) \(does)"
         }
     }
 }

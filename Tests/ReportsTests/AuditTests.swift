@@ -143,3 +143,37 @@ func ruleFiresOnItsPositiveFixtureAndStaysSilentOnItsTwin(rule: String) throws {
     #expect(try report == Checker.check(rules, against: answer.model))
     #expect(report.failed == 2)
 }
+
+/// `reachable-from-all-namespaces` follows from the selector, not from how many namespaces the input holds: a
+/// repository with one other namespace (or none) is told too.
+@Test(arguments: [
+    ("{}", true),
+    ("{matchExpressions: [{key: kubernetes.io/metadata.name, operator: Exists}]}", true),
+    ("{matchLabels: {team: core}}", false),
+])
+func everyNamespaceFollowsFromTheSelector(selector: String, fires: Bool) throws {
+    let yaml = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: redis, namespace: argocd, labels: {app: redis}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: redis, namespace: argocd}
+        spec:
+          podSelector: {matchLabels: {app: redis}}
+          ingress: [{from: [{namespaceSelector: \(selector)}], ports: [{port: 6379}]}]
+        """
+    let result = PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml").cluster)
+        .analyze()
+    let found = Auditor.audit(result).findings.filter { $0.rule.id == "reachable-from-all-namespaces" }
+    #expect(found.count == (fires ? 1 : 0))
+    if fires {
+        #expect(
+            found[0].message == "argocd/redis[Pod] is reachable from every namespace, present or future, on TCP 6379"
+        )
+        #expect(
+            found[0].evidence.map(\.text) == ["spec.ingress[0] of NetworkPolicy argocd/redis admits every namespace"]
+        )
+    }
+}

@@ -83,4 +83,6 @@ package enum Evidence: Hashable, Sendable {
     case selectedBy(PolicyReference)
     /// A policy that already does what the shadowed policy does.
     case coveredBy(PolicyReference)
+    /// A rule of a policy (`field`: `spec.ingress[0]`) and what it does.
+    case rule(PolicyReference, field: String, does: String)
 }

@@ -6,8 +6,10 @@ extension AuditRule {
         id: "policy-selects-nothing",
         severity: .warning,
         title: "NetworkPolicy selects no endpoint",
-        help: "The policy's podSelector matches no pod or workload of its namespace in the input, so it has no effect. "
-            + "Check the labels and the namespace."
+        help: "The policy's podSelector matches no pod or workload of its namespace in the input, so it has no effect "
+            + "on what the input holds. Pods that an operator or a custom resource creates (Prometheus, Alertmanager, "
+            + "a database operator's instances) are not in the manifests: declare a stand-in Pod with their labels in a "
+            + "file you pass to netreach. Otherwise check the labels and the namespace."
     )
 }
 
@@ -22,7 +24,7 @@ enum PolicySelectsNothing: AuditCheck {
                 subject: "NetworkPolicy \(policy.id)",
                 "NetworkPolicy \(policy.id) selects no endpoint in namespace '\(policy.namespace)'",
                 fix:
-                    "check spec.podSelector against the labels of the workloads in '\(policy.namespace)', or remove the policy",
+                    "if an operator or a custom resource creates the pods it protects (Prometheus, Alertmanager, …), they are not in the manifests: add a stand-in Pod with their labels to the input; otherwise check spec.podSelector against the labels of the workloads in '\(policy.namespace)'",
                 at: [policy.location],
                 annotations: policy.annotations
             )

@@ -6,43 +6,57 @@ extension AuditRule {
         id: "reachable-from-all-namespaces",
         severity: .warning,
         title: "Endpoint is reachable from every namespace",
-        help: "A rule (often namespaceSelector: {}) lets pods of every other namespace connect. Narrow the rule to the "
-            + "namespaces and pods that need it."
+        help: "A rule's namespaceSelector ({}, or one every namespace matches) lets pods of every namespace connect, "
+            + "including namespaces created later. Narrow the rule to the namespaces and pods that need it."
     )
 }
 
-/// An ingress-isolated endpoint whose rules let every other namespace in.
+/// An ingress-isolated endpoint with a rule whose namespaceSelector admits every namespace (present or future,
+/// however many the input holds).
 enum ReachableFromAllNamespaces: AuditCheck {
     static let rules: [AuditRule] = [.reachableFromAllNamespaces]
 
     static func run(_ context: inout AuditContext) {
         let model = context.model
-        let allNamespaces = Set(context.cluster.endpoints.map(\.namespace))
         for c in (0..<model.classes.count).map(ClassID.init) where model.isolated.ingress[c] {
-            let namespace = model.classes[c].namespace
-            var reaching = Set<String>()
-            var connections = ConnectionSet.none
-            for edge in context.result.classFlows.inbound[c] {
-                let other = model.classes[edge.peer].namespace
-                guard other != namespace else { continue }
-                reaching.insert(other)
-                connections.formUnion(context.result.classFlows.connections[Int(edge.connection)])
+            // The rules that admit every namespace by their selector, present or future, whatever the input holds.
+            let open = model.governing.ingress[c].filter {
+                admitsEveryNamespace(model.policy(model.origin($0).policy), model.origin($0))
             }
-            let others = allNamespaces.subtracting([namespace])
-            guard others.count >= 2, reaching == others else { continue }
-            let policies = context.policies(selectingClass: c, .ingress)
+            var connections = ConnectionSet.none
+            for r in open { connections.formUnion(model.connections(r, destinationClass: c)) }
+            guard !connections.isEmpty else { continue }
+            let origins = open.map { model.origin($0) }
+            let policies = Set(origins.map(\.policy)).sorted().map { model.policy($0) }
             for e in model.classes[c].members {
                 let endpoint = context.cluster.endpoints[e]
                 context.add(
                     .reachableFromAllNamespaces,
                     subject: endpoint.id,
-                    "\(endpoint.id) is reachable from every other namespace (\(others.count)) on \(connections)",
-                    fix: "narrow the ingress rules of the policies selecting it to the namespaces that need it",
+                    "\(endpoint.id) is reachable from every namespace, present or future, on \(connections)",
+                    fix:
+                        "narrow the namespaceSelector of the ingress rules that allow it to the namespaces that need it",
                     at: [endpoint.location] + policies.map(\.location),
-                    evidence: policies.map { .selectedBy(PolicyReference($0)) },
+                    evidence: origins.map {
+                        .rule(
+                            PolicyReference(model.policy($0.policy)),
+                            field: $0.field,
+                            does: "admits every namespace"
+                        )
+                    },
                     annotations: endpoint.annotations
                 )
             }
+        }
+    }
+
+    /// Whether a rule has a peer whose namespaceSelector matches every namespace. A rule without `from` admits
+    /// everything, every address included: `reachable-from-any-address` reports that cause.
+    private static func admitsEveryNamespace(_ policy: NetworkPolicy, _ origin: RuleOrigin) -> Bool {
+        guard let peers = policy.rules(origin.direction)[origin.index].peers else { return false }
+        return peers.contains {
+            if case .pods(_, let namespaces?) = $0 { return namespaces.matchesEveryNamespace }
+            return false
         }
     }
 }
