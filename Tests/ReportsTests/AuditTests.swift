@@ -177,3 +177,67 @@ func everyNamespaceFollowsFromTheSelector(selector: String, fires: Bool) throws 
         )
     }
 }
+
+private func auditYAML(_ yaml: String) throws -> AuditReport {
+    Auditor.audit(
+        PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml").cluster).analyze()
+    )
+}
+
+private let threeWorkers = (1...3).map {
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: w\($0), namespace: t, labels: {app: worker}}\n---\n"
+}.joined()
+
+/// One `egress: [{}]` rule is one cause: one finding at the rule, listing the endpoints it opens, with a fix for
+/// the rule as written (it has no 'to'), not three findings per workload.
+@Test func oneAllowAllEgressRuleIsOneFinding() throws {
+    let report = try auditYAML(
+        threeWorkers + """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: workers, namespace: t}
+            spec: {podSelector: {matchLabels: {app: worker}}, policyTypes: [Egress], egress: [{}]}
+            """
+    )
+    let egress = report.findings.filter { $0.rule.id.hasPrefix("egress-to-") }
+    #expect(egress.count == 1)
+    #expect(egress.first?.rule.id == "egress-to-cloud-metadata")
+    #expect(
+        egress.first?.message
+            == "spec.egress[0] of NetworkPolicy t/workers lets 3 endpoints connect to the cloud metadata API 169.254.169.254 on TCP 80: it allows every address on every port"
+    )
+    #expect(egress.first?.fix.hasPrefix("give the rule a 'to'") == true)
+    #expect(egress.first?.evidence.map(\.text) == ["t/w1[Pod]", "t/w2[Pod]", "t/w3[Pod]"])
+    #expect(egress.first?.locations.first?.line == 16)
+}
+
+/// KALM's NP-004: TCP 10250 to a pod selector reaches the kubelets through the nodes' host-network pods.
+@Test func theKubeletPortTowardsPodsIsAKubeletFinding() throws {
+    let report = try auditYAML(
+        threeWorkers + """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: workers, namespace: t}
+            spec:
+              podSelector: {matchLabels: {app: worker}}
+              policyTypes: [Egress]
+              egress: [{to: [{namespaceSelector: {}}], ports: [{port: 10000, endPort: 11000}]}]
+            """
+    )
+    let kubelet = report.findings.filter { $0.rule.id == "egress-to-kubelet" }
+    #expect(
+        kubelet.map(\.message) == [
+            "spec.egress[0] of NetworkPolicy t/workers lets 3 endpoints connect to the kubelet port TCP 10250 of pods, which include the nodes' host-network pods"
+        ]
+    )
+    // All ports to pods is not this finding: only a rule that names the port.
+    let allPorts = try auditYAML(
+        threeWorkers + """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: workers, namespace: t}
+            spec: {podSelector: {matchLabels: {app: worker}}, policyTypes: [Egress], egress: [{to: [{podSelector: {}}]}]}
+            """
+    )
+    #expect(!allPorts.findings.contains { $0.rule.id == "egress-to-kubelet" })
+}

@@ -108,6 +108,12 @@ struct AuditContext {
 }
 
 extension AuditContext {
+    /// The policy rule a compiled rule was compiled from.
+    func rule(_ id: RuleID) -> PolicyRule {
+        let origin = model.origin(id)
+        return model.policy(origin.policy).rules(origin.direction)[origin.index]
+    }
+
     /// The address peers class `c` may send to, with the connections.
     func addressesReached(by c: ClassID) -> [(Peer, ConnectionSet)] {
         result.classFlows.externalOut[c].map {

@@ -13,7 +13,7 @@ package enum Auditor {
     static let checks: [any AuditCheck.Type] = [
         NamespaceWithoutPolicy.self, NamespaceWithoutDefaultDeny.self, EndpointNotIsolated.self,
         ReachableFromAllNamespaces.self, ReachableFromAnyAddress.self, EgressToCloudMetadata.self,
-        EgressToKubelet.self, EgressToAnyAddress.self, PolicySelectsNothing.self, PeerMatchesNothing.self,
+        EgressOpenedByRules.self, PolicySelectsNothing.self, PeerMatchesNothing.self,
         PolicyShadowed.self, HostNetwork.self, PolicyRulesIgnored.self,
     ]
 

@@ -12,36 +12,27 @@ extension AuditRule {
     )
 }
 
-/// Egress allowed to the cloud metadata API.
+/// Egress to the cloud metadata API from endpoints that no policy isolates for egress (the cause is the missing
+/// policy, so each endpoint is told; a rule that opens it is `EgressOpenedByRules`).
 enum EgressToCloudMetadata: AuditCheck {
-    static let rules: [AuditRule] = [.egressToCloudMetadata]
+    static let rules: [AuditRule] = []
 
     static func run(_ context: inout AuditContext) {
-        guard let address = IPAddress("169.254.169.254") else { return }
-        let metadata = IPRange(family: .v4, bounds: address.value...address.value)
         let model = context.model
-        for c in (0..<model.classes.count).map(ClassID.init) {
-            var found: (name: String, connections: ConnectionSet)?
-            for (peer, connections) in context.addressesReached(by: c) {
-                if let set = peer.addresses, set.contains(metadata), connections[.tcp].contains(80...80) {
-                    found = (peer.name, connections)
-                }
+        for c in (0..<model.classes.count).map(ClassID.init) where !model.isolated.egress[c] {
+            let reached = context.addressesReached(by: c).first {
+                $0.0.addresses?.contains(EgressOpenedByRules.metadata) == true
             }
-            guard let found else { continue }
-            let isolated = model.isolated.egress[c]
-            let why = isolated ? "a rule allows it" : "no NetworkPolicy selects it for egress"
-            let policies = context.policies(selectingClass: c, .egress)
+            guard let (peer, connections) = reached else { continue }
             for e in model.classes[c].members {
                 let endpoint = context.cluster.endpoints[e]
                 context.add(
                     .egressToCloudMetadata,
                     subject: endpoint.id,
-                    "\(endpoint.id) may connect to the cloud metadata API 169.254.169.254 on TCP 80 (\(why))",
-                    fix: isolated
-                        ? "add 169.254.169.254/32 to the except list of the ipBlock that allows it"
-                        : "isolate it for egress with a NetworkPolicy whose ipBlocks except 169.254.169.254/32",
-                    at: [endpoint.location] + policies.map(\.location),
-                    evidence: [.flow(source: endpoint.id, destination: found.name, connections: found.connections)],
+                    "\(endpoint.id) may connect to the cloud metadata API 169.254.169.254 on TCP 80 (no NetworkPolicy selects it for egress)",
+                    fix: "isolate it for egress with a NetworkPolicy whose ipBlocks except 169.254.169.254/32",
+                    at: [endpoint.location],
+                    evidence: [.flow(source: endpoint.id, destination: peer.name, connections: connections)],
                     annotations: endpoint.annotations
                 )
             }
