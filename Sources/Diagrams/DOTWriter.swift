@@ -6,8 +6,10 @@ package enum DOTWriter {
     enum Style {
         static let ruleEdge = "#1f4e79"
         static let defaultEdge = "#c0392b"
+        static let openEgressEdge = "#b9770e"
         static let endpointFill = "#e8f1fb"
         static let openFill = "#fdecea"
+        static let someFill = "#fdebd0"
         static let focusFill = "#ffd966"
         static let externalFill = "#eeeeee"
         static let namespaceBorder = "#8c8c8c"
@@ -15,6 +17,7 @@ package enum DOTWriter {
 
     /// The DOT text of a diagram.
     package static func dot(_ diagram: Diagram) -> String {
+        if let matrix = diagram.matrix { return dot(matrix, title: diagram.title) }
         let labels = diagram.layout == .dot
         var out = "digraph netreach {\n"
         out +=
@@ -46,15 +49,59 @@ package enum DOTWriter {
         for node in loose { out += "  " + line(node) + "\n" }
         for edge in diagram.edges {
             var attributes: [String] = []
-            let tip =
-                "\(edge.label) (\(edge.flowCount) \(edge.flowCount == 1 ? "flow" : "flows")\(edge.isDefaultAllow ? ", default-allow" : ""))"
+            let why: String
+            switch edge.protection {
+            case .rules: why = ""
+            case .openEgress: why = ", the source has no egress policy; the destination's rules admit it"
+            case .openIngress: why = ", default-allow: nothing guards the destination"
+            }
+            let tip = "\(edge.label) (\(edge.flowCount) \(edge.flowCount == 1 ? "flow" : "flows")\(why))"
             attributes.append(labels ? "label=\(quote(edge.label))" : "tooltip=\(quote(tip))")
             if labels { attributes.append("tooltip=\(quote(tip))") }
-            if edge.isDefaultAllow {
+            switch edge.protection {
+            case .rules: break
+            case .openEgress:
+                attributes.append(
+                    "color=\"\(Style.openEgressEdge)\", fontcolor=\"\(Style.openEgressEdge)\", style=dotted, penwidth=1.5"
+                )
+            case .openIngress:
                 attributes.append("color=\"\(Style.defaultEdge)\", fontcolor=\"\(Style.defaultEdge)\", style=dashed")
             }
             out += "  \(quote(edge.from)) -> \(quote(edge.to)) [\(attributes.joined(separator: ", "))];\n"
         }
+        out += "}\n"
+        return out
+    }
+
+    /// The namespace grid: one HTML-like table, rows opening connections to columns, marked and coloured as
+    /// `audit --isolation` prints it (● every connection, ◐ some ports, · none).
+    private static func dot(_ matrix: Diagram.Matrix, title: String) -> String {
+        func cell(_ mark: Diagram.Matrix.Mark) -> String {
+            switch mark {
+            case .none: return "<td>&#xB7;</td>"
+            case .some: return "<td bgcolor=\"\(Style.someFill)\">&#x25D0;</td>"
+            case .all:
+                return "<td bgcolor=\"\(Style.openFill)\"><font color=\"\(Style.defaultEdge)\">&#x25CF;</font></td>"
+            }
+        }
+        var table = "<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"3\">"
+        table +=
+            "<tr><td border=\"0\" colspan=\"\(matrix.namespaces.count + 1)\"><font point-size=\"14\">\(escapeHTML(title))</font></td></tr>"
+        table +=
+            "<tr><td border=\"0\" colspan=\"\(matrix.namespaces.count + 1)\">row may open connections to column: &#x25CF; all, &#x25D0; some ports, &#xB7; none</td></tr>"
+        table += "<tr><td border=\"0\" align=\"right\">from \\ to</td>"
+        for (j, _) in matrix.namespaces.enumerated() { table += "<td border=\"0\">\(j + 1)</td>" }
+        table += "</tr>"
+        for (i, namespace) in matrix.namespaces.enumerated() {
+            table += "<tr><td border=\"0\" align=\"right\">\(escapeHTML(namespace)) \(i + 1)</td>"
+            table += matrix.marks[i].map(cell).joined()
+            table += "</tr>"
+        }
+        table += "</table>>"
+        var out = "digraph netreach {\n"
+        out += "  graph [fontname=\"Helvetica\", fontsize=10, layout=dot];\n"
+        out += "  node [fontname=\"Helvetica\", fontsize=10, shape=plaintext];\n"
+        out += "  matrix [label=\(table)];\n"
         out += "}\n"
         return out
     }
@@ -85,12 +132,19 @@ package enum DOTWriter {
     /// label: compact, and drawn the same by dot and sfdp (which ignores clusters).
     static func heading(_ diagram: Diagram) -> String {
         var cells: [String] = []
-        if diagram.edges.contains(where: { !$0.isDefaultAllow }) {
-            cells.append("<td><font color=\"\(Style.ruleEdge)\">&#x2501;&#x2501;&#x25B6; allowed by a rule</font></td>")
-        }
-        if diagram.edges.contains(where: \.isDefaultAllow) {
+        if diagram.edges.contains(where: { $0.protection == .rules }) {
             cells.append(
-                "<td><font color=\"\(Style.defaultEdge)\">&#x254C;&#x254C;&#x25B6; default-allow: no policy on a side</font></td>"
+                "<td><font color=\"\(Style.ruleEdge)\">&#x2501;&#x2501;&#x25B6; allowed by rules on both sides</font></td>"
+            )
+        }
+        if diagram.edges.contains(where: { $0.protection == .openEgress }) {
+            cells.append(
+                "<td><font color=\"\(Style.openEgressEdge)\">&#x2508;&#x2508;&#x25B6; admitted by the destination's rules; the source has no egress policy</font></td>"
+            )
+        }
+        if diagram.edges.contains(where: { $0.protection == .openIngress }) {
+            cells.append(
+                "<td><font color=\"\(Style.defaultEdge)\">&#x254C;&#x254C;&#x25B6; unprotected: nothing guards the destination</font></td>"
             )
         }
         if diagram.nodes.contains(where: \.ingressOpen) {

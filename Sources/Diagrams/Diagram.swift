@@ -38,10 +38,47 @@ package struct Diagram: Hashable, Sendable {
         package var to: String
         /// The allowed connections, as in `list`.
         package var label: String
-        /// True when the flows exist only because a side has no policy (drawn red and dashed).
-        package var isDefaultAllow: Bool
+        /// What protects the flows: rules on both sides, only the destination's rules, or nothing at the
+        /// destination.
+        package var protection: Protection
+        /// True when the flows exist only because a side has no policy.
+        package var isDefaultAllow: Bool { protection != .rules }
         /// How many endpoint-level flows the edge stands for.
         package var flowCount: Int
+    }
+
+    /// What protects the flows of an edge, from the best case to the alarming one.
+    package enum Protection: Int, Hashable, Sendable, Comparable {
+        /// Rules allow both hops (drawn solid blue).
+        case rules
+        /// The source has no egress policy, but the destination's ingress rules admit it (drawn dotted amber): the
+        /// destination chose its clients.
+        case openEgress
+        /// Nothing guards the destination: no ingress policy selects it, or it is outside the cluster and the source
+        /// has no egress policy (drawn dashed red).
+        case openIngress
+
+        /// Best case first.
+        package static func < (lhs: Protection, rhs: Protection) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// The namespace overview as a grid, for more namespaces than a node-link drawing keeps legible: row may open
+    /// connections to column, as `audit --isolation` prints it.
+    package struct Matrix: Hashable, Sendable {
+        /// How much a row may open to a column.
+        package enum Mark: Hashable, Sendable {
+            /// Nothing.
+            case none
+            /// Some protocols or ports.
+            case some
+            /// Every connection.
+            case all
+        }
+
+        /// Namespaces, sorted: the rows and the columns.
+        package var namespaces: [String]
+        /// `marks[i][j]`: what `namespaces[i]` may open to `namespaces[j]`.
+        package var marks: [[Mark]]
     }
 
     /// The heading drawn above the diagram.
@@ -52,6 +89,8 @@ package struct Diagram: Hashable, Sendable {
     package var edges: [Edge]
     /// The Graphviz layout engine chosen for the diagram's size.
     package var layout: LayoutEngine
+    /// Set instead of nodes and edges when the namespace overview is drawn as a grid.
+    package var matrix: Matrix? = nil
 }
 
 /// Graphviz layout engines netreach uses.

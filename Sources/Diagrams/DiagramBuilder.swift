@@ -33,12 +33,15 @@ package enum DiagramBuilder {
         maxEdges: Int = maxEdges,
         maxFlows: Int = maxFlows
     ) throws(Diagnostic) -> Diagram {
-        // A diagram is built from every endpoint flow; expand them if the analysis did not, within reason.
+        // The namespace overview reads the class-level answer: any size.
+        if case .namespaces = view { return try namespaces(result, maxNodes: maxNodes, maxEdges: maxEdges) }
+        // Other views are built from every endpoint flow, within reason.
         if result.flowCount > maxFlows {
             throw Diagnostic(
                 "the cluster has \(result.flowCount) flows between endpoints, more than netreach draws from (\(maxFlows))",
-                hint: "draw part of the cluster (pass the manifests of some namespaces), or see which namespaces "
-                    + "reach which with 'netreach audit --isolation'"
+                hint:
+                    "draw the namespace overview (--namespaces, any size), part of the cluster (pass the manifests of "
+                    + "some namespaces), or one question with --to or --from on part of it"
             )
         }
         let flows = Array(result.flows)
@@ -47,11 +50,12 @@ package enum DiagramBuilder {
         switch view {
         case .full:
             graph = fullGraph(result, flows)
+            let endpoints = result.cluster.endpoints.count
+            let namespaces = Set(result.cluster.endpoints.map(\.namespace)).count
             title =
-                "Reachability of \(result.cluster.endpoints.count) endpoints in \(Set(result.cluster.endpoints.map(\.namespace)).count) namespaces"
+                "Reachability of \(endpoints) \(endpoints == 1 ? "endpoint" : "endpoints") in \(namespaces) \(namespaces == 1 ? "namespace" : "namespaces")"
         case .namespaces:
-            graph = namespaceGraph(result, flows)
-            title = "Reachability between namespaces"
+            return try namespaces(result, maxNodes: maxNodes, maxEdges: maxEdges)
         case .to(let targets):
             graph = focusGraph(result, flows, targets: targets, inbound: true)
             title =
@@ -74,6 +78,38 @@ package enum DiagramBuilder {
         return Diagram(title: title, nodes: graph.nodes, edges: graph.edges, layout: layout)
     }
 
+    /// Past this many namespaces the overview is a grid: a node-link drawing of 50 namespaces is a hairball.
+    package static let matrixAbove = 20
+
+    /// The namespace overview: a node per namespace up to `matrixAbove` namespaces, a grid beyond.
+    private static func namespaces(_ result: Reachability, maxNodes: Int, maxEdges: Int) throws(Diagnostic)
+        -> Diagram
+    {
+        let isolation = Auditor.isolationMatrix(result)
+        if isolation.namespaces.count > matrixAbove {
+            let marks = isolation.connections.map { row in
+                row.map { cell -> Diagram.Matrix.Mark in cell.isEmpty ? .none : cell.allowsAll ? .all : .some }
+            }
+            return Diagram(
+                title: "Reachability between \(isolation.namespaces.count) namespaces",
+                nodes: [],
+                edges: [],
+                layout: .dot,
+                matrix: Diagram.Matrix(namespaces: isolation.namespaces, marks: marks)
+            )
+        }
+        var graph = namespaceGraph(result)
+        if graph.nodes.count > maxNodes || graph.edges.count > maxEdges {
+            throw Diagnostic(
+                "the diagram would have \(graph.nodes.count) nodes and \(graph.edges.count) edges after merging, more than netreach draws legibly (\(maxNodes) nodes, \(maxEdges) edges)",
+                hint: "draw one question with --to or --from"
+            )
+        }
+        graph.sort()
+        let layout = LayoutEngine.choose(nodes: graph.nodes.count, edges: graph.edges.count)
+        return Diagram(title: "Reachability between namespaces", nodes: graph.nodes, edges: graph.edges, layout: layout)
+    }
+
     // MARK: - Views
 
     private static func fullGraph(_ result: Reachability, _ flows: [Flow]) -> Graph {
@@ -89,7 +125,7 @@ package enum DiagramBuilder {
                 initial.append("external|\(index)")
             }
         }
-        let blocks = refine(peers.count, initial: initial, flows: flows)
+        let blocks = refine(result, initial: initial, flows: flows)
         return graph(result, blocks: blocks, flows: flows)
     }
 
@@ -102,7 +138,7 @@ package enum DiagramBuilder {
             let other = inbound ? flow.source : flow.destination
             let anchor = inbound ? flow.destination : flow.source
             connectionText[other.index, default: []].append(
-                "\(anchor.index):\(flow.connections):\(flow.isDefaultAllowed)"
+                "\(anchor.index):\(flow.connections):\(protection(flow, result))"
             )
         }
         for (index, peer) in result.peers.enumerated() {
@@ -123,56 +159,46 @@ package enum DiagramBuilder {
         return graph
     }
 
-    private static func namespaceGraph(_ result: Reachability, _ flows: [Flow]) -> Graph {
+    /// One node per namespace (and one for addresses), from the class-level answer: any size of cluster.
+    private static func namespaceGraph(_ result: Reachability) -> Graph {
         var graph = Graph()
         var nodeOf: [String: Int] = [:]
-        func node(for peer: Int) -> Int {
-            let key: String
-            var label: String
-            var kind = Diagram.NodeKind.namespace
-            if let e = result.peers[peer].endpointIndex {
-                key = result.cluster.endpoints[e].namespace
-                label = key
-            } else {
-                key = "\u{1}external"
-                label = "external addresses"
-                kind = .external
-            }
-            if let existing = nodeOf[key] {
-                if !graph.members[existing].contains(peer) { graph.members[existing].append(peer) }
-                return existing
-            }
+        func node(_ namespace: String?) -> Int {
+            let key = namespace ?? "\u{1}external"
+            if let existing = nodeOf[key] { return existing }
             nodeOf[key] = graph.nodes.count
             graph.nodes.append(
                 .init(
                     id: key,
-                    label: label,
-                    kind: kind,
+                    label: namespace ?? "external addresses",
+                    kind: namespace == nil ? .external : .namespace,
                     namespace: nil,
                     tooltip: "",
                     isFocus: false,
                     ingressOpen: false
                 )
             )
-            graph.members.append([peer])
+            graph.members.append([])
             return graph.nodes.count - 1
         }
-        for e in result.cluster.endpoints.indices { _ = node(for: e) }
+        for (e, endpoint) in result.cluster.endpoints.enumerated() { graph.members[node(endpoint.namespace)].append(e) }
         var edges: [EdgeKey: (ConnectionSet, Int)] = [:]
-        for flow in flows {
-            let key = EdgeKey(
-                from: node(for: flow.source.index),
-                to: node(for: flow.destination.index),
-                isDefault: flow.isDefaultAllowed
-            )
-            Self.tally(flow, as: key, into: &edges)
+        for flow in result.namespaceFlows() {
+            let protection: Diagram.Protection =
+                flow.defaultAllow.contains(.ingress) || (flow.to == nil && flow.defaultAllow.contains(.egress))
+                ? .openIngress : flow.defaultAllow.contains(.egress) ? .openEgress : .rules
+            let key = EdgeKey(from: node(flow.from), to: node(flow.to), protection: protection)
+            let current = edges[key] ?? (.none, 0)
+            edges[key] = (current.0.union(flow.connections), current.1 + flow.count)
         }
+        let addresses = result.peers.indices.filter { result.peers[$0].endpointIndex == nil }
         for i in graph.nodes.indices {
-            let members = graph.members[i]
             if graph.nodes[i].kind == .external {
-                graph.nodes[i].tooltip = members.map { result.peers[$0].name }.sorted().joined(separator: "\n")
+                graph.members[i] = addresses
+                graph.nodes[i].tooltip = addresses.map { result.peers[$0].name }.sorted().joined(separator: "\n")
                 continue
             }
+            let members = graph.members[i]
             let open = members.filter { !result.isolation[$0].contains(.ingress) }.count
             graph.nodes[i].label =
                 "\(graph.nodes[i].label)\n\(members.count) \(members.count == 1 ? "workload" : "workloads")"
@@ -189,7 +215,15 @@ package enum DiagramBuilder {
     private struct EdgeKey: Hashable {
         var from: Int
         var to: Int
-        var isDefault: Bool
+        var protection: Diagram.Protection
+    }
+
+    /// What protects one flow: an open ingress hop is the alarming case; an open egress hop towards an endpoint
+    /// whose rules admit the source is the source's matter only; towards addresses, nothing guards the destination.
+    static func protection(_ flow: Flow, _ result: Reachability) -> Diagram.Protection {
+        if flow.isOpen(.ingress) { return .openIngress }
+        guard flow.isOpen(.egress) else { return .rules }
+        return result.peers[flow.destination].endpointIndex == nil ? .openIngress : .openEgress
     }
 
     /// Adds a flow to the merged edge `key`: the union of connections and the number of flows.
@@ -205,7 +239,7 @@ package enum DiagramBuilder {
                 from: nodes[key.from].id,
                 to: nodes[key.to].id,
                 label: value.0.description,
-                isDefaultAllow: key.isDefault,
+                protection: key.protection,
                 flowCount: value.1
             )
         }
@@ -242,8 +276,8 @@ package enum DiagramBuilder {
             }
             let rank = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element.id, $0.offset) })
             edges.sort {
-                (rank[$0.from] ?? 0, rank[$0.to] ?? 0, $0.isDefaultAllow ? 1 : 0) < (
-                    rank[$1.from] ?? 0, rank[$1.to] ?? 0, $1.isDefaultAllow ? 1 : 0
+                (rank[$0.from] ?? 0, rank[$0.to] ?? 0, $0.protection.rawValue) < (
+                    rank[$1.from] ?? 0, rank[$1.to] ?? 0, $1.protection.rawValue
                 )
             }
         }
@@ -251,7 +285,8 @@ package enum DiagramBuilder {
 
     /// Splits peers until every block's members have the same multiset of (block, connections, default-allow)
     /// neighbours in both directions: then one node can stand for the block without losing an answer.
-    private static func refine(_ count: Int, initial: [String], flows: [Flow]) -> [Int] {
+    private static func refine(_ result: Reachability, initial: [String], flows: [Flow]) -> [Int] {
+        let count = result.peers.count
         var connectionIDs: [ConnectionSet: Int] = [:]
         let connections = flows.map { flow -> Int in
             if let id = connectionIDs[flow.connections] { return id }
@@ -264,9 +299,9 @@ package enum DiagramBuilder {
             var outgoing = Array(repeating: [Int](), count: count)
             var incoming = Array(repeating: [Int](), count: count)
             for (i, flow) in flows.enumerated() {
-                let flag = flow.isDefaultAllowed ? 1 : 0
-                outgoing[flow.source].append((blocks[flow.destination] << 21) | (connections[i] << 1) | flag)
-                incoming[flow.destination].append((blocks[flow.source] << 21) | (connections[i] << 1) | flag)
+                let flag = protection(flow, result).rawValue
+                outgoing[flow.source].append((blocks[flow.destination] << 21) | (connections[i] << 2) | flag)
+                incoming[flow.destination].append((blocks[flow.source] << 21) | (connections[i] << 2) | flag)
             }
             var ids: [[Int]: Int] = [:]
             var next = Array(repeating: 0, count: count)
@@ -312,7 +347,7 @@ package enum DiagramBuilder {
             guard let from = nodeOfBlock[blocks[flow.source]], let to = nodeOfBlock[blocks[flow.destination]] else {
                 continue
             }
-            let key = EdgeKey(from: from, to: to, isDefault: flow.isDefaultAllowed)
+            let key = EdgeKey(from: from, to: to, protection: protection(flow, result))
             Self.tally(flow, as: key, into: &edges)
         }
         graph.edges = Self.edges(edges, nodes: graph.nodes)

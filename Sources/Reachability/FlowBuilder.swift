@@ -1,4 +1,4 @@
-import KubeModel
+package import KubeModel
 import Parallel
 
 /// A flow at class level: towards (or from) `peer`, a class or, for addresses, a peer.
@@ -254,5 +254,79 @@ package struct FlowExpander {
             }
         }
         return flows
+    }
+}
+
+/// Flows between namespaces (and with addresses), summed from the class-level answer: what a namespace overview
+/// draws, at any size, without listing endpoint flows.
+package struct NamespaceFlow: Hashable, Sendable {
+    /// The source namespace, nil for addresses outside the cluster.
+    package var from: String?
+    /// The destination namespace, nil for addresses.
+    package var to: String?
+    /// The hops left open by default (`egress` at the source, `ingress` at the destination).
+    package var defaultAllow: Set<Direction>
+    /// The union of the flows' connections.
+    package var connections: ConnectionSet
+    /// How many endpoint flows it stands for.
+    package var count: Int
+}
+
+extension Reachability {
+    /// Every flow summed by (source namespace, destination namespace, open hops), in a stable order.
+    /// - Complexity: O(class edges), whatever the number of endpoint flows.
+    package func namespaceFlows() -> [NamespaceFlow] {
+        struct Key: Hashable {
+            var from: String?
+            var to: String?
+            var open: UInt8
+        }
+        var sums: [Key: (ConnectionSet, Int)] = [:]
+        func add(_ key: Key, _ connections: ConnectionSet, _ count: Int) {
+            guard count > 0 else { return }
+            let current = sums[key] ?? (.none, 0)
+            sums[key] = (current.0.union(connections), current.1 + count)
+        }
+        let flows = classFlows
+        for (s, edges) in flows.outbound.enumerated() {
+            let source = model.classes[s]
+            for edge in edges {
+                let destination = model.classes[edge.peer]
+                let count =
+                    source.members.count * destination.members.count - (edge.peer.index == s ? source.members.count : 0)
+                add(
+                    Key(from: source.namespace, to: destination.namespace, open: edge.open),
+                    flows.connections[Int(edge.connection)],
+                    count
+                )
+            }
+            for edge in flows.externalOut[s] {
+                add(
+                    Key(from: source.namespace, to: nil, open: edge.open),
+                    flows.connections[Int(edge.connection)],
+                    source.members.count
+                )
+            }
+            for edge in flows.externalIn[s] {
+                add(
+                    Key(from: nil, to: source.namespace, open: edge.open),
+                    flows.connections[Int(edge.connection)],
+                    source.members.count
+                )
+            }
+        }
+        return sums.map {
+            NamespaceFlow(
+                from: $0.key.from,
+                to: $0.key.to,
+                defaultAllow: OpenHops.directions($0.key.open),
+                connections: $0.value.0,
+                count: $0.value.1
+            )
+        }.sorted {
+            ($0.from ?? "\u{10FFFF}", $0.to ?? "\u{10FFFF}", OpenHops.bits($0.defaultAllow)) < (
+                $1.from ?? "\u{10FFFF}", $1.to ?? "\u{10FFFF}", OpenHops.bits($1.defaultAllow)
+            )
+        }
     }
 }
