@@ -47,8 +47,19 @@ package enum DOTWriter {
             out += "  }\n"
         }
         for node in loose { out += "  " + line(node) + "\n" }
+        // Two arrows between the same nodes in opposite directions are drawn on one line, their labels on top of
+        // each other: the second is written in the first one's direction, pointing back, so dot draws them as
+        // parallel arrows with a label each.
+        let pairs = Set(diagram.edges.map { [$0.from, $0.to] })
+        var oriented = Set<[String]>()
         for edge in diagram.edges {
             var attributes: [String] = []
+            var ends = (edge.from, edge.to)
+            if edge.from != edge.to, pairs.contains([edge.to, edge.from]), oriented.contains([edge.to, edge.from]) {
+                ends = (edge.to, edge.from)
+                attributes.append("dir=back")
+            }
+            oriented.insert([edge.from, edge.to])
             let why: String
             switch edge.protection {
             case .rules: why = ""
@@ -67,7 +78,7 @@ package enum DOTWriter {
             case .openIngress:
                 attributes.append("color=\"\(Style.defaultEdge)\", fontcolor=\"\(Style.defaultEdge)\", style=dashed")
             }
-            out += "  \(quote(edge.from)) -> \(quote(edge.to)) [\(attributes.joined(separator: ", "))];\n"
+            out += "  \(quote(ends.0)) -> \(quote(ends.1)) [\(attributes.joined(separator: ", "))];\n"
         }
         out += "}\n"
         return out

@@ -258,3 +258,35 @@ func rendersInProcess(format: RenderFormat) throws {
     #expect(!dot.contains("allowed by rules on both sides"))
     #expect(diagram.title == "Reachability of 2 endpoints in 1 namespace")
 }
+
+/// Arrows both ways between two nodes are written in one direction (the second with `dir=back`), so dot draws
+/// them side by side, each with its label, instead of one line with the labels on top of each other.
+@Test func arrowsBothWaysAreDrawnSideBySide() {
+    let node = { (id: String) in
+        Diagram.Node(
+            id: id,
+            label: id,
+            kind: .endpoints,
+            namespace: nil,
+            tooltip: "",
+            isFocus: false,
+            ingressOpen: false
+        )
+    }
+    let diagram = Diagram(
+        title: "t",
+        nodes: [node("n0"), node("n1")],
+        edges: [
+            .init(from: "n0", to: "n1", label: "All Connections", protection: .rules, flowCount: 1),
+            .init(from: "n1", to: "n0", label: "TCP 80", protection: .rules, flowCount: 1),
+        ],
+        layout: .dot
+    )
+    let lines = DOTWriter.dot(diagram).split(separator: "\n").filter { $0.contains("->") }
+    #expect(
+        lines == [
+            #"  "n0" -> "n1" [label="All Connections", tooltip="All Connections (1 flow)"];"#,
+            #"  "n0" -> "n1" [dir=back, label="TCP 80", tooltip="TCP 80 (1 flow)"];"#,
+        ]
+    )
+}
