@@ -11,6 +11,8 @@ struct InputPath: Hashable {
     var raw: [UInt8]?
     /// The path for messages: the bytes as UTF-8, with every byte that is not valid UTF-8 written `\xNN`.
     var name: String
+    /// The namespace a kustomization's `namespace:` gives every namespaced object of the file, if any.
+    var namespace: String? = nil
 
     static let standardInput = InputPath(raw: nil, name: "-")
 
@@ -108,12 +110,18 @@ enum InputFiles {
         var kustomizeResources: Set<[UInt8]> = []
         /// Where each regular file taken so far is in `files`, so that a file reached twice (through a link, or
         /// named twice) is read once.
-        private var taken: [FileIdentity: (index: Int, viaLink: Bool)] = [:]
+        private var taken: [TakenKey: (index: Int, viaLink: Bool)] = [:]
+
+        /// A file is read once per namespace a kustomization gives it (two overlays may place one base twice).
+        private struct TakenKey: Hashable {
+            var identity: FileIdentity
+            var namespace: String?
+        }
 
         /// Takes a regular file; a second path to the same file is passed over with a warning (`quietly`: without,
         /// for a kustomize base that several overlays list), and the path that is no symbolic link is the one kept.
         mutating func take(_ path: InputPath, _ info: stat, viaLink: Bool, quietly: Bool = false) {
-            let identity = FileIdentity(info)
+            let identity = TakenKey(identity: FileIdentity(info), namespace: path.namespace)
             guard let first = taken[identity] else {
                 taken[identity] = (files.count, viaLink)
                 files.append(path)
@@ -205,6 +213,7 @@ enum InputFiles {
     /// quote in its messages, a file elsewhere on the machine that runs it.
     private static func walk(
         _ directory: InputPath,
+        namespace: String? = nil,
         roots: [[UInt8]],
         visited: inout Set<FileIdentity>,
         into expansion: inout Expansion
@@ -227,7 +236,15 @@ enum InputFiles {
             do throws(Diagnostic) {
                 let bytes = try read(file, limit: YAMLLimits.default.maxBytes, standardInput: { [] }).bytes
                 let kustomization = try Kustomization(bytes: bytes, file: file.name)
-                read(kustomization, of: directory, file: file, roots: roots, visited: &visited, into: &expansion)
+                read(
+                    kustomization,
+                    of: directory,
+                    file: file,
+                    namespace: namespace ?? kustomization.namespace,
+                    roots: roots,
+                    visited: &visited,
+                    into: &expansion
+                )
                 return
             } catch {
                 expansion.skipped.append(
@@ -294,6 +311,7 @@ enum InputFiles {
         _ kustomization: Kustomization,
         of directory: InputPath,
         file: InputPath,
+        namespace: String?,
         roots: [[UInt8]],
         visited: inout Set<FileIdentity>,
         into expansion: inout Expansion
@@ -301,7 +319,7 @@ enum InputFiles {
         if !expansion.kustomizeResources.contains(directory.raw ?? []) {
             expansion.skipped.append(
                 Diagnostic.warning(
-                    "read only what '\(file.name)' lists as resources, without running kustomize (its patches, name prefixes, namespace and generators are not applied); to read what kustomize builds: kubectl kustomize \(directory.name) | netreach list -",
+                    "read only what '\(file.name)' lists as resources, without running kustomize (a namespace it sets is applied; patches, name prefixes and generators are not); to read what kustomize builds: kubectl kustomize \(directory.name) | netreach list -",
                     group: "kustomizations read without kustomize"
                 )
             )
@@ -313,7 +331,8 @@ enum InputFiles {
         }
         for resource in kustomization.resources {
             let bytes = Kustomization.join(directory.raw ?? [], resource)
-            let path = InputPath(raw: bytes, name: InputPath.display(bytes))
+            var path = InputPath(raw: bytes, name: InputPath.display(bytes))
+            path.namespace = namespace
             var info = stat()
             guard path.withCString({ stat($0, &info) }) == 0 else {
                 expansion.skipped.append(
@@ -333,8 +352,9 @@ enum InputFiles {
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
                 expansion.kustomizeResources.insert(bytes)
-                guard visited.insert(FileIdentity(info)).inserted else { continue }
-                walk(path, roots: roots, visited: &visited, into: &expansion)
+                // A directory is searched once per namespace it is given (a base under two overlays).
+                guard namespace != nil || visited.insert(FileIdentity(info)).inserted else { continue }
+                walk(path, namespace: namespace, roots: roots, visited: &visited, into: &expansion)
             case S_IFREG:
                 expansion.take(path, info, viaLink: false, quietly: true)
             default:

@@ -14,6 +14,8 @@ struct Kustomization {
     var patches: [String] = []
     /// Resources that are not local paths (URLs, git repositories).
     var remote: [String] = []
+    /// The namespace kustomize gives every namespaced object (`namespace:`), if set.
+    var namespace: String?
 
     /// Reads a kustomization file; nil with the reason when it cannot be read.
     init(bytes: [UInt8], file: String) throws(Diagnostic) {
@@ -25,6 +27,17 @@ struct Kustomization {
         }
         guard let root = documents.first?.root, let pairs = root.mapping else { return }
         for pair in pairs {
+            if pair.key.scalar == "namespace", let value = pair.value.scalar, !value.isEmpty {
+                if case .valid = NameRule.dnsLabel.check(value) {
+                    namespace = value
+                } else {
+                    throw Diagnostic(
+                        "namespace '\(value)' is not a namespace name",
+                        at: SourceLocation(file: file, line: pair.value.mark.line, column: pair.value.mark.column)
+                    )
+                }
+                continue
+            }
             guard let key = pair.key.scalar, let items = pair.value.sequence else { continue }
             switch key {
             case "resources", "bases", "components":

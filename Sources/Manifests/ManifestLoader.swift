@@ -11,6 +11,8 @@ package struct LoadOptions: Sendable {
     package var limits: YAMLLimits
     /// The namespace of objects without `metadata.namespace`, as `kubectl apply -n` gives them.
     package var defaultNamespace: String
+    /// The namespace of every namespaced object, whatever it says (a kustomization's `namespace:`).
+    var forcedNamespace: String? = nil
 
     /// Creates options.
     package init(keepGoing: Bool = false, limits: YAMLLimits = .default, defaultNamespace: String = "default") {
@@ -60,7 +62,7 @@ package enum ManifestLoader {
                     standardInput: standardInput
                 )
                 if let identity { inputs.append(InputFileIdentity(name: file.name, identity: identity)) }
-                try state.add(bytes: bytes, file: file.name)
+                try state.add(bytes: bytes, file: file.name, namespace: file.namespace)
             } catch {
                 guard options.keepGoing else { throw error }
                 state.warnings.append(
@@ -110,7 +112,8 @@ private struct LoadState {
         let decoder = ObjectDecoder(
             file: file,
             keepGoing: options.keepGoing,
-            defaultNamespace: options.defaultNamespace
+            defaultNamespace: options.defaultNamespace,
+            forcedNamespace: options.forcedNamespace
         )
         var result = ChunkResult()
         do throws(Diagnostic) {
@@ -139,9 +142,11 @@ private struct LoadState {
 
     /// Parses the documents of a file on every core (each document is independent), then takes the results in
     /// file order, so warnings, errors and objects come out as a one-by-one reading gives them.
-    mutating func add(bytes: [UInt8], file: String) throws(Diagnostic) {
+    mutating func add(bytes: [UInt8], file: String, namespace: String? = nil) throws(Diagnostic) {
         let chunks = DocumentChunk.split(bytes)
-        let options = options
+        var fileOptions = options
+        fileOptions.forcedNamespace = namespace
+        let options = fileOptions
         let results = Parallel.map(chunks.count) { i in Self.parse(chunks[i], file: file, options: options) }
         // A template (Helm, or any Go template) fails as YAML or as an object: say what the file is, once, and
         // read none of it.

@@ -32,11 +32,14 @@ struct ObjectDecoder {
     let keepGoing: Bool
     /// The namespace of objects without `metadata.namespace` (`-n`).
     let defaultNamespace: String
+    /// The namespace of every namespaced object (a kustomization's `namespace:`), whatever it says.
+    let forcedNamespace: String?
 
-    init(file: String, keepGoing: Bool = false, defaultNamespace: String = "default") {
+    init(file: String, keepGoing: Bool = false, defaultNamespace: String = "default", forcedNamespace: String? = nil) {
         reader = NodeReader(file: file)
         self.keepGoing = keepGoing
         self.defaultNamespace = defaultNamespace
+        self.forcedNamespace = forcedNamespace
     }
 
     func decode(_ root: YAMLNode, into out: inout DecodedObjects) throws(Diagnostic) {
@@ -79,7 +82,14 @@ struct ObjectDecoder {
             out.endpoints.append(try pod(object, warnings: &out.warnings))
         case "NetworkPolicy"
         where apiVersion.hasPrefix("networking.k8s.io/") || apiVersion == "extensions/v1beta1" || apiVersion.isEmpty:
-            out.policies.append(try PolicyDecoder(reader: reader, defaultNamespace: defaultNamespace).policy(object))
+            out.policies.append(
+                try PolicyDecoder(
+                    reader: reader,
+                    defaultNamespace: forcedNamespace ?? defaultNamespace,
+                    forced: forcedNamespace != nil
+                )
+                .policy(object)
+            )
         case _
         where Self.workloadKinds.contains(kind)
             && (apiVersion.hasPrefix("apps/") || apiVersion.hasPrefix("batch/") || apiVersion == "v1"
@@ -137,7 +147,7 @@ struct ObjectDecoder {
         let annotations = try reader.annotations(reader.child(meta, "annotations"), field: "metadata.annotations")
         return Metadata(
             name: name,
-            namespace: namespace.isEmpty ? defaultNamespace : namespace,
+            namespace: forcedNamespace ?? (namespace.isEmpty ? defaultNamespace : namespace),
             labels: labels,
             annotations: annotations
         )

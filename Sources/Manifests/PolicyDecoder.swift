@@ -6,6 +6,8 @@ struct PolicyDecoder {
     let reader: NodeReader
     /// The namespace of a policy without `metadata.namespace` (`-n`).
     let defaultNamespace: String
+    /// Whether `defaultNamespace` replaces the policy's own (a kustomization's `namespace:`).
+    var forced = false
 
     func policy(_ object: YAMLNode) throws(Diagnostic) -> NetworkPolicy {
         guard let meta = reader.child(object, "metadata"), let nameNode = reader.child(meta, "name") else {
@@ -58,7 +60,7 @@ struct PolicyDecoder {
         if let policyTypes {
             for (direction, rules) in [(Direction.ingress, ingress), (.egress, egress)]
             where !rules.isEmpty && !policyTypes.contains(direction) {
-                let id = "\(namespace.isEmpty ? defaultNamespace : namespace)/\(name)"
+                let id = "\(namespace.isEmpty || forced ? defaultNamespace : namespace)/\(name)"
                 reader.sink.warnings.append(
                     Diagnostic.warning(
                         "NetworkPolicy '\(id)' has spec.\(direction.specField) rules, but its policyTypes leave \(direction.rawValue) out: Kubernetes accepts it and those rules do nothing",
@@ -69,7 +71,7 @@ struct PolicyDecoder {
             }
         }
         return NetworkPolicy(
-            namespace: namespace.isEmpty ? defaultNamespace : namespace,
+            namespace: namespace.isEmpty || forced ? defaultNamespace : namespace,
             name: name,
             podSelector: podSelector,
             policyTypes: policyTypes,

@@ -99,8 +99,9 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
 
 @Test func anOverlayIsReadThroughItsKustomizationWithoutItsPatches() throws {
     let prod = try ManifestLoader.load([root + "/examples/kustomize/overlays/prod"])
-    #expect(prod.cluster.endpoints.map(\.id) == ["default/api[Deployment]", "default/redis[StatefulSet]"])
-    #expect(prod.cluster.policies.map(\.id) == ["default/api-ingress", "default/default-deny", "default/redis"])
+    // The overlay's `namespace:` places its resources and the base's, as kustomize does.
+    #expect(prod.cluster.endpoints.map(\.id) == ["shop-prod/api[Deployment]", "shop-prod/redis[StatefulSet]"])
+    #expect(prod.cluster.policies.map(\.id) == ["shop-prod/api-ingress", "shop-prod/default-deny", "shop-prod/redis"])
     // One warning for the tree, none about duplicates: the patch is not an object, the base is read once.
     #expect(prod.warnings.map(\.group) == ["kustomizations read without kustomize", nil])
     #expect(
@@ -114,7 +115,13 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
     let all = try ManifestLoader.load([root + "/examples/kustomize"])
     #expect(all.warnings.filter { $0.group == "kustomizations read without kustomize" }.count == 3)
     #expect(!all.warnings.contains { $0.group == "paths skipped" || $0.group == "objects defined again" })
-    #expect(all.cluster.endpoints.count == 2)
+    // The base once as itself and once under each overlay's namespace: three variants, no collision.
+    #expect(
+        all.cluster.endpoints.map(\.id) == [
+            "default/api[Deployment]", "default/redis[StatefulSet]", "shop-dev/api[Deployment]",
+            "shop-dev/redis[StatefulSet]", "shop-prod/api[Deployment]", "shop-prod/redis[StatefulSet]",
+        ]
+    )
 }
 
 @Test func kustomizeResourcesThatAreRemoteOrMissingAreNamed() throws {
@@ -197,4 +204,20 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
             $0.group != "rules that policyTypes leave out"
         }
     )
+}
+
+@Test func aKustomizationNamespaceThatIsNoNameIsRefused() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try write(
+        ["kustomization.yaml": "namespace: \"Bad\\u001b[31m\"\nresources: [web.yaml]\n", "web.yaml": pod],
+        in: dir
+    )
+    let result = try ManifestLoader.load([dir])
+    #expect(
+        result.warnings.contains {
+            $0.message.hasPrefix("cannot read the kustomization") && $0.message.contains("is not a namespace name")
+        }
+    )
+    #expect(result.cluster.endpoints.map(\.id) == ["shop/web[Pod]"])
 }
