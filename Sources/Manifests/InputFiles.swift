@@ -234,6 +234,10 @@ enum InputFiles {
         if let name = Kustomization.fileNames.first(where: { entries.contains(Array($0.utf8)) }) {
             let file = directory.appending(Array(name.utf8))
             do throws(Diagnostic) {
+                // Like any link, one to a kustomization elsewhere on the machine is not followed.
+                if let target = resolved(file), !roots.contains(where: { isInside(target, $0) }) {
+                    throw Diagnostic("a symbolic link out of the tree netreach reads")
+                }
                 let bytes = try read(file, limit: YAMLLimits.default.maxBytes, standardInput: { [] }).bytes
                 let kustomization = try Kustomization(bytes: bytes, file: file.name)
                 read(

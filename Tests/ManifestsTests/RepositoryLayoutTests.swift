@@ -221,3 +221,21 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
     )
     #expect(result.cluster.endpoints.map(\.id) == ["shop/web[Pod]"])
 }
+
+@Test func aKustomizationLinkedFromOutsideTheTreeIsNotRead() throws {
+    let outside = try temporaryDirectory()
+    let dir = try temporaryDirectory()
+    defer {
+        try? FileManager.default.removeItem(atPath: dir)
+        try? FileManager.default.removeItem(atPath: outside)
+    }
+    try write(["kustomization.yaml": "resources: [web.yaml]\n"], in: outside)
+    try write(["web.yaml": pod], in: dir)
+    try FileManager.default.createSymbolicLink(
+        atPath: dir + "/kustomization.yaml",
+        withDestinationPath: outside + "/kustomization.yaml"
+    )
+    let result = try ManifestLoader.load([dir])
+    #expect(result.warnings.contains { $0.message.contains("a symbolic link out of the tree netreach reads") })
+    #expect(result.cluster.endpoints.map(\.id) == ["shop/web[Pod]"])
+}
