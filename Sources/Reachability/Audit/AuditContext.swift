@@ -61,6 +61,30 @@ struct AuditContext {
         )
     }
 
+    /// Records the finding for each endpoint of class `c`, about that endpoint: located at it, then at `also`;
+    /// `message` and `evidence` get the endpoint's `ns/name[Kind]`.
+    mutating func addForEachMember(
+        of c: ClassID,
+        _ rule: AuditRule,
+        message: (String) -> String,
+        fix: String,
+        also: [SourceLocation?] = [],
+        evidence: (String) -> [Evidence] = { _ in [] }
+    ) {
+        for e in model.classes[c].members {
+            let endpoint = cluster.endpoints[e]
+            add(
+                rule,
+                subject: endpoint.id,
+                message(endpoint.id),
+                fix: fix,
+                at: [endpoint.location] + also,
+                evidence: evidence(endpoint.id),
+                annotations: endpoint.annotations
+            )
+        }
+    }
+
     /// Whether endpoints of `namespace` are selected by some policy of theirs.
     func hasPolicies(_ namespace: String) -> Bool { !(policiesByNamespace[namespace] ?? []).isEmpty }
 

@@ -5,11 +5,7 @@ enum AllowCheck {
     static func evaluate(_ rule: CheckRule, _ reach: RuleReach, in context: inout CheckContext) throws(Diagnostic)
         -> CheckResult
     {
-        let sources = context.resolve(reach.from)
-        let destinations = context.resolve(reach.to)
-        guard try context.requireMatch(sources, reach.from, rule, role: "from"),
-            try context.requireMatch(destinations, reach.to, rule, role: "to")
-        else { return context.vacuous(rule) }
+        guard let (sources, destinations) = try context.sides(reach, of: rule) else { return context.vacuous(rule) }
         let ports = context.connections(reach.ports)
         let violations = context.scan(sources, destinations) { allowed, _, _ in
             if reach.ports == nil { return allowed.isEmpty ? .all : .none }

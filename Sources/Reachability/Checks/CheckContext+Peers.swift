@@ -72,6 +72,17 @@ extension CheckContext {
         return false
     }
 
+    /// The sources and destinations of a deny or allow rule, each required to match; nil when one matches nothing
+    /// and `allowEmpty` lets the rule pass.
+    mutating func sides(_ reach: RuleReach, of rule: CheckRule) throws(Diagnostic) -> (Side, Side)? {
+        let sources = resolve(reach.from)
+        let destinations = resolve(reach.to)
+        guard try requireMatch(sources, reach.from, rule, role: "from"),
+            try requireMatch(destinations, reach.to, rule, role: "to")
+        else { return nil }
+        return (sources, destinations)
+    }
+
     /// Names close to those of a peer that matched nothing, and how to fix the rule.
     func suggestionHint(_ peer: RulePeer) -> String {
         var names: [String] = []

@@ -6,50 +6,43 @@ package protocol TableID: Hashable, Comparable, Sendable {
     init(_ index: Int)
 }
 
-extension TableID {
+/// A position in the table `Table` names (a phantom type: only the compiler sees it). Four bytes, so the
+/// per-class tables of 150,000 pods stay small.
+package struct TableIndex<Table>: TableID {
+    private let raw: Int32
+    /// The position in the table.
+    package var index: Int { Int(raw) }
+    /// The id of position `index`.
+    package init(_ index: Int) { raw = Int32(truncatingIfNeeded: index) }
+
     /// By position.
-    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.index < rhs.index }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.raw < rhs.raw }
 }
 
-/// An endpoint class: endpoints with the same namespace, labels and named ports (`ClassModel.classes`).
-package struct ClassID: TableID {
-    private let raw: Int32
-    /// The position in `ClassModel.classes`.
-    package var index: Int { Int(raw) }
-    /// The class at `index`.
-    package init(_ index: Int) { raw = Int32(truncatingIfNeeded: index) }
+/// The tables ids point into.
+package enum Tables {
+    /// `ClassModel.classes`: endpoints with the same namespace, labels and named ports.
+    package enum Classes {}
+    /// `ClassModel.rules`: compiled policy rules.
+    package enum Rules {}
+    /// `Cluster.policies`.
+    package enum Policies {}
+    /// `Reachability.peers`: the endpoints first, in `Cluster.endpoints` order, then address sets.
+    package enum Peers {}
 }
 
+/// An endpoint class (`ClassModel.classes`).
+package typealias ClassID = TableIndex<Tables.Classes>
 /// A compiled policy rule (`ClassModel.rules`).
-package struct RuleID: TableID {
-    private let raw: Int32
-    /// The position in `ClassModel.rules`.
-    package var index: Int { Int(raw) }
-    /// The rule at `index`.
-    package init(_ index: Int) { raw = Int32(truncatingIfNeeded: index) }
-}
-
+package typealias RuleID = TableIndex<Tables.Rules>
 /// A policy of the cluster (`Cluster.policies`).
-package struct PolicyID: TableID {
-    private let raw: Int32
-    /// The position in `Cluster.policies`.
-    package var index: Int { Int(raw) }
-    /// The policy at `index`.
-    package init(_ index: Int) { raw = Int32(truncatingIfNeeded: index) }
-}
-
-/// A side of a flow (`Reachability.peers`): the endpoints first, in `Cluster.endpoints` order, then address sets.
-package struct PeerID: TableID {
-    private let raw: Int32
-    /// The position in `Reachability.peers`.
-    package var index: Int { Int(raw) }
-    /// The peer at `index`.
-    package init(_ index: Int) { raw = Int32(truncatingIfNeeded: index) }
-}
+package typealias PolicyID = TableIndex<Tables.Policies>
+/// A side of a flow (`Reachability.peers`).
+package typealias PeerID = TableIndex<Tables.Peers>
 
 extension Array {
-    /// The element an id points to.
-    /// (`_read`, like the standard subscript: reading a field of an element does not copy the element.)
+    /// The element an id points to (`_read`, like the standard subscript: reading a field of an element does not
+    /// copy the element).
     package subscript<ID: TableID>(_ id: ID) -> Element {
         _read { yield self[id.index] }
         _modify { yield &self[id.index] }

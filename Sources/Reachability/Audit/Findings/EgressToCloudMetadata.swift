@@ -24,18 +24,15 @@ enum EgressToCloudMetadata: AuditCheck {
                 $0.0.addresses?.contains(EgressOpenedByRules.metadata) == true
             }
             guard let (peer, connections) = reached else { continue }
-            for e in model.classes[c].members {
-                let endpoint = context.cluster.endpoints[e]
-                context.add(
-                    .egressToCloudMetadata,
-                    subject: endpoint.id,
-                    "\(endpoint.id) may connect to the cloud metadata API 169.254.169.254 on TCP 80 (no NetworkPolicy selects it for egress)",
-                    fix: "isolate it for egress with a NetworkPolicy whose ipBlocks except 169.254.169.254/32",
-                    at: [endpoint.location],
-                    evidence: [.flow(source: endpoint.id, destination: peer.name, connections: connections)],
-                    annotations: endpoint.annotations
-                )
-            }
+            context.addForEachMember(
+                of: c,
+                .egressToCloudMetadata,
+                message: {
+                    "\($0) may connect to the cloud metadata API 169.254.169.254 on TCP 80 (no NetworkPolicy selects it for egress)"
+                },
+                fix: "isolate it for egress with a NetworkPolicy whose ipBlocks except 169.254.169.254/32",
+                evidence: { [.flow(source: $0, destination: peer.name, connections: connections)] }
+            )
         }
     }
 }

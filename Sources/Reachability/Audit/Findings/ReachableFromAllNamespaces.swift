@@ -28,25 +28,17 @@ enum ReachableFromAllNamespaces: AuditCheck {
             guard !connections.isEmpty else { continue }
             let origins = open.map { model.origin($0) }
             let policies = Set(origins.map(\.policy)).sorted().map { model.policy($0) }
-            for e in model.classes[c].members {
-                let endpoint = context.cluster.endpoints[e]
-                context.add(
-                    .reachableFromAllNamespaces,
-                    subject: endpoint.id,
-                    "\(endpoint.id) is reachable from every namespace, present or future, on \(connections)",
-                    fix:
-                        "narrow the namespaceSelector of the ingress rules that allow it to the namespaces that need it",
-                    at: [endpoint.location] + policies.map(\.location),
-                    evidence: origins.map {
-                        .rule(
-                            PolicyReference(model.policy($0.policy)),
-                            field: $0.field,
-                            does: "admits every namespace"
-                        )
-                    },
-                    annotations: endpoint.annotations
-                )
+            let evidence: [Evidence] = origins.map {
+                .rule(PolicyReference(model.policy($0.policy)), field: $0.field, does: "admits every namespace")
             }
+            context.addForEachMember(
+                of: c,
+                .reachableFromAllNamespaces,
+                message: { "\($0) is reachable from every namespace, present or future, on \(connections)" },
+                fix: "narrow the namespaceSelector of the ingress rules that allow it to the namespaces that need it",
+                also: policies.map(\.location),
+                evidence: { _ in evidence }
+            )
         }
     }
 

@@ -27,18 +27,14 @@ enum ReachableFromAnyAddress: AuditCheck {
             }
             guard IPSet.all([.v4]).isSubset(of: addresses) else { continue }
             let policies = context.policies(selectingClass: c, .ingress)
-            for e in model.classes[c].members {
-                let endpoint = context.cluster.endpoints[e]
-                context.add(
-                    .reachableFromAnyAddress,
-                    subject: endpoint.id,
-                    "\(endpoint.id) is reachable from any IPv4 address on \(connections)",
-                    fix: "if it is not meant to be public, restrict the 'from' of the ingress rules that allow it",
-                    at: [endpoint.location] + policies.map(\.location),
-                    evidence: policies.map { .selectedBy(PolicyReference($0)) },
-                    annotations: endpoint.annotations
-                )
-            }
+            context.addForEachMember(
+                of: c,
+                .reachableFromAnyAddress,
+                message: { "\($0) is reachable from any IPv4 address on \(connections)" },
+                fix: "if it is not meant to be public, restrict the 'from' of the ingress rules that allow it",
+                also: policies.map(\.location),
+                evidence: { _ in policies.map { .selectedBy(PolicyReference($0)) } }
+            )
         }
     }
 }
