@@ -105,9 +105,9 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
     // One warning for the tree, none about duplicates: the patch is not an object, the base is read once.
     #expect(prod.warnings.map(\.group) == ["kustomizations read without kustomize", nil])
     #expect(
-        prod.warnings[0].message.hasSuffix(
+        prod.warnings.first?.message.hasSuffix(
             "kubectl kustomize \(root)/examples/kustomize/overlays/prod | netreach list -"
-        )
+        ) == true
     )
 }
 
