@@ -244,3 +244,27 @@ private let threeWorkers = (1...3).map {
     )
     #expect(!allPorts.findings.contains { $0.rule.id == "egress-to-kubelet" })
 }
+
+@Test func aRuleFindingIsSuppressedOnThePolicyOrOnEveryEndpointItOpens() throws {
+    let policy = """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: workers, namespace: t, annotations: ANNOTATIONS}
+        spec: {podSelector: {matchLabels: {app: worker}}, policyTypes: [Egress], egress: [{}]}
+        """
+    let onPolicy = try auditYAML(
+        threeWorkers
+            + policy.replacingOccurrences(
+                of: "ANNOTATIONS",
+                with: "{netreach.io/ignore: \"egress-to-cloud-metadata: crawler\"}"
+            )
+    )
+    #expect(onPolicy.suppressed.map(\.rule.id) == ["egress-to-cloud-metadata"])
+    let annotated = threeWorkers.replacingOccurrences(
+        of: "labels: {app: worker}}",
+        with: "labels: {app: worker}, annotations: {netreach.io/ignore: \"egress-to-cloud-metadata: crawler\"}}"
+    )
+    let onEndpoints = try auditYAML(annotated + policy.replacingOccurrences(of: "ANNOTATIONS", with: "{}"))
+    #expect(onEndpoints.suppressed.map(\.suppression) == ["crawler"])
+    #expect(!onEndpoints.findings.contains { $0.rule.id == "egress-to-cloud-metadata" })
+}

@@ -117,6 +117,12 @@ enum EgressOpenedByRules: AuditCheck {
                 ? "list the ports the pods use in the rule (not TCP 10250), or narrow its ipBlocks"
                 : "remove TCP 10250 from the rule's ports unless the pods must call the kubelet"
         }
+        // Suppressed by the policy's annotation, or by the annotations of every endpoint it opens (where the
+        // per-endpoint findings of earlier versions were suppressed).
+        let endpointAnnotations = endpoints.map { context.cluster.endpoints[$0].annotations }
+        let everyEndpoint =
+            endpointAnnotations.allSatisfy { IgnoreAnnotation($0).reasons[auditRule.id] != nil }
+            ? endpointAnnotations.first : nil
         context.add(
             auditRule,
             subject: "NetworkPolicy \(policy.id)",
@@ -124,7 +130,8 @@ enum EgressOpenedByRules: AuditCheck {
             fix: fix,
             at: [origin.location],
             evidence: evidence,
-            annotations: policy.annotations
+            annotations: IgnoreAnnotation(policy.annotations).reasons[auditRule.id] == nil
+                ? everyEndpoint ?? policy.annotations : policy.annotations
         )
     }
 
