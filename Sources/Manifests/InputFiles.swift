@@ -30,7 +30,9 @@ struct InputPath: Hashable {
         var bytes = raw ?? []
         if bytes.last != UInt8(ascii: "/") { bytes.append(UInt8(ascii: "/")) }
         bytes += entry
-        return InputPath(raw: bytes, name: Self.display(bytes))
+        var path = InputPath(raw: bytes, name: Self.display(bytes))
+        path.namespace = namespace
+        return path
     }
 
     /// Runs `body` with the path as a C string.
@@ -108,6 +110,14 @@ enum InputFiles {
         var charts: [InputPath] = []
         /// Directories reached as the resource of a kustomization (no warning of their own).
         var kustomizeResources: Set<[UInt8]> = []
+        /// Directories searched as a kustomization's resource, with the namespace they were given: each pair once
+        /// (a kustomization that lists itself, or two that list each other, ends there).
+        var kustomizeVisited: Set<KustomizeVisit> = []
+
+        struct KustomizeVisit: Hashable {
+            var directory: FileIdentity
+            var namespace: String?
+        }
         /// Where each regular file taken so far is in `files`, so that a file reached twice (through a link, or
         /// named twice) is read once.
         private var taken: [TakenKey: (index: Int, viaLink: Bool)] = [:]
@@ -213,7 +223,6 @@ enum InputFiles {
     /// quote in its messages, a file elsewhere on the machine that runs it.
     private static func walk(
         _ directory: InputPath,
-        namespace: String? = nil,
         roots: [[UInt8]],
         visited: inout Set<FileIdentity>,
         into expansion: inout Expansion
@@ -244,7 +253,7 @@ enum InputFiles {
                     kustomization,
                     of: directory,
                     file: file,
-                    namespace: namespace ?? kustomization.namespace,
+                    namespace: directory.namespace ?? kustomization.namespace,
                     roots: roots,
                     visited: &visited,
                     into: &expansion
@@ -294,7 +303,10 @@ enum InputFiles {
             case S_IFDIR:
                 // Each directory once: a link back to an ancestor would otherwise never end.
                 guard visited.insert(FileIdentity(info)).inserted else {
-                    expansion.skipped.append(skipped(path, "a directory already searched (a loop of links)"))
+                    // A kustomization's resource was searched already, as it should be; anything else is a loop.
+                    if !expansion.kustomizeResources.contains(path.raw ?? []) {
+                        expansion.skipped.append(skipped(path, "a directory already searched (a loop of links)"))
+                    }
                     continue
                 }
                 walk(path, roots: roots, visited: &visited, into: &expansion)
@@ -357,8 +369,10 @@ enum InputFiles {
             case S_IFDIR:
                 expansion.kustomizeResources.insert(bytes)
                 // A directory is searched once per namespace it is given (a base under two overlays).
-                guard namespace != nil || visited.insert(FileIdentity(info)).inserted else { continue }
-                walk(path, namespace: namespace, roots: roots, visited: &visited, into: &expansion)
+                let visit = Expansion.KustomizeVisit(directory: FileIdentity(info), namespace: namespace)
+                guard expansion.kustomizeVisited.insert(visit).inserted else { continue }
+                if namespace == nil { visited.insert(FileIdentity(info)) }
+                walk(path, roots: roots, visited: &visited, into: &expansion)
             case S_IFREG:
                 expansion.take(path, info, viaLink: false, quietly: true)
             default:

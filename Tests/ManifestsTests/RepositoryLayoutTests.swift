@@ -239,3 +239,22 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
     #expect(result.warnings.contains { $0.message.contains("a symbolic link out of the tree netreach reads") })
     #expect(result.cluster.endpoints.map(\.id) == ["shop/web[Pod]"])
 }
+
+@Test func kustomizationsThatListEachOtherEnd() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try write(
+        [
+            "kustomization.yaml": "resources: [a]\n",
+            "a/kustomization.yaml": "namespace: one\nresources: [., ../b, web.yaml]\n",
+            "a/web.yaml": pod,
+            "b/kustomization.yaml": "namespace: two\nresources: [../a, extra]\n",
+            "b/extra/db.yaml": pod.replacingOccurrences(of: "name: web", with: "name: db"),
+        ],
+        in: dir
+    )
+    let result = try ManifestLoader.load([dir])
+    // a's namespace wins over b's for everything a reaches, as kustomize's outer namespace does.
+    #expect(result.cluster.endpoints.map(\.id) == ["one/db[Pod]", "one/web[Pod]"])
+    #expect(!result.warnings.contains { $0.message.contains("already searched") })
+}
