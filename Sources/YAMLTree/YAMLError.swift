@@ -40,7 +40,7 @@ package struct YAMLError: Error, Hashable, Sendable, CustomStringConvertible {
         case .tooDeep(let limit):
             return "nesting deeper than \(limit) levels"
         case .tooManyNodes(let limit):
-            return "document expands to more than \(limit) nodes (aliases are counted at every use)"
+            return "aliases expand to more than \(limit) nodes (each counted at every use)"
         case .tooLarge(let bytes, let limit):
             return "input is \(bytes) bytes, more than the limit of \(limit) bytes"
         case .duplicateKey(let key, let first):

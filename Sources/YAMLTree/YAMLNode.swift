@@ -130,7 +130,7 @@ package struct YAMLDocument: Hashable, Sendable {
 package struct YAMLLimits: Hashable, Sendable {
     /// Maximum nesting of sequences and mappings.
     package var maxDepth: Int
-    /// Maximum number of nodes, counting an alias as the size of what it expands to, at every use.
+    /// Maximum number of nodes that aliases repeat, each counted at every use (plain nodes are bounded by `maxBytes`).
     package var maxNodes: Int
     /// Maximum size of one input in bytes.
     package var maxBytes: Int

@@ -37,9 +37,36 @@ package enum YAMLParser {
 
 /// Turns libyaml events into nodes. Iterative, so nesting costs heap, not stack.
 private struct TreeBuilder {
-    private enum Frame {
-        case sequence([YAMLNode], mark: SourceMark, anchor: String?, countAtStart: Int)
-        case mapping(MappingState, anchor: String?, countAtStart: Int)
+    /// An open collection. A struct changed in place on the stack (`stack[top].items.append`): an enum with the
+    /// collection as payload had to be popped, appended to and pushed back, which copied the collection at every
+    /// item, so a List of n items or a mapping of n keys took n² time.
+    private struct Frame {
+        var isMapping: Bool
+        var mark: SourceMark
+        var anchor: String?
+        var countAtStart: Int
+        var items: [YAMLNode] = []
+        var state: MappingState
+
+        static func sequence(_ mark: SourceMark, anchor: String?, countAtStart: Int) -> Frame {
+            Frame(
+                isMapping: false,
+                mark: mark,
+                anchor: anchor,
+                countAtStart: countAtStart,
+                state: MappingState(mark: mark)
+            )
+        }
+
+        static func mapping(_ mark: SourceMark, anchor: String?, countAtStart: Int) -> Frame {
+            Frame(
+                isMapping: true,
+                mark: mark,
+                anchor: anchor,
+                countAtStart: countAtStart,
+                state: MappingState(mark: mark)
+            )
+        }
     }
 
     private struct MappingState {
@@ -56,6 +83,8 @@ private struct TreeBuilder {
     private var stack: [Frame] = []
     private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     private var nodeCount = 0
+    /// Nodes that aliases repeat, counted at every use.
+    private var expandedNodes = 0
     private var documents: [YAMLDocument] = []
     private var documentRoot: YAMLNode?
     private var documentMark = SourceMark(line: 1, column: 1)
@@ -155,9 +184,13 @@ private struct TreeBuilder {
         return String(cString: pointer)
     }
 
-    private mutating func count(_ n: Int, at m: SourceMark) throws(YAMLError) {
+    /// Counts nodes, for the size of each anchor. Only what aliases repeat counts against `maxNodes`: plain
+    /// nodes are bounded by the input's bytes, and a dump of a big cluster has millions of them.
+    private mutating func count(_ n: Int, at m: SourceMark, expanding: Bool = false) throws(YAMLError) {
         nodeCount += n
-        if nodeCount > limits.maxNodes {
+        guard expanding else { return }
+        expandedNodes += n
+        if expandedNodes > limits.maxNodes {
             throw YAMLError(
                 .tooManyNodes(limit: limits.maxNodes),
                 at: m,
@@ -198,16 +231,16 @@ private struct TreeBuilder {
             guard let (node, size) = anchors[name] else {
                 throw YAMLError(.unknownAlias(name), at: at, hint: "define '&\(name)' before using '*\(name)'")
             }
-            try count(size, at: at)
+            try count(size, at: at, expanding: true)
             try add(YAMLNode(node.content, mark: at))
         case YAML_SEQUENCE_START_EVENT:
             try push(
-                .sequence([], mark: at, anchor: Self.string(event.data.sequence_start.anchor), countAtStart: nodeCount),
+                .sequence(at, anchor: Self.string(event.data.sequence_start.anchor), countAtStart: nodeCount),
                 at: at
             )
         case YAML_MAPPING_START_EVENT:
             let anchor = Self.string(event.data.mapping_start.anchor)
-            try push(.mapping(MappingState(mark: at), anchor: anchor, countAtStart: nodeCount), at: at)
+            try push(.mapping(at, anchor: anchor, countAtStart: nodeCount), at: at)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             try pop()
         default:
@@ -229,16 +262,10 @@ private struct TreeBuilder {
 
     private mutating func pop() throws(YAMLError) {
         guard let frame = stack.popLast() else { return }
-        switch frame {
-        case .sequence(let items, let m, let anchor, let start):
-            let node = YAMLNode(.sequence(items), mark: m)
-            if let anchor { anchors[anchor] = (node, nodeCount - start) }
-            try add(node)
-        case .mapping(let state, let anchor, let start):
-            let node = try Self.applyMerges(state)
-            if let anchor { anchors[anchor] = (node, nodeCount - start) }
-            try add(node)
-        }
+        let node =
+            frame.isMapping ? try Self.applyMerges(frame.state) : YAMLNode(.sequence(frame.items), mark: frame.mark)
+        if let anchor = frame.anchor { anchors[anchor] = (node, nodeCount - frame.countAtStart) }
+        try add(node)
     }
 
     private static func applyMerges(_ state: MappingState) throws(YAMLError) -> YAMLNode {
@@ -265,36 +292,34 @@ private struct TreeBuilder {
     }
 
     private mutating func add(_ node: YAMLNode) throws(YAMLError) {
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             documentRoot = node
             return
         }
-        switch top {
-        case .sequence(var items, let m, let anchor, let start):
-            items.append(node)
-            stack.append(.sequence(items, mark: m, anchor: anchor, countAtStart: start))
-        case .mapping(var state, let anchor, let start):
-            if let key = state.pendingKey {
-                state.pendingKey = nil
-                if case .scalar("<<", .plain, nil) = key.content {
-                    state.merges.append(node)
-                } else {
-                    if let text = key.scalar {
-                        if let first = state.firstSeen[text] {
-                            throw YAMLError(
-                                .duplicateKey(text, first: first),
-                                at: key.mark,
-                                hint: "remove one of the two '\(text)' keys"
-                            )
-                        }
-                        state.firstSeen[text] = key.mark
-                    }
-                    state.pairs.append(YAMLNode.Pair(key: key, value: node))
-                }
-            } else {
-                state.pendingKey = node
-            }
-            stack.append(.mapping(state, anchor: anchor, countAtStart: start))
+        let top = stack.count - 1
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
         }
+        guard let key = stack[top].state.pendingKey else {
+            stack[top].state.pendingKey = node
+            return
+        }
+        stack[top].state.pendingKey = nil
+        if case .scalar("<<", .plain, nil) = key.content {
+            stack[top].state.merges.append(node)
+            return
+        }
+        if let text = key.scalar {
+            if let first = stack[top].state.firstSeen[text] {
+                throw YAMLError(
+                    .duplicateKey(text, first: first),
+                    at: key.mark,
+                    hint: "remove one of the two '\(text)' keys"
+                )
+            }
+            stack[top].state.firstSeen[text] = key.mark
+        }
+        stack[top].state.pairs.append(YAMLNode.Pair(key: key, value: node))
     }
 }

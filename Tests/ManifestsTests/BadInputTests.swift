@@ -28,7 +28,7 @@ import Testing
         text += "  a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ",") + "]\n"
     }
     let e = loadError(text)
-    #expect(e?.message == "document expands to more than 1000000 nodes (aliases are counted at every use)")
+    #expect(e?.message == "aliases expand to more than 1000000 nodes (each counted at every use)")
     #expect(e?.location?.line == 11)
 }
 
