@@ -42,6 +42,8 @@ package struct Endpoint: Hashable, Sendable {
     package var location: SourceLocation?
     /// The object's annotations (`netreach.io/ignore` suppresses audit findings).
     package var annotations: [String: String]
+    /// The pods' IPs (`status.podIP`, `status.podIPs`), sorted; empty when the input has none (manifests in git).
+    package var addresses: [IPAddress] = []
 
     /// Creates an endpoint.
     package init(

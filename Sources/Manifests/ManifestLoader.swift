@@ -362,6 +362,7 @@ private struct LoadState {
             }
             existing.endpoint.ports = Array(Set(existing.endpoint.ports + item.endpoint.ports)).sorted()
             existing.endpoint.hostNetwork = existing.endpoint.hostNetwork || item.endpoint.hostNetwork
+            existing.endpoint.addresses = Array(Set(existing.endpoint.addresses + item.endpoint.addresses)).sorted()
             byID[id] = existing
         }
         return order.compactMap { byID[$0]?.endpoint }

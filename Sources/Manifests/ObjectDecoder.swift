@@ -190,7 +190,7 @@ struct ObjectDecoder {
                     } ?? "Pod"
             }
         }
-        let endpoint = Endpoint(
+        var endpoint = Endpoint(
             namespace: meta.namespace,
             name: name,
             kind: kind,
@@ -200,7 +200,36 @@ struct ObjectDecoder {
             location: reader.location(object),
             annotations: meta.annotations
         )
+        endpoint.addresses = podIPs(reader.child(object, "status"), warnings: &warnings)
         return PodOrWorkload(endpoint: endpoint, podName: podName)
+    }
+
+    /// The pod's IPs from what a live cluster reports: `status.podIP` and `status.podIPs[].ip` (IPv4 and IPv6).
+    /// A value that is no IP address is left out with a located warning; status is the cluster's report, not
+    /// something the author of the manifests wrote.
+    private func podIPs(_ status: YAMLNode?, warnings: inout [Diagnostic]) -> [IPAddress] {
+        guard let status, status.mapping != nil else { return [] }
+        var nodes: [(YAMLNode, String)] = []
+        if let single = reader.child(status, "podIP") { nodes.append((single, "status.podIP")) }
+        for (i, item) in (reader.child(status, "podIPs")?.sequence ?? []).enumerated() {
+            if let ip = reader.child(item, "ip") { nodes.append((ip, "status.podIPs[\(i)].ip")) }
+        }
+        var addresses = Set<IPAddress>()
+        for (node, field) in nodes {
+            guard let text = node.scalar, !node.isNull else { continue }
+            guard let address = IPAddress(text) else {
+                warnings.append(
+                    .warning(
+                        "\(field) '\(text)' is not an IP address; it is left out",
+                        at: reader.location(node),
+                        group: "pod IPs that are not addresses"
+                    )
+                )
+                continue
+            }
+            addresses.insert(address)
+        }
+        return addresses.sorted()
     }
 
     private func workload(_ object: YAMLNode, kind: String, warnings: inout [Diagnostic]) throws(Diagnostic)

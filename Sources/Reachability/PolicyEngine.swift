@@ -15,16 +15,19 @@ package import KubeModel
 package struct PolicyEngine: Sendable {
     /// The cluster to analyze.
     package let cluster: Cluster
+    /// How the network plugin reads what the API leaves open.
+    package let settings: EngineSettings
 
     /// Creates an engine for a cluster.
-    package init(cluster: Cluster) {
+    package init(cluster: Cluster, settings: EngineSettings = EngineSettings()) {
         self.cluster = cluster
+        self.settings = settings
     }
 
     /// Compiles the policies against the endpoint classes without evaluating any pair.
     /// - Complexity: O(endpoints + policies × rules × classes).
     package func compile() -> ClassModel {
-        ClassModel(cluster: cluster)
+        ClassModel(cluster: cluster, settings: settings)
     }
 
     /// Evaluates every ordered pair of endpoint classes and every class against the external address atoms.
@@ -38,5 +41,18 @@ extension ClassModel {
     /// The class-level answer of this model (stage 2).
     package func answer() -> Reachability {
         FlowBuilder(model: self).build()
+    }
+}
+
+/// The points the Kubernetes API leaves to the network plugin. The defaults are the peers' reading
+/// (netpol-analyzer, NCA): ipBlocks are addresses outside the cluster.
+package struct EngineSettings: Hashable, Sendable {
+    /// An ipBlock (cidr minus except) also matches every pod whose IP it holds, as a source or a destination
+    /// (Calico, OVN-Kubernetes, the upstream e2e suite); pods without an IP are matched by selectors only.
+    package var ipBlockMatchesPods: Bool
+
+    /// Creates settings.
+    package init(ipBlockMatchesPods: Bool = false) {
+        self.ipBlockMatchesPods = ipBlockMatchesPods
     }
 }

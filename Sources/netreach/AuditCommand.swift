@@ -45,7 +45,7 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try input.load()
-        let result = PolicyEngine(cluster: loaded.cluster).analyze()
+        let result = input.compile(loaded).answer()
         let report = Auditor.audit(result)
         let colored = format == .txt && file == nil && (color || isatty(STDOUT_FILENO) == 1)
         let auditFormat = AuditFormat(rawValue: format.rawValue) ?? .txt

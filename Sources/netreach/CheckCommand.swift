@@ -50,7 +50,7 @@ struct CheckCommand: ParsableCommand {
             throw Console.failure(error)
         }
         let loaded = try input.load()
-        let result = PolicyEngine(cluster: loaded.cluster).compile()
+        let result = input.compile(loaded)
         let report: CheckReport
         do throws(Diagnostic) {
             report = try Checker.check(

@@ -48,7 +48,7 @@ struct GraphCommand: ParsableCommand {
     func run() throws {
         let renderFormat = try chooseFormat()
         let loaded = try input.load()
-        let result = PolicyEngine(cluster: loaded.cluster).analyze()
+        let result = input.compile(loaded).answer()
         let view: DiagramView
         if namespaces {
             view = .namespaces

@@ -32,6 +32,12 @@ struct InputOptions: ParsableArguments {
     )
     var namespace = "default"
 
+    @Flag(
+        name: .customLong("ipblock-pods"),
+        help: "An ipBlock also matches the pods whose IP (status.podIP) it holds, as Calico and OVN-Kubernetes do."
+    )
+    var ipBlockPods = false
+
     func validate() throws {
         if case .valid = NameRule.dnsLabel.check(namespace) { return }
         throw ValidationError(
@@ -49,6 +55,14 @@ struct InputOptions: ParsableArguments {
             warn(error.earlier)  // what --keep-going skipped before nothing was left
             throw Console.failure(error)
         }
+    }
+
+    /// The compiled model with the network-plugin settings, after printing what they imply for this input.
+    func compile(_ loaded: LoadResult) -> ClassModel {
+        let model = PolicyEngine(cluster: loaded.cluster, settings: EngineSettings(ipBlockMatchesPods: ipBlockPods))
+            .compile()
+        warn(model.pluginWarnings())
+        return model
     }
 
     private func warn(_ warnings: [Diagnostic]) {
@@ -88,12 +102,12 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let loaded = try input.load()
         if count {
-            let result = PolicyEngine(cluster: loaded.cluster).analyze()
+            let result = input.compile(loaded).answer()
             try Console.emit(to: file, inputs: loaded.inputs) { $0.write("\(result.flowCount)\n") }
             return
         }
         // Flows are expanded as they are written (bounded memory); a diagram reads them all.
-        let result = PolicyEngine(cluster: loaded.cluster).analyze()
+        let result = input.compile(loaded).answer()
         guard let report = format.format else {
             let diagram: Diagram
             do {

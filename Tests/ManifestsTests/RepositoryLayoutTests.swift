@@ -258,3 +258,21 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
     #expect(result.cluster.endpoints.map(\.id) == ["one/db[Pod]", "one/web[Pod]"])
     #expect(!result.warnings.contains { $0.message.contains("already searched") })
 }
+
+@Test func podIPsAreReadFromStatusAndMergedPerOwner() throws {
+    let text = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web-1, namespace: t, ownerReferences: [{kind: ReplicaSet, name: web-5d, controller: true}]}
+        status: {podIP: 10.0.0.1, podIPs: [{ip: 10.0.0.1}, {ip: "fd00::1"}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web-2, namespace: t, ownerReferences: [{kind: ReplicaSet, name: web-5d, controller: true}]}
+        status: {podIP: not-an-ip}
+
+        """
+    let result = try load(text)
+    #expect(result.cluster.endpoints.first?.addresses.map(\.description) == ["10.0.0.1", "fd00::1"])
+    #expect(result.warnings.first?.message == "status.podIP 'not-an-ip' is not an IP address; it is left out")
+}

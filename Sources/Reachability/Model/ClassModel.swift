@@ -11,12 +11,16 @@ package struct ClassModel: Sendable {
         var namespace: String
         var labels: [String: String]
         var ports: [ContainerPort]
+        /// With `ipBlockMatchesPods`: the address atoms the pods' IPs fall in (ipBlocks cannot tell them apart).
+        var addressAtoms: [IPRange] = []
         /// Endpoint indices, ascending: `Cluster` sorts endpoints by id, so this is name order too.
         var members: [Int]
     }
 
     /// The cluster compiled.
     package let cluster: Cluster
+    /// The points the Kubernetes API leaves to the network plugin, as this model reads them.
+    package let settings: EngineSettings
     var classes: [EndpointClass] = []
     var classOfEndpoint: [ClassID] = []
     /// Every compiled rule, policy by policy, ingress before egress, in rule order.
@@ -42,16 +46,26 @@ package struct ClassModel: Sendable {
         var namespace: String
         var labels: [String: String]
         var ports: [ContainerPort]
+        var addressAtoms: [IPRange]
     }
 
     /// Groups the endpoints into classes and compiles every policy against them.
     /// - Complexity: O(endpoints + policies × rules × classes).
-    package init(cluster: Cluster) {
+    package init(cluster: Cluster, settings: EngineSettings = EngineSettings()) {
         self.cluster = cluster
+        self.settings = settings
+        // With pod IPs matched by ipBlocks, endpoints whose IPs fall in other address atoms are told apart.
+        let podAtoms = settings.ipBlockMatchesPods ? Self.addressAtoms(cluster) : []
         var index: [ClassKey: ClassID] = [:]
         for (e, endpoint) in cluster.endpoints.enumerated() {
             let named = endpoint.ports.filter { $0.name != nil }.sorted()
-            let key = ClassKey(namespace: endpoint.namespace, labels: endpoint.labels, ports: named)
+            let atoms = podAtoms.isEmpty ? [] : Self.atoms(holding: endpoint.addresses, in: podAtoms)
+            let key = ClassKey(
+                namespace: endpoint.namespace,
+                labels: endpoint.labels,
+                ports: named,
+                addressAtoms: atoms
+            )
             if let c = index[key] {
                 classes[c].members.append(e)
                 classOfEndpoint.append(c)
@@ -60,11 +74,17 @@ package struct ClassModel: Sendable {
                 index[key] = c
                 classOfEndpoint.append(c)
                 classes.append(
-                    EndpointClass(namespace: endpoint.namespace, labels: endpoint.labels, ports: named, members: [e])
+                    EndpointClass(
+                        namespace: endpoint.namespace,
+                        labels: endpoint.labels,
+                        ports: named,
+                        addressAtoms: atoms,
+                        members: [e]
+                    )
                 )
             }
         }
-        var compiler = RuleCompiler(cluster: cluster, classes: classes)
+        var compiler = RuleCompiler(cluster: cluster, classes: classes, ipBlockMatchesPods: settings.ipBlockMatchesPods)
         governing = PerDirection(repeating: Array(repeating: [], count: classes.count))
         selectedBy = PerDirection(repeating: Array(repeating: [], count: classes.count))
         isolated = PerDirection(repeating: Array(repeating: false, count: classes.count))
@@ -132,6 +152,41 @@ package struct ClassModel: Sendable {
         return out
     }
 
+    /// The atoms every ipBlock of the cluster cuts the address space into (what `compile` arrives at too).
+    private static func addressAtoms(_ cluster: Cluster) -> [IPRange] {
+        var compiler = RuleCompiler(cluster: cluster, classes: [], ipBlockMatchesPods: false)
+        for policy in cluster.policies {
+            for direction in Direction.allCases {
+                for rule in policy.rules(direction) {
+                    for case .ipBlock(let block) in rule.peers ?? [] { compiler.cut(at: block) }
+                }
+            }
+        }
+        return compiler.atoms()
+    }
+
+    /// The atoms holding `addresses`, sorted, each once.
+    private static func atoms(holding addresses: [IPAddress], in atoms: [IPRange]) -> [IPRange] {
+        var out = Set<IPRange>()
+        for address in addresses {
+            var low = 0
+            var high = atoms.count - 1
+            while low <= high {
+                let mid = (low + high) / 2
+                let atom = atoms[mid]
+                if (atom.family, atom.bounds.upperBound) < (address.family, address.value) {
+                    low = mid + 1
+                } else if (atom.family, atom.bounds.lowerBound) > (address.family, address.value) {
+                    high = mid - 1
+                } else {
+                    out.insert(atom)
+                    break
+                }
+            }
+        }
+        return out.sorted { ($0.family, $0.bounds.lowerBound) < ($1.family, $1.bounds.lowerBound) }
+    }
+
     /// Where a compiled rule comes from.
     package func origin(_ rule: RuleID) -> RuleOrigin { rules[rule].origin }
 
@@ -152,8 +207,12 @@ private struct RuleCompiler {
     private var families = Set<IPFamily>([.v4])
     private var cuts: [IPFamily: Set<UInt128>] = [:]
 
-    init(cluster: Cluster, classes: [ClassModel.EndpointClass]) {
+    /// Whether an ipBlock also matches the pods whose IPs it holds.
+    let ipBlockMatchesPods: Bool
+
+    init(cluster: Cluster, classes: [ClassModel.EndpointClass], ipBlockMatchesPods: Bool) {
         self.classes = classes
+        self.ipBlockMatchesPods = ipBlockMatchesPods
         var namespaceLabels: [String: [String: String]] = [:]
         for namespace in cluster.namespaces { namespaceLabels[namespace.name] = namespace.labels }
         classNamespaceLabels = classes.map { namespaceLabels[$0.namespace] ?? [Namespace.nameLabel: $0.namespace] }
@@ -182,8 +241,14 @@ private struct RuleCompiler {
             for peer in peers {
                 switch peer {
                 case .ipBlock(let block):
-                    addresses.formUnion(IPSet(block))
+                    let set = IPSet(block)
+                    addresses.formUnion(set)
                     cut(at: block)
+                    if ipBlockMatchesPods {
+                        for c in classes.indices where classes[c].addressAtoms.contains(where: set.contains) {
+                            matchesClass[c] = true
+                        }
+                    }
                 case .pods(let podSelector, let namespaceSelector):
                     let pods = podSelector.map { podMatches($0) }
                     let namespaces = namespaceSelector.map { namespaceMatches($0) }
@@ -207,7 +272,7 @@ private struct RuleCompiler {
         )
     }
 
-    private mutating func cut(at block: IPBlock) {
+    mutating func cut(at block: IPBlock) {
         families.insert(block.cidr.family)
         for cidr in [block.cidr] + block.except {
             cuts[cidr.family, default: []].insert(cidr.lower)

@@ -1,0 +1,73 @@
+package import KubeModel
+
+extension ClassModel {
+    /// What the reader should know about the points the network plugin decides: an ipBlock that holds pod IPs
+    /// (almost always a mistake, and on some plugins it silently does nothing), and, with `ipBlockMatchesPods`,
+    /// the pods that have no IP to match. Pod IPs come from `status` (a live-cluster dump).
+    /// - Complexity: O(ipBlocks × log(pod IPs) + matches).
+    package func pluginWarnings() -> [Diagnostic] {
+        var podIPs: [(address: IPAddress, endpoint: Int)] = []
+        for (e, endpoint) in cluster.endpoints.enumerated() where !endpoint.hostNetwork {
+            for address in endpoint.addresses { podIPs.append((address, e)) }
+        }
+        podIPs.sort { $0.address < $1.address }
+        var warnings: [Diagnostic] = []
+        if !podIPs.isEmpty {
+            for policy in cluster.policies {
+                for direction in Direction.allCases {
+                    for (r, rule) in policy.rules(direction).enumerated() {
+                        for (q, peer) in (rule.peers ?? []).enumerated() {
+                            guard case .ipBlock(let block) = peer else { continue }
+                            let held = endpoints(in: IPSet(block), podIPs)
+                            guard let first = held.first else { continue }
+                            let field = "spec.\(direction.specField)[\(r)].\(direction.peerField)[\(q)]"
+                            let reading =
+                                settings.ipBlockMatchesPods
+                                ? "with --ipblock-pods it matches \(held.count == 1 ? "it" : "them"), as Calico and OVN-Kubernetes do"
+                                : "netreach reads ipBlocks as addresses outside the cluster, as Cilium and the peers do; on Calico or OVN-Kubernetes pass --ipblock-pods"
+                            warnings.append(
+                                .warning(
+                                    "\(field) of NetworkPolicy \(policy.id), ipBlock \(block.cidr), holds the IPs of \(held.count) \(held.count == 1 ? "pod" : "pods") (\(cluster.endpoints[first].id)\(held.count > 1 ? ", …" : "")): \(reading); select pods with podSelector and namespaceSelector instead",
+                                    at: rule.location ?? policy.location,
+                                    group: "ipBlocks that hold pod IPs"
+                                )
+                            )
+                        }
+                    }
+                }
+            }
+        }
+        if settings.ipBlockMatchesPods {
+            let without = cluster.endpoints.filter { $0.addresses.isEmpty && !$0.hostNetwork }.count
+            if without > 0 {
+                warnings.append(
+                    .warning(
+                        "\(without) \(without == 1 ? "endpoint has" : "endpoints have") no pod IP in the input (status.podIP); --ipblock-pods matches \(without == 1 ? "it" : "them") by selectors only (read the pods from the cluster: kubectl get pods -A -o yaml)"
+                    )
+                )
+            }
+        }
+        return warnings
+    }
+
+    /// The endpoints (indices, ascending, each once) with a pod IP in `set`.
+    private func endpoints(in set: IPSet, _ podIPs: [(address: IPAddress, endpoint: Int)]) -> [Int] {
+        var out = Set<Int>()
+        for range in set.ranges {
+            let lower = IPAddress(family: range.family, value: range.bounds.lowerBound)
+            var low = 0
+            var high = podIPs.count
+            while low < high {
+                let mid = (low + high) / 2
+                if podIPs[mid].address < lower { low = mid + 1 } else { high = mid }
+            }
+            while low < podIPs.count, podIPs[low].address.family == range.family,
+                podIPs[low].address.value <= range.bounds.upperBound
+            {
+                out.insert(podIPs[low].endpoint)
+                low += 1
+            }
+        }
+        return out.sorted()
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import KubeModel
+import Manifests
+import Reachability
+import Testing
+
+private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+private func flows(_ settings: EngineSettings) throws -> (lines: [String], model: ClassModel) {
+    let cluster = try ManifestLoader.load([root + "/Fixtures/ipblock-pods/cluster.yaml"]).cluster
+    let model = PolicyEngine(cluster: cluster, settings: settings).compile()
+    let answer = model.answer()
+    let lines = answer.flows.filter {
+        answer.peers[$0.source].endpointIndex != nil && answer.peers[$0.destination].endpointIndex != nil
+    }.map { "\(answer.peers[$0.source].name) => \(answer.peers[$0.destination].name) : \($0.connections)" }
+    return (lines, model)
+}
+
+/// By default an ipBlock is addresses outside the cluster (the peers, Cilium): the pod reached through its /32 is
+/// not reached as a pod.
+@Test func byDefaultIPBlocksMatchNoPod() throws {
+    let (lines, model) = try flows(EngineSettings())
+    #expect(!lines.contains { $0.hasSuffix("=> app/db[Pod] : TCP 5432") })
+    let warnings = model.pluginWarnings().map(\.message)
+    #expect(warnings.count == 2)
+    #expect(warnings.allSatisfy { $0.contains("on Calico or OVN-Kubernetes pass --ipblock-pods") })
+}
+
+/// With `--ipblock-pods` (Calico, OVN-Kubernetes, the upstream e2e suite): an egress rule to a pod's /32 reaches
+/// it, and an `except` carves one pod out of a /16, in both directions. A host-network pod's IP is the node's.
+@Test func withIPBlockPodsTheyMatchThePodsWhoseIPsTheyHold() throws {
+    let (lines, model) = try flows(EngineSettings(ipBlockMatchesPods: true))
+    #expect(lines.filter { $0.hasSuffix("=> app/db[Pod] : TCP 5432") } == ["app/client[Pod] => app/db[Pod] : TCP 5432"])
+    #expect(!lines.contains("app/batch[Pod] => app/db[Pod] : TCP 5432"))
+    #expect(!lines.contains("app/agent[Pod] => app/db[Pod] : TCP 5432"))
+    #expect(model.pluginWarnings().allSatisfy { $0.message.contains("with --ipblock-pods it matches") })
+}
+
+/// A pod without an IP (manifests from git) cannot be matched by an ipBlock: the reader is told.
+@Test func podsWithoutAnIPAreMatchedBySelectorsOnlyAndSaidSo() throws {
+    let yaml = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: app}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: web, namespace: app}
+        spec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}}]}]}
+        """
+    let cluster = try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml").cluster
+    let model = PolicyEngine(cluster: cluster, settings: EngineSettings(ipBlockMatchesPods: true)).compile()
+    #expect(
+        model.pluginWarnings().map(\.message) == [
+            "1 endpoint has no pod IP in the input (status.podIP); --ipblock-pods matches it by selectors only (read the pods from the cluster: kubectl get pods -A -o yaml)"
+        ]
+    )
+}
