@@ -487,3 +487,18 @@ func ciExampleCommandsRunAsWritten(file: String) throws {
     let verbose = try netreach(["list", dir, "-v"])
     #expect(verbose.stderr.split(separator: "\n").filter { $0.contains("is defined again") }.count == 4)
 }
+
+@Test func everyCommandHonoursIPBlockPods() throws {
+    let rules = NSTemporaryDirectory() + "netreach-rules-" + UUID().uuidString + ".yaml"
+    defer { try? FileManager.default.removeItem(atPath: rules) }
+    let text = "rules:\n- name: client reaches db\n  allow: {from: app/client, to: app/db, ports: [5432/TCP]}\n"
+    #expect(FileManager.default.createFile(atPath: rules, contents: Data(text.utf8)))
+    let input = "Fixtures/ipblock-pods/cluster.yaml"
+    #expect(try netreach(["check", "--rules", rules, input, "-q"]).status == 1)
+    #expect(try netreach(["check", "--rules", rules, input, "-q", "--ipblock-pods"]).status == 0)
+    // Who reaches the database: only addresses by default, the client pod too with the setting.
+    #expect(!(try netreach(["graph", input, "--to", "app/db", "-q"]).stdout.contains("label=\"client")))
+    #expect(try netreach(["graph", input, "--to", "app/db", "-q", "--ipblock-pods"]).stdout.contains("label=\"client"))
+    let audit = try netreach(["audit", input, "-q", "--ipblock-pods", "--fail-on", "never", "-o", "json"])
+    #expect(audit.status == 0 && audit.stdout.contains("\"findings\""))
+}
