@@ -13,6 +13,9 @@ package struct LoadOptions: Sendable {
     package var defaultNamespace: String
     /// The namespace of every namespaced object, whatever it says (a kustomization's `namespace:`).
     var forcedNamespace: String? = nil
+    /// Leave out pods whose `status.phase` is `Succeeded` or `Failed` (they are kept by default, as the peers keep
+    /// them).
+    package var skipCompleted = false
 
     /// Creates options.
     package init(keepGoing: Bool = false, limits: YAMLLimits = .default, defaultNamespace: String = "default") {
@@ -321,7 +324,17 @@ private struct LoadState {
         }
         var byID: [String: Merged] = [:]
         var order: [String] = []
-        for item in objects.endpoints {
+        let completed = objects.endpoints.filter(\.completed).count
+        if completed > 0 {
+            warnings.append(
+                .warning(
+                    options.skipCompleted
+                        ? "left out \(completed) completed \(completed == 1 ? "pod" : "pods") (status.phase Succeeded or Failed; --skip-completed)"
+                        : "\(completed) completed \(completed == 1 ? "pod is" : "pods are") kept (status.phase Succeeded or Failed), as the peers keep them; --skip-completed leaves them out"
+                )
+            )
+        }
+        for item in objects.endpoints where !(options.skipCompleted && item.completed) {
             let id = item.endpoint.id
             let isOwnedPod = item.podName != nil
             guard var existing = byID[id] else {

@@ -19,6 +19,8 @@ struct PodOrWorkload {
     var endpoint: Endpoint
     /// The pod's own name when it is reported as its owner.
     var podName: String?
+    /// A pod whose `status.phase` is `Succeeded` or `Failed`: it has no network presence any more.
+    var completed = false
 }
 
 /// Turns a YAML document into Kubernetes objects.
@@ -200,8 +202,10 @@ struct ObjectDecoder {
             location: reader.location(object),
             annotations: meta.annotations
         )
-        endpoint.addresses = podIPs(reader.child(object, "status"), warnings: &warnings)
-        return PodOrWorkload(endpoint: endpoint, podName: podName)
+        let status = reader.child(object, "status")
+        endpoint.addresses = podIPs(status, warnings: &warnings)
+        let phase = reader.child(status, "phase")?.scalar
+        return PodOrWorkload(endpoint: endpoint, podName: podName, completed: phase == "Succeeded" || phase == "Failed")
     }
 
     /// The pod's IPs from what a live cluster reports: `status.podIP` and `status.podIPs[].ip` (IPv4 and IPv6).

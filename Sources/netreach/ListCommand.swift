@@ -38,6 +38,9 @@ struct InputOptions: ParsableArguments {
     )
     var ipBlockPods = false
 
+    @Flag(help: "Leave out completed pods (status.phase Succeeded or Failed), which have no network presence.")
+    var skipCompleted = false
+
     func validate() throws {
         if case .valid = NameRule.dnsLabel.check(namespace) { return }
         throw ValidationError(
@@ -47,7 +50,8 @@ struct InputOptions: ParsableArguments {
 
     func load() throws -> LoadResult {
         do throws(Diagnostic) {
-            let options = LoadOptions(keepGoing: keepGoing, defaultNamespace: namespace)
+            var options = LoadOptions(keepGoing: keepGoing, defaultNamespace: namespace)
+            options.skipCompleted = skipCompleted
             let result = try ManifestLoader.load(paths, options: options)
             warn(result.warnings)
             return result

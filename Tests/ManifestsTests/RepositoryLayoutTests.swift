@@ -276,3 +276,26 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
     #expect(result.cluster.endpoints.first?.addresses.map(\.description) == ["10.0.0.1", "fd00::1"])
     #expect(result.warnings.first?.message == "status.podIP 'not-an-ip' is not an IP address; it is left out")
 }
+
+@Test func completedPodsAreKeptAndCountedOrLeftOut() throws {
+    let text = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: create-1, namespace: t, ownerReferences: [{kind: Job, name: admission-create, controller: true}]}
+        status: {phase: Succeeded}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: t}
+        status: {phase: Running, podIP: 10.0.0.2}
+
+        """
+    let kept = try load(text)
+    #expect(kept.cluster.endpoints.map(\.id) == ["t/admission-create[Job]", "t/web[Pod]"])
+    #expect(kept.warnings.contains { $0.message.hasPrefix("1 completed pod is kept") })
+    var options = LoadOptions()
+    options.skipCompleted = true
+    let skipped = try ManifestLoader.load(bytes: Array(text.utf8), name: "t.yaml", options: options)
+    #expect(skipped.cluster.endpoints.map(\.id) == ["t/web[Pod]"])
+    #expect(skipped.warnings.contains { $0.message.hasPrefix("left out 1 completed pod") })
+}
