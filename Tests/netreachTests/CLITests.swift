@@ -502,3 +502,13 @@ func ciExampleCommandsRunAsWritten(file: String) throws {
     let audit = try netreach(["audit", input, "-q", "--ipblock-pods", "--fail-on", "never", "-o", "json"])
     #expect(audit.status == 0 && audit.stdout.contains("\"findings\""))
 }
+
+@Test func theInputSizeLimitCanBeSet() throws {
+    let small = try netreach(["list", "examples/shop", "--max-input-size", "1K"])
+    #expect(small.status == 2)
+    #expect(small.stderr.contains("more than the limit of 1024 bytes"))
+    #expect(small.stdout.isEmpty)
+    #expect(try netreach(["list", "examples/shop", "--max-input-size", "1G", "-q"]).status == 0)
+    let bad = try netreach(["list", "examples/shop", "--max-input-size", "lots"])
+    #expect(bad.status != 0 && bad.stderr.contains("--max-input-size 'lots' is not a size"))
+}
