@@ -52,7 +52,8 @@ import Testing
         throws: Diagnostic(
             "file is 104857600 bytes, more than the limit of 67108864 bytes (64 MiB)",
             at: .init(file: path, line: 1, column: 1),
-            hint: "split the manifests into several files"
+            hint:
+                "split the manifests into several files, or raise the limit with --max-input-size (netreach needs about 9 times a file's size in memory to read it)"
         )
     ) {
         try ManifestLoader.load([path])
