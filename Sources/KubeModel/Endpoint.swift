@@ -44,6 +44,8 @@ package struct Endpoint: Hashable, Sendable {
     package var annotations: [String: String]
     /// The pods' IPs (`status.podIP`, `status.podIPs`), sorted; empty when the input has none (manifests in git).
     package var addresses: [IPAddress] = []
+    /// The addresses of the nodes the pods run on (`status.hostIP`), sorted.
+    package var nodeAddresses: [IPAddress] = []
 
     /// Creates an endpoint.
     package init(

@@ -376,6 +376,8 @@ private struct LoadState {
             existing.endpoint.ports = Array(Set(existing.endpoint.ports + item.endpoint.ports)).sorted()
             existing.endpoint.hostNetwork = existing.endpoint.hostNetwork || item.endpoint.hostNetwork
             existing.endpoint.addresses = Array(Set(existing.endpoint.addresses + item.endpoint.addresses)).sorted()
+            existing.endpoint.nodeAddresses = Array(Set(existing.endpoint.nodeAddresses + item.endpoint.nodeAddresses))
+                .sorted()
             byID[id] = existing
         }
         return order.compactMap { byID[$0]?.endpoint }

@@ -204,6 +204,9 @@ struct ObjectDecoder {
         )
         let status = reader.child(object, "status")
         endpoint.addresses = podIPs(status, warnings: &warnings)
+        if let hostIP = reader.child(status, "hostIP")?.scalar, let address = IPAddress(hostIP) {
+            endpoint.nodeAddresses = [address]
+        }
         let phase = reader.child(status, "phase")?.scalar
         return PodOrWorkload(endpoint: endpoint, podName: podName, completed: phase == "Succeeded" || phase == "Failed")
     }

@@ -22,7 +22,7 @@ private func flows(_ settings: EngineSettings) throws -> (lines: [String], model
 @Test func byDefaultIPBlocksMatchNoPod() throws {
     let (lines, model) = try flows(EngineSettings())
     #expect(!lines.contains { $0.hasSuffix("=> app/db[Pod] : TCP 5432") })
-    let warnings = model.pluginWarnings().map(\.message)
+    let warnings = model.pluginWarnings().filter { $0.group == "ipBlocks that hold pod IPs" }.map(\.message)
     #expect(warnings.count == 2)
     #expect(warnings.allSatisfy { $0.contains("on Calico or OVN-Kubernetes pass --ipblock-pods") })
 }
@@ -34,7 +34,9 @@ private func flows(_ settings: EngineSettings) throws -> (lines: [String], model
     #expect(lines.filter { $0.hasSuffix("=> app/db[Pod] : TCP 5432") } == ["app/client[Pod] => app/db[Pod] : TCP 5432"])
     #expect(!lines.contains("app/batch[Pod] => app/db[Pod] : TCP 5432"))
     #expect(!lines.contains("app/agent[Pod] => app/db[Pod] : TCP 5432"))
-    #expect(model.pluginWarnings().allSatisfy { $0.message.contains("with --ipblock-pods it matches") })
+    let podWarnings = model.pluginWarnings().filter { $0.group == "ipBlocks that hold pod IPs" }
+    #expect(podWarnings.count == 2)
+    #expect(podWarnings.allSatisfy { $0.message.contains("with --ipblock-pods it matches") })
 }
 
 /// A pod without an IP (manifests from git) cannot be matched by an ipBlock: the reader is told.
@@ -55,5 +57,17 @@ private func flows(_ settings: EngineSettings) throws -> (lines: [String], model
         model.pluginWarnings().map(\.message) == [
             "1 endpoint has no pod IP in the input (status.podIP); --ipblock-pods matches it by selectors only (read the pods from the cluster: kubectl get pods -A -o yaml)"
         ]
+    )
+}
+
+/// An ipBlock that holds node addresses (status.hostIP, and host-network pods' IPs) is warned about too.
+@Test func anIPBlockThatHoldsNodeAddressesIsWarnedAbout() throws {
+    let (_, model) = try flows(EngineSettings())
+    let nodes = model.pluginWarnings().filter { $0.group == "ipBlocks that hold node addresses" }
+    #expect(nodes.count == 1)
+    #expect(
+        nodes.first?.message.hasPrefix(
+            "spec.egress[0].to[0] of NetworkPolicy app/batch-nodes, ipBlock 192.168.0.0/24, holds the node addresses of 4 endpoints"
+        ) == true
     )
 }

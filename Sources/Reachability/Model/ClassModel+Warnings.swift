@@ -11,16 +11,33 @@ extension ClassModel {
             for address in endpoint.addresses { podIPs.append((address, e)) }
         }
         podIPs.sort { $0.address < $1.address }
+        var nodeIPs: [(address: IPAddress, endpoint: Int)] = []
+        for (e, endpoint) in cluster.endpoints.enumerated() {
+            for address in Set(endpoint.nodeAddresses + (endpoint.hostNetwork ? endpoint.addresses : [])) {
+                nodeIPs.append((address, e))
+            }
+        }
+        nodeIPs.sort { $0.address < $1.address }
         var warnings: [Diagnostic] = []
-        if !podIPs.isEmpty {
+        if !podIPs.isEmpty || !nodeIPs.isEmpty {
             for policy in cluster.policies {
                 for direction in Direction.allCases {
                     for (r, rule) in policy.rules(direction).enumerated() {
                         for (q, peer) in (rule.peers ?? []).enumerated() {
                             guard case .ipBlock(let block) = peer else { continue }
+                            let field = "spec.\(direction.specField)[\(r)].\(direction.peerField)[\(q)]"
+                            let nodes = endpoints(in: IPSet(block), nodeIPs)
+                            if !nodes.isEmpty {
+                                warnings.append(
+                                    .warning(
+                                        "\(field) of NetworkPolicy \(policy.id), ipBlock \(block.cidr), holds the node addresses of \(nodes.count) \(nodes.count == 1 ? "endpoint" : "endpoints") (\(cluster.endpoints[nodes[0]].id)\(nodes.count > 1 ? ", …" : "")): host-network pods and the kubelet answer there, and plugins differ on whether ipBlocks match node addresses (Cilium only in its nodes mode); netreach reads them as addresses outside the cluster",
+                                        at: rule.location ?? policy.location,
+                                        group: "ipBlocks that hold node addresses"
+                                    )
+                                )
+                            }
                             let held = endpoints(in: IPSet(block), podIPs)
                             guard let first = held.first else { continue }
-                            let field = "spec.\(direction.specField)[\(r)].\(direction.peerField)[\(q)]"
                             let reading =
                                 settings.ipBlockMatchesPods
                                 ? "with --ipblock-pods it matches \(held.count == 1 ? "it" : "them"), as Calico and OVN-Kubernetes do"
