@@ -346,6 +346,13 @@ enum InputFiles {
             )
         }
         for resource in kustomization.resources {
+            // A path with a NUL or another control character is no file name anyone means (and a NUL would cut it).
+            guard !resource.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                expansion.skipped.append(
+                    skipped(file, "lists the resource '\(resource)', which holds a control character; it is not read")
+                )
+                continue
+            }
             let bytes = Kustomization.join(directory.raw ?? [], resource)
             var path = InputPath(raw: bytes, name: InputPath.display(bytes))
             path.namespace = namespace

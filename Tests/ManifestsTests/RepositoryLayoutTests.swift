@@ -299,3 +299,13 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
     #expect(skipped.cluster.endpoints.map(\.id) == ["t/web[Pod]"])
     #expect(skipped.warnings.contains { $0.message.hasPrefix("left out 1 completed pod") })
 }
+
+@Test func aKustomizeResourceWithAControlCharacterIsNotRead() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try write(["kustomization.yaml": "resources: [\"web.yaml\\u0000../../x\", web.yaml]\n", "web.yaml": pod], in: dir)
+    let result = try ManifestLoader.load([dir])
+    #expect(result.cluster.endpoints.map(\.id) == ["shop/web[Pod]"])
+    #expect(result.warnings.contains { $0.message.contains("holds a control character") })
+    #expect(result.warnings.allSatisfy { !$0.description.unicodeScalars.contains { $0.value == 0 } })
+}
