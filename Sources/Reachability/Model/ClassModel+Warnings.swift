@@ -19,6 +19,18 @@ extension ClassModel {
         }
         nodeIPs.sort { $0.address < $1.address }
         var warnings: [Diagnostic] = []
+        var seen = [Int](repeating: -1, count: cluster.endpoints.count)
+        var search = 0
+        /// The endpoints (ascending) with an address of `list` in `set`; `seen` stamps them without a Set per block.
+        func endpoints(in set: IPSet, _ list: [(address: IPAddress, endpoint: Int)]) -> [Int] {
+            search += 1
+            var out: [Int] = []
+            for e in Self.matches(of: set, in: list) where seen[e] != search {
+                seen[e] = search
+                out.append(e)
+            }
+            return out.sorted()
+        }
         if !podIPs.isEmpty || !nodeIPs.isEmpty {
             for policy in cluster.policies {
                 for direction in Direction.allCases {
@@ -67,24 +79,24 @@ extension ClassModel {
         return warnings
     }
 
-    /// The endpoints (indices, ascending, each once) with a pod IP in `set`.
-    private func endpoints(in set: IPSet, _ podIPs: [(address: IPAddress, endpoint: Int)]) -> [Int] {
-        var out = Set<Int>()
+    /// The endpoints of the entries of `list` (sorted by address) whose address is in `set`, with repeats.
+    private static func matches(of set: IPSet, in list: [(address: IPAddress, endpoint: Int)]) -> [Int] {
+        var out: [Int] = []
         for range in set.ranges {
             let lower = IPAddress(family: range.family, value: range.bounds.lowerBound)
             var low = 0
-            var high = podIPs.count
+            var high = list.count
             while low < high {
                 let mid = (low + high) / 2
-                if podIPs[mid].address < lower { low = mid + 1 } else { high = mid }
+                if list[mid].address < lower { low = mid + 1 } else { high = mid }
             }
-            while low < podIPs.count, podIPs[low].address.family == range.family,
-                podIPs[low].address.value <= range.bounds.upperBound
+            while low < list.count, list[low].address.family == range.family,
+                list[low].address.value <= range.bounds.upperBound
             {
-                out.insert(podIPs[low].endpoint)
+                out.append(list[low].endpoint)
                 low += 1
             }
         }
-        return out.sorted()
+        return out
     }
 }
