@@ -309,3 +309,31 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
     #expect(result.warnings.contains { $0.message.contains("holds a control character") })
     #expect(result.warnings.allSatisfy { !$0.description.unicodeScalars.contains { $0.value == 0 } })
 }
+
+/// A dump in the shape kubectl prints (one List; status, managedFields, owners the dump does not hold, pod IPs,
+/// a host-network pod, a completed pod, a Node) reads as it is.
+@Test func aKubectlDumpReadsAsItIs() throws {
+    let path = root + "/Fixtures/kubectl-dump/dump.yaml"
+    let dump = try ManifestLoader.load([path])
+    #expect(
+        dump.cluster.endpoints.map(\.id) == [
+            "db/migrate[Job]", "db/postgres[StatefulSet]", "kube-system/kube-proxy[DaemonSet]",
+            "shop/web-6c9f7d8b4d[ReplicaSet]",
+        ]
+    )
+    let web = try #require(dump.cluster.endpoints.last)
+    #expect(web.addresses.map(\.description) == ["10.244.1.5", "10.244.2.7", "fd00:10:244:1::5"])
+    #expect(web.nodeAddresses.map(\.description) == ["192.168.10.11", "192.168.10.12"])
+    #expect(dump.cluster.endpoints.first { $0.name == "kube-proxy" }?.hostNetwork == true)
+    #expect(dump.cluster.policies.map(\.id) == ["db/postgres"])
+    #expect(
+        dump.warnings.map(\.message) == [
+            "1 completed pod is kept (status.phase Succeeded or Failed), as the peers keep them; --skip-completed leaves them out",
+            "skipped 1 object of unsupported kinds: Node (1)",
+        ]
+    )
+    var options = LoadOptions()
+    options.skipCompleted = true
+    let running = try ManifestLoader.load([path], options: options)
+    #expect(!running.cluster.endpoints.contains { $0.kind == "Job" })
+}
