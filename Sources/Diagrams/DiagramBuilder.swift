@@ -33,23 +33,24 @@ package enum DiagramBuilder {
         maxEdges: Int = maxEdges,
         maxFlows: Int = maxFlows
     ) throws(Diagnostic) -> Diagram {
-        // The namespace overview reads the class-level answer: any size.
-        if case .namespaces = view { return try namespaces(result, maxNodes: maxNodes, maxEdges: maxEdges) }
-        // Other views are built from every endpoint flow, within reason.
-        if result.flowCount > maxFlows {
-            throw Diagnostic(
-                "the cluster has \(result.flowCount) flows between endpoints, more than netreach draws from (\(maxFlows))",
-                hint:
-                    "draw the namespace overview (--namespaces, any size), part of the cluster (pass the manifests of "
-                    + "some namespaces), or one question with --to or --from on part of it"
-            )
+        // The views other than the namespace overview (which reads the class-level answer) are built from every
+        // endpoint flow, within reason.
+        func endpointFlows() throws(Diagnostic) -> [Flow] {
+            guard result.flowCount <= maxFlows else {
+                throw Diagnostic(
+                    "the cluster has \(result.flowCount) flows between endpoints, more than netreach draws from (\(maxFlows))",
+                    hint:
+                        "draw the namespace overview (--namespaces, any size), part of the cluster (pass the manifests of "
+                        + "some namespaces), or one question with --to or --from on part of it"
+                )
+            }
+            return Array(result.flows)
         }
-        let flows = Array(result.flows)
-        var graph: Graph
+        let graph: Graph
         let title: String
         switch view {
         case .full:
-            graph = fullGraph(result, flows)
+            graph = fullGraph(result, try endpointFlows())
             let endpoints = result.cluster.endpoints.count
             let namespaces = Set(result.cluster.endpoints.map(\.namespace)).count
             title =
@@ -57,22 +58,37 @@ package enum DiagramBuilder {
         case .namespaces:
             return try namespaces(result, maxNodes: maxNodes, maxEdges: maxEdges)
         case .to(let targets):
-            graph = focusGraph(result, flows, targets: targets, inbound: true)
+            graph = focusGraph(result, try endpointFlows(), targets: targets, inbound: true)
             title =
                 "Who can reach \(targets.map { result.cluster.endpoints[$0].id }.sorted().joined(separator: ", "))"
                 + (graph.edges.isEmpty ? ": nothing can" : "")
         case .from(let sources):
-            graph = focusGraph(result, flows, targets: sources, inbound: false)
+            graph = focusGraph(result, try endpointFlows(), targets: sources, inbound: false)
             title =
                 "What \(sources.map { result.cluster.endpoints[$0].id }.sorted().joined(separator: ", ")) can reach"
                 + (graph.edges.isEmpty ? ": nothing" : "")
         }
+        return try diagram(
+            graph,
+            title: title,
+            maxNodes: maxNodes,
+            maxEdges: maxEdges,
+            advice: "draw the namespace overview with --namespaces, or one question with --to or --from"
+        )
+    }
+
+    /// The diagram of a merged graph, nodes and edges in a stable order, or a refusal with `advice` when it is
+    /// still too large to draw legibly.
+    private static func diagram(_ graph: Graph, title: String, maxNodes: Int, maxEdges: Int, advice: String)
+        throws(Diagnostic) -> Diagram
+    {
         if graph.nodes.count > maxNodes || graph.edges.count > maxEdges {
             throw Diagnostic(
                 "the diagram would have \(graph.nodes.count) nodes and \(graph.edges.count) edges after merging, more than netreach draws legibly (\(maxNodes) nodes, \(maxEdges) edges)",
-                hint: "draw the namespace overview with --namespaces, or one question with --to or --from"
+                hint: advice
             )
         }
+        var graph = graph
         graph.sort()
         let layout = LayoutEngine.choose(nodes: graph.nodes.count, edges: graph.edges.count)
         return Diagram(title: title, nodes: graph.nodes, edges: graph.edges, layout: layout)
@@ -98,16 +114,13 @@ package enum DiagramBuilder {
                 matrix: Diagram.Matrix(namespaces: isolation.namespaces, marks: marks)
             )
         }
-        var graph = namespaceGraph(result)
-        if graph.nodes.count > maxNodes || graph.edges.count > maxEdges {
-            throw Diagnostic(
-                "the diagram would have \(graph.nodes.count) nodes and \(graph.edges.count) edges after merging, more than netreach draws legibly (\(maxNodes) nodes, \(maxEdges) edges)",
-                hint: "draw one question with --to or --from"
-            )
-        }
-        graph.sort()
-        let layout = LayoutEngine.choose(nodes: graph.nodes.count, edges: graph.edges.count)
-        return Diagram(title: "Reachability between namespaces", nodes: graph.nodes, edges: graph.edges, layout: layout)
+        return try diagram(
+            namespaceGraph(result),
+            title: "Reachability between namespaces",
+            maxNodes: maxNodes,
+            maxEdges: maxEdges,
+            advice: "draw one question with --to or --from"
+        )
     }
 
     // MARK: - Views
@@ -184,10 +197,11 @@ package enum DiagramBuilder {
         for (e, endpoint) in result.cluster.endpoints.enumerated() { graph.members[node(endpoint.namespace)].append(e) }
         var edges: [EdgeKey: (ConnectionSet, Int)] = [:]
         for flow in result.namespaceFlows() {
-            let protection: Diagram.Protection =
-                flow.defaultAllow.contains(.ingress) || (flow.to == nil && flow.defaultAllow.contains(.egress))
-                ? .openIngress : flow.defaultAllow.contains(.egress) ? .openEgress : .rules
-            let key = EdgeKey(from: node(flow.from), to: node(flow.to), protection: protection)
+            let key = EdgeKey(
+                from: node(flow.from),
+                to: node(flow.to),
+                protection: protection(open: flow.defaultAllow, towardsAddresses: flow.to == nil)
+            )
             let current = edges[key] ?? (.none, 0)
             edges[key] = (current.0.union(flow.connections), current.1 + flow.count)
         }
@@ -221,9 +235,14 @@ package enum DiagramBuilder {
     /// What protects one flow: an open ingress hop is the alarming case; an open egress hop towards an endpoint
     /// whose rules admit the source is the source's matter only; towards addresses, nothing guards the destination.
     static func protection(_ flow: Flow, _ result: Reachability) -> Diagram.Protection {
-        if flow.isOpen(.ingress) { return .openIngress }
-        guard flow.isOpen(.egress) else { return .rules }
-        return result.peers[flow.destination].endpointIndex == nil ? .openIngress : .openEgress
+        protection(open: flow.defaultAllow, towardsAddresses: result.peers[flow.destination].endpointIndex == nil)
+    }
+
+    /// The protection of flows with these open hops, towards addresses outside the cluster or not.
+    static func protection(open: Set<Direction>, towardsAddresses: Bool) -> Diagram.Protection {
+        if open.contains(.ingress) { return .openIngress }
+        guard open.contains(.egress) else { return .rules }
+        return towardsAddresses ? .openIngress : .openEgress
     }
 
     /// Adds a flow to the merged edge `key`: the union of connections and the number of flows.

@@ -150,12 +150,8 @@ struct FlowBuilder {
     static func count(_ flows: ClassFlows, model: ClassModel) -> Int {
         var total = 0
         for (s, edges) in flows.outbound.enumerated() {
-            let sources = model.classes[s].members.count
-            for edge in edges {
-                let destinations = model.classes[edge.peer].members.count
-                total += sources * destinations - (edge.peer.index == s ? sources : 0)
-            }
-            total += sources * (flows.externalOut[s].count + flows.externalIn[s].count)
+            for edge in edges { total += model.endpointPairs(from: ClassID(s), to: edge.peer) }
+            total += model.classes[s].members.count * (flows.externalOut[s].count + flows.externalIn[s].count)
         }
         return total
     }
@@ -257,6 +253,14 @@ package struct FlowExpander {
     }
 }
 
+extension ClassModel {
+    /// How many endpoint flows one class edge stands for: every member to every member, less each member to itself.
+    func endpointPairs(from s: ClassID, to d: ClassID) -> Int {
+        let sources = classes[s].members.count
+        return sources * classes[d].members.count - (s == d ? sources : 0)
+    }
+}
+
 /// Flows between namespaces (and with addresses), summed from the class-level answer: what a namespace overview
 /// draws, at any size, without listing endpoint flows.
 package struct NamespaceFlow: Hashable, Sendable {
@@ -291,13 +295,10 @@ extension Reachability {
         for (s, edges) in flows.outbound.enumerated() {
             let source = model.classes[s]
             for edge in edges {
-                let destination = model.classes[edge.peer]
-                let count =
-                    source.members.count * destination.members.count - (edge.peer.index == s ? source.members.count : 0)
                 add(
-                    Key(from: source.namespace, to: destination.namespace, open: edge.open),
+                    Key(from: source.namespace, to: model.classes[edge.peer].namespace, open: edge.open),
                     flows.connections[Int(edge.connection)],
-                    count
+                    model.endpointPairs(from: ClassID(s), to: edge.peer)
                 )
             }
             for edge in flows.externalOut[s] {

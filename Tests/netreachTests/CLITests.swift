@@ -499,8 +499,19 @@ func ciExampleCommandsRunAsWritten(file: String) throws {
     // Who reaches the database: only addresses by default, the client pod too with the setting.
     #expect(!(try netreach(["graph", input, "--to", "app/db", "-q"]).stdout.contains("label=\"client")))
     #expect(try netreach(["graph", input, "--to", "app/db", "-q", "--ipblock-pods"]).stdout.contains("label=\"client"))
-    let audit = try netreach(["audit", input, "-q", "--ipblock-pods", "--fail-on", "never", "-o", "json"])
-    #expect(audit.status == 0 && audit.stdout.contains("\"findings\""))
+    // list counts the flows the setting adds (client to db), audit sees them: db is reached from app.
+    let counts = try ["", "--ipblock-pods"].map { flag in
+        try netreach(["list", input, "--count", "-q"] + (flag.isEmpty ? [] : [flag])).stdout
+    }
+    #expect(
+        Int(counts[1].trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > Int(
+            counts[0].trimmingCharacters(in: .whitespacesAndNewlines)
+        ) ?? 0
+    )
+    let matrix = try ["", "--ipblock-pods"].map { flag in
+        try netreach(["audit", input, "-q", "--isolation", "--fail-on", "never"] + (flag.isEmpty ? [] : [flag])).stdout
+    }
+    #expect(matrix[0] != matrix[1])
 }
 
 @Test func theInputSizeLimitCanBeSet() throws {

@@ -133,10 +133,7 @@ struct AuditContext {
 
 extension AuditContext {
     /// The policy rule a compiled rule was compiled from.
-    func rule(_ id: RuleID) -> PolicyRule {
-        let origin = model.origin(id)
-        return model.policy(origin.policy).rules(origin.direction)[origin.index]
-    }
+    func rule(_ id: RuleID) -> PolicyRule { model.policyRule(id) }
 
     /// The address peers class `c` may send to, with the connections.
     func addressesReached(by c: ClassID) -> [(Peer, ConnectionSet)] {

@@ -48,7 +48,7 @@ package enum Auditor {
             for edge in edges {
                 let d = edge.peer
                 // A class of one endpoint reaching itself is no flow.
-                if d.index == s, model.classes[s].members.count == 1 { continue }
+                if model.endpointPairs(from: ClassID(s), to: d) == 0 { continue }
                 guard let j = index[model.classes[d].namespace] else { continue }
                 cells[i][j].formUnion(result.classFlows.connections[Int(edge.connection)])
             }

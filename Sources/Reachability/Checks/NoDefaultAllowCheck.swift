@@ -63,7 +63,7 @@ private struct OpenFlows {
     }
 
     private mutating func add(_ s: ClassID, _ d: ClassID, in context: inout CheckContext) {
-        if d == s, model.classes[s].members.count == 1 { return }
+        if model.endpointPairs(from: s, to: d) == 0 { return }
         let (connections, hops) = context.classFlow(s, d)
         guard !connections.isEmpty else { return }
         let egress = hops.contains(.egress) && inScope(s)

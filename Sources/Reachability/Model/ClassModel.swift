@@ -190,6 +190,12 @@ package struct ClassModel: Sendable {
     /// Where a compiled rule comes from.
     package func origin(_ rule: RuleID) -> RuleOrigin { rules[rule].origin }
 
+    /// The rule as the policy writes it, that a compiled rule was compiled from.
+    package func policyRule(_ rule: RuleID) -> PolicyRule {
+        let origin = origin(rule)
+        return policy(origin.policy).rules(origin.direction)[origin.index]
+    }
+
     /// The policy with this id.
     package func policy(_ id: PolicyID) -> NetworkPolicy { cluster.policies[id] }
 

@@ -18,11 +18,10 @@ enum ReachableFromAllNamespaces: AuditCheck {
 
     static func run(_ context: inout AuditContext) {
         let model = context.model
+        // The rules that admit every namespace by their selector, present or future, whatever the input holds.
+        let everyNamespace = model.rules.indices.map { admitsEveryNamespace(model.policyRule(RuleID($0))) }
         for c in (0..<model.classes.count).map(ClassID.init) where model.isolated.ingress[c] {
-            // The rules that admit every namespace by their selector, present or future, whatever the input holds.
-            let open = model.governing.ingress[c].filter {
-                admitsEveryNamespace(model.policy(model.origin($0).policy), model.origin($0))
-            }
+            let open = model.governing.ingress[c].filter { everyNamespace[$0] }
             var connections = ConnectionSet.none
             for r in open { connections.formUnion(model.connections(r, destinationClass: c)) }
             guard !connections.isEmpty else { continue }
@@ -44,8 +43,8 @@ enum ReachableFromAllNamespaces: AuditCheck {
 
     /// Whether a rule has a peer whose namespaceSelector matches every namespace. A rule without `from` admits
     /// everything, every address included: `reachable-from-any-address` reports that cause.
-    private static func admitsEveryNamespace(_ policy: NetworkPolicy, _ origin: RuleOrigin) -> Bool {
-        guard let peers = policy.rules(origin.direction)[origin.index].peers else { return false }
+    private static func admitsEveryNamespace(_ rule: PolicyRule) -> Bool {
+        guard let peers = rule.peers else { return false }
         return peers.contains {
             if case .pods(_, let namespaces?) = $0 { return namespaces.matchesEveryNamespace }
             return false
