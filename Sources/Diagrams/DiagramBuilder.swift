@@ -23,7 +23,7 @@ package enum DiagramBuilder {
     /// The most endpoint flows a diagram is built from; past it `build` refuses with advice.
     package static let maxFlows = 20_000_000
 
-    /// Builds the diagram for a view.
+    /// Builds the diagram for a view; its title names the network-plugin settings.
     /// - Throws: `Diagnostic` when the cluster has more than `maxFlows` flows, or when the merged diagram is
     ///   still larger than `maxNodes` / `maxEdges`.
     package static func build(
@@ -32,6 +32,18 @@ package enum DiagramBuilder {
         maxNodes: Int = maxNodes,
         maxEdges: Int = maxEdges,
         maxFlows: Int = maxFlows
+    ) throws(Diagnostic) -> Diagram {
+        var diagram = try drawing(result, view: view, maxNodes: maxNodes, maxEdges: maxEdges, maxFlows: maxFlows)
+        diagram.title += " (network plugin: \(result.model.settings.name))"
+        return diagram
+    }
+
+    private static func drawing(
+        _ result: Reachability,
+        view: DiagramView,
+        maxNodes: Int,
+        maxEdges: Int,
+        maxFlows: Int
     ) throws(Diagnostic) -> Diagram {
         // The views other than the namespace overview (which reads the class-level answer) are built from every
         // endpoint flow, within reason.

@@ -43,16 +43,3 @@ extension ClassModel {
         FlowBuilder(model: self).build()
     }
 }
-
-/// The points the Kubernetes API leaves to the network plugin. The defaults are the peers' reading
-/// (netpol-analyzer, NCA): ipBlocks are addresses outside the cluster.
-package struct EngineSettings: Hashable, Sendable {
-    /// An ipBlock (cidr minus except) also matches every pod whose IP it holds, as a source or a destination
-    /// (Calico, OVN-Kubernetes, the upstream e2e suite); pods without an IP are matched by selectors only.
-    package var ipBlockMatchesPods: Bool
-
-    /// Creates settings.
-    package init(ipBlockMatchesPods: Bool = false) {
-        self.ipBlockMatchesPods = ipBlockMatchesPods
-    }
-}

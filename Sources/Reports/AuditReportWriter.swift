@@ -52,6 +52,7 @@ package enum AuditReportWriter {
     }
 
     private static func text(_ report: AuditReport, color: Bool, isolation: Bool, to out: inout some TextOutputStream) {
+        out.write(PluginText.header(report.settings) + "\n\n")
         for severity in Severity.allCases.reversed() {
             let findings = report.findings.filter { $0.severity == severity }
             guard !findings.isEmpty else { continue }
@@ -158,6 +159,7 @@ package enum AuditReportWriter {
                     ("note", .int(report.count(.note))), ("suppressed", .int(report.suppressed.count)),
                 ])
             ),
+            ("networkPlugin", PluginText.json(report.settings)),
             ("findings", .objects(count: report.findings.count) { json(report.findings[$0]) }),
             ("suppressed", .objects(count: report.suppressed.count) { json(report.suppressed[$0]) }),
             (

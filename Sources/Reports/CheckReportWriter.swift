@@ -47,6 +47,7 @@ package enum CheckReportWriter {
     // MARK: - Text
 
     private static func text(_ report: CheckReport, to out: inout some TextOutputStream) {
+        out.write(PluginText.header(report.settings) + "\n")
         for result in report.results {
             out.write("\(result.passed ? "PASS" : "FAIL")  \(result.rule.name.escapedForDisplay)\n")
             if result.passed {
@@ -70,6 +71,7 @@ package enum CheckReportWriter {
                     ("failed", .int(report.failed)),
                 ])
             ),
+            ("networkPlugin", PluginText.json(report.settings)),
             ("results", .array(report.results.map(json))),
         ])
     }
@@ -171,7 +173,7 @@ package enum CheckReportWriter {
             pairs.append(("partialFingerprints", .object([("netreach/v1", .string(ids[index]))])))
             results.append(.object(pairs))
         }
-        return SARIFWriter.log(rules: rules, results: .array(results))
+        return SARIFWriter.log(rules: rules, results: .array(results), settings: report.settings)
     }
 
     // MARK: - GitHub Actions
@@ -190,7 +192,7 @@ package enum CheckReportWriter {
         for result in report.results where result.passed {
             out.write("PASS  \(result.rule.name.escapedForDisplay)\n")
         }
-        out.write("netreach check: \(report.summary)\n")
+        out.write("netreach check: \(report.summary) (\(report.settings.name))\n")
     }
 
     /// Workflow-command message escaping.

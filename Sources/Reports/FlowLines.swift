@@ -69,7 +69,7 @@ struct FlowLines {
         bytes.reserveCapacity(flows.count * 120)
         let arrow = Array(" => ".utf8)
         let colon = Array(" : ".utf8)
-        let jsonSource = Array("  {\"src\": ".utf8)
+        let jsonSource = Array("    {\"src\": ".utf8)
         let jsonDestination = Array(", \"dst\": ".utf8)
         let jsonConnections = Array(", \"conn\": ".utf8)
         let jsonHops = Array(", \"defaultAllow\": ".utf8)

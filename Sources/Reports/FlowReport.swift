@@ -22,12 +22,18 @@ package enum FlowReport {
     ) {
         var lines: FlowLines?
         switch format.kind {
-        case .txt: lines = FlowLines(result, style: .txt(markOpenHops: markOpenHops))
+        case .txt:
+            out.write(PluginText.header(result.model.settings) + "\n")
+            lines = FlowLines(result, style: .txt(markOpenHops: markOpenHops))
         case .json:
             lines = FlowLines(result, style: .json)
-            out.write("[")
+            out.write("{\n  \"networkPlugin\": ")
+            PluginText.json(result.model.settings).write(to: &out, indent: "  ")
+            out.write(",\n  \"flows\": [")
         case .csv: out.write("src,dst,conn,default_allow\n")
-        case .md: out.write("| src | dst | conn | default-allow |\n|---|---|---|---|\n")
+        case .md:
+            out.write("Network plugin: `\(result.model.settings.name)`\n\n")
+            out.write("| src | dst | conn | default-allow |\n|---|---|---|---|\n")
         }
         result.flows.forEachBlock { block in
             let flows = onlyDefaultAllow ? block.filter(\.isDefaultAllowed) : block
@@ -42,7 +48,7 @@ package enum FlowReport {
                 }
             }
         }
-        if format.kind == .json { out.write(lines?.wroteLine == true ? "\n]\n" : "]\n") }
+        if format.kind == .json { out.write(lines?.wroteLine == true ? "\n  ]\n}\n" : "]\n}\n") }
     }
 
     /// The cells of a csv or md row: source, destination, connections, open hops.

@@ -58,7 +58,8 @@ enum JSONValue {
         out.write("\n")
     }
 
-    private func write(to out: inout some TextOutputStream, indent: String) {
+    /// Writes the pretty-printed text as a value nested at `indent`, without a final newline.
+    func write(to out: inout some TextOutputStream, indent: String) {
         switch self {
         case .string(let s): out.write(JSONValue.quoted(s))
         case .int(let i): out.write(String(i))

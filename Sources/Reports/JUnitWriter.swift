@@ -10,6 +10,9 @@ enum JUnitWriter {
         out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         out.write("<testsuites name=\"netreach check\" \(counts)>\n")
         out.write("  <testsuite name=\"\(escape(report.file.escapedForDisplay))\" \(counts) skipped=\"0\">\n")
+        out.write("    <properties>\n")
+        out.write("      <property name=\"networkPlugin\" value=\"\(escape(report.settings.name))\"/>\n")
+        out.write("    </properties>\n")
         for result in report.results {
             let name = escape(result.rule.name.escapedForDisplay)
             let attributes = "name=\"\(name)\" classname=\"netreach.check.\(result.rule.keyword)\""

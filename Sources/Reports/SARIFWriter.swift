@@ -14,11 +14,12 @@ enum SARIFWriter {
         let results = JSONValue.objects(count: findings.count) {
             result(findings[$0], ruleIndex: ruleIndex[findings[$0].rule.id] ?? 0)
         }
-        return log(rules: rules.map(rule), results: results)
+        return log(rules: rules.map(rule), results: results, settings: report.settings)
     }
 
-    /// The SARIF envelope: one run of netreach with these rules and results.
-    static func log(rules: [JSONValue], results: JSONValue) -> JSONValue {
+    /// The SARIF envelope: one run of netreach with these rules and results; the run's properties name the
+    /// network-plugin settings.
+    static func log(rules: [JSONValue], results: JSONValue, settings: EngineSettings) -> JSONValue {
         .object([
             ("$schema", .string(schema)),
             ("version", .string("2.1.0")),
@@ -41,6 +42,7 @@ enum SARIFWriter {
                         ),
                         ("columnKind", .string("unicodeCodePoints")),
                         ("results", results),
+                        ("properties", .object([("networkPlugin", PluginText.json(settings))])),
                     ])
                 ])
             ),

@@ -5,6 +5,8 @@ import Manifests
 import Reachability
 import Reports
 
+extension NetworkPlugin: ExpressibleByArgument {}
+
 enum FormatOption: String, CaseIterable, ExpressibleByArgument {
     case txt, json, csv, md, dot
 
@@ -32,11 +34,29 @@ struct InputOptions: ParsableArguments {
     )
     var namespace = "default"
 
+    @Option(
+        help: ArgumentHelp(
+            "The network plugin whose reading of the points Kubernetes leaves open to use: generic (the peers'), calico, cilium, ovn-kubernetes or antrea.",
+            valueName: "plugin"
+        )
+    )
+    var cni: NetworkPlugin = .generic
+
     @Flag(
         name: .customLong("ipblock-pods"),
-        help: "An ipBlock also matches the pods whose IP (status.podIP) it holds, as Calico and OVN-Kubernetes do."
+        inversion: .prefixedNo,
+        help:
+            "An ipBlock also matches the pods whose IP (status.podIP) it holds, as Calico, OVN-Kubernetes and Antrea do (default: from --cni)."
     )
-    var ipBlockPods = false
+    var ipBlockPods: Bool?
+
+    @Flag(
+        name: .customLong("ipblock-nodes"),
+        inversion: .prefixedNo,
+        help:
+            "An ipBlock also matches the host-network pods whose node address it holds, as Calico and Cilium's nodes mode do (default: from --cni)."
+    )
+    var ipBlockNodes: Bool?
 
     @Flag(help: "Leave out completed pods (status.phase Succeeded or Failed), which have no network presence.")
     var skipCompleted = false
@@ -83,10 +103,14 @@ struct InputOptions: ParsableArguments {
         }
     }
 
+    /// The network-plugin settings: the `--cni` profile with the points set on top.
+    var settings: EngineSettings {
+        EngineSettings(plugin: cni, ipBlockMatchesPods: ipBlockPods, ipBlockMatchesNodes: ipBlockNodes)
+    }
+
     /// The compiled model with the network-plugin settings, after printing what they imply for this input.
     func compile(_ loaded: LoadResult) -> ClassModel {
-        let model = PolicyEngine(cluster: loaded.cluster, settings: EngineSettings(ipBlockMatchesPods: ipBlockPods))
-            .compile()
+        let model = PolicyEngine(cluster: loaded.cluster, settings: settings).compile()
         warn(model.pluginWarnings())
         return model
     }

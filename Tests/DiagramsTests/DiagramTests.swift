@@ -181,7 +181,7 @@ func rendersInProcess(format: RenderFormat) throws {
         spec: {podSelector: {}, policyTypes: [Ingress]}
         """
     let diagram = try DiagramBuilder.build(try analyze(yaml), view: .to([0]))
-    #expect(diagram.title == "Who can reach x/vault[Pod]: nothing can")
+    #expect(diagram.title == "Who can reach x/vault[Pod]: nothing can (network plugin: --cni generic)")
     #expect(diagram.nodes.map(\.isFocus) == [true])
 }
 
@@ -257,7 +257,7 @@ func rendersInProcess(format: RenderFormat) throws {
     #expect(dot.contains("admitted by the destination's rules; the source has no egress policy"))
     #expect(dot.contains("unprotected: nothing guards the destination"))
     #expect(!dot.contains("allowed by rules on both sides"))
-    #expect(diagram.title == "Reachability of 2 endpoints in 1 namespace")
+    #expect(diagram.title == "Reachability of 2 endpoints in 1 namespace (network plugin: --cni generic)")
 }
 
 /// Arrows both ways between two nodes are written in one direction (the second with `dir=back`), so dot draws

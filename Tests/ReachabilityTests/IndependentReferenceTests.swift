@@ -106,6 +106,10 @@ private struct Pod {
     var namespace: String
     var labels: [(String, String)]
     var ports: [(name: String, number: Int, proto: String)]
+    /// `status.podIP(s)`: the pod's own IPs, or its node's for a host-network pod.
+    var ips: [String] = []
+    var hostNetwork = false
+    var nodeIP: String?
 
     var labelMap: [String: String] { Dictionary(labels, uniquingKeysWith: { $1 }) }
 }
@@ -169,9 +173,17 @@ private struct RandomCluster {
     var namespaces: [(name: String, labels: [(String, String)])] = []
     var pods: [Pod] = []
     var policies: [Policy] = []
+    /// The network-plugin settings the cluster is read with, chosen by the seed.
+    var settings = EngineSettings()
 
     init(seed: UInt64) {
         var g = Generator(state: seed)
+        let plugin = NetworkPlugin.allCases[Int(seed % UInt64(NetworkPlugin.allCases.count))]
+        settings = EngineSettings(
+            plugin: plugin,
+            ipBlockMatchesPods: seed % 11 == 0 ? true : nil,
+            ipBlockMatchesNodes: seed % 3 == 0 ? seed % 2 == 0 : nil
+        )
         let wide = seed % 7 == 0  // more than 64 classes: one distinct label per pod
         let names = ["a", "b", "c"]
         let defined = g.count(1...3)
@@ -186,7 +198,20 @@ private struct RandomCluster {
             if g.chance(0.4) { ports.append(("dns", 53, "UDP")) }
             if g.chance(0.3) { ports.append(("http", 9000, "SCTP")) }
             // Some pods live in a namespace the input does not define.
-            pods.append(Pod(name: "p\(i)", namespace: g.pick(names), labels: labels, ports: ports))
+            var pod = Pod(name: "p\(i)", namespace: g.pick(names), labels: labels, ports: ports)
+            // Addresses from a live-cluster dump: pod IPs inside and outside the ipBlocks, host-network pods on the
+            // node addresses, and pods without an IP (manifests from git).
+            let node = "\(g.pick(["192.168", "172.16"])).\(g.count(0...1)).\(g.count(1...9))"
+            if g.chance(0.15) {
+                pod.hostNetwork = true
+                pod.nodeIP = node
+                pod.ips = g.chance(0.8) ? [node] : []
+            } else if g.chance(0.75) {
+                pod.nodeIP = node
+                pod.ips = ["10.\(g.count(0...3)).\(g.count(0...7)).\(g.count(1...9))"]
+                if g.chance(0.3) { pod.ips.append("fd00:\(g.count(1...4))::\(g.count(1...9))") }
+            }
+            pods.append(pod)
         }
         func selector() -> Selector {
             var s = Selector()
@@ -265,7 +290,14 @@ private struct RandomCluster {
             let ports = pod.ports.map { "{name: \($0.name), containerPort: \($0.number), protocol: \($0.proto)}" }
             out +=
                 "apiVersion: v1\nkind: Pod\nmetadata: {name: \(pod.name), namespace: \(pod.namespace), labels: {\(labels)}}\n"
-            out += "spec: {containers: [{name: c, ports: [\(ports.joined(separator: ", "))]}]}\n---\n"
+            out +=
+                "spec: {\(pod.hostNetwork ? "hostNetwork: true, " : "")containers: [{name: c, ports: [\(ports.joined(separator: ", "))]}]}\n"
+            var status: [String] = []
+            if let first = pod.ips.first {
+                status.append("podIP: '\(first)', podIPs: [\(pod.ips.map { "{ip: '\($0)'}" }.joined(separator: ", "))]")
+            }
+            if let node = pod.nodeIP { status.append("hostIP: '\(node)'") }
+            out += (status.isEmpty ? "" : "status: {\(status.joined(separator: ", "))}\n") + "---\n"
         }
         func rules(_ rules: [Rule], _ key: String) -> String {
             "["
@@ -335,23 +367,39 @@ private struct RandomCluster {
         return (true, groups.reduce(UInt128(0)) { $0 << 16 | $1 })
     }
 
+    /// Whether the network plugin leaves a pod out of every policy (README's profile table, written out again).
+    func ungoverned(_ pod: Pod) -> Bool {
+        pod.hostNetwork && settings.plugin != .generic
+    }
+
+    /// The addresses an ipBlock matches a pod by: its own IPs with `ipBlockMatchesPods`, a host-network pod's
+    /// node address with `ipBlockMatchesNodes`.
+    func matchedAddresses(_ pod: Pod) -> [(v6: Bool, value: UInt128)] {
+        if pod.hostNetwork {
+            return settings.ipBlockMatchesNodes ? (pod.ips + [pod.nodeIP].compactMap { $0 }).map(Self.address) : []
+        }
+        return settings.ipBlockMatchesPods ? pod.ips.map(Self.address) : []
+    }
+
     func admits(_ rule: Rule, policy: Policy, pod: Pod?, address: (v6: Bool, value: UInt128)?) -> Bool {
         guard let peers = rule.peers else { return true }
         return peers.contains { peer in
             switch peer {
             case .pods(let podSelector, let namespaceSelector):
-                guard let pod else { return false }
+                guard let pod, !ungoverned(pod) else { return false }
                 let inNamespace =
                     namespaceSelector.map { $0.matches(namespaceLabels(pod.namespace)) }
                     ?? (pod.namespace == policy.namespace)
                 return inNamespace && (podSelector?.matches(pod.labelMap) ?? true)
             case .block(let cidr, let except):
-                guard let address else { return false }
-                let inside = { (text: String) -> Bool in
-                    let c = Self.cidr(text)
-                    return c.v6 == address.v6 && c.low <= address.value && address.value <= c.high
+                let addresses = address.map { [$0] } ?? pod.map(matchedAddresses) ?? []
+                return addresses.contains { address in
+                    let inside = { (text: String) -> Bool in
+                        let c = Self.cidr(text)
+                        return c.v6 == address.v6 && c.low <= address.value && address.value <= c.high
+                    }
+                    return inside(cidr) && !except.contains(where: inside)
                 }
-                return inside(cidr) && !except.contains(where: inside)
             }
         }
     }
@@ -374,6 +422,7 @@ private struct RandomCluster {
     }
 
     func side(_ governed: Pod, _ direction: String, peer: Pod?, address: (v6: Bool, value: UInt128)?) -> Connections {
+        if ungoverned(governed) { return everything }
         let selecting = policies.filter {
             $0.namespace == governed.namespace && $0.podSelector.matches(governed.labelMap)
                 && $0.effectiveTypes.contains(direction)
@@ -396,7 +445,7 @@ func theEngineAgreesWithAnIndependentReference(seed: Int) throws {
     let random = RandomCluster(seed: UInt64(seed) &* 104_729 &+ 3)
     let yaml = random.yaml
     let cluster = try ManifestLoader.load(bytes: Array(yaml.utf8), name: "random.yaml").cluster
-    let result = PolicyEngine(cluster: cluster).analyze()
+    let result = PolicyEngine(cluster: cluster, settings: random.settings).analyze()
     var engine: [String: String] = [:]
     for flow in result.flows {
         engine["\(result.peers[flow.source].name) -> \(result.peers[flow.destination].name)"] =
@@ -478,7 +527,10 @@ func theEngineAgreesWithAnIndependentReference(seed: Int) throws {
             }
         }
     }
-    #expect(mismatches.isEmpty, "seed \(seed):\n\(mismatches.prefix(10).joined(separator: "\n"))\n\(yaml)")
+    #expect(
+        mismatches.isEmpty,
+        "seed \(seed), \(random.settings.name):\n\(mismatches.prefix(10).joined(separator: "\n"))\n\(yaml)"
+    )
 }
 
 @Test func theIndependentReferenceCoversWhatItClaims() {
@@ -495,6 +547,14 @@ func theEngineAgreesWithAnIndependentReference(seed: Int) throws {
     #expect(blocks.contains { if case .block(_, let e) = $0 { return e.count >= 2 } else { return false } })
     let operators = Set(clusters.flatMap { $0.policies }.flatMap { $0.podSelector.expressions.map(\.op) })
     #expect(operators == ["In", "NotIn", "Exists", "DoesNotExist"])
+    // Every profile, with and without each ipBlock setting, on clusters holding host-network pods and pod IPs.
+    #expect(Set(clusters.map(\.settings.plugin)) == Set(NetworkPlugin.allCases))
+    #expect(Set(clusters.map(\.settings.ipBlockMatchesPods)) == [false, true])
+    #expect(Set(clusters.map(\.settings.ipBlockMatchesNodes)) == [false, true])
+    let pods = clusters.flatMap(\.pods)
+    #expect(
+        pods.contains { $0.hostNetwork && !$0.ips.isEmpty } && pods.contains { !$0.hostNetwork && $0.ips.count == 2 }
+    )
 }
 
 /// The decisions that explain a flow (`ClassModel.decide`, with the deciding rules) fold to the same connections as
@@ -504,7 +564,7 @@ func theEngineAgreesWithAnIndependentReference(seed: Int) throws {
 func decisionsAgreeWithTheClassLevelAnswer(seed: Int) throws {
     let random = RandomCluster(seed: UInt64(seed) &* 7_919 &+ 11)
     let cluster = try ManifestLoader.load(bytes: Array(random.yaml.utf8), name: "random.yaml").cluster
-    let model = PolicyEngine(cluster: cluster).compile()
+    let model = PolicyEngine(cluster: cluster, settings: random.settings).compile()
     let classes = (0..<model.classes.count).map(ClassID.init)
     func checkRules(_ decision: Decision, _ direction: Direction, at c: ClassID) {
         #expect(decision.isDecided == model.isolated[direction][c])

@@ -24,7 +24,7 @@ private func flows(_ settings: EngineSettings) throws -> (lines: [String], model
     #expect(!lines.contains { $0.hasSuffix("=> app/db[Pod] : TCP 5432") })
     let warnings = model.pluginWarnings().filter { $0.group == "ipBlocks that hold pod IPs" }.map(\.message)
     #expect(warnings.count == 2)
-    #expect(warnings.allSatisfy { $0.contains("on Calico or OVN-Kubernetes pass --ipblock-pods") })
+    #expect(warnings.allSatisfy { $0.contains("(--cni generic), as Cilium and the peers do; on Calico") })
 }
 
 /// With `--ipblock-pods` (Calico, OVN-Kubernetes, the upstream e2e suite): an egress rule to a pod's /32 reaches
@@ -36,7 +36,62 @@ private func flows(_ settings: EngineSettings) throws -> (lines: [String], model
     #expect(!lines.contains("app/agent[Pod] => app/db[Pod] : TCP 5432"))
     let podWarnings = model.pluginWarnings().filter { $0.group == "ipBlocks that hold pod IPs" }
     #expect(podWarnings.count == 2)
-    #expect(podWarnings.allSatisfy { $0.message.contains("with --ipblock-pods it matches") })
+    #expect(podWarnings.allSatisfy { $0.message.contains("netreach matches") && $0.message.contains("--ipblock-pods") })
+}
+
+/// The flows between the fixture's pods under each profile, worked out by hand from README's table: client's /32
+/// reaches db where ipBlocks match pod IPs; batch's node range reaches the host-network agent where they match node
+/// addresses; everywhere but generic agent is governed by no policy (it accepts everything) and client's
+/// podSelector no longer matches it.
+@Test(arguments: [
+    (
+        EngineSettings(plugin: .generic),
+        ["agent => batch : All", "agent => client : All", "client => agent : TCP 9100", "db => agent : TCP 9100"]
+    ),
+    (
+        EngineSettings(plugin: .calico),
+        [
+            "agent => batch : All", "agent => client : All", "batch => agent : TCP 10250", "client => db : TCP 5432",
+            "db => agent : All",
+        ]
+    ),
+    (EngineSettings(plugin: .cilium), ["agent => batch : All", "agent => client : All", "db => agent : All"]),
+    (
+        EngineSettings(plugin: .cilium, ipBlockMatchesNodes: true),
+        ["agent => batch : All", "agent => client : All", "batch => agent : TCP 10250", "db => agent : All"]
+    ),
+    (
+        EngineSettings(plugin: .ovnKubernetes),
+        ["agent => batch : All", "agent => client : All", "client => db : TCP 5432", "db => agent : All"]
+    ),
+    (
+        EngineSettings(plugin: .antrea),
+        ["agent => batch : All", "agent => client : All", "client => db : TCP 5432", "db => agent : All"]
+    ),
+    (
+        EngineSettings(plugin: .calico, ipBlockMatchesPods: false),
+        ["agent => batch : All", "agent => client : All", "batch => agent : TCP 10250", "db => agent : All"]
+    ),
+])
+func eachProfileReadsTheFixtureAsItsPluginDoes(settings: EngineSettings, expected: [String]) throws {
+    let (lines, model) = try flows(settings)
+    let short = lines.map {
+        $0.replacingOccurrences(of: "app/", with: "").replacingOccurrences(of: "[Pod]", with: "")
+            .replacingOccurrences(of: "All Connections", with: "All")
+    }
+    // db reaches batch and client everywhere (no policy governs db's egress or their ingress).
+    #expect(short == (expected + ["db => batch : All", "db => client : All"]).sorted(), "\(settings.name)")
+    let ungoverned = model.pluginWarnings().filter { $0.message.contains("governed by no NetworkPolicy") }
+    #expect(ungoverned.count == (settings.plugin == .generic ? 0 : 1))
+}
+
+/// The name reports print: the profile, then the points set on top of it as their flags.
+@Test func settingsAreNamedAsTheCommandLineWritesThem() {
+    #expect(EngineSettings().name == "--cni generic")
+    #expect(EngineSettings(plugin: .cilium, ipBlockMatchesNodes: true).name == "--cni cilium --ipblock-nodes")
+    #expect(EngineSettings(plugin: .calico, ipBlockMatchesPods: false).name == "--cni calico --no-ipblock-pods")
+    #expect(EngineSettings(plugin: .calico, ipBlockMatchesPods: true).name == "--cni calico")
+    #expect(EngineSettings(ipBlockMatchesPods: true).name == "--cni generic --ipblock-pods")
 }
 
 /// A pod without an IP (manifests from git) cannot be matched by an ipBlock: the reader is told.
@@ -55,7 +110,7 @@ private func flows(_ settings: EngineSettings) throws -> (lines: [String], model
     let model = PolicyEngine(cluster: cluster, settings: EngineSettings(ipBlockMatchesPods: true)).compile()
     #expect(
         model.pluginWarnings().map(\.message) == [
-            "1 endpoint has no pod IP in the input (status.podIP); --ipblock-pods matches it by selectors only (read the pods from the cluster: kubectl get pods -A -o yaml)"
+            "1 endpoint has no pod IP in the input (status.podIP); ipBlocks cannot match it (--cni generic --ipblock-pods), selectors only (read the pods from the cluster: kubectl get pods -A -o yaml)"
         ]
     )
 }

@@ -35,16 +35,20 @@ private let twoPods = """
 
 @Test func markdownEscapesPipes() throws {
     let text = try report(twoPods, .md)
-    #expect(text.hasPrefix("| src | dst | conn | default-allow |\n|---|---|---|---|\n"))
+    #expect(
+        text.hasPrefix("Network plugin: `--cni generic`\n\n| src | dst | conn | default-allow |\n|---|---|---|---|\n")
+    )
     #expect(text.contains("| x/a,\"b[Pod] | x/c\\|d[Pod] | TCP 80; UDP 53 |  |"))
 }
 
 @Test func jsonEscapesAndIsOneObjectPerLine() throws {
     let text = try report(twoPods, .json)
     #expect(
-        text.contains(#"  {"src": "x/a,\"b[Pod]", "dst": "x/c|d[Pod]", "conn": "TCP 80; UDP 53", "defaultAllow": []},"#)
+        text.contains(
+            #"    {"src": "x/a,\"b[Pod]", "dst": "x/c|d[Pod]", "conn": "TCP 80; UDP 53", "defaultAllow": []},"#
+        )
     )
-    #expect(text.hasPrefix("[\n") && text.hasSuffix("]\n"))
+    #expect(text.hasPrefix("{\n  \"networkPlugin\": {\n    \"profile\": \"generic\",") && text.hasSuffix("\n  ]\n}\n"))
 }
 
 @Test func jsonMarksDefaultAllowedHops() throws {
@@ -57,11 +61,14 @@ private let twoPods = """
     )
 }
 
-@Test func emptyResultIsAnEmptyJSONArray() throws {
+@Test func emptyResultIsAnEmptyFlowArrayAndTheHeader() throws {
     let yaml =
         "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n"
-    #expect(try report(yaml, .json) == "[]\n")
-    #expect(try report(yaml, .txt) == "")
+    #expect(try report(yaml, .json).hasSuffix("\n  },\n  \"flows\": []\n}\n"))
+    #expect(
+        try report(yaml, .txt)
+            == "# network plugin: --cni generic (ipBlocks match only addresses outside the cluster; policies govern host-network pods as pods)\n"
+    )
 }
 
 @Test func formatNames() {
@@ -86,12 +93,13 @@ func listsSpanningManyBlocksStreamLikeOneList(format: String) throws {
     let pairs = compact.flows.map { (compact.peers[$0.source].name, compact.peers[$0.destination].name) }
     #expect(pairs.count == compact.flowCount)
     if format == "json" {
-        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(streamed.utf8)) as? [[String: Any]])
+        let object = try JSONSerialization.jsonObject(with: Data(streamed.utf8)) as? [String: Any]
+        let decoded = try #require(object?["flows"] as? [[String: Any]])
         #expect(decoded.count == compact.flowCount)
         let written = decoded.map { ($0["src"] as? String ?? "", $0["dst"] as? String ?? "") }
         #expect(written.elementsEqual(pairs) { $0 == $1 })
     } else {
-        let lines = streamed.split(separator: "\n")
+        let lines = streamed.split(separator: "\n").dropFirst()  // the network-plugin header
         #expect(lines.count == compact.flowCount)
         #expect(lines.elementsEqual(pairs) { $0.hasPrefix("\($1.0) => \($1.1) : ") })
     }

@@ -105,7 +105,7 @@ func listWritesEachFormat(format: String) throws {
 
             """
     )
-    #expect(run.stdout.hasPrefix("0.0.0.0-255.255.255.255 => demo/client[Pod] : All Connections\n"))
+    #expect(run.stdout.hasPrefix(genericHeader + "0.0.0.0-255.255.255.255 => demo/client[Pod] : All Connections\n"))
     let strict = try netreach(["list", "examples/messy"])
     #expect(strict.status == 2)
     #expect(strict.stdout == "")
@@ -292,12 +292,13 @@ func auditWritesMachineFormatsToAFile(format: String) throws {
     let all = try netreach(["list", "examples/shop"]).stdout.split(separator: "\n")
     let run = try netreach(["list", "examples/shop", "--default-allow"])
     #expect(run.status == 0)
-    let lines = run.stdout.split(separator: "\n")
-    #expect(!lines.isEmpty && lines.count < all.count)
+    let lines = run.stdout.split(separator: "\n").dropFirst()  // the network-plugin header
+    #expect(!lines.isEmpty && lines.count < all.count - 1)
     #expect(lines.allSatisfy { $0.contains("  (default-allow: ") })
     #expect(lines.contains("db/postgres[StatefulSet] => frontend/web[Deployment] : TCP 8080  (default-allow: egress)"))
     let json = try netreach(["list", "examples/shop", "--default-allow", "-o", "json"])
-    let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]] ?? []
+    let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+    let decoded = object?["flows"] as? [[String: Any]] ?? []
     #expect(decoded.count == lines.count)
     #expect(decoded.allSatisfy { ($0["defaultAllow"] as? [String])?.isEmpty == false })
 }
@@ -446,15 +447,19 @@ func ciExampleCommandsRunAsWritten(file: String) throws {
 @Test func listCountPrintsTheNumberOfFlows() throws {
     let run = try netreach(["list", "examples/shop", "--count"])
     #expect(run.status == 0)
-    #expect(run.stdout == "\((try golden("expected.txt")).split(separator: "\n").count)\n")
+    #expect(run.stdout == "\((try golden("expected.txt")).split(separator: "\n").count - 1)\n")  // less the header
     #expect(try netreach(["list", "examples/shop", "--count", "--default-allow"]).status == 64)
 }
+
+/// The first line of every txt report with the default settings.
+private let genericHeader =
+    "# network plugin: --cni generic (ipBlocks match only addresses outside the cluster; policies govern host-network pods as pods)\n"
 
 @Test func aKustomizeOverlayWithNamespaceFromTheCommandLine() throws {
     let run = try netreach(["list", "examples/kustomize/base", "-n", "shop"])
     #expect(run.status == 0)
     #expect(
-        run.stdout == """
+        run.stdout == genericHeader + """
             shop/api[Deployment] => 0.0.0.0-255.255.255.255 : All Connections
             shop/api[Deployment] => shop/redis[StatefulSet] : TCP 6379
             shop/redis[StatefulSet] => 0.0.0.0-255.255.255.255 : All Connections
@@ -464,7 +469,7 @@ func ciExampleCommandsRunAsWritten(file: String) throws {
     #expect(run.stderr.contains("kubectl kustomize examples/kustomize/base | netreach list -"))
     // An overlay's namespace: wins over -n, as kustomize's does over kubectl's.
     let prod = try netreach(["list", "examples/kustomize/overlays/prod", "-n", "shop"])
-    #expect(prod.stdout.hasPrefix("0.0.0.0-255.255.255.255 => shop-prod/api[Deployment] : TCP 8080\n"))
+    #expect(prod.stdout.hasPrefix(genericHeader + "0.0.0.0-255.255.255.255 => shop-prod/api[Deployment] : TCP 8080\n"))
     let bad = try netreach(["list", "examples/kustomize", "-n", "Not_A_Namespace"])
     #expect(bad.status != 0)
     #expect(bad.stderr.contains("-n/--namespace 'Not_A_Namespace' is not a namespace name"))
@@ -512,6 +517,68 @@ func ciExampleCommandsRunAsWritten(file: String) throws {
         try netreach(["audit", input, "-q", "--isolation", "--fail-on", "never"] + (flag.isEmpty ? [] : [flag])).stdout
     }
     #expect(matrix[0] != matrix[1])
+}
+
+/// Every command reads with the `--cni` profile and every report names it: the txt header, the JSON field, the
+/// SARIF run property, the JUnit property, the diagram's title, the github summary line.
+@Test func everyCommandHonoursAndNamesTheNetworkPlugin() throws {
+    let rules = NSTemporaryDirectory() + "netreach-rules-" + UUID().uuidString + ".yaml"
+    defer { try? FileManager.default.removeItem(atPath: rules) }
+    let text =
+        "rules:\n- name: batch reaches the agent\n  allow: {from: app/batch, to: app/agent, ports: [10250/TCP]}\n"
+    #expect(FileManager.default.createFile(atPath: rules, contents: Data(text.utf8)))
+    let input = "Fixtures/ipblock-pods/cluster.yaml"
+    let cilium = ["--cni", "cilium", "-q"]
+    let nodes = cilium + ["--ipblock-nodes"]
+    let name = "--cni cilium --ipblock-nodes"
+    // Cilium matches node addresses only in its nodes mode: batch reaches the host-network agent only then.
+    #expect(try netreach(["check", "--rules", rules, input] + cilium).status == 1)
+    let check = try netreach(["check", "--rules", rules, input] + nodes)
+    #expect(check.status == 0)
+    #expect(
+        check.stdout.hasPrefix(
+            "# network plugin: \(name) (ipBlocks match addresses outside the cluster and node addresses; host-network pods are governed by no policy)\n"
+        )
+    )
+    for format in ["json", "sarif"] {
+        let run = try netreach(["check", "--rules", rules, input, "-o", format] + nodes)
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let runs = object?["runs"] as? [[String: Any]]
+        let properties = format == "json" ? object : runs?.first?["properties"] as? [String: Any]
+        let plugin = properties?["networkPlugin"] as? [String: Any]
+        #expect(plugin?["profile"] as? String == "cilium", "\(format)")
+        #expect(plugin?["flags"] as? String == name)
+        #expect(plugin?["ipBlockMatchesNodes"] as? Bool == true && plugin?["hostNetworkPodsGoverned"] as? Bool == false)
+    }
+    #expect(
+        try netreach(["check", "--rules", rules, input, "-o", "junit"] + nodes).stdout.contains(
+            "<property name=\"networkPlugin\" value=\"\(name)\"/>"
+        )
+    )
+    #expect(
+        try netreach(["check", "--rules", rules, input, "-o", "github"] + nodes).stdout.hasSuffix(
+            "passed, 0 failed (\(name))\n"
+        )
+    )
+    let audit = try netreach(["audit", input, "-o", "sarif", "--fail-on", "never"] + nodes).stdout
+    #expect(audit.contains("\"flags\": \"\(name)\""))
+    #expect(
+        try netreach(["audit", input, "--fail-on", "never"] + nodes).stdout.contains(
+            "no NetworkPolicy governs it (\(name))"
+        )
+    )
+    let graph = try netreach(["graph", input, "--to", "app/agent"] + nodes).stdout
+    #expect(graph.contains("(network plugin: \(name))") && graph.contains("label=\"batch"))
+    let list = try netreach(["list", input, "-o", "json"] + nodes).stdout
+    #expect(
+        list.contains("\"flags\": \"\(name)\"")
+            && list.contains("\"src\": \"app/batch[Pod]\", \"dst\": \"app/agent[Pod]\"")
+    )
+    #expect(try netreach(["list", input, "-o", "md"] + nodes).stdout.hasPrefix("Network plugin: `\(name)`\n"))
+    // A plugin netreach has no profile for is a usage error that lists the profiles.
+    let unknown = try netreach(["list", input, "--cni", "flannel"])
+    #expect(unknown.status == 64)
+    #expect(unknown.stderr.contains("generic") && unknown.stderr.contains("ovn-kubernetes"))
 }
 
 @Test func theInputSizeLimitCanBeSet() throws {

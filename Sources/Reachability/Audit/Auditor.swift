@@ -26,7 +26,12 @@ package enum Auditor {
         for finding in context.findings {
             if finding.suppression != nil { suppressed.append(finding) } else { active.append(finding) }
         }
-        return AuditReport(findings: sort(active), suppressed: sort(suppressed), isolation: isolationMatrix(result))
+        return AuditReport(
+            findings: sort(active),
+            suppressed: sort(suppressed),
+            isolation: isolationMatrix(result),
+            settings: result.model.settings
+        )
     }
 
     private static func sort(_ findings: [Finding]) -> [Finding] {

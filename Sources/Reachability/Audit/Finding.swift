@@ -62,6 +62,8 @@ package struct AuditReport: Hashable, Sendable {
     package var suppressed: [Finding]
     /// Which namespace may reach which, and on which ports.
     package var isolation: IsolationMatrix
+    /// The network-plugin settings the cluster was read with.
+    package var settings = EngineSettings()
 
     /// The number of active findings of a severity.
     package func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }

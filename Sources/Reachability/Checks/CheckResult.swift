@@ -39,6 +39,8 @@ package struct CheckReport: Hashable, Sendable {
     package var results: [CheckResult]
     /// Rules that matched nothing and passed because of `allowEmpty`.
     package var warnings: [Diagnostic]
+    /// The network-plugin settings the cluster was read with.
+    package var settings = EngineSettings()
 
     /// How many rules failed.
     package var failed: Int { results.count { !$0.passed } }

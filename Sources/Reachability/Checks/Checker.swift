@@ -37,7 +37,7 @@ package enum Checker {
             warnings += ruleWarnings
             results.append(try verdict.get())
         }
-        return CheckReport(file: rules.path, results: results, warnings: warnings)
+        return CheckReport(file: rules.path, results: results, warnings: warnings, settings: model.settings)
     }
 }
 

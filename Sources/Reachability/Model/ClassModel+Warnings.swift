@@ -1,9 +1,10 @@
 package import KubeModel
 
 extension ClassModel {
-    /// What the reader should know about the points the network plugin decides: an ipBlock that holds pod IPs
-    /// (almost always a mistake, and on some plugins it silently does nothing), and, with `ipBlockMatchesPods`,
-    /// the pods that have no IP to match. Pod IPs come from `status` (a live-cluster dump).
+    /// What the reader should know about the points the network plugin decides: an ipBlock that holds pod IPs or
+    /// node addresses (almost always a mistake, and on some plugins it silently does nothing), with
+    /// `ipBlockMatchesPods` the pods that have no IP to match, and the host-network pods no policy governs. Pod IPs
+    /// come from `status` (a live-cluster dump).
     /// - Complexity: O(ipBlocks × log(pod IPs) + matches).
     package func pluginWarnings() -> [Diagnostic] {
         var podIPs: [(address: IPAddress, endpoint: Int)] = []
@@ -18,6 +19,10 @@ extension ClassModel {
             }
         }
         nodeIPs.sort { $0.address < $1.address }
+        let nodeReading =
+            settings.ipBlockMatchesNodes
+            ? "netreach matches the host-network pods there (\(settings.name))"
+            : "netreach reads them as addresses outside the cluster (\(settings.name)); on Calico pass --cni calico, on Cilium in its nodes mode --ipblock-nodes"
         var warnings: [Diagnostic] = []
         var seen = [Int](repeating: -1, count: cluster.endpoints.count)
         var search = 0
@@ -42,7 +47,7 @@ extension ClassModel {
                             if !nodes.isEmpty {
                                 warnings.append(
                                     .warning(
-                                        "\(field) of NetworkPolicy \(policy.id), ipBlock \(block.cidr), holds the node addresses of \(nodes.count) \(nodes.count == 1 ? "endpoint" : "endpoints") (\(cluster.endpoints[nodes[0]].id)\(nodes.count > 1 ? ", …" : "")): host-network pods and the kubelet answer there, and plugins differ on whether ipBlocks match node addresses (Cilium only in its nodes mode); netreach reads them as addresses outside the cluster",
+                                        "\(field) of NetworkPolicy \(policy.id), ipBlock \(block.cidr), holds the node addresses of \(nodes.count) \(nodes.count == 1 ? "endpoint" : "endpoints") (\(cluster.endpoints[nodes[0]].id)\(nodes.count > 1 ? ", …" : "")): host-network pods and the kubelet answer there, and plugins differ on whether ipBlocks match node addresses (Calico does, Cilium only in its nodes mode); \(nodeReading)",
                                         at: rule.location ?? policy.location,
                                         group: "ipBlocks that hold node addresses"
                                     )
@@ -52,8 +57,8 @@ extension ClassModel {
                             guard let first = held.first else { continue }
                             let reading =
                                 settings.ipBlockMatchesPods
-                                ? "with --ipblock-pods it matches \(held.count == 1 ? "it" : "them"), as Calico and OVN-Kubernetes do"
-                                : "netreach reads ipBlocks as addresses outside the cluster, as Cilium and the peers do; on Calico or OVN-Kubernetes pass --ipblock-pods"
+                                ? "netreach matches \(held.count == 1 ? "it" : "them") (\(settings.name)), as Calico, OVN-Kubernetes and Antrea do"
+                                : "netreach reads ipBlocks as addresses outside the cluster (\(settings.name)), as Cilium and the peers do; on Calico, OVN-Kubernetes or Antrea pass --cni with its name"
                             warnings.append(
                                 .warning(
                                     "\(field) of NetworkPolicy \(policy.id), ipBlock \(block.cidr), holds the IPs of \(held.count) \(held.count == 1 ? "pod" : "pods") (\(cluster.endpoints[first].id)\(held.count > 1 ? ", …" : "")): \(reading); select pods with podSelector and namespaceSelector instead",
@@ -71,10 +76,20 @@ extension ClassModel {
             if without > 0 {
                 warnings.append(
                     .warning(
-                        "\(without) \(without == 1 ? "endpoint has" : "endpoints have") no pod IP in the input (status.podIP); --ipblock-pods matches \(without == 1 ? "it" : "them") by selectors only (read the pods from the cluster: kubectl get pods -A -o yaml)"
+                        "\(without) \(without == 1 ? "endpoint has" : "endpoints have") no pod IP in the input (status.podIP); ipBlocks cannot match \(without == 1 ? "it" : "them") (\(settings.name)), selectors only (read the pods from the cluster: kubectl get pods -A -o yaml)"
                     )
                 )
             }
+        }
+        let ungoverned = cluster.endpoints.filter(settings.isUngoverned)
+        if let first = ungoverned.first {
+            let count = ungoverned.count
+            warnings.append(
+                .warning(
+                    "\(count) host-network \(count == 1 ? "endpoint is" : "endpoints are") governed by no NetworkPolicy (\(settings.name)): \(count == 1 ? "it sends" : "they send") and \(count == 1 ? "accepts" : "accept") everything, and only rules without peers\(settings.ipBlockMatchesNodes ? " and ipBlocks holding node addresses" : "") match \(count == 1 ? "it" : "them") as a peer (\(first.id)\(count > 1 ? ", …" : "")); \(count == 1 ? "its" : "their") flows are marked default-allow",
+                    at: first.location
+                )
+            )
         }
         return warnings
     }

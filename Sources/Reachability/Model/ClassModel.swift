@@ -11,8 +11,11 @@ package struct ClassModel: Sendable {
         var namespace: String
         var labels: [String: String]
         var ports: [ContainerPort]
-        /// With `ipBlockMatchesPods`: the address atoms the pods' IPs fall in (ipBlocks cannot tell them apart).
+        /// The address atoms the addresses ipBlocks match these pods by fall in (`EngineSettings.ipBlockAddresses`;
+        /// ipBlocks cannot tell them apart).
         var addressAtoms: [IPRange] = []
+        /// Host-network pods the network plugin leaves out of every policy (`EngineSettings.isUngoverned`).
+        var ungoverned = false
         /// Endpoint indices, ascending: `Cluster` sorts endpoints by id, so this is name order too.
         var members: [Int]
     }
@@ -47,6 +50,7 @@ package struct ClassModel: Sendable {
         var labels: [String: String]
         var ports: [ContainerPort]
         var addressAtoms: [IPRange]
+        var ungoverned: Bool
     }
 
     /// Groups the endpoints into classes and compiles every policy against them.
@@ -54,17 +58,20 @@ package struct ClassModel: Sendable {
     package init(cluster: Cluster, settings: EngineSettings = EngineSettings()) {
         self.cluster = cluster
         self.settings = settings
-        // With pod IPs matched by ipBlocks, endpoints whose IPs fall in other address atoms are told apart.
-        let podAtoms = settings.ipBlockMatchesPods ? Self.addressAtoms(cluster) : []
+        // With pod or node addresses matched by ipBlocks, endpoints whose addresses fall in other atoms are told apart.
+        let podAtoms =
+            settings.ipBlockMatchesPods || settings.ipBlockMatchesNodes ? Self.addressAtoms(cluster) : []
         var index: [ClassKey: ClassID] = [:]
         for (e, endpoint) in cluster.endpoints.enumerated() {
             let named = endpoint.ports.filter { $0.name != nil }.sorted()
-            let atoms = podAtoms.isEmpty ? [] : Self.atoms(holding: endpoint.addresses, in: podAtoms)
+            let atoms =
+                podAtoms.isEmpty ? [] : Self.atoms(holding: settings.ipBlockAddresses(of: endpoint), in: podAtoms)
             let key = ClassKey(
                 namespace: endpoint.namespace,
                 labels: endpoint.labels,
                 ports: named,
-                addressAtoms: atoms
+                addressAtoms: atoms,
+                ungoverned: settings.isUngoverned(endpoint)
             )
             if let c = index[key] {
                 classes[c].members.append(e)
@@ -79,12 +86,13 @@ package struct ClassModel: Sendable {
                         labels: endpoint.labels,
                         ports: named,
                         addressAtoms: atoms,
+                        ungoverned: key.ungoverned,
                         members: [e]
                     )
                 )
             }
         }
-        var compiler = RuleCompiler(cluster: cluster, classes: classes, ipBlockMatchesPods: settings.ipBlockMatchesPods)
+        var compiler = RuleCompiler(cluster: cluster, classes: classes)
         governing = PerDirection(repeating: Array(repeating: [], count: classes.count))
         selectedBy = PerDirection(repeating: Array(repeating: [], count: classes.count))
         isolated = PerDirection(repeating: Array(repeating: false, count: classes.count))
@@ -99,8 +107,10 @@ package struct ClassModel: Sendable {
     /// Compiles one policy's rules and records which classes it selects and isolates.
     private mutating func compile(_ policy: NetworkPolicy, _ p: PolicyID, with compiler: inout RuleCompiler) {
         let matches = compiler.podMatches(policy.podSelector)
-        let selected = matches.indices.filter { classes[$0].namespace == policy.namespace && matches[$0] }
-            .map(ClassID.init)
+        let selected = matches.indices.filter {
+            classes[$0].namespace == policy.namespace && matches[$0] && !classes[$0].ungoverned
+        }
+        .map(ClassID.init)
         policySelection.append(selected)
         policyRules.append(PerDirection(repeating: []))
         for direction in Direction.allCases where policy.policyTypes.contains(direction) {
@@ -154,7 +164,7 @@ package struct ClassModel: Sendable {
 
     /// The atoms every ipBlock of the cluster cuts the address space into (what `compile` arrives at too).
     private static func addressAtoms(_ cluster: Cluster) -> [IPRange] {
-        var compiler = RuleCompiler(cluster: cluster, classes: [], ipBlockMatchesPods: false)
+        var compiler = RuleCompiler(cluster: cluster, classes: [])
         for policy in cluster.policies {
             for direction in Direction.allCases {
                 for rule in policy.rules(direction) {
@@ -213,12 +223,12 @@ private struct RuleCompiler {
     private var families = Set<IPFamily>([.v4])
     private var cuts: [IPFamily: Set<UInt128>] = [:]
 
-    /// Whether an ipBlock also matches the pods whose IPs it holds.
-    let ipBlockMatchesPods: Bool
+    /// The classes an ipBlock can match by address (those with address atoms).
+    private let addressed: [Int]
 
-    init(cluster: Cluster, classes: [ClassModel.EndpointClass], ipBlockMatchesPods: Bool) {
+    init(cluster: Cluster, classes: [ClassModel.EndpointClass]) {
         self.classes = classes
-        self.ipBlockMatchesPods = ipBlockMatchesPods
+        addressed = classes.indices.filter { !classes[$0].addressAtoms.isEmpty }
         var namespaceLabels: [String: [String: String]] = [:]
         for namespace in cluster.namespaces { namespaceLabels[namespace.name] = namespace.labels }
         classNamespaceLabels = classes.map { namespaceLabels[$0.namespace] ?? [Namespace.nameLabel: $0.namespace] }
@@ -250,15 +260,14 @@ private struct RuleCompiler {
                     let set = IPSet(block)
                     addresses.formUnion(set)
                     cut(at: block)
-                    if ipBlockMatchesPods {
-                        for c in classes.indices where classes[c].addressAtoms.contains(where: set.contains) {
-                            matchesClass[c] = true
-                        }
+                    for c in addressed where classes[c].addressAtoms.contains(where: set.contains) {
+                        matchesClass[c] = true
                     }
                 case .pods(let podSelector, let namespaceSelector):
                     let pods = podSelector.map { podMatches($0) }
                     let namespaces = namespaceSelector.map { namespaceMatches($0) }
-                    for c in classes.indices {
+                    // A plugin that leaves host-network pods out of every policy matches them by address only.
+                    for c in classes.indices where !classes[c].ungoverned {
                         let inNamespace = namespaces?[c] ?? (classes[c].namespace == policy.namespace)
                         if inNamespace && (pods?[c] ?? true) { matchesClass[c] = true }
                     }

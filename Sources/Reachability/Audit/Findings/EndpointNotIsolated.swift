@@ -27,7 +27,9 @@ enum EndpointNotIsolated: AuditCheck {
 
     static func run(_ context: inout AuditContext) {
         let model = context.model
-        for c in (0..<model.classes.count).map(ClassID.init) where context.hasPolicies(model.classes[c].namespace) {
+        // A host-network pod the plugin leaves out of every policy cannot be isolated: host-network says so.
+        for c in (0..<model.classes.count).map(ClassID.init)
+        where context.hasPolicies(model.classes[c].namespace) && !model.classes[c].ungoverned {
             let inbound = model.isolated.ingress[c] ? nil : context.neighbors(c, inbound: true)
             let outbound = model.isolated.egress[c] ? nil : context.neighbors(c, inbound: false)
             for e in model.classes[c].members {

@@ -16,11 +16,16 @@ enum HostNetwork: AuditCheck {
     static let rules: [AuditRule] = [.hostNetwork]
 
     static func run(_ context: inout AuditContext) {
+        let settings = context.model.settings
         for endpoint in context.cluster.endpoints where endpoint.hostNetwork {
+            let reading =
+                settings.isUngoverned(endpoint)
+                ? "no NetworkPolicy governs it (\(settings.name)): it sends and accepts everything"
+                : "NetworkPolicy may not apply to it: most plugins govern no host-network pod (pass --cni with yours)"
             context.add(
                 .hostNetwork,
                 subject: endpoint.id,
-                "\(endpoint.id) runs with hostNetwork: true; NetworkPolicy may not apply to it",
+                "\(endpoint.id) runs with hostNetwork: true; \(reading)",
                 fix: "remove hostNetwork: true unless the workload must use the node's network",
                 at: [endpoint.location],
                 annotations: endpoint.annotations

@@ -18,7 +18,23 @@ enum PolicySelectsNothing: AuditCheck {
     static let rules: [AuditRule] = [.policySelectsNothing]
 
     static func run(_ context: inout AuditContext) {
+        let settings = context.model.settings
         for (p, policy) in context.cluster.policies.enumerated() where context.model.policySelection[p].isEmpty {
+            let hostNetwork = context.cluster.endpoints.filter {
+                settings.isUngoverned($0) && $0.namespace == policy.namespace && policy.podSelector.matches($0.labels)
+            }
+            if let first = hostNetwork.first {
+                context.add(
+                    .policySelectsNothing,
+                    subject: "NetworkPolicy \(policy.id)",
+                    "NetworkPolicy \(policy.id) selects only host-network pods (\(first.id)\(hostNetwork.count > 1 ? ", …" : "")), which no NetworkPolicy governs (\(settings.name)): it has no effect",
+                    fix:
+                        "protect the node with your plugin's host policy (Calico host endpoints, Cilium's host firewall), or run the pods without hostNetwork: true",
+                    at: [policy.location],
+                    annotations: policy.annotations
+                )
+                continue
+            }
             context.add(
                 .policySelectsNothing,
                 subject: "NetworkPolicy \(policy.id)",
