@@ -35,6 +35,9 @@ ROWS = [
     # status (scripts/kubectl_list.py). Refused at about 3,000 pods before issue 13 (node limit), quadratic before.
     ("kubectl List pods=20000 (one document)", ["--kubectl-list", "--pods", "20000"], False,
      [(["list", "--count"], "txt"), (["audit"], "json")]),
+    # The same at the largest cluster: items are decoded as they are read, never held as one tree.
+    ("kubectl List pods=150000 (one document)", ["--kubectl-list", "--pods", "150000", "--namespaces", "50"], False,
+     [(["list", "--count"], "txt"), (["audit"], "json")]),
     ("workloads=300 (pods=3000) policies=300 ns=10",
      ["--pods", "3000", "--policies", "300", "--namespaces", "10", "--apps-per-namespace", "30", "--workloads"], False,
      [(["list"], "json"), (["graph"], "svg"), (["graph", "--namespaces"], "svg")]),

@@ -475,10 +475,11 @@ enum InputFiles {
     private static func tooLarge(_ size: Int, limit: Int, at location: SourceLocation) -> Diagnostic {
         Diagnostic(
             "file is \(size) bytes, more than the limit of \(limit) bytes"
-                + (limit >= 1 << 20 ? " (\(limit >> 20) MiB)" : ""),
+                + (limit >= 1 << 30 && limit % (1 << 30) == 0
+                    ? " (\(limit >> 30) GiB)" : limit >= 1 << 20 ? " (\(limit >> 20) MiB)" : ""),
             at: location,
             hint:
-                "split the manifests into several files, or raise the limit with --max-input-size (netreach needs about 9 times a file's size in memory to read it)"
+                "split the manifests into several files, or raise the limit with --max-input-size (netreach holds a file in memory while it reads it)"
         )
     }
 }

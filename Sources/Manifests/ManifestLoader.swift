@@ -119,18 +119,45 @@ private struct LoadState {
             forcedNamespace: options.forcedNamespace
         )
         var result = ChunkResult()
+        // The items of a List (kubectl's one document for a whole cluster) are decoded as the parser reads them and
+        // never held as a tree; an item that needs the List's own kind (a typed list's items may omit theirs) waits
+        // for the end of its document. They count only if the document turns out to be a List.
+        var streamed: [Int: [StreamedItem]] = [:]
         do throws(Diagnostic) {
             let documents: [YAMLDocument]
             do {
-                documents = try YAMLParser.documents(in: Array(chunk.bytes), limits: limits, origin: chunk.origin)
+                documents = try YAMLParser.documents(in: chunk.bytes, limits: limits, origin: chunk.origin) {
+                    item,
+                    document,
+                    index in
+                    streamed[document, default: []].append(Self.decodeEarly(item, index: index, with: decoder))
+                }
             } catch {
                 throw .yaml(error, file: file)
             }
-            for document in documents {
+            for (d, document) in documents.enumerated() {
                 guard let root = document.root, !root.isNull else { continue }
                 var decoded = DecodedObjects()
                 defer { decoder.reader.sink.warnings.removeAll() }
                 try decoder.decode(root, into: &decoded)
+                if let items = streamed.removeValue(forKey: d), let list = decoder.listKind(root) {
+                    for item in items {
+                        switch item {
+                        case .decoded(let objects):
+                            decoded.merge(objects)
+                            decoded.warnings += objects.warnings
+                        case .failed(let error): throw error
+                        case .waiting(let node, let index):
+                            try decoder.decodeListItem(
+                                node,
+                                index: index,
+                                listKind: list.itemKind,
+                                apiVersion: list.apiVersion,
+                                into: &decoded
+                            )
+                        }
+                    }
+                }
                 decoded.warnings = decoder.reader.sink.warnings + decoded.warnings
                 if decoded.notKubernetes {
                     result.notKubernetes.append(decoder.reader.location(root))
@@ -141,6 +168,28 @@ private struct LoadState {
             result.error = error
         }
         return result
+    }
+
+    /// A List item as read: decoded, failed, or waiting for the List's kind.
+    private enum StreamedItem {
+        case decoded(DecodedObjects)
+        case failed(Diagnostic)
+        case waiting(YAMLNode, index: Int)
+    }
+
+    /// Decodes a List item as soon as it is read, when it names its own kind and apiVersion.
+    private static func decodeEarly(_ item: YAMLNode, index: Int, with decoder: ObjectDecoder) -> StreamedItem {
+        guard decoder.decodesAlone(item) else { return .waiting(item, index: index) }
+        var objects = DecodedObjects()
+        do throws(Diagnostic) {
+            try decoder.decodeListItem(item, index: index, listKind: nil, apiVersion: "", into: &objects)
+        } catch {
+            decoder.reader.sink.warnings.removeAll()
+            return .failed(error)
+        }
+        objects.warnings = decoder.reader.sink.warnings + objects.warnings
+        decoder.reader.sink.warnings.removeAll()
+        return .decoded(objects)
     }
 
     /// Parses the documents of a file on every core (each document is independent), then takes the results in
@@ -218,10 +267,7 @@ private struct LoadState {
     }
 
     private mutating func merge(_ decoded: DecodedObjects) {
-        objects.namespaces += decoded.namespaces
-        objects.endpoints += decoded.endpoints
-        objects.policies += decoded.policies
-        objects.skippedKinds.merge(decoded.skippedKinds, uniquingKeysWith: +)
+        objects.merge(decoded)
         warnings += decoded.warnings
     }
 

@@ -12,6 +12,14 @@ struct DecodedObjects {
     var notKubernetes = false
     /// Problems that lose a detail but not the object.
     var warnings: [Diagnostic] = []
+
+    /// Adds the objects (and the kinds skipped) of `other`; its warnings are the caller's to place.
+    mutating func merge(_ other: DecodedObjects) {
+        namespaces += other.namespaces
+        endpoints += other.endpoints
+        policies += other.policies
+        skippedKinds.merge(other.skippedKinds, uniquingKeysWith: +)
+    }
 }
 
 /// An endpoint as decoded, before pods of one owner are merged.
@@ -62,18 +70,7 @@ struct ObjectDecoder {
         if kind.hasSuffix("List"), let itemsNode = object["items"] {
             let itemKind = kind == "List" ? nil : String(kind.dropLast(4))
             for (index, item) in try reader.sequence(itemsNode, field: "items").enumerated() {
-                do throws(Diagnostic) {
-                    try decodeItem(item, index: index, listKind: itemKind, apiVersion: apiVersion, into: &out)
-                } catch {
-                    guard keepGoing else { throw error }
-                    out.warnings.append(
-                        Diagnostic.warning(
-                            "skipped object: \(error.message)",
-                            at: error.location,
-                            group: "objects skipped"
-                        )
-                    )
-                }
+                try decodeListItem(item, index: index, listKind: itemKind, apiVersion: apiVersion, into: &out)
             }
             return
         }
@@ -100,6 +97,44 @@ struct ObjectDecoder {
         default:
             let group = apiVersion.split(separator: "/").dropLast().first.map { " (\($0))" } ?? ""
             out.skippedKinds[kind + group, default: 0] += 1
+        }
+    }
+
+    /// The item kind and apiVersion of a List document's root (`itemKind` nil for a plain `List`), or nil when the
+    /// root is not a List.
+    func listKind(_ root: YAMLNode) -> (itemKind: String?, apiVersion: String)? {
+        guard let kind = reader.child(root, "kind")?.scalar, kind.hasSuffix("List"), root["items"] != nil else {
+            return nil
+        }
+        return (kind == "List" ? nil : String(kind.dropLast(4)), root["apiVersion"]?.scalar ?? "")
+    }
+
+    /// Whether an item of a List can be decoded before the List's own `kind` and `apiVersion` are read (kubectl
+    /// prints them after `items`): it is a mapping that names both.
+    func decodesAlone(_ item: YAMLNode) -> Bool {
+        item.mapping != nil && reader.child(item, "kind")?.scalar != nil
+            && reader.child(item, "apiVersion")?.scalar != nil
+    }
+
+    /// Decodes item `index` of a List; with `keepGoing`, an item that cannot be read is skipped with a warning.
+    func decodeListItem(
+        _ item: YAMLNode,
+        index: Int,
+        listKind itemKind: String?,
+        apiVersion: String,
+        into out: inout DecodedObjects
+    ) throws(Diagnostic) {
+        do throws(Diagnostic) {
+            try decodeItem(item, index: index, listKind: itemKind, apiVersion: apiVersion, into: &out)
+        } catch {
+            guard keepGoing else { throw error }
+            out.warnings.append(
+                Diagnostic.warning(
+                    "skipped object: \(error.message)",
+                    at: error.location,
+                    group: "objects skipped"
+                )
+            )
         }
     }
 

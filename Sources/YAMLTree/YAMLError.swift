@@ -10,6 +10,8 @@ package struct YAMLError: Error, Hashable, Sendable, CustomStringConvertible {
         case tooManyNodes(limit: Int)
         /// The input is larger than the byte limit.
         case tooLarge(bytes: Int, limit: Int)
+        /// One document's tree holds more nodes than the limit.
+        case documentTooLarge(limit: Int)
         /// A mapping repeats a key.
         case duplicateKey(String, first: SourceMark)
         /// `*name` with no `&name` before it.
@@ -43,6 +45,8 @@ package struct YAMLError: Error, Hashable, Sendable, CustomStringConvertible {
             return "aliases expand to more than \(limit) nodes (each counted at every use)"
         case .tooLarge(let bytes, let limit):
             return "input is \(bytes) bytes, more than the limit of \(limit) bytes"
+        case .documentTooLarge(let limit):
+            return "document holds more than \(limit) nodes outside the items of a List"
         case .duplicateKey(let key, let first):
             return "duplicate key '\(key)' (first defined at \(first))"
         case .unknownAlias(let name):

@@ -118,6 +118,9 @@ package struct YAMLDocument: Hashable, Sendable {
     package var root: YAMLNode?
     /// Where the document starts.
     package var mark: SourceMark
+    /// How many items of the root mapping's `items` sequence were handed to the parser's item handler as they
+    /// were read, and are not in `root` (its `items` is then an empty sequence).
+    package var streamedItems = 0
 
     /// Creates a document.
     package init(root: YAMLNode?, mark: SourceMark) {
@@ -134,14 +137,19 @@ package struct YAMLLimits: Hashable, Sendable {
     package var maxNodes: Int
     /// Maximum size of one input in bytes.
     package var maxBytes: Int
+    /// Maximum number of nodes held at once in one document's tree; the items of a List handed to an item
+    /// handler as they are read do not stay, so a List of any length fits. A Kubernetes object is at most
+    /// 1.5 MiB (etcd's limit), far below it.
+    package var maxTreeNodes: Int
 
     /// Creates limits.
-    package init(maxDepth: Int, maxNodes: Int, maxBytes: Int) {
+    package init(maxDepth: Int, maxNodes: Int, maxBytes: Int, maxTreeNodes: Int = 4_000_000) {
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
         self.maxBytes = maxBytes
+        self.maxTreeNodes = maxTreeNodes
     }
 
     /// Depth 64, one million nodes, 64 MiB: far above any real manifest, far below what hurts.
-    package static let `default` = YAMLLimits(maxDepth: 64, maxNodes: 1_000_000, maxBytes: 64 << 20)
+    package static let `default` = YAMLLimits(maxDepth: 64, maxNodes: 1_000_000, maxBytes: 2 << 30)
 }

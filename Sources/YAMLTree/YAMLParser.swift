@@ -14,12 +14,16 @@ package enum YAMLParser {
     ///   - bytes: the raw input.
     ///   - limits: bounds on size, nesting and node count.
     ///   - origin: the position of `bytes[0]` in its file, when `bytes` is a slice of a larger file.
+    ///   - items: when given, each item of a document's root-level `items` sequence (a `List`, as kubectl prints
+    ///     it) is handed to it as soon as it is read, with the index of its document and its own index, and is not
+    ///     kept in the tree: a List of any length is read in the memory of one item.
     /// - Throws: `YAMLError` with the position of the first problem.
     /// - Complexity: O(n) in the input size plus the size of expanded aliases (bounded by `limits`).
     package static func documents(
-        in bytes: [UInt8],
+        in bytes: ArraySlice<UInt8>,
         limits: YAMLLimits = .default,
-        origin: SourceMark = SourceMark(line: 1, column: 1)
+        origin: SourceMark = SourceMark(line: 1, column: 1),
+        items: ((_ item: YAMLNode, _ document: Int, _ index: Int) -> Void)? = nil
     ) throws(YAMLError) -> [YAMLDocument] {
         if bytes.count > limits.maxBytes {
             throw YAMLError(
@@ -29,9 +33,19 @@ package enum YAMLParser {
             )
         }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> [YAMLDocument] in
-            var builder = TreeBuilder(limits: limits, bytes: buffer, origin: origin)
+            var builder = TreeBuilder(limits: limits, bytes: buffer, origin: origin, items: items)
             return try builder.run()
         }
+    }
+
+    /// Parses every document of a whole input (see the slice's overload).
+    package static func documents(
+        in bytes: [UInt8],
+        limits: YAMLLimits = .default,
+        origin: SourceMark = SourceMark(line: 1, column: 1),
+        items: ((_ item: YAMLNode, _ document: Int, _ index: Int) -> Void)? = nil
+    ) throws(YAMLError) -> [YAMLDocument] {
+        try documents(in: bytes[...], limits: limits, origin: origin, items: items)
     }
 }
 
@@ -45,6 +59,8 @@ private struct TreeBuilder {
         var mark: SourceMark
         var anchor: String?
         var countAtStart: Int
+        /// `held` when the frame opened: the nodes of its subtree are `held` minus this when it closes.
+        var heldAtStart = 0
         var items: [YAMLNode] = []
         var state: MappingState
 
@@ -88,11 +104,22 @@ private struct TreeBuilder {
     private var documents: [YAMLDocument] = []
     private var documentRoot: YAMLNode?
     private var documentMark = SourceMark(line: 1, column: 1)
+    /// Where the items of a root-level `items` sequence go as they are read (see `YAMLParser.documents`).
+    private let itemHandler: ((YAMLNode, Int, Int) -> Void)?
+    private var streamedItems = 0
+    /// Plain nodes held in the current document's tree (streamed items leave it), against `maxTreeNodes`.
+    private var held = 0
 
-    init(limits: YAMLLimits, bytes: UnsafeBufferPointer<UInt8>, origin: SourceMark) {
+    init(
+        limits: YAMLLimits,
+        bytes: UnsafeBufferPointer<UInt8>,
+        origin: SourceMark,
+        items: ((YAMLNode, Int, Int) -> Void)?
+    ) {
         self.limits = limits
         self.bytes = bytes
         self.origin = origin
+        self.itemHandler = items
     }
 
     mutating func run() throws(YAMLError) -> [YAMLDocument] {
@@ -187,6 +214,17 @@ private struct TreeBuilder {
     /// Counts nodes, for the size of each anchor. Only what aliases repeat counts against `maxNodes`: plain
     /// nodes are bounded by the input's bytes, and a dump of a big cluster has millions of them.
     private mutating func count(_ n: Int, at m: SourceMark, expanding: Bool = false) throws(YAMLError) {
+        if !expanding {
+            held += n
+            if held > limits.maxTreeNodes {
+                throw YAMLError(
+                    .documentTooLarge(limit: limits.maxTreeNodes),
+                    at: m,
+                    hint:
+                        "a Kubernetes object is at most 1.5 MiB; split the document into one document per object (a List's items may be any number)"
+                )
+            }
+        }
         nodeCount += n
         guard expanding else { return }
         expandedNodes += n
@@ -206,8 +244,12 @@ private struct TreeBuilder {
             documentRoot = nil
             documentMark = at
             anchors = [:]
+            streamedItems = 0
+            held = 0
         case YAML_DOCUMENT_END_EVENT:
-            documents.append(YAMLDocument(root: documentRoot, mark: documentMark))
+            var document = YAMLDocument(root: documentRoot, mark: documentMark)
+            document.streamedItems = streamedItems
+            documents.append(document)
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
             let text: String
@@ -225,14 +267,14 @@ private struct TreeBuilder {
             let node = YAMLNode(.scalar(text, style, tag: Self.string(data.tag)), mark: at)
             try count(1, at: at)
             if let anchor = Self.string(data.anchor) { anchors[anchor] = (node, 1) }
-            try add(node)
+            try add(node, held: 1)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard let (node, size) = anchors[name] else {
                 throw YAMLError(.unknownAlias(name), at: at, hint: "define '&\(name)' before using '*\(name)'")
             }
             try count(size, at: at, expanding: true)
-            try add(YAMLNode(node.content, mark: at))
+            try add(YAMLNode(node.content, mark: at), held: 0)
         case YAML_SEQUENCE_START_EVENT:
             try push(
                 .sequence(at, anchor: Self.string(event.data.sequence_start.anchor), countAtStart: nodeCount),
@@ -256,6 +298,8 @@ private struct TreeBuilder {
                 hint: "Kubernetes manifests are never this deep; check the file is what you meant"
             )
         }
+        var frame = frame
+        frame.heldAtStart = held
         try count(1, at: at)
         stack.append(frame)
     }
@@ -265,7 +309,7 @@ private struct TreeBuilder {
         let node =
             frame.isMapping ? try Self.applyMerges(frame.state) : YAMLNode(.sequence(frame.items), mark: frame.mark)
         if let anchor = frame.anchor { anchors[anchor] = (node, nodeCount - frame.countAtStart) }
-        try add(node)
+        try add(node, held: held - frame.heldAtStart)
     }
 
     private static func applyMerges(_ state: MappingState) throws(YAMLError) -> YAMLNode {
@@ -291,13 +335,23 @@ private struct TreeBuilder {
         return YAMLNode(.mapping(pairs), mark: state.mark)
     }
 
-    private mutating func add(_ node: YAMLNode) throws(YAMLError) {
+    /// Adds a finished node (`held`: the plain nodes of its subtree) to the open collection, or hands it to the
+    /// item handler when it is an item of the root mapping's `items` sequence.
+    private mutating func add(_ node: YAMLNode, held size: Int) throws(YAMLError) {
         guard !stack.isEmpty else {
             documentRoot = node
             return
         }
         let top = stack.count - 1
         guard stack[top].isMapping else {
+            if top == 1, let itemHandler, stack[0].isMapping,
+                case .scalar("items", .plain, nil)? = stack[0].state.pendingKey?.content
+            {
+                itemHandler(node, documents.count, streamedItems)
+                streamedItems += 1
+                held -= size
+                return
+            }
             stack[top].items.append(node)
             return
         }

@@ -348,3 +348,38 @@ import Testing
             == "test.yaml:6:1: warning: default/web[Deployment] is defined again (first at test.yaml:1:1); the first definition is used"
     )
 }
+
+/// kubectl prints a List's `kind` after its `items`: items that name their kind are read as they come, items of a
+/// typed list that omit it wait for the List's kind, and every error is located and in item order. A document
+/// of another kind that happens to hold `items` is not read as a List.
+@Test func listItemsAreReadWhateverComesFirst() throws {
+    let text = """
+        apiVersion: v1
+        items:
+          - {apiVersion: v1, kind: Pod, metadata: {name: p, namespace: a}}
+          - metadata: {name: q, namespace: a}
+        kind: PodList
+        ---
+        apiVersion: v1
+        items:
+          - {apiVersion: v1, kind: Pod, metadata: {name: ghost, namespace: a}}
+        kind: ConfigMap
+        metadata: {name: c}
+        """
+    let result = try load(text)
+    #expect(result.cluster.endpoints.map(\.id) == ["a/p[Pod]", "a/q[Pod]"])
+    #expect(result.warnings.contains { $0.message.contains("ConfigMap (1)") })
+    let bad = """
+        apiVersion: v1
+        items:
+          - {apiVersion: v1, kind: Pod, metadata: {name: ok}}
+          - {apiVersion: v1, kind: Pod, metadata: {name: p, labels: {"a": [x]}}}
+          - metadata: {name: q}
+        kind: List
+        """
+    let e = loadError(bad)
+    #expect(e?.location?.description == "test.yaml:4:67")
+    let kept = try load(bad, keepGoing: true)
+    #expect(kept.cluster.endpoints.map(\.id) == ["default/ok[Pod]"])
+    #expect(kept.warnings.filter { $0.message.hasPrefix("skipped object: ") }.map(\.location?.line) == [4, 5])
+}

@@ -188,3 +188,33 @@ func anErrorAtTheEndOfAFileWithoutAFinalNewlineIsOnItsLastLine(text: String, exp
     #expect(documents.first?.root?.mapping?.count == 32_000)
     #expect(error(mapping + "k17: again\n")?.kind == .duplicateKey("k17", first: SourceMark(line: 18, column: 1)))
 }
+
+/// The items of a root-level `items` sequence go to the item handler as they are read, in order, with their
+/// document's index, and leave the tree: a List longer than the tree limit parses, a mapping as long does not.
+@Test func listItemsAreHandedOverAsTheyAreReadAndNotHeld() throws {
+    let limits = YAMLLimits(maxDepth: 64, maxNodes: 1000, maxBytes: 1 << 20, maxTreeNodes: 50)
+    let items = (0..<200).map { "- {kind: Pod, metadata: {name: p\($0)}}" }.joined(separator: "\n")
+    let text = "apiVersion: v1\nitems:\n\(items)\nkind: List\n---\nkind: Other\nitems: [a, b]\nnested: {items: [c]}\n"
+    var seen: [(name: String, document: Int, index: Int, line: Int)] = []
+    let documents = try YAMLParser.documents(in: Array(text.utf8), limits: limits) { item, document, index in
+        seen.append((item["metadata"]?["name"]?.scalar ?? item.scalar ?? "", document, index, item.mark.line))
+    }
+    #expect(seen.count == 202)
+    #expect(seen.prefix(200).map(\.name) == (0..<200).map { "p\($0)" })
+    #expect(seen.prefix(200).allSatisfy { $0.document == 0 && $0.line == $0.index + 3 })
+    #expect(seen.suffix(2).map(\.name) == ["a", "b"] && seen.suffix(2).map(\.document) == [1, 1])
+    #expect(documents.map(\.streamedItems) == [200, 2])
+    #expect(documents[0].root?["items"]?.sequence?.isEmpty == true)
+    #expect(documents[0].root?["kind"]?.scalar == "List")
+    // Only the root's own `items` is streamed: a nested one stays in the tree.
+    #expect(documents[1].root?["nested"]?["items"]?.sequence?.count == 1)
+    // Without a handler, the same List is one tree, past the limit; so is a mapping of as many nodes.
+    #expect(error(text, limits: limits)?.kind == .documentTooLarge(limit: 50))
+    let wide = (0..<60).map { "k\($0): v" }.joined(separator: "\n")
+    let e = error(wide, limits: limits)
+    #expect(e?.kind == .documentTooLarge(limit: 50))
+    #expect(e?.mark.line == 25)
+    // One item larger than the limit is stopped too.
+    let big = "items:\n- {" + (0..<60).map { "k\($0): v" }.joined(separator: ", ") + "}\n"
+    #expect(throws: YAMLError.self) { try YAMLParser.documents(in: Array(big.utf8), limits: limits) { _, _, _ in } }
+}

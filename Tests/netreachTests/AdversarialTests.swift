@@ -50,7 +50,7 @@ private func expectRefusal(
     let path = directory + "/huge.yaml"
     #expect(FileManager.default.createFile(atPath: path, contents: Data(pod.utf8)))
     let handle = try #require(FileHandle(forWritingAtPath: path))
-    try handle.truncate(atOffset: 65 << 20)  // sparse: no 65 MiB written
+    try handle.truncate(atOffset: 3 << 30)  // sparse: no 3 GiB written
     try handle.close()
     let run = try netreach(["list", path])
     expectRefusal(run, located: path, "more than the limit")
