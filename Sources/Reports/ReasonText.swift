@@ -25,6 +25,8 @@ extension Reason {
         case .notSelected(let endpoint, let directions):
             let words = directions.map { $0.rawValue.lowercased() }.joined(separator: " or ")
             return "\(endpoint) is not selected by any NetworkPolicy for \(words)"
+        case .ungoverned(let endpoint, let settings):
+            return "\(endpoint) uses the host network, which no NetworkPolicy governs (\(settings))"
         case .notDefaultDeny(let policy, let selectsEveryPod):
             return selectsEveryPod
                 ? "\(policy.text) selects every pod but has rules" : "\(policy.text) selects only some pods"

@@ -575,6 +575,16 @@ private let genericHeader =
             && list.contains("\"src\": \"app/batch[Pod]\", \"dst\": \"app/agent[Pod]\"")
     )
     #expect(try netreach(["list", input, "-o", "md"] + nodes).stdout.hasPrefix("Network plugin: `\(name)`\n"))
+    // A check that fails because the plugin governs no host-network pod says so, where generic names the policy.
+    let deny = NSTemporaryDirectory() + "netreach-rules-" + UUID().uuidString + ".yaml"
+    defer { try? FileManager.default.removeItem(atPath: deny) }
+    let denyText = "rules:\n- name: nothing reaches the agent\n  deny: {from: app/db, to: app/agent}\n"
+    #expect(FileManager.default.createFile(atPath: deny, contents: Data(denyText.utf8)))
+    let calico = try netreach(["check", "--rules", deny, input, "--cni", "calico", "-q"]).stdout
+    #expect(calico.contains("app/agent[Pod] uses the host network, which no NetworkPolicy governs (--cni calico)"))
+    let generic = try netreach(["check", "--rules", deny, input, "-q"]).stdout
+    #expect(generic.contains("NetworkPolicy app/agent admits app/db[Pod] into app/agent[Pod] (ingress)"))
+    #expect(!generic.contains("host network"))
     // A plugin netreach has no profile for is a usage error that lists the profiles.
     let unknown = try netreach(["list", input, "--cni", "flannel"])
     #expect(unknown.status == 64)

@@ -14,7 +14,9 @@ extension CheckContext {
                 guard model.isolated[direction][c] else {
                     let members = model.classes[c].members
                     out.insert(
-                        .notSelected(endpoint: side, directions: [direction]),
+                        model.classes[c].ungoverned
+                            ? .ungoverned(endpoint: side, settings: model.settings.name)
+                            : .notSelected(endpoint: side, directions: [direction]),
                         at: members.count == 1 ? cluster.endpoints[members[0]].location : nil
                     )
                     continue

@@ -88,10 +88,11 @@ private struct OpenFlows {
             .map { e in
                 let bits = open[model.classOf(endpoint: e)]
                 let directions = (bits & 2 != 0 ? [Direction.ingress] : []) + (bits & 1 != 0 ? [.egress] : [])
-                return CheckInvolvement(
-                    .notSelected(endpoint: context.name(e), directions: directions),
-                    at: endpoints[e].location
-                )
+                let reason: Reason =
+                    model.settings.isUngoverned(endpoints[e])
+                    ? .ungoverned(endpoint: context.name(e), settings: model.settings.name)
+                    : .notSelected(endpoint: context.name(e), directions: directions)
+                return CheckInvolvement(reason, at: endpoints[e].location)
             }
     }
 }

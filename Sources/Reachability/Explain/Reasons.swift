@@ -43,6 +43,8 @@ package enum Reason: Hashable, Sendable {
     )
     /// No policy selects `endpoint` for any of `directions`, so those hops are open by default.
     case notSelected(endpoint: String, directions: [Direction])
+    /// `endpoint` uses the host network, which the network plugin (`settings`, as flags) governs by no policy.
+    case ungoverned(endpoint: String, settings: String)
     /// `policy` is in the namespace but is no default-deny: it selects only some pods, or every pod with rules.
     case notDefaultDeny(PolicyReference, selectsEveryPod: Bool)
 }
