@@ -130,7 +130,10 @@ private struct LoadState {
                     item,
                     document,
                     index in
-                    streamed[document, default: []].append(Self.decodeEarly(item, index: index, with: decoder))
+                    Self.append(
+                        Self.decodeEarly(item, index: index, with: decoder),
+                        to: &streamed[document, default: []]
+                    )
                 }
             } catch {
                 throw .yaml(error, file: file)
@@ -175,6 +178,19 @@ private struct LoadState {
         case decoded(DecodedObjects)
         case failed(Diagnostic)
         case waiting(YAMLNode, index: Int)
+    }
+
+    /// Appends a List item as read; consecutive decoded items are kept as one (a List of 150,000 pods would
+    /// otherwise hold as many small arrays).
+    private static func append(_ item: StreamedItem, to items: inout [StreamedItem]) {
+        guard case .decoded(let objects) = item, case .decoded(var merged)? = items.last else {
+            items.append(item)
+            return
+        }
+        items.removeLast()
+        merged.merge(objects)
+        merged.warnings += objects.warnings
+        items.append(.decoded(merged))
     }
 
     /// Decodes a List item as soon as it is read, when it names its own kind and apiVersion.

@@ -59,13 +59,13 @@ package struct ClassModel: Sendable {
         self.cluster = cluster
         self.settings = settings
         // With pod or node addresses matched by ipBlocks, endpoints whose addresses fall in other atoms are told apart.
-        let podAtoms =
+        let matchable =
             settings.ipBlockMatchesPods || settings.ipBlockMatchesNodes ? Self.addressAtoms(cluster) : []
         var index: [ClassKey: ClassID] = [:]
         for (e, endpoint) in cluster.endpoints.enumerated() {
             let named = endpoint.ports.filter { $0.name != nil }.sorted()
             let atoms =
-                podAtoms.isEmpty ? [] : Self.atoms(holding: settings.ipBlockAddresses(of: endpoint), in: podAtoms)
+                matchable.isEmpty ? [] : Self.atoms(holding: settings.ipBlockAddresses(of: endpoint), in: matchable)
             let key = ClassKey(
                 namespace: endpoint.namespace,
                 labels: endpoint.labels,

@@ -61,7 +61,7 @@ package struct EngineSettings: Hashable, Sendable {
         return out
     }
 
-    /// The profile and the points set on top of it, as the command line writes them: `cilium --ipblock-nodes`.
+    /// The profile and the points set on top of it, as the command line writes them: `--cni cilium --ipblock-nodes`.
     package var name: String { "--cni " + ([plugin.rawValue] + overrides).joined(separator: " ") }
 
     /// Whether an endpoint is left out of every policy: a host-network pod on a plugin that does not govern them.

@@ -19,9 +19,10 @@ enum PolicySelectsNothing: AuditCheck {
 
     static func run(_ context: inout AuditContext) {
         let settings = context.model.settings
+        let ungoverned = context.cluster.endpoints.filter(settings.isUngoverned)  // none with the generic reading
         for (p, policy) in context.cluster.policies.enumerated() where context.model.policySelection[p].isEmpty {
-            let hostNetwork = context.cluster.endpoints.filter {
-                settings.isUngoverned($0) && $0.namespace == policy.namespace && policy.podSelector.matches($0.labels)
+            let hostNetwork = ungoverned.filter {
+                $0.namespace == policy.namespace && policy.podSelector.matches($0.labels)
             }
             if let first = hostNetwork.first {
                 context.add(
