@@ -140,7 +140,8 @@ def main():
         for folder in ["Sources", "Tests", "Fuzz", "Fixtures", "examples", "scripts"]:
             shutil.rmtree(os.path.join(source, folder), ignore_errors=True)
             shutil.copytree(os.path.join(ROOT, folder), os.path.join(source, folder), ignore=ignore, symlinks=True)
-        shutil.copy(os.path.join(ROOT, "Package.swift"), os.path.join(source, "Package.swift"))
+        for name in ["Package.swift", "README.md", "Makefile"]:  # the README's examples are tested too
+            shutil.copy(os.path.join(ROOT, name), os.path.join(source, name))
     schemas = os.path.join(ROOT, ".build", "schemas")
     if os.path.isdir(schemas):  # the schema tests read them from .build/schemas
         shutil.copytree(schemas, os.path.join(source, ".build", "schemas"), dirs_exist_ok=True)
