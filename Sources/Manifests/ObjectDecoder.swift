@@ -125,7 +125,19 @@ struct ObjectDecoder {
         into out: inout DecodedObjects
     ) throws(Diagnostic) {
         do throws(Diagnostic) {
-            try decodeItem(item, index: index, listKind: itemKind, apiVersion: apiVersion, into: &out)
+            _ = try reader.mapping(item, field: "items[\(index)]")
+            let kind = try reader.child(item, "kind").map { (n) throws(Diagnostic) in
+                try reader.string(n, field: "items[\(index)].kind")
+            }
+            guard let kind = kind ?? itemKind else {
+                throw Diagnostic(
+                    "items[\(index)] of a List has no 'kind'",
+                    at: reader.location(item),
+                    hint: "give every item of a List its kind, or use a typed list such as PodList"
+                )
+            }
+            let itemVersion = reader.child(item, "apiVersion")?.scalar ?? apiVersion
+            try decode(item, kind: kind, apiVersion: itemVersion, into: &out)
         } catch {
             guard keepGoing else { throw error }
             out.warnings.append(
@@ -136,28 +148,6 @@ struct ObjectDecoder {
                 )
             )
         }
-    }
-
-    private func decodeItem(
-        _ item: YAMLNode,
-        index: Int,
-        listKind itemKind: String?,
-        apiVersion: String,
-        into out: inout DecodedObjects
-    ) throws(Diagnostic) {
-        _ = try reader.mapping(item, field: "items[\(index)]")
-        let kind = try reader.child(item, "kind").map { (n) throws(Diagnostic) in
-            try reader.string(n, field: "items[\(index)].kind")
-        }
-        guard let kind = kind ?? itemKind else {
-            throw Diagnostic(
-                "items[\(index)] of a List has no 'kind'",
-                at: reader.location(item),
-                hint: "give every item of a List its kind, or use a typed list such as PodList"
-            )
-        }
-        let itemVersion = reader.child(item, "apiVersion")?.scalar ?? apiVersion
-        try decode(item, kind: kind, apiVersion: itemVersion, into: &out)
     }
 
     private struct Metadata {
