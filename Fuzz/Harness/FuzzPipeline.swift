@@ -79,7 +79,16 @@ package enum FuzzPipeline {
         onlyDefaultAllow: Bool,
         into inspector: inout Inspector
     ) {
-        let result = PolicyEngine(cluster: cluster).analyze()
+        // Every network-plugin profile, with and without pod IPs, chosen by the input's shape.
+        let shape = cluster.endpoints.count &+ 3 &* cluster.policies.count
+        let settings = EngineSettings(
+            plugin: NetworkPlugin.allCases[shape % NetworkPlugin.allCases.count],
+            ipBlockMatchesPods: shape % 7 == 0 ? true : nil,
+            ipBlockMatchesNodes: shape % 3 == 0 ? true : nil
+        )
+        let compiled = PolicyEngine(cluster: cluster, settings: settings).compile()
+        for warning in compiled.pluginWarnings() { inspector.inspect("plugin warning", warning.description) }
+        let result = compiled.answer()
         for name in ReportFormat.names {
             guard let format = ReportFormat(name: name) else { continue }
             var text = ""
@@ -100,7 +109,6 @@ package enum FuzzPipeline {
                 inspector.inspect("graph error", error.description)
             }
         }
-        let compiled = PolicyEngine(cluster: cluster).compile()
         do {
             let rules = try RulesLoader.load(bytes: rules, name: "rules.yaml")
             let report = try Checker.check(
