@@ -23,7 +23,8 @@ struct FlowLines {
     /// Whether a line was written (JSON puts `,` after every line but the last).
     private(set) var wroteLine = false
 
-    init(_ result: Reachability, style: Style) {
+    /// `onlyConnection`: every line's connections are that one (the flows were filtered to those that have it).
+    init(_ result: Reachability, style: Style, onlyConnection: ConnectionSet? = nil) {
         switch style {
         case .txt: json = false
         case .json: json = true
@@ -31,7 +32,8 @@ struct FlowLines {
         let json = json
         names = result.peers.map { Array((json ? JSONValue.quoted($0.name) : $0.name).utf8) }
         connections = result.distinctConnections.map { connections -> [UInt8] in
-            Array((json ? JSONValue.quoted(connections.description) : connections.description).utf8)
+            let text = (onlyConnection ?? connections).description
+            return Array((json ? JSONValue.quoted(text) : text).utf8)
         }
         hops = (0..<4).map { bits -> [UInt8] in
             let words = (bits & 1 != 0 ? ["egress"] : []) + (bits & 2 != 0 ? ["ingress"] : [])

@@ -18,15 +18,17 @@ package enum FlowReport {
         format: ReportFormat,
         onlyDefaultAllow: Bool = false,
         markOpenHops: Bool = false,
+        focus: Focus = Focus(),
         to out: inout some TextOutputStream
     ) {
         var lines: FlowLines?
+        let only = focus.connection
         switch format.kind {
         case .txt:
             out.write(PluginText.header(result.model.settings) + "\n")
-            lines = FlowLines(result, style: .txt(markOpenHops: markOpenHops))
+            lines = FlowLines(result, style: .txt(markOpenHops: markOpenHops), onlyConnection: only)
         case .json:
-            lines = FlowLines(result, style: .json)
+            lines = FlowLines(result, style: .json, onlyConnection: only)
             out.write("{\n  \"networkPlugin\": ")
             PluginText.json(result.model.settings).write(to: &out, indent: "  ")
             out.write(",\n  \"flows\": [")
@@ -35,16 +37,30 @@ package enum FlowReport {
             out.write("Network plugin: `\(result.model.settings.name)`\n\n")
             out.write("| src | dst | conn | default-allow |\n|---|---|---|---|\n")
         }
+        let endpoints = result.cluster.endpoints
+        func kept(_ flow: Flow) -> Bool {
+            if onlyDefaultAllow, !flow.isDefaultAllowed { return false }
+            if let only, flow.connections.intersection(only).isEmpty { return false }
+            return focus.includes(
+                source: result.peers[flow.source].endpointIndex.map { endpoints[$0] },
+                destination: result.peers[flow.destination].endpointIndex.map { endpoints[$0] }
+            )
+        }
+        let filtered = onlyDefaultAllow || !focus.isEmpty
         result.flows.forEachBlock { block in
-            let flows = onlyDefaultAllow ? block.filter(\.isDefaultAllowed) : block
+            let flows = filtered ? block.filter(kept) : block
             switch format.kind {
             case .txt, .json:
                 lines?.add(flows, to: &out)
             case .csv:
-                for flow in flows { out.write(fields(result, flow).map(csvField).joined(separator: ",") + "\n") }
+                for flow in flows {
+                    out.write(fields(result, flow, only: only).map(csvField).joined(separator: ",") + "\n")
+                }
             case .md:
                 for flow in flows {
-                    out.write("| " + fields(result, flow).map(markdownCell).joined(separator: " | ") + " |\n")
+                    out.write(
+                        "| " + fields(result, flow, only: only).map(markdownCell).joined(separator: " | ") + " |\n"
+                    )
                 }
             }
         }
@@ -52,9 +68,12 @@ package enum FlowReport {
     }
 
     /// The cells of a csv or md row: source, destination, connections, open hops.
-    private static func fields(_ result: Reachability, _ flow: Flow) -> [String] {
-        [result.peers[flow.source].name, result.peers[flow.destination].name, flow.connections.description, hops(flow)]
-            .map(\.escapedForDisplay)
+    private static func fields(_ result: Reachability, _ flow: Flow, only: ConnectionSet?) -> [String] {
+        [
+            result.peers[flow.source].name, result.peers[flow.destination].name,
+            (only ?? flow.connections).description, hops(flow),
+        ]
+        .map(\.escapedForDisplay)
     }
 
     /// The open hops of a flow as text: `egress`, `ingress`, `egress+ingress`, or empty.

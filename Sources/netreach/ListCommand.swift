@@ -145,12 +145,35 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Print only how many flows there are (computed without listing them; fast on huge clusters).")
     var count = false
 
+    @Flag(
+        help:
+            "Explain every ordered pair, allowed and denied: each slice of its connections and the rules that decide it (txt, json or md)."
+    )
+    var explain = false
+
+    @OptionGroup var focus: FocusOptions
+
     func validate() throws {
         if count, defaultAllow { throw ValidationError("--count and --default-allow cannot be combined") }
+        if explain, count || defaultAllow {
+            throw ValidationError("--explain cannot be combined with --count or --default-allow")
+        }
+        if explain, format == .csv || format == .dot { throw ValidationError("--explain writes txt, json or md") }
+        if count, !focus.workloads.isEmpty || focus.connection != nil {
+            throw ValidationError("--count counts every flow; it cannot be combined with --focus options")
+        }
     }
 
     func run() throws {
         let loaded = try input.load()
+        let chosen = try focus.focus(in: loaded.cluster)
+        if explain, let report = format.format {
+            let model = input.compile(loaded)
+            try Console.emit(to: file, inputs: loaded.inputs) { out in
+                ExplainReport.write(model, format: report, pairs: { model.explainedPairs(focus: chosen, $0) }, to: &out)
+            }
+            return
+        }
         if count {
             let result = input.compile(loaded).answer()
             try Console.emit(to: file, inputs: loaded.inputs) { $0.write("\(result.flowCount)\n") }
@@ -174,6 +197,7 @@ struct ListCommand: ParsableCommand {
                 format: report,
                 onlyDefaultAllow: defaultAllow,
                 markOpenHops: defaultAllow,
+                focus: chosen,
                 to: &out
             )
         }

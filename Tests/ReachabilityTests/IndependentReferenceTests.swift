@@ -586,6 +586,13 @@ func decisionsAgreeWithTheClassLevelAnswer(seed: Int) throws {
             checkRules(ingress, .ingress, at: d)
             let (fast, open) = model.classFlow(from: s, to: d)
             #expect(egress.allowed.intersection(ingress.allowed) == fast)
+            // The explanation's slices cover every connection once, and the allowed ones are the flow.
+            let slices = model.explain(from: .endpoints(s), to: .endpoints(d))
+            #expect(slices.reduce(ConnectionSet.none) { $0.union($1.connections) } == .all)
+            for (i, a) in slices.enumerated() {
+                for b in slices[(i + 1)...] { #expect(a.connections.intersection(b.connections).isEmpty) }
+            }
+            #expect(slices.filter(\.allowed).reduce(ConnectionSet.none) { $0.union($1.connections) } == fast)
             if !fast.isEmpty {
                 #expect(open.contains(.egress) == !egress.isDecided)
                 #expect(open.contains(.ingress) == !ingress.isDecided)
@@ -597,6 +604,8 @@ func decisionsAgreeWithTheClassLevelAnswer(seed: Int) throws {
             checkRules(egress, .egress, at: s)
             #expect(egress.allowed == model.egress(from: s, to: atom))
             #expect(ingress.allowed == model.ingress(to: s, from: atom))
+            let out = model.explain(from: .endpoints(s), to: .addresses(IPSet(atom)))
+            #expect(out.filter(\.allowed).reduce(ConnectionSet.none) { $0.union($1.connections) } == egress.allowed)
         }
     }
 }

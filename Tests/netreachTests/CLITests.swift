@@ -600,3 +600,75 @@ private let genericHeader =
     let bad = try netreach(["list", "examples/shop", "--max-input-size", "lots"])
     #expect(bad.status != 0 && bad.stderr.contains("--max-input-size 'lots' is not a size"))
 }
+
+// MARK: - explain
+
+@Test func explainNamesTheRuleAndItsLocationForEachSlice() throws {
+    let run = try netreach(["explain", "backend/api", "db/postgres", "examples/shop", "-q"])
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("  TCP 5432: allowed\n"))
+    #expect(
+        run.stdout.contains(
+            "NetworkPolicy db/postgres, ingress rule 1 (examples/shop/policies.yaml:125:7) admits it: from podSelector app=api in namespaces kubernetes.io/metadata.name=backend, ports TCP 5432"
+        )
+    )
+    let one = try netreach(["explain", "frontend/web", "db/postgres", "--port", "5432/TCP", "examples/shop", "-q"])
+    #expect(one.stdout.contains("  TCP 5432: denied\n") && !one.stdout.contains("UDP"))
+    let json = try netreach(["explain", "0.0.0.0/0", "frontend/web", "examples/shop", "-q", "-o", "json"])
+    let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+    let pairs = object?["explanations"] as? [[String: Any]] ?? []
+    #expect(pairs.count == 1 && pairs.first?["src"] as? String == "0.0.0.0-255.255.255.255")
+    let md = try netreach(["explain", "backend/api", "db/postgres", "examples/shop", "-q", "-o", "md"])
+    #expect(
+        md.stdout.hasPrefix(
+            "Network plugin: `--cni generic`\n\n### `backend/api[Deployment] => db/postgres[StatefulSet]`"
+        )
+    )
+}
+
+@Test func explainRefusesWhatItCannotExplain() throws {
+    let unknown = try netreach(["explain", "frontend/wbe", "db/postgres", "examples/shop"])
+    #expect(unknown.status == 2 && unknown.stdout.isEmpty)
+    #expect(
+        unknown.stderr.contains(
+            "error: source 'frontend/wbe' matches no workload\n  hint: did you mean frontend/web[Deployment]?"
+        )
+    )
+    let port = try netreach(["explain", "frontend/web", "db/postgres", "--port", "5432/TCPX", "examples/shop"])
+    #expect(port.status == 2 && port.stderr.contains("--port '5432/TCPX' is not a port"))
+    let addresses = try netreach(["explain", "10.0.0.0/8", "0.0.0.0/0", "examples/shop"])
+    #expect(addresses.status == 2 && addresses.stderr.contains("both sides are addresses"))
+}
+
+@Test func listExplainsAndFocuses() throws {
+    let all = try netreach(["list", "examples/shop", "--explain", "-o", "json", "-q"])
+    let object = try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any]
+    let pairs = object?["explanations"] as? [[String: Any]] ?? []
+    // Six endpoints: 30 ordered pairs, plus each endpoint's address groups in both directions.
+    #expect(
+        pairs.filter {
+            ($0["src"] as? String)?.first?.isLetter == true && ($0["dst"] as? String)?.first?.isLetter == true
+        }.count == 30
+    )
+    let into = try netreach(["list", "examples/shop", "--focus", "postgres", "--focus-direction", "ingress", "-q"])
+    #expect(
+        into.stdout.split(separator: "\n").dropFirst() == [
+            "backend/api[Deployment] => db/postgres[StatefulSet] : TCP 5432"
+        ]
+    )
+    let conn = try netreach([
+        "list", "examples/shop", "--focus", "monitoring/prometheus", "--focus-conn", "tcp-9100", "-q",
+    ])
+    #expect(conn.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(" : TCP 9100") })
+    #expect(conn.stdout.contains("monitoring/prometheus[Deployment] => backend/api[Deployment] : TCP 9100"))
+    let text = try netreach([
+        "list", "examples/shop", "--explain", "--focus", "db/postgres", "--focus-peer", "frontend/web", "-q",
+    ])
+    #expect(text.stdout.contains("\nfrontend/web[Deployment] => db/postgres[StatefulSet]\n"))
+    #expect(!text.stdout.contains("backend/api[Deployment] =>"))
+    #expect(try netreach(["list", "examples/shop", "--focus-peer", "web"]).status == 64)
+    #expect(try netreach(["list", "examples/shop", "--explain", "-o", "csv"]).status == 64)
+    #expect(try netreach(["list", "examples/shop", "--focus-conn", "tcp80"]).status == 64)
+    let unknown = try netreach(["list", "examples/shop", "--focus", "postgress"])
+    #expect(unknown.status == 2 && unknown.stderr.contains("did you mean db/postgres[StatefulSet]?"))
+}

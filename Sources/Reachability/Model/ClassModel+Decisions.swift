@@ -45,7 +45,7 @@ extension ClassModel {
         )
     }
 
-    private func matches(_ rule: CompiledRule, _ peer: HopPeer) -> Bool {
+    func matches(_ rule: CompiledRule, _ peer: HopPeer) -> Bool {
         switch peer {
         case .endpoints(let c): rule.matchesClass[c.index]
         case .addresses(let set): !rule.addresses.intersection(set).isEmpty

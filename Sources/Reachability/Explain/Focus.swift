@@ -1,0 +1,131 @@
+package import KubeModel
+
+/// Which pairs a flow list or an explanation keeps, as netpol-analyzer's focus options choose them: pairs that
+/// involve a focus workload, optionally only with some peers, in one direction, on one connection.
+package struct Focus: Hashable, Sendable {
+    /// `name` (that name in any namespace) or `namespace/name`, optionally `[Kind]`.
+    package var workloads: [String] = []
+    /// Only pairs between the focus workloads and these (same forms).
+    package var peers: [String] = []
+    /// Only flows into (`.ingress`) or out of (`.egress`) the focus workloads.
+    package var direction: Direction?
+    /// Only this connection.
+    package var connection: ConnectionSet?
+
+    /// No focus: every pair, every connection.
+    package init() {}
+
+    /// Whether anything is filtered.
+    package var isEmpty: Bool { workloads.isEmpty && peers.isEmpty && direction == nil && connection == nil }
+
+    /// Whether a workload name form (`name`, `namespace/name`, `namespace/name[Kind]`) names an endpoint.
+    package static func names(_ text: String, _ endpoint: Endpoint) -> Bool {
+        var rest = Substring(text)
+        if rest.hasSuffix("]"), let open = rest.lastIndex(of: "[") {
+            guard rest[rest.index(after: open)..<rest.index(before: rest.endIndex)] == endpoint.kind else {
+                return false
+            }
+            rest = rest[..<open]
+        }
+        guard let slash = rest.firstIndex(of: "/") else { return rest == endpoint.name }
+        return rest[..<slash] == endpoint.namespace && rest[rest.index(after: slash)...] == endpoint.name
+    }
+
+    /// Whether the pair from `source` to `destination` (nil: addresses outside the cluster) is kept.
+    package func includes(source: Endpoint?, destination: Endpoint?) -> Bool {
+        guard !workloads.isEmpty else { return true }
+        func focus(_ endpoint: Endpoint?) -> Bool {
+            endpoint.map { e in workloads.contains { Self.names($0, e) } } ?? false
+        }
+        func peer(_ endpoint: Endpoint?) -> Bool {
+            peers.isEmpty || endpoint.map { e in peers.contains { Self.names($0, e) } } ?? false
+        }
+        let outOf = focus(source) && peer(destination)
+        let into = focus(destination) && peer(source)
+        switch direction {
+        case .egress?: return outOf
+        case .ingress?: return into
+        case nil: return outOf || into
+        }
+    }
+
+    /// The names that match no endpoint of `cluster`, to report as errors.
+    package func unmatched(in cluster: Cluster) -> [String] {
+        (workloads + peers).filter { text in !cluster.endpoints.contains { Self.names(text, $0) } }
+    }
+}
+
+/// One explained pair: its ends as reports name them, and its slices.
+package struct ExplainedPair: Sendable {
+    package var source: String
+    package var destination: String
+    package var slices: [ExplanationSlice]
+
+    /// Creates a pair.
+    package init(source: String, destination: String, slices: [ExplanationSlice]) {
+        self.source = source
+        self.destination = destination
+        self.slices = slices
+    }
+}
+
+extension ClassModel {
+    /// Every ordered pair the focus keeps, explained, handed to `body` in a stable order: pairs from addresses
+    /// (per destination endpoint, in name order), then per source endpoint in name order its pairs, sorted by
+    /// destination. An endpoint's addresses are grouped by explanation (each group one pair), so the whole
+    /// address space of the families in use is covered. With a focus connection, only its slices.
+    /// - Complexity: O(kept endpoint pairs + endpoints × atoms) explanations; memory for one source at a time.
+    package func explainedPairs(focus: Focus, _ body: (ExplainedPair) -> Void) {
+        let endpoints = cluster.endpoints
+        func restricted(_ slices: [ExplanationSlice]) -> [ExplanationSlice] {
+            guard let connection = focus.connection else { return slices }
+            return slices.compactMap { $0.restricted(to: connection) }
+        }
+        for (d, destination) in endpoints.enumerated() where focus.includes(source: nil, destination: destination) {
+            for (addresses, slices) in addressGroups(.ingress, endpoint: d) {
+                let slices = restricted(slices)
+                guard !slices.isEmpty else { continue }
+                body(ExplainedPair(source: addresses.description, destination: destination.id, slices: slices))
+            }
+        }
+        for (s, source) in endpoints.enumerated() {
+            var pairs: [ExplainedPair] = []
+            for (d, destination) in endpoints.enumerated()
+            where d != s && focus.includes(source: source, destination: destination) {
+                let slices = restricted(
+                    explain(from: .endpoints(classOf(endpoint: s)), to: .endpoints(classOf(endpoint: d)))
+                )
+                guard !slices.isEmpty else { continue }
+                pairs.append(ExplainedPair(source: source.id, destination: destination.id, slices: slices))
+            }
+            if focus.includes(source: source, destination: nil) {
+                for (addresses, slices) in addressGroups(.egress, endpoint: s) {
+                    let slices = restricted(slices)
+                    guard !slices.isEmpty else { continue }
+                    pairs.append(ExplainedPair(source: source.id, destination: addresses.description, slices: slices))
+                }
+            }
+            pairs.sort { $0.destination < $1.destination }
+            for pair in pairs { body(pair) }
+        }
+    }
+
+    /// The addresses (of `within`, or all) an endpoint sends to (`.egress`) or accepts from (`.ingress`), grouped
+    /// by explanation, in address order of each group's first atom: every address of a group is explained alike.
+    package func addressGroups(_ direction: Direction, endpoint e: Int, within: IPSet? = nil)
+        -> [(IPSet, [ExplanationSlice])]
+    {
+        let c = ExplainedEnd.endpoints(classOf(endpoint: e))
+        var order: [[ExplanationSlice]] = []
+        var groups: [[ExplanationSlice]: IPSet] = [:]
+        for atom in atoms {
+            let addresses = within.map { $0.intersection(IPSet(atom)) } ?? IPSet(atom)
+            guard !addresses.isEmpty else { continue }
+            let end = ExplainedEnd.addresses(IPSet(atom))
+            let slices = direction == .egress ? explain(from: c, to: end) : explain(from: end, to: c)
+            if groups[slices] == nil { order.append(slices) }
+            groups[slices, default: IPSet()].formUnion(addresses)
+        }
+        return order.map { (groups[$0] ?? IPSet(), $0) }
+    }
+}
