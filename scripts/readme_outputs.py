@@ -3,7 +3,7 @@
 
 A command's output is the text after its line (a `...` line stands for any lines), up to the next `$ ` line, a blank line followed by `$ `, or the
 end of the code block. Commands that write files (`--file`, `-o x.svg`), read paths that do not exist in the
-repository, or pipe into something other than head are skipped and named. Standard error is included when the
+repository, or pipe into something other than head or tail are skipped and named. Standard error is included when the
 README shows warnings or errors for that command.
 
 usage: scripts/readme_outputs.py [--netreach .build/debug/netreach] [--update]
@@ -60,11 +60,12 @@ def main():
         shown = lines[i + 1:j]
         command = line[2:]
         words = shlex.split(command.split("|")[0])
-        paths = [w for w in words[2:] if not w.startswith("-") and ("/" in w or w.endswith((".yaml", ".yml")))]
+        paths = [w for w in words[2:] if not w.startswith("-")
+                 and (w.endswith((".yaml", ".yml", ".json", "/")) or w.startswith(("examples/", "Fixtures/")))]
         pipe = command.split("|")[1].strip() if "|" in command else ""
         if "--file" in words or any(w.endswith((".svg", ".png", ".pdf")) for w in words) \
                 or any(not os.path.exists(os.path.join(root, p)) for p in paths) \
-                or (pipe and not pipe.startswith("head")):
+                or (pipe and not pipe.startswith(("head", "tail"))):
             skipped.append(command)
             out.extend(shown); i = j; continue
         with_stderr = any(re.search(r"(^|: )(warning|error):", s) for s in shown)

@@ -672,3 +672,18 @@ private let genericHeader =
     let unknown = try netreach(["list", "examples/shop", "--focus", "postgress"])
     #expect(unknown.status == 2 && unknown.stderr.contains("did you mean db/postgres[StatefulSet]?"))
 }
+
+/// Every `$ netreach …` example in README.md prints what the README shows (scripts/readme_outputs.py runs them).
+@Test func readmeExamplesPrintWhatTheReadmeShows() throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", root + "/scripts/readme_outputs.py", "--netreach", executable]
+    process.currentDirectoryURL = URL(fileURLWithPath: root)
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(text)")
+    #expect(text.contains(" 0 differ"))
+}
