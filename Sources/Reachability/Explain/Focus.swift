@@ -81,28 +81,52 @@ extension ClassModel {
             guard let connection = focus.connection else { return slices }
             return slices.compactMap { $0.restricted(to: connection) }
         }
-        for (d, destination) in endpoints.enumerated() where focus.includes(source: nil, destination: destination) {
+        // Which endpoints the focus names, decided once (not per pair).
+        let all = focus.workloads.isEmpty
+        let isFocus = endpoints.map { e in all || focus.workloads.contains { Focus.names($0, e) } }
+        let isPeer = endpoints.map { e in focus.peers.isEmpty || focus.peers.contains { Focus.names($0, e) } }
+        let focusIndices = endpoints.indices.filter { isFocus[$0] }
+        func kept(_ s: Int?, _ d: Int?) -> Bool {
+            if all { return true }
+            let outOf = s.map { isFocus[$0] } == true && (d.map { isPeer[$0] } ?? focus.peers.isEmpty)
+            let into = d.map { isFocus[$0] } == true && (s.map { isPeer[$0] } ?? focus.peers.isEmpty)
+            switch focus.direction {
+            case .egress?: return outOf
+            case .ingress?: return into
+            case nil: return outOf || into
+            }
+        }
+        for d in endpoints.indices where kept(nil, d) {
             for (addresses, slices) in addressGroups(.ingress, endpoint: d) {
                 let slices = restricted(slices)
                 guard !slices.isEmpty else { continue }
-                body(ExplainedPair(source: addresses.description, destination: destination.id, slices: slices))
+                body(ExplainedPair(source: addresses.description, destination: endpoints[d].id, slices: slices))
             }
         }
-        for (s, source) in endpoints.enumerated() {
+        // A source the focus does not name can only pair with focus destinations.
+        var cache: [ClassPair: [ExplanationSlice]] = [:]
+        for s in endpoints.indices {
             var pairs: [ExplainedPair] = []
-            for (d, destination) in endpoints.enumerated()
-            where d != s && focus.includes(source: source, destination: destination) {
-                let slices = restricted(
-                    explain(from: .endpoints(classOf(endpoint: s)), to: .endpoints(classOf(endpoint: d)))
-                )
+            let destinations = isFocus[s] ? Array(endpoints.indices) : focusIndices
+            for d in destinations where d != s && kept(s, d) {
+                let key = ClassPair(from: classOf(endpoint: s), to: classOf(endpoint: d))
+                let slices: [ExplanationSlice]
+                if let known = cache[key] {
+                    slices = known
+                } else {
+                    slices = restricted(explain(from: .endpoints(key.from), to: .endpoints(key.to)))
+                    if cache.count < 1 << 16 { cache[key] = slices }
+                }
                 guard !slices.isEmpty else { continue }
-                pairs.append(ExplainedPair(source: source.id, destination: destination.id, slices: slices))
+                pairs.append(ExplainedPair(source: endpoints[s].id, destination: endpoints[d].id, slices: slices))
             }
-            if focus.includes(source: source, destination: nil) {
+            if kept(s, nil) {
                 for (addresses, slices) in addressGroups(.egress, endpoint: s) {
                     let slices = restricted(slices)
                     guard !slices.isEmpty else { continue }
-                    pairs.append(ExplainedPair(source: source.id, destination: addresses.description, slices: slices))
+                    pairs.append(
+                        ExplainedPair(source: endpoints[s].id, destination: addresses.description, slices: slices)
+                    )
                 }
             }
             pairs.sort { $0.destination < $1.destination }
@@ -128,4 +152,10 @@ extension ClassModel {
         }
         return order.map { (groups[$0] ?? IPSet(), $0) }
     }
+}
+
+/// A source and a destination class, the key of an explanation.
+private struct ClassPair: Hashable {
+    var from: ClassID
+    var to: ClassID
 }
