@@ -17,10 +17,22 @@ package enum ExplainReport {
             PluginText.json(model.settings).write(to: &out, indent: "  ")
             out.write(",\n  \"explanations\": [")
             var first = true
+            // Pairs of the same two classes share their slices: each distinct list is rendered once.
+            var rendered: [[ExplanationSlice]: String] = [:]
             pairs { pair in
                 out.write(first ? "\n    " : ",\n    ")
                 first = false
-                json(model, pair).write(to: &out, indent: "    ")
+                let slices =
+                    rendered[pair.slices]
+                    ?? {
+                        var text = ""
+                        json(model, pair.slices).write(to: &text, indent: "      ")
+                        if rendered.count < 1 << 12 { rendered[pair.slices] = text }
+                        return text
+                    }()
+                out.write("{\n      \"src\": \(JSONValue.quoted(pair.source)),\n")
+                out.write("      \"dst\": \(JSONValue.quoted(pair.destination)),\n")
+                out.write("      \"slices\": \(slices)\n    }")
             }
             out.write(first ? "]\n}\n" : "\n  ]\n}\n")
         case .txt, .md:
@@ -166,24 +178,17 @@ package enum ExplainReport {
 
     // MARK: - JSON
 
-    private static func json(_ model: ClassModel, _ pair: ExplainedPair) -> JSONValue {
-        .object([
-            ("src", .string(pair.source)),
-            ("dst", .string(pair.destination)),
-            (
-                "slices",
-                .array(
-                    pair.slices.map { slice in
-                        .object([
-                            ("conn", .string(slice.connections.description)),
-                            ("allowed", .bool(slice.allowed)),
-                            ("egress", json(model, slice.egress)),
-                            ("ingress", json(model, slice.ingress)),
-                        ])
-                    }
-                )
-            ),
-        ])
+    private static func json(_ model: ClassModel, _ slices: [ExplanationSlice]) -> JSONValue {
+        .array(
+            slices.map { slice in
+                .object([
+                    ("conn", .string(slice.connections.description)),
+                    ("allowed", .bool(slice.allowed)),
+                    ("egress", json(model, slice.egress)),
+                    ("ingress", json(model, slice.ingress)),
+                ])
+            }
+        )
     }
 
     private static func json(_ model: ClassModel, _ side: SidePiece) -> JSONValue {

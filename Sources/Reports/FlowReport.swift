@@ -37,13 +37,13 @@ package enum FlowReport {
             out.write("Network plugin: `\(result.model.settings.name)`\n\n")
             out.write("| src | dst | conn | default-allow |\n|---|---|---|---|\n")
         }
-        let endpoints = result.cluster.endpoints
+        let focused = focus.resolved(for: result.cluster.endpoints)
         func kept(_ flow: Flow) -> Bool {
             if onlyDefaultAllow, !flow.isDefaultAllowed { return false }
             if let only, flow.connections.intersection(only).isEmpty { return false }
-            return focus.includes(
-                source: result.peers[flow.source].endpointIndex.map { endpoints[$0] },
-                destination: result.peers[flow.destination].endpointIndex.map { endpoints[$0] }
+            return focused.includes(
+                result.peers[flow.source].endpointIndex,
+                result.peers[flow.destination].endpointIndex
             )
         }
         let filtered = onlyDefaultAllow || !focus.isEmpty

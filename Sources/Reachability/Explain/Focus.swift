@@ -31,17 +31,37 @@ package struct Focus: Hashable, Sendable {
         return rest[..<slash] == endpoint.namespace && rest[rest.index(after: slash)...] == endpoint.name
     }
 
-    /// Whether the pair from `source` to `destination` (nil: addresses outside the cluster) is kept.
-    package func includes(source: Endpoint?, destination: Endpoint?) -> Bool {
-        guard !workloads.isEmpty else { return true }
-        func focus(_ endpoint: Endpoint?) -> Bool {
-            endpoint.map { e in workloads.contains { Self.names($0, e) } } ?? false
-        }
-        func peer(_ endpoint: Endpoint?) -> Bool {
-            peers.isEmpty || endpoint.map { e in peers.contains { Self.names($0, e) } } ?? false
-        }
-        let outOf = focus(source) && peer(destination)
-        let into = focus(destination) && peer(source)
+    /// The focus decided once per endpoint of `endpoints`, to test pairs by index.
+    package func resolved(for endpoints: [Endpoint]) -> ResolvedFocus {
+        ResolvedFocus(
+            all: workloads.isEmpty,
+            isFocus: endpoints.map { e in workloads.isEmpty || workloads.contains { Self.names($0, e) } },
+            isPeer: endpoints.map { e in peers.isEmpty || peers.contains { Self.names($0, e) } },
+            anyPeer: peers.isEmpty,
+            direction: direction
+        )
+    }
+
+    /// The names that match no endpoint of `cluster`, to report as errors.
+    package func unmatched(in cluster: Cluster) -> [String] {
+        (workloads + peers).filter { text in !cluster.endpoints.contains { Self.names(text, $0) } }
+    }
+}
+
+/// A focus decided per endpoint: which pairs, by endpoint index, it keeps.
+package struct ResolvedFocus: Sendable {
+    let all: Bool
+    let isFocus: [Bool]
+    let isPeer: [Bool]
+    /// No `--focus-peer`: addresses may be the other side.
+    let anyPeer: Bool
+    let direction: Direction?
+
+    /// Whether the pair from endpoint `source` to `destination` (nil: addresses outside the cluster) is kept.
+    package func includes(_ source: Int?, _ destination: Int?) -> Bool {
+        if all { return true }
+        let outOf = source.map { isFocus[$0] } == true && (destination.map { isPeer[$0] } ?? anyPeer)
+        let into = destination.map { isFocus[$0] } == true && (source.map { isPeer[$0] } ?? anyPeer)
         switch direction {
         case .egress?: return outOf
         case .ingress?: return into
@@ -49,10 +69,8 @@ package struct Focus: Hashable, Sendable {
         }
     }
 
-    /// The names that match no endpoint of `cluster`, to report as errors.
-    package func unmatched(in cluster: Cluster) -> [String] {
-        (workloads + peers).filter { text in !cluster.endpoints.contains { Self.names(text, $0) } }
-    }
+    /// Whether the focus names endpoint `e` (every endpoint without a focus).
+    package func names(_ e: Int) -> Bool { isFocus[e] }
 }
 
 /// One explained pair: its ends as reports name them, and its slices.
@@ -81,22 +99,9 @@ extension ClassModel {
             guard let connection = focus.connection else { return slices }
             return slices.compactMap { $0.restricted(to: connection) }
         }
-        // Which endpoints the focus names, decided once (not per pair).
-        let all = focus.workloads.isEmpty
-        let isFocus = endpoints.map { e in all || focus.workloads.contains { Focus.names($0, e) } }
-        let isPeer = endpoints.map { e in focus.peers.isEmpty || focus.peers.contains { Focus.names($0, e) } }
-        let focusIndices = endpoints.indices.filter { isFocus[$0] }
-        func kept(_ s: Int?, _ d: Int?) -> Bool {
-            if all { return true }
-            let outOf = s.map { isFocus[$0] } == true && (d.map { isPeer[$0] } ?? focus.peers.isEmpty)
-            let into = d.map { isFocus[$0] } == true && (s.map { isPeer[$0] } ?? focus.peers.isEmpty)
-            switch focus.direction {
-            case .egress?: return outOf
-            case .ingress?: return into
-            case nil: return outOf || into
-            }
-        }
-        for d in endpoints.indices where kept(nil, d) {
+        let kept = focus.resolved(for: endpoints)
+        let focusIndices = endpoints.indices.filter(kept.names)
+        for d in endpoints.indices where kept.includes(nil, d) {
             for (addresses, slices) in addressGroups(.ingress, endpoint: d) {
                 let slices = restricted(slices)
                 guard !slices.isEmpty else { continue }
@@ -107,8 +112,8 @@ extension ClassModel {
         var cache: [ClassPair: [ExplanationSlice]] = [:]
         for s in endpoints.indices {
             var pairs: [ExplainedPair] = []
-            let destinations = isFocus[s] ? Array(endpoints.indices) : focusIndices
-            for d in destinations where d != s && kept(s, d) {
+            let destinations = kept.names(s) ? Array(endpoints.indices) : focusIndices
+            for d in destinations where d != s && kept.includes(s, d) {
                 let key = ClassPair(from: classOf(endpoint: s), to: classOf(endpoint: d))
                 let slices: [ExplanationSlice]
                 if let known = cache[key] {
@@ -120,7 +125,7 @@ extension ClassModel {
                 guard !slices.isEmpty else { continue }
                 pairs.append(ExplainedPair(source: endpoints[s].id, destination: endpoints[d].id, slices: slices))
             }
-            if kept(s, nil) {
+            if kept.includes(s, nil) {
                 for (addresses, slices) in addressGroups(.egress, endpoint: s) {
                     let slices = restricted(slices)
                     guard !slices.isEmpty else { continue }
