@@ -95,6 +95,19 @@ package enum FuzzPipeline {
             FlowReport.write(result, format: format, onlyDefaultAllow: onlyDefaultAllow, markOpenHops: true, to: &text)
             inspector.inspect("list -o \(name)", text)
         }
+        var focus = Focus()
+        focus.workloads = cluster.endpoints.prefix(2).map(\.name)
+        for name in ReportFormat.names {
+            guard let format = ReportFormat(name: name), name != "csv" else { continue }
+            var text = ""
+            ExplainReport.write(
+                compiled,
+                format: format,
+                pairs: { compiled.explainedPairs(focus: focus, $0) },
+                to: &text
+            )
+            inspector.inspect("list --explain -o \(name)", text)
+        }
         let audit = Auditor.audit(result)
         for format in AuditFormat.allCases {
             var text = ""
