@@ -45,6 +45,8 @@ package struct Diagram: Hashable, Sendable {
         package var isDefaultAllow: Bool { protection != .rules }
         /// How many endpoint-level flows the edge stands for.
         package var flowCount: Int
+        /// The rules that admit the flows (of up to four of them), as `NetworkPolicy ns/name, ingress rule 1`.
+        package var rules: [String] = []
     }
 
     /// What protects the flows of an edge, from the best case to the alarming one.

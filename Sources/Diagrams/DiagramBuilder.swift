@@ -263,16 +263,46 @@ package enum DiagramBuilder {
         edges[key] = (current.0.union(flow.connections), current.1 + 1)
     }
 
-    /// The merged edges between `nodes`, labelled with their connections.
-    private static func edges(_ merged: [EdgeKey: (ConnectionSet, Int)], nodes: [Diagram.Node]) -> [Diagram.Edge] {
+    /// The merged edges between `nodes`, labelled with their connections, with the rules `rules` names for each.
+    private static func edges(
+        _ merged: [EdgeKey: (ConnectionSet, Int)],
+        nodes: [Diagram.Node],
+        rules: (EdgeKey) -> [String] = { _ in [] }
+    ) -> [Diagram.Edge] {
         merged.map { key, value in
             Diagram.Edge(
                 from: nodes[key.from].id,
                 to: nodes[key.to].id,
                 label: value.0.description,
                 protection: key.protection,
-                flowCount: value.1
+                flowCount: value.1,
+                rules: rules(key)
             )
+        }
+    }
+
+    /// The rules that admit a flow at either hop (the decisions' deciding rules), named for a tooltip.
+    private static func admittingRules(_ flow: Flow, _ result: Reachability) -> [String] {
+        let model = result.model
+        let source = result.peers[flow.source]
+        let destination = result.peers[flow.destination]
+        func peer(_ p: Peer) -> HopPeer? {
+            if let e = p.endpointIndex { return .endpoints(model.classOf(endpoint: e)) }
+            return p.addresses.map { .addresses($0) }
+        }
+        var decisions: [Decision] = []
+        if let s = source.endpointIndex, let to = peer(destination) {
+            decisions.append(model.decide(.egress, at: model.classOf(endpoint: s), peer: to))
+        }
+        if let d = destination.endpointIndex, let from = peer(source) {
+            decisions.append(model.decide(.ingress, at: model.classOf(endpoint: d), peer: from))
+        }
+        return decisions.flatMap { decision in
+            decision.parts.filter { $0.verdict == .allow }.flatMap(\.rules).map { deciding in
+                let origin = model.origin(deciding.rule)
+                return
+                    "NetworkPolicy \(origin.namespace)/\(origin.name), \(origin.direction.rawValue.lowercased()) rule \(origin.index + 1)"
+            }
         }
     }
 
@@ -374,14 +404,18 @@ package enum DiagramBuilder {
             graph.members.append(members)
         }
         var edges: [EdgeKey: (ConnectionSet, Int)] = [:]
+        var samples: [EdgeKey: [Flow]] = [:]
         for flow in flows {
             guard let from = nodeOfBlock[blocks[flow.source]], let to = nodeOfBlock[blocks[flow.destination]] else {
                 continue
             }
             let key = EdgeKey(from: from, to: to, protection: protection(flow, result))
             Self.tally(flow, as: key, into: &edges)
+            if samples[key, default: []].count < 4 { samples[key, default: []].append(flow) }
         }
-        graph.edges = Self.edges(edges, nodes: graph.nodes)
+        graph.edges = Self.edges(edges, nodes: graph.nodes) { key in
+            Array(Set((samples[key] ?? []).flatMap { admittingRules($0, result) })).sorted()
+        }
         return graph
     }
 

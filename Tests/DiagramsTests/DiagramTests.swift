@@ -291,3 +291,22 @@ func rendersInProcess(format: RenderFormat) throws {
         ]
     )
 }
+
+/// An edge names the rules that admit its flows at either hop (its tooltip in SVG); a default-allow hop names none.
+@Test func edgesNameTheRulesThatAdmitThem() throws {
+    let result = try shop()
+    let postgres = try #require(result.cluster.endpoints.firstIndex { $0.name == "postgres" })
+    let diagram = try DiagramBuilder.build(result, view: .to([postgres]))
+    let edge = try #require(diagram.edges.first { $0.label == "TCP 5432" })
+    #expect(edge.rules == ["NetworkPolicy backend/api, egress rule 1", "NetworkPolicy db/postgres, ingress rule 1"])
+    #expect(
+        DOTWriter.dot(diagram).contains(
+            "admitted by NetworkPolicy backend/api, egress rule 1\\nNetworkPolicy db/postgres, ingress rule 1"
+        )
+    )
+    let monitoring = try #require(result.cluster.endpoints.firstIndex { $0.name == "prometheus" })
+    let open = try DiagramBuilder.build(result, view: .from([monitoring]))
+    // prometheus has no egress policy; api's ingress rule for it is the only rule.
+    let toAPI = try #require(open.edges.first { $0.label == "TCP 9100" })
+    #expect(toAPI.rules.allSatisfy { $0.contains("ingress rule") } && !toAPI.rules.isEmpty)
+}
