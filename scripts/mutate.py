@@ -87,7 +87,7 @@ MUTANTS = [
      "deciding.append(DecidingRule(rule: r, connections: .all))",
      "a rule is named as deciding connections it does not allow"),
     ("explain-every-selecting-policy", "Sources/Reachability/Checks/CheckContext+Explain.swift",
-     "for policy in policies(decision.allowing(candidate.connections)) {",
+     "for policy in policies(allowing) {",
      "for policy in decision.selectedBy.map({ model.policy($0) }) {",
      "check names every policy selecting a side, not those whose rules let the flow through"),
     ("ipblock-pods-any-ip", "Sources/Reachability/Model/ClassModel.swift",

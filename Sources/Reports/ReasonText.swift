@@ -13,10 +13,15 @@ extension Reason {
     /// One line on what the policy or endpoint does to the flows.
     package var text: String {
         switch self {
-        case .admits(let policy, let source, let destination, let direction):
+        case .admits(let policy, let rules, let source, let destination, let direction):
+            let word = direction.rawValue.lowercased()
+            let which =
+                rules.isEmpty
+                ? ""
+                : ", \(word) \(rules.count == 1 ? "rule" : "rules") \(rules.map(String.init).joined(separator: ", "))"
             return direction == .ingress
-                ? "\(policy.text) admits \(source) into \(destination) (ingress)"
-                : "\(policy.text) lets \(source) reach \(destination) (egress)"
+                ? "\(policy.text)\(which) admits \(source) into \(destination) (ingress)"
+                : "\(policy.text)\(which) lets \(source) reach \(destination) (egress)"
         case .isolatesWithoutRule(let policy, let endpoint, let peer, let direction, let connections):
             let ports = connections.allowsAll ? "" : " on \(connections)"
             return direction == .ingress

@@ -66,7 +66,7 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     )
     #expect(
         result.displayedInvolvements.map(\.text).contains(
-            "NetworkPolicy backend/api admits frontend/web[Pod] into backend/api[Pod] (ingress)"
+            "NetworkPolicy backend/api, ingress rule 1 admits frontend/web[Pod] into backend/api[Pod] (ingress)"
         )
     )
     #expect(
@@ -93,7 +93,7 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     #expect(result.examples.map(\.text) == ["backend/batch[Pod] => 10.0.0.0-10.0.255.255 : TCP 443"])
     #expect(
         result.displayedInvolvements.map(\.text) == [
-            "NetworkPolicy backend/batch lets backend/batch[Pod] reach 10.0.0.0-10.0.255.255 (egress)"
+            "NetworkPolicy backend/batch, egress rule 1 lets backend/batch[Pod] reach 10.0.0.0-10.0.255.255 (egress)"
         ]
     )
 }
@@ -175,8 +175,8 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     #expect(result.examples.map(\.text) == ["backend/api[Pod] => data/db[Pod] : TCP 5432"])
     #expect(
         result.displayedInvolvements.map(\.text) == [
-            "NetworkPolicy backend/api lets backend/api[Pod] reach data/db[Pod] (egress)",
-            "NetworkPolicy data/db admits backend/api[Pod] into data/db[Pod] (ingress)",
+            "NetworkPolicy backend/api, egress rule 1 lets backend/api[Pod] reach data/db[Pod] (egress)",
+            "NetworkPolicy data/db, ingress rule 1 admits backend/api[Pod] into data/db[Pod] (ingress)",
         ]
     )
 }

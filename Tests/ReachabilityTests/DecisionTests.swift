@@ -111,10 +111,10 @@ private let twoPolicies =
     #expect(
         involved.map(\.text) == [
             "app/api[Pod] is not selected by any NetworkPolicy for egress",
-            "NetworkPolicy app/db-sql admits app/api[Pod] into app/db[Pod] (ingress)",
+            "NetworkPolicy app/db-sql, ingress rule 1 admits app/api[Pod] into app/db[Pod] (ingress)",
         ]
     )
-    guard case .admits(let policy, _, _, let direction) = involved.last?.reason else {
+    guard case .admits(let policy, _, _, _, let direction) = involved.last?.reason else {
         Issue.record("expected an admitting policy last")
         return
     }

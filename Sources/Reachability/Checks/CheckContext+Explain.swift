@@ -22,15 +22,19 @@ extension CheckContext {
                     continue
                 }
                 let decision = model.decide(direction, at: c, peer: peer)
-                for policy in policies(decision.allowing(candidate.connections)) {
+                let allowing = decision.allowing(candidate.connections)
+                for policy in policies(allowing) {
+                    // The rules of this policy that let the flow through, located at the first of them.
+                    let own = allowing.filter { model.policy(model.origin($0).policy) == policy }
                     out.insert(
                         .admits(
                             PolicyReference(policy),
+                            rules: own.map { model.origin($0).index + 1 },
                             source: candidate.source,
                             destination: candidate.destination,
                             direction: direction
                         ),
-                        at: policy.location
+                        at: own.first.flatMap { model.origin($0).location } ?? policy.location
                     )
                 }
             }

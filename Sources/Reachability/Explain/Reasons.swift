@@ -31,8 +31,9 @@ package struct PolicyReference: Hashable, Sendable {
 /// Why a flow exists or does not: the structured reasons that check's "involved" and audit's evidence carry.
 /// Reports turns them into text, the same in every format.
 package enum Reason: Hashable, Sendable {
-    /// A rule of `policy` lets `source` reach `destination` through the hop in `direction`.
-    case admits(PolicyReference, source: String, destination: String, direction: Direction)
+    /// Rules of `policy` (`rules`: their numbers, 1-based) let `source` reach `destination` through the hop in
+    /// `direction`.
+    case admits(PolicyReference, rules: [Int], source: String, destination: String, direction: Direction)
     /// `policy` isolates `endpoint` for `direction` and no rule of it lets `peer` through on `connections`.
     case isolatesWithoutRule(
         PolicyReference,
