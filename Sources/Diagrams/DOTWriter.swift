@@ -66,7 +66,8 @@ package enum DOTWriter {
             case .openEgress: why = ", the source has no egress policy; the destination's rules admit it"
             case .openIngress: why = ", default-allow: nothing guards the destination"
             }
-            let admitted = edge.rules.isEmpty ? "" : "\nadmitted by " + edge.rules.joined(separator: "\n")
+            let shown = edge.rules.prefix(4) + (edge.rules.count > 4 ? ["+\(edge.rules.count - 4) more"] : [])
+            let admitted = edge.rules.isEmpty ? "" : "\nadmitted by " + shown.joined(separator: "\n")
             let tip = "\(edge.label) (\(edge.flowCount) \(edge.flowCount == 1 ? "flow" : "flows")\(why))\(admitted)"
             attributes.append(labels ? "label=\(quote(edge.label))" : "tooltip=\(quote(tip))")
             if labels { attributes.append("tooltip=\(quote(tip))") }

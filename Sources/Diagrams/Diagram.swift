@@ -45,7 +45,7 @@ package struct Diagram: Hashable, Sendable {
         package var isDefaultAllow: Bool { protection != .rules }
         /// How many endpoint-level flows the edge stands for.
         package var flowCount: Int
-        /// The rules that admit the flows (of up to four of them), as `NetworkPolicy ns/name, ingress rule 1`.
+        /// The rules that admit the edge's first flow, as `NetworkPolicy ns/name, ingress rule 1`.
         package var rules: [String] = []
     }
 

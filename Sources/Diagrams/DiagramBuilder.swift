@@ -411,7 +411,7 @@ package enum DiagramBuilder {
             }
             let key = EdgeKey(from: from, to: to, protection: protection(flow, result))
             Self.tally(flow, as: key, into: &edges)
-            if samples[key, default: []].count < 4 { samples[key, default: []].append(flow) }
+            if samples[key] == nil { samples[key] = [flow] }
         }
         graph.edges = Self.edges(edges, nodes: graph.nodes) { key in
             Array(Set((samples[key] ?? []).flatMap { admittingRules($0, result) })).sorted()
