@@ -162,6 +162,11 @@ struct ListCommand: ParsableCommand {
         if count, !focus.workloads.isEmpty || focus.connection != nil {
             throw ValidationError("--count counts every flow; it cannot be combined with --focus options")
         }
+        if format == .dot, !focus.workloads.isEmpty || focus.connection != nil {
+            throw ValidationError(
+                "--focus options apply to txt, json, csv and md; draw one workload with 'netreach graph --to' or '--from'"
+            )
+        }
     }
 
     func run() throws {

@@ -672,6 +672,7 @@ private let genericHeader =
     #expect(!text.stdout.contains("backend/api[Deployment] =>"))
     #expect(try netreach(["list", "examples/shop", "--focus-peer", "web"]).status == 64)
     #expect(try netreach(["list", "examples/shop", "--explain", "-o", "csv"]).status == 64)
+    #expect(try netreach(["list", "examples/shop", "--focus", "web", "-o", "dot"]).status == 64)
     #expect(try netreach(["list", "examples/shop", "--focus-conn", "tcp80"]).status == 64)
     let unknown = try netreach(["list", "examples/shop", "--focus", "postgress"])
     #expect(unknown.status == 2 && unknown.stderr.contains("did you mean db/postgres[StatefulSet]?"))
