@@ -589,6 +589,19 @@ private let genericHeader =
         )
     )
     #expect(!generic.contains("host network"))
+    // explain says why the host-network pod accepts everything: the plugin, not a missing policy.
+    let why = try netreach(["explain", "app/db", "app/agent", input, "--cni", "calico", "-q"]).stdout
+    #expect(
+        why.contains(
+            "    ingress allowed:\n      it uses the host network, which no NetworkPolicy governs (--cni calico)\n"
+        )
+    )
+    let governed = try netreach(["explain", "app/db", "app/agent", input, "-q"]).stdout
+    #expect(
+        governed.contains(
+            "NetworkPolicy app/agent, ingress rule 1 (Fixtures/ipblock-pods/cluster.yaml:62:15) admits it"
+        )
+    )
     // A plugin netreach has no profile for is a usage error that lists the profiles.
     let unknown = try netreach(["list", input, "--cni", "flannel"])
     #expect(unknown.status == 64)
