@@ -38,6 +38,7 @@ oracle: build
 	@if [ ! -x "$(ORACLE)" ]; then echo "error: $(ORACLE) not found (the peers' test clusters live in ../shared/oracle)"; exit 1; fi
 	python3 $(ORACLE) --netreach $(NETREACH)
 	python3 $(dir $(ORACLE))explain/run --netreach $(NETREACH)
+	python3 $(dir $(ORACLE))diff/run --netreach $(NETREACH)
 
 # BENCH_FLAGS="--compare-nca --growth" adds the peer comparison and the growth tables; --quick skips 150k pods.
 bench: release

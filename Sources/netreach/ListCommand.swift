@@ -14,11 +14,22 @@ enum FormatOption: String, CaseIterable, ExpressibleByArgument {
     var format: ReportFormat? { ReportFormat(name: rawValue) }
 }
 
-/// Options every analysis command shares: what to read and how strictly.
+/// What to read, for the commands that read one set of manifests.
 struct InputOptions: ParsableArguments {
     @Argument(help: "Manifest files, directories (searched for .yaml, .yml, .json), or '-' for standard input.")
     var paths: [String]
 
+    @OptionGroup var read: ReadOptions
+
+    var quiet: Bool { read.quiet }
+
+    func load() throws -> LoadResult { try read.load(paths) }
+
+    func compile(_ loaded: LoadResult) -> ClassModel { read.compile(loaded) }
+}
+
+/// Options every analysis command shares: how to read the manifests, how strictly, and the network plugin.
+struct ReadOptions: ParsableArguments {
     @Flag(help: "Skip a document that cannot be read, with a warning, instead of stopping.")
     var keepGoing = false
 
@@ -89,7 +100,7 @@ struct InputOptions: ParsableArguments {
         )
     }
 
-    func load() throws -> LoadResult {
+    func load(_ paths: [String]) throws -> LoadResult {
         do throws(Diagnostic) {
             var options = LoadOptions(keepGoing: keepGoing, defaultNamespace: namespace)
             options.skipCompleted = skipCompleted

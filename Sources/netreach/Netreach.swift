@@ -14,7 +14,10 @@ struct Netreach: ParsableCommand {
             (standard input). Exit status: 0 success, 2 unusable input, 64 wrong command-line usage.
             """,
         version: "0.1.0",
-        subcommands: [ListCommand.self, ExplainCommand.self, GraphCommand.self, AuditCommand.self, CheckCommand.self]
+        subcommands: [
+            ListCommand.self, ExplainCommand.self, DiffCommand.self, GraphCommand.self, AuditCommand.self,
+            CheckCommand.self,
+        ]
     )
 
     /// Writes that fail (a closed pipe, a full disk, a file-size limit) are errors that netreach reports, exit 2,

@@ -705,3 +705,44 @@ private let genericHeader =
     #expect(process.terminationStatus == 0, "\(text)")
     #expect(text.contains(" 0 differ"))
 }
+
+// MARK: - diff
+
+@Test func diffReportsAChangeInEveryFormatAndFailsOnRequest() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    // The new version moves the database to port 5433, in the API's egress rule and the database's ingress rule.
+    let policies = try String(contentsOfFile: root + "/examples/shop/policies.yaml", encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: directory + "/new", withIntermediateDirectories: true)
+    for name in ["namespaces.yaml", "workloads.yaml"] {
+        try FileManager.default.copyItem(atPath: root + "/examples/shop/" + name, toPath: directory + "/new/" + name)
+    }
+    let widened = policies.replacingOccurrences(of: "port: 5432", with: "port: 5433")
+    #expect(widened != policies)
+    try widened.write(toFile: directory + "/new/policies.yaml", atomically: true, encoding: .utf8)
+    let txt = try netreach(["diff", "examples/shop", directory + "/new", "-q"])
+    #expect(txt.status == 0)
+    #expect(
+        txt.stdout.split(separator: "\n").dropFirst() == [
+            "changed backend/api[Deployment] => db/postgres[StatefulSet] : TCP 5432 -> TCP 5433",
+            "0 flows added, 0 removed, 1 changed",
+        ]
+    )
+    let json = try netreach(["diff", "examples/shop", directory + "/new", "-q", "-o", "json"])
+    let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+    let changes = object?["changes"] as? [[String: Any]] ?? []
+    #expect(changes.count == 1 && changes.first?["change"] as? String == "changed")
+    #expect(changes.first?["old_conn"] as? String == "TCP 5432" && changes.first?["new_conn"] as? String == "TCP 5433")
+    let csv = try netreach(["diff", "examples/shop", directory + "/new", "-q", "-o", "csv"])
+    #expect(csv.stdout.hasPrefix("src,dst,change,old_conn,new_conn,src_workload,dst_workload\n"))
+    let md = try netreach(["diff", "examples/shop", directory + "/new", "-q", "-o", "md"])
+    #expect(
+        md.stdout.contains("| backend/api[Deployment] | db/postgres[StatefulSet] | changed | TCP 5432 | TCP 5433 |  |")
+    )
+    #expect(try netreach(["diff", "examples/shop", directory + "/new", "-q", "--fail-on", "changed"]).status == 1)
+    #expect(try netreach(["diff", "examples/shop", directory + "/new", "-q", "--fail-on", "any"]).status == 1)
+    #expect(try netreach(["diff", "examples/shop", directory + "/new", "-q", "--fail-on", "added"]).status == 0)
+    // Unusable input: exit 2 and nothing written.
+    let missing = try netreach(["diff", "examples/shop", directory + "/nothing-here"])
+    #expect(missing.status == 2 && missing.stdout.isEmpty)
+}

@@ -1,0 +1,162 @@
+package import KubeModel
+
+/// A workload that exists in only one of two versions.
+package enum WorkloadChange: String, Hashable, Sendable {
+    case added, removed
+}
+
+/// One pair whose connections differ between two versions.
+package struct FlowChange: Hashable, Sendable {
+    /// What happened to the pair: a new flow, a flow gone, or other connections.
+    package enum Kind: String, Hashable, Sendable {
+        case added, removed, changed
+    }
+
+    /// The source as reports name it (`ns/name[Kind]` or address ranges).
+    package var source: String
+    /// The destination as reports name it.
+    package var destination: String
+    /// The connections in the old version (`.none`: no flow).
+    package var old: ConnectionSet
+    /// The connections in the new version (`.none`: no flow).
+    package var new: ConnectionSet
+    /// Set when the source is a workload that exists in only one version.
+    package var sourceWorkload: WorkloadChange?
+    /// Set when the destination is a workload that exists in only one version.
+    package var destinationWorkload: WorkloadChange?
+
+    package var kind: Kind { old.isEmpty ? .added : new.isEmpty ? .removed : .changed }
+}
+
+/// What a change of the manifests does to reachability: every pair whose connections differ, and the workloads
+/// that exist in only one version. Endpoints are matched by name; addresses outside the cluster are compared over
+/// the whole address space, cut where either version's rules cut it.
+package struct ReachabilityDiff: Sendable {
+    /// The changed pairs, sorted by source, then destination.
+    package var changes: [FlowChange] = []
+    /// Workloads only in the new version, by name.
+    package var addedWorkloads: [String] = []
+    /// Workloads only in the old version, by name.
+    package var removedWorkloads: [String] = []
+
+    /// Compares two answers.
+    /// - Complexity: O(flows of both versions); every endpoint flow of both is read once.
+    package init(old: Reachability, new: Reachability) {
+        let oldNames = Set(old.cluster.endpoints.map(\.id))
+        let newNames = Set(new.cluster.endpoints.map(\.id))
+        addedWorkloads = newNames.subtracting(oldNames).sorted()
+        removedWorkloads = oldNames.subtracting(newNames).sorted()
+        func workload(_ name: String) -> WorkloadChange? {
+            addedWorkloads.contains(name) ? .added : removedWorkloads.contains(name) ? .removed : nil
+        }
+        var pairs: [PairKey: (old: ConnectionSet, new: ConnectionSet)] = [:]
+        var addresses: [SideKey: (old: [(IPSet, ConnectionSet)], new: [(IPSet, ConnectionSet)])] = [:]
+        for (answer, isNew) in [(old, false), (new, true)] {
+            for flow in answer.flows {
+                let source = answer.peers[flow.source]
+                let destination = answer.peers[flow.destination]
+                if let set = destination.addresses {
+                    let key = SideKey(endpoint: source.name, outbound: true)
+                    if isNew {
+                        addresses[key, default: ([], [])].new.append((set, flow.connections))
+                    } else {
+                        addresses[key, default: ([], [])].old.append((set, flow.connections))
+                    }
+                } else if let set = source.addresses {
+                    let key = SideKey(endpoint: destination.name, outbound: false)
+                    if isNew {
+                        addresses[key, default: ([], [])].new.append((set, flow.connections))
+                    } else {
+                        addresses[key, default: ([], [])].old.append((set, flow.connections))
+                    }
+                } else {
+                    let key = PairKey(source: source.name, destination: destination.name)
+                    if isNew {
+                        pairs[key, default: (.none, .none)].new = flow.connections
+                    } else {
+                        pairs[key, default: (.none, .none)].old = flow.connections
+                    }
+                }
+            }
+        }
+        for (key, value) in pairs where value.old != value.new {
+            changes.append(
+                FlowChange(
+                    source: key.source,
+                    destination: key.destination,
+                    old: value.old,
+                    new: value.new,
+                    sourceWorkload: workload(key.source),
+                    destinationWorkload: workload(key.destination)
+                )
+            )
+        }
+        for (key, value) in addresses {
+            for (set, before, after) in Self.overlay(value.old, value.new) {
+                let name = set.description
+                changes.append(
+                    FlowChange(
+                        source: key.outbound ? key.endpoint : name,
+                        destination: key.outbound ? name : key.endpoint,
+                        old: before,
+                        new: after,
+                        sourceWorkload: key.outbound ? workload(key.endpoint) : nil,
+                        destinationWorkload: key.outbound ? nil : workload(key.endpoint)
+                    )
+                )
+            }
+        }
+        changes.sort { ($0.source, $0.destination) < ($1.source, $1.destination) }
+    }
+
+    /// The addresses whose connections differ between two lists of disjoint address pieces, grouped by the
+    /// (old, new) connections, in address order of each group.
+    static func overlay(_ old: [(IPSet, ConnectionSet)], _ new: [(IPSet, ConnectionSet)])
+        -> [(IPSet, ConnectionSet, ConnectionSet)]
+    {
+        var groups: [[ConnectionSet]: IPSet] = [:]
+        var order: [[ConnectionSet]] = []
+        func add(_ set: IPSet, _ before: ConnectionSet, _ after: ConnectionSet) {
+            guard !set.isEmpty, before != after else { return }
+            let key = [before, after]
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: IPSet()].formUnion(set)
+        }
+        let oldAll = old.reduce(IPSet()) { $0.union($1.0) }
+        let newAll = new.reduce(IPSet()) { $0.union($1.0) }
+        for (set, before) in old {
+            for (other, after) in new { add(set.intersection(other), before, after) }
+            add(set.subtracting(newAll), before, .none)
+        }
+        for (set, after) in new { add(set.subtracting(oldAll), .none, after) }
+        return order.map { key in (groups[key] ?? IPSet(), key[0], key[1]) }
+            .sorted {
+                ($0.0.ranges.first.map { ($0.family, $0.bounds.lowerBound) } ?? (.v6, .max))
+                    < ($1.0.ranges.first.map { ($0.family, $0.bounds.lowerBound) } ?? (.v6, .max))
+            }
+    }
+
+    /// `3 flows added, 1 removed, 2 changed; 1 workload added`.
+    package var summary: String {
+        func count(_ kind: FlowChange.Kind) -> Int { changes.count { $0.kind == kind } }
+        let flows = count(.added)
+        var text =
+            "\(flows) \(flows == 1 ? "flow" : "flows") added, \(count(.removed)) removed, \(count(.changed)) changed"
+        let workloads = [(addedWorkloads.count, "added"), (removedWorkloads.count, "removed")].filter { $0.0 > 0 }
+        if let first = workloads.first {
+            text += "; \(first.0) \(first.0 == 1 ? "workload" : "workloads") \(first.1)"
+            text += workloads.dropFirst().map { ", \($0.0) \($0.1)" }.joined()
+        }
+        return text
+    }
+}
+
+private struct PairKey: Hashable {
+    var source: String
+    var destination: String
+}
+
+private struct SideKey: Hashable {
+    var endpoint: String
+    var outbound: Bool
+}

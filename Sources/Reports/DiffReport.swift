@@ -1,0 +1,79 @@
+import KubeModel
+package import Reachability
+
+/// Writes a reachability diff: txt for a reviewer, json for tools (the diff oracle's shape), csv, md for a
+/// pull-request comment. Every format names the network-plugin settings and ends with (or holds) the summary.
+package enum DiffReport {
+    package static func write(
+        _ diff: ReachabilityDiff,
+        settings: EngineSettings,
+        format: ReportFormat,
+        to out: inout some TextOutputStream
+    ) {
+        switch format.kind {
+        case .json:
+            let changes = JSONValue.objects(count: diff.changes.count) { json(diff.changes[$0]) }
+            JSONValue.object([
+                ("networkPlugin", PluginText.json(settings)),
+                ("summary", .string(diff.summary)),
+                ("addedWorkloads", .array(diff.addedWorkloads.map(JSONValue.string))),
+                ("removedWorkloads", .array(diff.removedWorkloads.map(JSONValue.string))),
+                ("changes", changes),
+            ]).write(to: &out)
+        case .txt:
+            out.write(PluginText.header(settings) + "\n")
+            for change in diff.changes {
+                out.write("\(change.kind.rawValue.padding(7)) \(line(change))".escapedForDisplay + "\n")
+            }
+            out.write("\(diff.summary)\n")
+        case .csv:
+            out.write("src,dst,change,old_conn,new_conn,src_workload,dst_workload\n")
+            for change in diff.changes {
+                out.write(cells(change).map(FlowReport.csvField).joined(separator: ",") + "\n")
+            }
+        case .md:
+            out.write("Network plugin: `\(settings.name)`\n\n**\(diff.summary)**\n\n")
+            guard !diff.changes.isEmpty else { return }
+            out.write("| src | dst | change | old | new | workloads |\n|---|---|---|---|---|---|\n")
+            for change in diff.changes {
+                var row = cells(change)
+                row[5] = [row[5].isEmpty ? "" : "src \(row[5])", row[6].isEmpty ? "" : "dst \(row[6])"]
+                    .filter { !$0.isEmpty }.joined(separator: ", ")
+                out.write("| " + row.prefix(6).map(FlowReport.markdownCell).joined(separator: " | ") + " |\n")
+            }
+        }
+    }
+
+    /// `src => dst : old -> new (source added)`.
+    private static func line(_ change: FlowChange) -> String {
+        var text = "\(change.source) => \(change.destination) : \(change.old) -> \(change.new)"
+        let notes = [
+            change.sourceWorkload.map { "source workload \($0.rawValue)" },
+            change.destinationWorkload.map { "destination workload \($0.rawValue)" },
+        ].compactMap { $0 }
+        if !notes.isEmpty { text += " (\(notes.joined(separator: ", ")))" }
+        return text
+    }
+
+    private static func cells(_ change: FlowChange) -> [String] {
+        [
+            change.source, change.destination, change.kind.rawValue, change.old.description, change.new.description,
+            change.sourceWorkload?.rawValue ?? "", change.destinationWorkload?.rawValue ?? "",
+        ].map(\.escapedForDisplay)
+    }
+
+    private static func json(_ change: FlowChange) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("src", .string(change.source)), ("dst", .string(change.destination)),
+            ("change", .string(change.kind.rawValue)), ("old_conn", .string(change.old.description)),
+            ("new_conn", .string(change.new.description)),
+        ]
+        if let workload = change.sourceWorkload { pairs.append(("src_workload", .string(workload.rawValue))) }
+        if let workload = change.destinationWorkload { pairs.append(("dst_workload", .string(workload.rawValue))) }
+        return .object(pairs)
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+}

@@ -1,0 +1,69 @@
+import KubeModel
+import Manifests
+import Testing
+
+@testable import Reachability
+
+private func answer(_ yaml: String) throws -> Reachability {
+    PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml").cluster).analyze()
+}
+
+private let pods = """
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: api, namespace: x, labels: {app: api}}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: db, namespace: x, labels: {app: db}}
+    ---
+    """
+
+/// A policy narrowed from a /8 to a /16 and from all ports to 5432, a workload added: each pair that changed once,
+/// addresses compared over the whole space and grouped by what changed.
+@Test func aDiffListsWhatChangedAndNothingElse() throws {
+    let old = try answer(
+        pods + """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: db, namespace: x}
+            spec: {podSelector: {matchLabels: {app: db}}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}}, {podSelector: {}}]}]}
+            """
+    )
+    let new = try answer(
+        pods + """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: db, namespace: x}
+            spec: {podSelector: {matchLabels: {app: db}}, ingress: [{from: [{ipBlock: {cidr: 10.1.0.0/16}}, {podSelector: {}}], ports: [{port: 5432}]}]}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: x, labels: {app: web}}
+            """
+    )
+    let diff = ReachabilityDiff(old: old, new: new)
+    let lines = diff.changes.map {
+        "\($0.kind.rawValue) \($0.source) => \($0.destination) : \($0.old) -> \($0.new)"
+            + ($0.sourceWorkload.map { " src \($0.rawValue)" } ?? "")
+            + ($0.destinationWorkload.map { " dst \($0.rawValue)" } ?? "")
+    }
+    #expect(
+        lines == [
+            "added 0.0.0.0-255.255.255.255 => x/web[Pod] : No Connections -> All Connections dst added",
+            "removed 10.0.0.0-10.0.255.255,10.2.0.0-10.255.255.255 => x/db[Pod] : All Connections -> No Connections",
+            "changed 10.1.0.0-10.1.255.255 => x/db[Pod] : All Connections -> TCP 5432",
+            "changed x/api[Pod] => x/db[Pod] : All Connections -> TCP 5432",
+            "added x/api[Pod] => x/web[Pod] : No Connections -> All Connections dst added",
+            "added x/db[Pod] => x/web[Pod] : No Connections -> All Connections dst added",
+            "added x/web[Pod] => 0.0.0.0-255.255.255.255 : No Connections -> All Connections src added",
+            "added x/web[Pod] => x/api[Pod] : No Connections -> All Connections src added",
+            "added x/web[Pod] => x/db[Pod] : No Connections -> TCP 5432 src added",
+        ]
+    )
+    #expect(diff.addedWorkloads == ["x/web[Pod]"] && diff.removedWorkloads.isEmpty)
+    #expect(diff.summary == "6 flows added, 1 removed, 2 changed; 1 workload added")
+    // The same version twice: nothing.
+    let same = ReachabilityDiff(old: old, new: old)
+    #expect(same.changes.isEmpty && same.summary == "0 flows added, 0 removed, 0 changed")
+}
