@@ -30,6 +30,15 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "Exit 1 when the diff has a change of this kind: added, removed, changed or any.")
     var failOn: FailOn?
 
+    @Option(help: "Only changes of flows into W: a namespace, a workload name, or namespace/name. Repeatable.")
+    var to: [String] = []
+
+    @Option(help: "Only changes of flows out of W (same forms). Repeatable.")
+    var from: [String] = []
+
+    @Option(help: "Only changes of flows into or out of W (same forms). Repeatable.")
+    var focus: [String] = []
+
     enum FailOn: String, ExpressibleByArgument {
         case added, removed, changed, any
     }
@@ -44,6 +53,7 @@ struct DiffCommand: ParsableCommand {
         let before = try read.load([old])
         let after = try read.load([new])
         let diff = ReachabilityDiff(old: read.compile(before).answer(), new: read.compile(after).answer())
+            .filtered(from: from, to: to, focus: focus)
         let report = ReportFormat(name: format) ?? .txt
         try Console.emit(to: file, inputs: before.inputs + after.inputs) { out in
             DiffReport.write(diff, settings: read.settings, format: report, to: &out)

@@ -742,6 +742,14 @@ private let genericHeader =
     #expect(try netreach(["diff", "examples/shop", directory + "/new", "-q", "--fail-on", "changed"]).status == 1)
     #expect(try netreach(["diff", "examples/shop", directory + "/new", "-q", "--fail-on", "any"]).status == 1)
     #expect(try netreach(["diff", "examples/shop", directory + "/new", "-q", "--fail-on", "added"]).status == 0)
+    // A filter that leaves the change out: nothing to fail on.
+    let elsewhere = try netreach([
+        "diff", "examples/shop", directory + "/new", "-q", "--to", "frontend", "--fail-on", "any",
+    ])
+    #expect(elsewhere.status == 0 && elsewhere.stdout.hasSuffix("0 flows added, 0 removed, 0 changed\n"))
+    #expect(
+        try netreach(["diff", "examples/shop", directory + "/new", "-q", "--to", "db", "--fail-on", "any"]).status == 1
+    )
     // Unusable input: exit 2 and nothing written.
     let missing = try netreach(["diff", "examples/shop", directory + "/nothing-here"])
     #expect(missing.status == 2 && missing.stdout.isEmpty)

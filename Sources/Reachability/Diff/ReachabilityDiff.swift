@@ -136,6 +136,29 @@ package struct ReachabilityDiff: Sendable {
             }
     }
 
+    /// Only the changes whose source matches one of `from` and whose destination matches one of `to` (each empty:
+    /// any), and, with `focus`, those with a side that matches one of it. A pattern is a namespace, `name` (in any
+    /// namespace) or `namespace/name`, optionally `[Kind]`; it never matches addresses.
+    package func filtered(from: [String] = [], to: [String] = [], focus: [String] = []) -> ReachabilityDiff {
+        func matches(_ patterns: [String], _ side: String) -> Bool {
+            guard let slash = side.firstIndex(of: "/"), let open = side.lastIndex(of: "["), side.hasSuffix("]")
+            else { return false }
+            let namespace = String(side[..<slash])
+            let endpoint = Endpoint(
+                namespace: namespace,
+                name: String(side[side.index(after: slash)..<open]),
+                kind: String(side[side.index(after: open)..<side.index(before: side.endIndex)])
+            )
+            return patterns.contains { $0 == namespace || Focus.names($0, endpoint) }
+        }
+        var out = self
+        out.changes = changes.filter { change in
+            (from.isEmpty || matches(from, change.source)) && (to.isEmpty || matches(to, change.destination))
+                && (focus.isEmpty || matches(focus, change.source) || matches(focus, change.destination))
+        }
+        return out
+    }
+
     /// `3 flows added, 1 removed, 2 changed; 1 workload added`.
     package var summary: String {
         func count(_ kind: FlowChange.Kind) -> Int { changes.count { $0.kind == kind } }
