@@ -8,16 +8,22 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "What a change does to reachability: every flow added, removed or changed between two versions.",
         discussion: """
-            OLD and NEW are manifest files or directories, read with the same options. Exit status: 0, or 1 when \
-            --fail-on finds a change of that kind; 2 for unusable input (nothing is written then).
+            'netreach diff OLD NEW' compares two paths (files or directories), read with the same options. \
+            'netreach diff --base REV PATHS…' compares PATHS as committed at REV with the working tree, and \
+            '--head REV' with another revision (git is asked; the repository and the working tree are never \
+            changed). Exit status: 0, or 1 when --fail-on finds a change of that kind; 2 for unusable input \
+            (nothing is written then).
             """
     )
 
-    @Argument(help: "The old version: a manifest file or directory.")
-    var old: String
+    @Argument(help: "OLD and NEW, or with --base the paths to compare across revisions.")
+    var paths: [String]
 
-    @Argument(help: "The new version: a manifest file or directory.")
-    var new: String
+    @Option(help: "Read PATHS as committed at this git revision for the old version (e.g. origin/main).")
+    var base: String?
+
+    @Option(help: "With --base: read PATHS at this revision for the new version instead of the working tree.")
+    var head: String?
 
     @OptionGroup var read: ReadOptions
 
@@ -44,14 +50,38 @@ struct DiffCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if base == nil, paths.count != 2 {
+            throw ValidationError("give OLD and NEW, or --base REV and the paths to compare")
+        }
+        if base == nil, head != nil { throw ValidationError("--head needs --base") }
+        if base != nil, paths.isEmpty { throw ValidationError("--base needs the paths to compare") }
         guard ReportFormat(name: format) != nil else {
             throw ValidationError("-o '\(format.escapedForDisplay)': use txt, json, csv or md")
         }
     }
 
     func run() throws {
-        let before = try read.load([old])
-        let after = try read.load([new])
+        var copies: [GitRevision] = []
+        defer { copies.forEach { $0.remove() } }
+        let oldPaths: [String]
+        let newPaths: [String]
+        if let base {
+            let old = try GitRevision(revision: base, paths: paths)
+            copies.append(old)
+            oldPaths = old.paths
+            if let head {
+                let new = try GitRevision(revision: head, paths: paths)
+                copies.append(new)
+                newPaths = new.paths
+            } else {
+                newPaths = paths
+            }
+        } else {
+            oldPaths = [paths[0]]
+            newPaths = [paths[1]]
+        }
+        let before = try read.load(oldPaths)
+        let after = try read.load(newPaths)
         let diff = ReachabilityDiff(old: read.compile(before).answer(), new: read.compile(after).answer())
             .filtered(from: from, to: to, focus: focus)
         let report = ReportFormat(name: format) ?? .txt

@@ -754,3 +754,48 @@ private let genericHeader =
     let missing = try netreach(["diff", "examples/shop", directory + "/nothing-here"])
     #expect(missing.status == 2 && missing.stdout.isEmpty)
 }
+
+/// `--base REV` reads the paths as committed (the working tree's change is the new version), `--head REV` another
+/// commit; the repository is left as it was; a missing revision or a path outside a repository is exit 2.
+@Test func diffReadsGitRevisionsWithoutTouchingTheRepository() throws {
+    let repository = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: repository) }
+    func git(_ arguments: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "git -c user.email=t@t -c user.name=t " + arguments]
+        process.currentDirectoryURL = URL(fileURLWithPath: repository)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "git \(arguments): \(text)")
+        return text
+    }
+    try FileManager.default.createDirectory(atPath: repository + "/k8s", withIntermediateDirectories: true)
+    let old = try String(contentsOfFile: root + "/examples/diff/old/cluster.yaml", encoding: .utf8)
+    let new = try String(contentsOfFile: root + "/examples/diff/new/cluster.yaml", encoding: .utf8)
+    try old.write(toFile: repository + "/k8s/cluster.yaml", atomically: true, encoding: .utf8)
+    _ = try git("init -q && git add -A && git -c user.email=t@t -c user.name=t commit -q -m old")
+    try new.write(toFile: repository + "/k8s/cluster.yaml", atomically: true, encoding: .utf8)
+    let status = try git("status --porcelain")
+    let working = try netreach(["diff", "--base", "HEAD", "k8s", "-q"], in: repository)
+    #expect(working.status == 0)
+    #expect(working.stdout.hasSuffix("6 flows added, 0 removed, 0 changed; 1 workload added\n"))
+    #expect(try git("status --porcelain") == status)
+    _ = try git("commit -q -am new")
+    let commits = try netreach(
+        ["diff", "--base", "HEAD~1", "--head", "HEAD", "k8s/cluster.yaml", "-q"],
+        in: repository
+    )
+    #expect(commits.stdout == working.stdout)
+    let reverse = try netreach(["diff", "--base", "HEAD", "--head", "HEAD~1", "k8s", "-q"], in: repository)
+    #expect(reverse.stdout.hasSuffix("0 flows added, 6 removed, 0 changed; 1 workload removed\n"))
+    let missing = try netreach(["diff", "--base", "no-such-revision", "k8s"], in: repository)
+    #expect(missing.status == 2 && missing.stdout.isEmpty && missing.stderr.contains("no-such-revision"))
+    let outside = try netreach(["diff", "--base", "HEAD", NSTemporaryDirectory()], in: repository)
+    #expect(outside.status == 2 && outside.stderr.contains("not a git repository"))
+    #expect(try netreach(["diff", "--head", "HEAD", "k8s"], in: repository).status == 64)
+}
