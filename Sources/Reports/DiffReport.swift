@@ -50,9 +50,17 @@ package enum DiffReport {
         let notes = [
             change.sourceWorkload.map { "source workload \($0.rawValue)" },
             change.destinationWorkload.map { "destination workload \($0.rawValue)" },
+            change.defaultAllowChanged
+                ? "default-allow \(hops(change.oldDefaultAllow)) -> \(hops(change.newDefaultAllow))" : nil,
         ].compactMap { $0 }
         if !notes.isEmpty { text += " (\(notes.joined(separator: ", ")))" }
         return text
+    }
+
+    /// `egress+ingress`, or `none`.
+    private static func hops(_ open: Set<Direction>) -> String {
+        let words = [Direction.egress, .ingress].filter(open.contains).map { $0.rawValue.lowercased() }
+        return words.isEmpty ? "none" : words.joined(separator: "+")
     }
 
     private static func cells(_ change: FlowChange) -> [String] {
@@ -70,6 +78,11 @@ package enum DiffReport {
         ]
         if let workload = change.sourceWorkload { pairs.append(("src_workload", .string(workload.rawValue))) }
         if let workload = change.destinationWorkload { pairs.append(("dst_workload", .string(workload.rawValue))) }
+        if change.defaultAllowChanged {
+            pairs.append(("default_allow_changed", .bool(true)))
+            pairs.append(("old_default_allow", .string(hops(change.oldDefaultAllow))))
+            pairs.append(("new_default_allow", .string(hops(change.newDefaultAllow))))
+        }
         return .object(pairs)
     }
 }

@@ -62,6 +62,11 @@ private let pods = """
         ]
     )
     #expect(diff.addedWorkloads == ["x/web[Pod]"] && diff.removedWorkloads.isEmpty)
+    // api => db: api's egress stays open by default, db's ingress was and is selected; no status change.
+    let apiToDB = try #require(diff.changes.first { $0.source == "x/api[Pod]" && $0.destination == "x/db[Pod]" })
+    #expect(
+        apiToDB.oldDefaultAllow == [.egress] && apiToDB.newDefaultAllow == [.egress] && !apiToDB.defaultAllowChanged
+    )
     #expect(diff.summary == "6 flows added, 1 removed, 2 changed; 1 workload added")
     // Filters: into db, out of web, and either side in namespace x (addresses never match).
     #expect(
@@ -76,4 +81,24 @@ private let pods = """
     // The same version twice: nothing.
     let same = ReachabilityDiff(old: old, new: old)
     #expect(same.changes.isEmpty && same.summary == "0 flows added, 0 removed, 0 changed")
+}
+
+/// A policy that starts selecting a side turns a default-allow hop into one its rules decide: the diff says so.
+@Test func aDiffSaysWhenAFlowIsNoLongerDefaultAllow() throws {
+    let old = try answer(pods)
+    let new = try answer(
+        pods + """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: db, namespace: x}
+            spec: {podSelector: {matchLabels: {app: db}}, ingress: [{ports: [{port: 5432}]}]}
+            """
+    )
+    let change = try #require(
+        ReachabilityDiff(old: old, new: new).changes.first {
+            $0.source == "x/api[Pod]" && $0.destination == "x/db[Pod]"
+        }
+    )
+    #expect(change.kind == .changed && change.defaultAllowChanged)
+    #expect(change.oldDefaultAllow == [.egress, .ingress] && change.newDefaultAllow == [.egress])
 }

@@ -24,6 +24,14 @@ package struct FlowChange: Hashable, Sendable {
     package var sourceWorkload: WorkloadChange?
     /// Set when the destination is a workload that exists in only one version.
     package var destinationWorkload: WorkloadChange?
+    /// The hops left open by default (no policy selects that side) in the old version; empty without a flow.
+    package var oldDefaultAllow: Set<Direction> = []
+    /// The same in the new version.
+    package var newDefaultAllow: Set<Direction> = []
+
+    /// Whether the flow's default-allow status differs between the versions (both have a flow, and a side that
+    /// no policy selected is now selected, or the other way round).
+    package var defaultAllowChanged: Bool { kind == .changed && oldDefaultAllow != newDefaultAllow }
 
     package var kind: Kind { old.isEmpty ? .added : new.isEmpty ? .removed : .changed }
 }
@@ -49,45 +57,38 @@ package struct ReachabilityDiff: Sendable {
         func workload(_ name: String) -> WorkloadChange? {
             addedWorkloads.contains(name) ? .added : removedWorkloads.contains(name) ? .removed : nil
         }
-        var pairs: [PairKey: (old: ConnectionSet, new: ConnectionSet)] = [:]
-        var addresses: [SideKey: (old: [(IPSet, ConnectionSet)], new: [(IPSet, ConnectionSet)])] = [:]
+        var pairs: [PairKey: (old: VersionFlow, new: VersionFlow)] = [:]
+        var addresses: [EndpointSideKey: (old: [(IPSet, VersionFlow)], new: [(IPSet, VersionFlow)])] = [:]
         for (answer, isNew) in [(old, false), (new, true)] {
             for flow in answer.flows {
                 let source = answer.peers[flow.source]
                 let destination = answer.peers[flow.destination]
-                if let set = destination.addresses {
-                    let key = SideKey(endpoint: source.name, outbound: true)
-                    if isNew {
-                        addresses[key, default: ([], [])].new.append((set, flow.connections))
-                    } else {
-                        addresses[key, default: ([], [])].old.append((set, flow.connections))
-                    }
-                } else if let set = source.addresses {
-                    let key = SideKey(endpoint: destination.name, outbound: false)
-                    if isNew {
-                        addresses[key, default: ([], [])].new.append((set, flow.connections))
-                    } else {
-                        addresses[key, default: ([], [])].old.append((set, flow.connections))
-                    }
+                let side = VersionFlow(connections: flow.connections, open: flow.defaultAllow)
+                if let set = destination.addresses ?? source.addresses {
+                    let outbound = destination.addresses != nil
+                    let key = EndpointSideKey(endpoint: outbound ? source.name : destination.name, outbound: outbound)
+                    var entry = addresses[key] ?? ([], [])
+                    if isNew { entry.new.append((set, side)) } else { entry.old.append((set, side)) }
+                    addresses[key] = entry
                 } else {
                     let key = PairKey(source: source.name, destination: destination.name)
-                    if isNew {
-                        pairs[key, default: (.none, .none)].new = flow.connections
-                    } else {
-                        pairs[key, default: (.none, .none)].old = flow.connections
-                    }
+                    var entry = pairs[key] ?? (.absent, .absent)
+                    if isNew { entry.new = side } else { entry.old = side }
+                    pairs[key] = entry
                 }
             }
         }
-        for (key, value) in pairs where value.old != value.new {
+        for (key, value) in pairs where value.old.connections != value.new.connections {
             changes.append(
                 FlowChange(
                     source: key.source,
                     destination: key.destination,
-                    old: value.old,
-                    new: value.new,
+                    old: value.old.connections,
+                    new: value.new.connections,
                     sourceWorkload: workload(key.source),
-                    destinationWorkload: workload(key.destination)
+                    destinationWorkload: workload(key.destination),
+                    oldDefaultAllow: value.old.open,
+                    newDefaultAllow: value.new.open
                 )
             )
         }
@@ -98,10 +99,12 @@ package struct ReachabilityDiff: Sendable {
                     FlowChange(
                         source: key.outbound ? key.endpoint : name,
                         destination: key.outbound ? name : key.endpoint,
-                        old: before,
-                        new: after,
+                        old: before.connections,
+                        new: after.connections,
                         sourceWorkload: key.outbound ? workload(key.endpoint) : nil,
-                        destinationWorkload: key.outbound ? nil : workload(key.endpoint)
+                        destinationWorkload: key.outbound ? nil : workload(key.endpoint),
+                        oldDefaultAllow: before.open,
+                        newDefaultAllow: after.open
                     )
                 )
             }
@@ -110,14 +113,14 @@ package struct ReachabilityDiff: Sendable {
     }
 
     /// The addresses whose connections differ between two lists of disjoint address pieces, grouped by the
-    /// (old, new) connections, in address order of each group.
-    static func overlay(_ old: [(IPSet, ConnectionSet)], _ new: [(IPSet, ConnectionSet)])
-        -> [(IPSet, ConnectionSet, ConnectionSet)]
-    {
-        var groups: [[ConnectionSet]: IPSet] = [:]
-        var order: [[ConnectionSet]] = []
-        func add(_ set: IPSet, _ before: ConnectionSet, _ after: ConnectionSet) {
-            guard !set.isEmpty, before != after else { return }
+    /// (old, new) sides, in address order of each group.
+    static func overlay(_ old: [(IPSet, VersionFlow)], _ new: [(IPSet, VersionFlow)]) -> [(
+        IPSet, VersionFlow, VersionFlow
+    )] {
+        var groups: [[VersionFlow]: IPSet] = [:]
+        var order: [[VersionFlow]] = []
+        func add(_ set: IPSet, _ before: VersionFlow, _ after: VersionFlow) {
+            guard !set.isEmpty, before.connections != after.connections else { return }
             let key = [before, after]
             if groups[key] == nil { order.append(key) }
             groups[key, default: IPSet()].formUnion(set)
@@ -126,9 +129,9 @@ package struct ReachabilityDiff: Sendable {
         let newAll = new.reduce(IPSet()) { $0.union($1.0) }
         for (set, before) in old {
             for (other, after) in new { add(set.intersection(other), before, after) }
-            add(set.subtracting(newAll), before, .none)
+            add(set.subtracting(newAll), before, .absent)
         }
-        for (set, after) in new { add(set.subtracting(oldAll), .none, after) }
+        for (set, after) in new { add(set.subtracting(oldAll), .absent, after) }
         return order.map { key in (groups[key] ?? IPSet(), key[0], key[1]) }
             .sorted {
                 ($0.0.ranges.first.map { ($0.family, $0.bounds.lowerBound) } ?? (.v6, .max))
@@ -174,12 +177,21 @@ package struct ReachabilityDiff: Sendable {
     }
 }
 
+/// One version's flow of a pair: its connections and the hops open by default.
+struct VersionFlow: Hashable {
+    var connections: ConnectionSet
+    var open: Set<Direction>
+
+    /// No flow.
+    static let absent = VersionFlow(connections: .none, open: [])
+}
+
 private struct PairKey: Hashable {
     var source: String
     var destination: String
 }
 
-private struct SideKey: Hashable {
+private struct EndpointSideKey: Hashable {
     var endpoint: String
     var outbound: Bool
 }
