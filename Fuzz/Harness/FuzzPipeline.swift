@@ -108,6 +108,25 @@ package enum FuzzPipeline {
             )
             inspector.inspect("list --explain -o \(name)", text)
         }
+        // A diff against the same cluster without its first policy: every format of the change.
+        var without = cluster
+        if !without.policies.isEmpty { without.policies.removeFirst() }
+        let diff = ReachabilityDiff(old: PolicyEngine(cluster: without, settings: settings).analyze(), new: result)
+        for name in ReportFormat.names {
+            guard let format = ReportFormat(name: name) else { continue }
+            var text = ""
+            DiffReport.write(diff, settings: settings, format: format, to: &text)
+            inspector.inspect("diff -o \(name)", text)
+        }
+        var annotations = ""
+        DiffReport.github(diff, settings: settings, to: &annotations)
+        // One command per removed flow, and per place (rules, else workloads, else none) of every other change.
+        let expected = diff.changes.reduce(0) { count, change in
+            guard change.kind != .removed else { return count + 1 }
+            let rules = Set(change.admittedBy.compactMap(\.location)).count
+            return count + Swift.max(1, rules > 0 ? rules : change.endpointLocations.count)
+        }
+        inspector.inspect("diff -o github", annotations, commands: expected)
         let audit = Auditor.audit(result)
         for format in AuditFormat.allCases {
             var text = ""

@@ -44,6 +44,41 @@ package enum DiffReport {
         }
     }
 
+    /// GitHub Actions workflow commands: a warning on each manifest whose rules opened a new or wider flow (at the
+    /// rule; at the workload when no rule admits it: default-allow), a notice for each removed flow, then the
+    /// summary. `file` turns a location's file into the path the repository knows.
+    package static func github(
+        _ diff: ReachabilityDiff,
+        settings: EngineSettings,
+        file: (String) -> String = { $0 },
+        to out: inout some TextOutputStream
+    ) {
+        for change in diff.changes {
+            let text = line(change).escapedForDisplay
+            guard change.kind != .removed else {
+                out.write("::notice title=netreach diff%3A flow removed::\(CheckReportWriter.escapeData(text))\n")
+                continue
+            }
+            let rules = change.admittedBy.map {
+                "admitted by NetworkPolicy \($0.namespace)/\($0.name), \($0.direction.rawValue.lowercased()) rule \($0.index + 1)"
+                    .escapedForDisplay
+            }
+            let message = CheckReportWriter.escapeData(([text] + rules).joined(separator: "\n"))
+            let title = "title=" + CheckReportWriter.escapeProperty("netreach diff: \(change.kind.rawValue) flow")
+            var places = Array(Set(change.admittedBy.compactMap(\.location))).sorted()
+            if places.isEmpty { places = change.endpointLocations }
+            if places.isEmpty { out.write("::warning \(title)::\(message)\n") }
+            for place in places {
+                let properties = [
+                    "file=\(CheckReportWriter.escapeProperty(file(place.file).escapedForDisplay))",
+                    "line=\(place.line)", "col=\(place.column)", title,
+                ]
+                out.write("::warning \(properties.joined(separator: ","))::\(message)\n")
+            }
+        }
+        out.write("netreach diff: \(diff.summary) (\(settings.name))\n")
+    }
+
     /// `src => dst : old -> new (source added)`.
     private static func line(_ change: FlowChange) -> String {
         var text = "\(change.source) => \(change.destination) : \(change.old) -> \(change.new)"

@@ -27,7 +27,7 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var read: ReadOptions
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Output format: txt, json, csv or md.")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Output format: txt, json, csv, md or github.")
     var format: String = "txt"
 
     @Option(name: .customLong("file"), help: "Write the report to this file (atomically) instead of standard output.")
@@ -55,8 +55,8 @@ struct DiffCommand: ParsableCommand {
         }
         if base == nil, head != nil { throw ValidationError("--head needs --base") }
         if base != nil, paths.isEmpty { throw ValidationError("--base needs the paths to compare") }
-        guard ReportFormat(name: format) != nil else {
-            throw ValidationError("-o '\(format.escapedForDisplay)': use txt, json, csv or md")
+        guard format == "github" || ReportFormat(name: format) != nil else {
+            throw ValidationError("-o '\(format.escapedForDisplay)': use txt, json, csv, md or github")
         }
     }
 
@@ -84,9 +84,17 @@ struct DiffCommand: ParsableCommand {
         let after = try read.load(newPaths)
         let diff = ReachabilityDiff(old: read.compile(before).answer(), new: read.compile(after).answer())
             .filtered(from: from, to: to, focus: focus)
-        let report = ReportFormat(name: format) ?? .txt
+        // Files of a revision's temporary copy are named as the repository names them.
+        let prefixes = copies.map { $0.directory + "/" }
+        let repositoryPath = { (path: String) -> String in
+            prefixes.first(where: path.hasPrefix).map { String(path.dropFirst($0.count)) } ?? path
+        }
         try Console.emit(to: file, inputs: before.inputs + after.inputs) { out in
-            DiffReport.write(diff, settings: read.settings, format: report, to: &out)
+            if let report = ReportFormat(name: format) {
+                DiffReport.write(diff, settings: read.settings, format: report, to: &out)
+            } else {
+                DiffReport.github(diff, settings: read.settings, file: repositoryPath, to: &out)
+            }
         }
         if let failOn, diff.changes.contains(where: { failOn == .any || $0.kind.rawValue == failOn.rawValue }) {
             throw ExitCode(1)

@@ -739,6 +739,13 @@ private let genericHeader =
     #expect(
         md.stdout.contains("| backend/api[Deployment] | db/postgres[StatefulSet] | changed | TCP 5432 | TCP 5433 |  |")
     )
+    // GitHub annotations at the two rules that now admit 5433.
+    let github = try netreach(["diff", "examples/shop", directory + "/new", "-q", "-o", "github"]).stdout
+    let warnings = github.split(separator: "\n").filter { $0.hasPrefix("::warning file=") }
+    #expect(warnings.count == 2)
+    #expect(warnings.allSatisfy { $0.contains("/new/policies.yaml,line=") && $0.contains("TCP 5432 -> TCP 5433") })
+    #expect(github.contains("admitted by NetworkPolicy db/postgres, ingress rule 1"))
+    #expect(github.hasSuffix("netreach diff: 0 flows added, 0 removed, 1 changed (--cni generic)\n"))
     #expect(try netreach(["diff", "examples/shop", directory + "/new", "-q", "--fail-on", "changed"]).status == 1)
     #expect(try netreach(["diff", "examples/shop", directory + "/new", "-q", "--fail-on", "any"]).status == 1)
     #expect(try netreach(["diff", "examples/shop", directory + "/new", "-q", "--fail-on", "added"]).status == 0)
@@ -790,6 +797,13 @@ private let genericHeader =
         ["diff", "--base", "HEAD~1", "--head", "HEAD", "k8s/cluster.yaml", "-q"],
         in: repository
     )
+    // Annotations name the file as the repository does, not the temporary copy of a revision.
+    let annotated = try netreach(
+        ["diff", "--base", "HEAD~1", "--head", "HEAD", "k8s", "-q", "-o", "github"],
+        in: repository
+    )
+    #expect(annotated.stdout.contains("::warning file=k8s/cluster.yaml,line=38,col=13,"))
+    #expect(!annotated.stdout.contains("netreach-git-"))
     #expect(commits.stdout == working.stdout)
     let reverse = try netreach(["diff", "--base", "HEAD", "--head", "HEAD~1", "k8s", "-q"], in: repository)
     #expect(reverse.stdout.hasSuffix("0 flows added, 6 removed, 0 changed; 1 workload removed\n"))

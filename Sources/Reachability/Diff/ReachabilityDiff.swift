@@ -29,6 +29,14 @@ package struct FlowChange: Hashable, Sendable {
     /// The same in the new version.
     package var newDefaultAllow: Set<Direction> = []
 
+    /// The addresses, when one side is addresses outside the cluster.
+    package var addresses: IPSet?
+    /// The rules of the new version that admit the new connections (added or changed flows), in rule order.
+    package var admittedBy: [RuleOrigin] = []
+    /// Where the new version defines the pair's new workloads, or else both its workloads (for a change no rule
+    /// admits: default-allow).
+    package var endpointLocations: [SourceLocation] = []
+
     /// Whether the flow's default-allow status differs between the versions (both have a flow, and a side that
     /// no policy selected is now selected, or the other way round).
     package var defaultAllowChanged: Bool { kind == .changed && oldDefaultAllow != newDefaultAllow }
@@ -104,12 +112,42 @@ package struct ReachabilityDiff: Sendable {
                         sourceWorkload: key.outbound ? workload(key.endpoint) : nil,
                         destinationWorkload: key.outbound ? nil : workload(key.endpoint),
                         oldDefaultAllow: before.open,
-                        newDefaultAllow: after.open
+                        newDefaultAllow: after.open,
+                        addresses: set
                     )
                 )
             }
         }
         changes.sort { ($0.source, $0.destination) < ($1.source, $1.destination) }
+        // What in the new version opened each new connection: its admitting rules, else its workloads.
+        let model = new.model
+        let endpointOf = Dictionary(
+            new.cluster.endpoints.enumerated().map { ($0.element.id, $0.offset) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        for i in changes.indices where changes[i].kind != .removed {
+            let change = changes[i]
+            let gained = change.new.subtracting(change.old)
+            let source = endpointOf[change.source]
+            let destination = endpointOf[change.destination]
+            func peer(_ endpoint: Int?) -> HopPeer? {
+                if let endpoint { return .endpoints(model.classOf(endpoint: endpoint)) }
+                return change.addresses.map { .addresses($0) }
+            }
+            var rules: [RuleID] = []
+            if let s = source, let to = peer(destination) {
+                rules += model.decide(.egress, at: model.classOf(endpoint: s), peer: to).allowing(gained)
+            }
+            if let d = destination, let from = peer(source) {
+                rules += model.decide(.ingress, at: model.classOf(endpoint: d), peer: from).allowing(gained)
+            }
+            changes[i].admittedBy = rules.sorted().map(model.origin)
+            // A new workload is what the change is about; otherwise both sides' manifests.
+            let sides = [(source, change.sourceWorkload), (destination, change.destinationWorkload)]
+            let added = sides.filter { $0.1 == .added }
+            changes[i].endpointLocations = (added.isEmpty ? sides : added).compactMap(\.0)
+                .compactMap { new.cluster.endpoints[$0].location }
+        }
     }
 
     /// The addresses whose connections differ between two lists of disjoint address pieces, grouped by the
