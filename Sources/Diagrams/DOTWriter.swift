@@ -13,6 +13,9 @@ package enum DOTWriter {
         static let focusFill = "#ffd966"
         static let externalFill = "#eeeeee"
         static let namespaceBorder = "#8c8c8c"
+        static let addedEdge = "#1e8449"
+        static let removedEdge = "#c0392b"
+        static let changedEdge = "#ca6f1e"
     }
 
     /// The DOT text of a diagram.
@@ -80,6 +83,15 @@ package enum DOTWriter {
             case .openIngress:
                 attributes.append("color=\"\(Style.defaultEdge)\", fontcolor=\"\(Style.defaultEdge)\", style=dashed")
             }
+            switch edge.change {
+            case nil: break
+            case .added?:
+                attributes.append("color=\"\(Style.addedEdge)\", fontcolor=\"\(Style.addedEdge)\", penwidth=1.5")
+            case .removed?:
+                attributes.append("color=\"\(Style.removedEdge)\", fontcolor=\"\(Style.removedEdge)\", style=dashed")
+            case .changed?:
+                attributes.append("color=\"\(Style.changedEdge)\", fontcolor=\"\(Style.changedEdge)\", penwidth=1.5")
+            }
             out += "  \(quote(ends.0)) -> \(quote(ends.1)) [\(attributes.joined(separator: ", "))];\n"
         }
         out += "}\n"
@@ -145,7 +157,15 @@ package enum DOTWriter {
     /// label: compact, and drawn the same by dot and sfdp (which ignores clusters).
     static func heading(_ diagram: Diagram) -> String {
         var cells: [String] = []
-        if diagram.edges.contains(where: { $0.protection == .rules }) {
+        let changes = Set(diagram.edges.compactMap(\.change))
+        for (change, color, text) in [
+            (Diagram.Change.added, Style.addedEdge, "&#x2501;&#x2501;&#x25B6; added"),
+            (.removed, Style.removedEdge, "&#x254C;&#x254C;&#x25B6; removed"),
+            (.changed, Style.changedEdge, "&#x2501;&#x2501;&#x25B6; changed: old &#x2192; new"),
+        ] where changes.contains(change) {
+            cells.append("<td><font color=\"\(color)\">\(text)</font></td>")
+        }
+        if diagram.edges.contains(where: { $0.protection == .rules && $0.change == nil }) {
             cells.append(
                 "<td><font color=\"\(Style.ruleEdge)\">&#x2501;&#x2501;&#x25B6; allowed by rules on both sides</font></td>"
             )

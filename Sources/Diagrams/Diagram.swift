@@ -47,6 +47,13 @@ package struct Diagram: Hashable, Sendable {
         package var flowCount: Int
         /// The rules that admit the edge's first flow, as `NetworkPolicy ns/name, ingress rule 1`.
         package var rules: [String] = []
+        /// In the diagram of a diff: what happened to the flow.
+        package var change: Change? = nil
+    }
+
+    /// What a diff did to a flow.
+    package enum Change: String, Hashable, Sendable {
+        case added, removed, changed
     }
 
     /// What protects the flows of an edge, from the best case to the alarming one.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagrams
 import KubeModel
 import Reachability
 import Reports
@@ -27,7 +28,11 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var read: ReadOptions
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Output format: txt, json, csv, md or github.")
+    @Option(
+        name: [.customShort("o"), .customLong("output")],
+        help:
+            "Output format: txt, json, csv, md, github, or a diagram of the change: dot, svg, png or pdf (with --file)."
+    )
     var format: String = "txt"
 
     @Option(name: .customLong("file"), help: "Write the report to this file (atomically) instead of standard output.")
@@ -55,8 +60,13 @@ struct DiffCommand: ParsableCommand {
         }
         if base == nil, head != nil { throw ValidationError("--head needs --base") }
         if base != nil, paths.isEmpty { throw ValidationError("--base needs the paths to compare") }
-        guard format == "github" || ReportFormat(name: format) != nil else {
-            throw ValidationError("-o '\(format.escapedForDisplay)': use txt, json, csv, md or github")
+        guard format == "github" || ReportFormat(name: format) != nil || RenderFormat(rawValue: format) != nil else {
+            throw ValidationError(
+                "-o '\(format.escapedForDisplay)': use txt, json, csv, md, github, dot, svg, png or pdf"
+            )
+        }
+        if format == "png" || format == "pdf", file == nil {
+            throw ValidationError("-o \(format) writes a binary file: give --file")
         }
     }
 
@@ -89,6 +99,20 @@ struct DiffCommand: ParsableCommand {
         let repositoryPath = { (path: String) -> String in
             prefixes.first(where: path.hasPrefix).map { String(path.dropFirst($0.count)) } ?? path
         }
+        if let render = RenderFormat(rawValue: format) {
+            let rendered: RenderedDiagram
+            do throws(Diagnostic) {
+                rendered = try GraphvizRenderer.render(
+                    try DiagramBuilder.build(diff, settings: read.settings),
+                    format: render
+                )
+            } catch {
+                throw Console.failure(error)
+            }
+            try Console.emit(to: file, inputs: before.inputs + after.inputs) { $0.write(bytes: rendered.bytes) }
+            try failIfAsked(diff)
+            return
+        }
         try Console.emit(to: file, inputs: before.inputs + after.inputs) { out in
             if let report = ReportFormat(name: format) {
                 DiffReport.write(diff, settings: read.settings, format: report, to: &out)
@@ -96,6 +120,11 @@ struct DiffCommand: ParsableCommand {
                 DiffReport.github(diff, settings: read.settings, file: repositoryPath, to: &out)
             }
         }
+        try failIfAsked(diff)
+    }
+
+    /// Exit 1 when `--fail-on` finds a change of its kind.
+    private func failIfAsked(_ diff: ReachabilityDiff) throws {
         if let failOn, diff.changes.contains(where: { failOn == .any || $0.kind.rawValue == failOn.rawValue }) {
             throw ExitCode(1)
         }

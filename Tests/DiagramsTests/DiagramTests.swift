@@ -310,3 +310,43 @@ func rendersInProcess(format: RenderFormat) throws {
     let toAPI = try #require(open.edges.first { $0.label == "TCP 9100" })
     #expect(toAPI.rules.allSatisfy { $0.contains("ingress rule") } && !toAPI.rules.isEmpty)
 }
+
+/// The diagram of a diff draws only the changed flows: added green, removed red and dashed, changed orange with
+/// old → new on the label, the legend naming only what is drawn.
+@Test func aDiffIsDrawnAsItsChanges() throws {
+    let pods = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: api, namespace: x, labels: {app: api}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: db, namespace: x, labels: {app: db}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: old, namespace: x, labels: {app: old}}
+        ---
+
+        """
+    let policy = """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: db, namespace: x}
+        spec: {podSelector: {matchLabels: {app: db}}, ingress: [{from: [{podSelector: {matchLabels: {app: api}}}], ports: [{port: 5432}]}]}
+        """
+    let old = try analyze(pods + policy.replacingOccurrences(of: "port: 5432", with: "port: 5433"))
+    let new = try analyze(pods.replacingOccurrences(of: "name: old", with: "name: new") + policy)
+    let diff = ReachabilityDiff(old: old, new: new).filtered(focus: ["db"])
+    let diagram = try DiagramBuilder.build(diff, settings: EngineSettings())
+    let changes = Dictionary(grouping: diagram.edges, by: { $0.change })
+    #expect(changes[.changed]?.map(\.label) == ["TCP 5433 → TCP 5432"])
+    // db now reaches new and no longer old (its egress is open; its ingress admits only api).
+    #expect(changes[.added]?.count == 1 && changes[.removed]?.count == 1)
+    let dot = DOTWriter.dot(diagram)
+    #expect(dot.contains("label=\"TCP 5433 → TCP 5432\"") && dot.contains("color=\"#ca6f1e\""))
+    #expect(dot.contains("style=dashed") && dot.contains("&#x254C;&#x254C;&#x25B6; removed"))
+    #expect(!dot.contains("allowed by rules on both sides"))
+    #expect(diagram.title.hasPrefix("Changes: 1 flow added, 1 removed, 1 changed; 1 workload added, 1 removed"))
+    #expect(throws: Diagnostic.self) { try DiagramBuilder.build(diff, settings: EngineSettings(), maxEdges: 2) }
+}

@@ -757,6 +757,13 @@ private let genericHeader =
     #expect(
         try netreach(["diff", "examples/shop", directory + "/new", "-q", "--to", "db", "--fail-on", "any"]).status == 1
     )
+    // The change as a picture.
+    let picture = directory + "/change.svg"
+    #expect(
+        try netreach(["diff", "examples/shop", directory + "/new", "-q", "-o", "svg", "--file", picture]).status == 0
+    )
+    #expect(try String(contentsOfFile: picture, encoding: .utf8).contains("TCP 5432 → TCP 5433"))
+    #expect(try netreach(["diff", "examples/shop", directory + "/new", "-o", "png"]).status == 64)
     // Unusable input: exit 2 and nothing written.
     let missing = try netreach(["diff", "examples/shop", directory + "/nothing-here"])
     #expect(missing.status == 2 && missing.stdout.isEmpty)
