@@ -102,3 +102,52 @@ private let pods = """
     #expect(change.kind == .changed && change.defaultAllowChanged)
     #expect(change.oldDefaultAllow == [.egress, .ingress] && change.newDefaultAllow == [.egress])
 }
+
+/// A renamed workload is one removed and one added; a port range that widens is a change; a new namespace's
+/// workloads are added with their flows.
+@Test func renamesWideningsAndNewNamespaces() throws {
+    let base = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: api, namespace: x, labels: {app: api}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: api, namespace: x}
+        spec: {podSelector: {}, ingress: [{ports: [{port: 8000, endPort: 8080}]}]}
+        ---
+
+        """
+    let old = try answer(base + "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: x, labels: {app: web}}\n")
+    let renamed = try answer(
+        base + "apiVersion: v1\nkind: Pod\nmetadata: {name: www, namespace: x, labels: {app: web}}\n"
+    )
+    let rename = ReachabilityDiff(old: old, new: renamed)
+    #expect(rename.addedWorkloads == ["x/www[Pod]"] && rename.removedWorkloads == ["x/web[Pod]"])
+    #expect(
+        rename.changes.allSatisfy {
+            $0.kind == .added ? $0.sourceWorkload == .added || $0.destinationWorkload == .added : $0.kind == .removed
+        }
+    )
+    #expect(rename.changes.contains { $0.kind == .removed } && rename.changes.contains { $0.kind == .added })
+    let widened = try answer(
+        base.replacingOccurrences(of: "endPort: 8080", with: "endPort: 9090")
+            + "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: x, labels: {app: web}}\n"
+    )
+    let widening = ReachabilityDiff(old: old, new: widened)
+    #expect(widening.changes.map(\.kind) == [.changed, .changed, .changed, .changed])  // addresses into both, and both ways
+    #expect(
+        widening.changes.allSatisfy { $0.old.description == "TCP 8000-8080" && $0.new.description == "TCP 8000-9090" }
+    )
+    let namespaced = try answer(
+        base + "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: x, labels: {app: web}}\n---\n"
+            + "apiVersion: v1\nkind: Namespace\nmetadata: {name: y}\n---\n"
+            + "apiVersion: v1\nkind: Pod\nmetadata: {name: job, namespace: y}\n"
+    )
+    let grown = ReachabilityDiff(old: old, new: namespaced)
+    #expect(grown.addedWorkloads == ["y/job[Pod]"])
+    #expect(
+        grown.changes.allSatisfy { $0.kind == .added && ($0.source == "y/job[Pod]" || $0.destination == "y/job[Pod]") }
+    )
+    #expect(!grown.changes.isEmpty)
+}

@@ -819,4 +819,10 @@ private let genericHeader =
     let outside = try netreach(["diff", "--base", "HEAD", NSTemporaryDirectory()], in: repository)
     #expect(outside.status == 2 && outside.stderr.contains("not a git repository"))
     #expect(try netreach(["diff", "--head", "HEAD", "k8s"], in: repository).status == 64)
+    // A path the revision does not have; identical versions: an empty diff, exit 0 even with --fail-on any.
+    try FileManager.default.createDirectory(atPath: repository + "/later", withIntermediateDirectories: true)
+    let absent = try netreach(["diff", "--base", "HEAD", "later"], in: repository)
+    #expect(absent.status == 2 && absent.stderr.contains("'later' does not exist at revision 'HEAD'"))
+    let same = try netreach(["diff", "--base", "HEAD", "k8s", "-q", "--fail-on", "any"], in: repository)
+    #expect(same.status == 0 && same.stdout.hasSuffix("0 flows added, 0 removed, 0 changed\n"))
 }
