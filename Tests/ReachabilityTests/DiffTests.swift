@@ -135,7 +135,8 @@ private let pods = """
             + "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: x, labels: {app: web}}\n"
     )
     let widening = ReachabilityDiff(old: old, new: widened)
-    #expect(widening.changes.map(\.kind) == [.changed, .changed, .changed, .changed])  // addresses into both, and both ways
+    // Addresses into both workloads, and both ways between them.
+    #expect(widening.changes.map(\.kind) == [.changed, .changed, .changed, .changed])
     #expect(
         widening.changes.allSatisfy { $0.old.description == "TCP 8000-8080" && $0.new.description == "TCP 8000-9090" }
     )
