@@ -53,9 +53,7 @@ extension DiagramBuilder {
                     label: label,
                     protection: .rules,
                     flowCount: 1,
-                    rules: change.admittedBy.map {
-                        "NetworkPolicy \($0.namespace)/\($0.name), \($0.direction.rawValue.lowercased()) rule \($0.index + 1)"
-                    },
+                    rules: change.admittedBy.map(\.label),
                     change: Diagram.Change(rawValue: change.kind.rawValue)
                 )
             )

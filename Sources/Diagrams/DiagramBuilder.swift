@@ -298,11 +298,7 @@ package enum DiagramBuilder {
             decisions.append(model.decide(.ingress, at: model.classOf(endpoint: d), peer: from))
         }
         return decisions.flatMap { decision in
-            decision.parts.filter { $0.verdict == .allow }.flatMap(\.rules).map { deciding in
-                let origin = model.origin(deciding.rule)
-                return
-                    "NetworkPolicy \(origin.namespace)/\(origin.name), \(origin.direction.rawValue.lowercased()) rule \(origin.index + 1)"
-            }
+            decision.parts.filter { $0.verdict == .allow }.flatMap(\.rules).map { model.origin($0.rule).label }
         }
     }
 

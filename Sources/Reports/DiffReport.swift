@@ -60,7 +60,7 @@ package enum DiffReport {
                 continue
             }
             let rules = change.admittedBy.map {
-                "admitted by NetworkPolicy \($0.namespace)/\($0.name), \($0.direction.rawValue.lowercased()) rule \($0.index + 1)"
+                "admitted by \($0.label)"
                     .escapedForDisplay
             }
             let message = CheckReportWriter.escapeData(([text] + rules).joined(separator: "\n"))

@@ -116,9 +116,7 @@ package enum ExplainReport {
 
     private static func ruleName(_ model: ClassModel, _ r: RuleID) -> String {
         let origin = model.origin(r)
-        return "NetworkPolicy \(origin.namespace)/\(origin.name)".escapedForDisplay
-            + ", \(origin.direction.rawValue.lowercased()) rule \(origin.index + 1)"
-            + (origin.location.map { " (\($0))" } ?? "")
+        return origin.label.escapedForDisplay + (origin.location.map { " (\($0))" } ?? "")
     }
 
     /// A rule in one line: `from podSelector app=api in namespace backend, ports TCP 5432`.

@@ -25,6 +25,11 @@ package struct RuleOrigin: Hashable, Sendable {
 
     /// `spec.ingress[0]`.
     package var field: String { "spec.\(direction.specField)[\(index)]" }
+
+    /// How every output names the rule: `NetworkPolicy db/postgres, ingress rule 1` (rules count from 1).
+    package var label: String {
+        "NetworkPolicy \(namespace)/\(name), \(direction.rawValue.lowercased()) rule \(index + 1)"
+    }
 }
 
 /// A rule compiled against the cluster: which classes and addresses its peers match, and where it comes from.
