@@ -69,15 +69,10 @@ struct FocusOptions: ParsableArguments {
     }
 }
 
-/// "did you mean" for a name that matches no endpoint.
+/// "did you mean" for a name that matches no endpoint (the suggestions of `EndpointQuery`, as graph gives them).
 enum Suggestions {
     static func hint(for text: String, in cluster: Cluster) -> String {
-        let wanted = text.lowercased()
-        let scored = cluster.endpoints.map { endpoint -> (Int, String) in
-            let candidates = ["\(endpoint.namespace)/\(endpoint.name)", endpoint.name, endpoint.id]
-            return (candidates.map { $0.lowercased().editDistance(to: wanted) }.min() ?? Int.max, endpoint.id)
-        }
-        let close = scored.filter { $0.0 <= max(2, wanted.count / 3) }.sorted { $0 < $1 }.prefix(3).map(\.1)
+        let close = (try? EndpointQuery(text))?.suggestions(in: cluster, limit: 3) ?? []
         return close.isEmpty
             ? "run 'netreach list' to see the endpoint names (namespace/name[Kind])"
             : "did you mean \(close.joined(separator: ", "))?"

@@ -182,15 +182,10 @@ package struct ReachabilityDiff: Sendable {
     /// namespace) or `namespace/name`, optionally `[Kind]`; it never matches addresses.
     package func filtered(from: [String] = [], to: [String] = [], focus: [String] = []) -> ReachabilityDiff {
         func matches(_ patterns: [String], _ side: String) -> Bool {
-            guard let slash = side.firstIndex(of: "/"), let open = side.lastIndex(of: "["), side.hasSuffix("]")
-            else { return false }
-            let namespace = String(side[..<slash])
-            let endpoint = Endpoint(
-                namespace: namespace,
-                name: String(side[side.index(after: slash)..<open]),
-                kind: String(side[side.index(after: open)..<side.index(before: side.endIndex)])
-            )
-            return patterns.contains { $0 == namespace || Focus.names($0, endpoint) }
+            // A side is an endpoint id (`ns/name[Kind]`) or address ranges, which no pattern names.
+            guard let id = EndpointReference(side), let kind = id.kind else { return false }
+            let endpoint = Endpoint(namespace: id.namespace, name: id.name, kind: kind)
+            return patterns.contains { $0 == id.namespace || Focus.names($0, endpoint) }
         }
         var out = self
         out.changes = changes.filter { change in

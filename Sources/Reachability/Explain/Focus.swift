@@ -20,15 +20,8 @@ package struct Focus: Hashable, Sendable {
 
     /// Whether a workload name form (`name`, `namespace/name`, `namespace/name[Kind]`) names an endpoint.
     package static func names(_ text: String, _ endpoint: Endpoint) -> Bool {
-        var rest = Substring(text)
-        if rest.hasSuffix("]"), let open = rest.lastIndex(of: "[") {
-            guard rest[rest.index(after: open)..<rest.index(before: rest.endIndex)] == endpoint.kind else {
-                return false
-            }
-            rest = rest[..<open]
-        }
-        guard let slash = rest.firstIndex(of: "/") else { return rest == endpoint.name }
-        return rest[..<slash] == endpoint.namespace && rest[rest.index(after: slash)...] == endpoint.name
+        guard text.contains("/") else { return text == endpoint.name }
+        return EndpointReference(text)?.matches(endpoint) ?? false
     }
 
     /// The focus decided once per endpoint of `endpoints`, to test pairs by index.
