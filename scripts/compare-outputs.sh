@@ -9,8 +9,9 @@
 # Inputs: every scenario under Fixtures/, examples/shop, and the peers' cases under ../shared/oracle/cases.
 # Commands: list in txt/json/csv/md/dot, list --default-allow and --count, audit in txt/json/sarif with
 # --isolation, check with examples/shop/rules.yaml (on the shop) and with rules of every kind written from
-# each input's namespaces (txt, json, sarif), graph --namespaces as DOT; stdout, stderr and
-# exit status are all compared. Exit status 0 when everything is identical, 1 otherwise.
+# each input's namespaces (txt, json, sarif), graph --namespaces as DOT, diff of each input against the next and of
+# the peer's diff cases and examples/diff (txt, json, md, github, and filtered); stdout, stderr and exit status are
+# all compared. Exit status 0 when everything is identical, 1 otherwise.
 set -uo pipefail
 [ $# -ge 2 ] || { sed -n 2,13p "$0"; exit 2; }
 old=$1 new=$2
@@ -90,6 +91,19 @@ print("\n".join(rules))
     for format in txt json sarif; do
         compare "check -o $format (every kind) $input" check --allow-empty --examples 4 --rules "$work/rules.yaml" \
             "$input" -o "$format"
+    done
+done
+# diff: each input against the next one, the peer's diff cases, and the bundled example, whole and filtered.
+pairs=()
+for ((i = 0; i + 1 < ${#inputs[@]}; i++)); do pairs+=("${inputs[i]} ${inputs[i + 1]}"); done
+if [ -d ../shared/oracle/diff/cases ]; then
+    for dir in ../shared/oracle/diff/cases/*/; do pairs+=("${dir}old ${dir}new"); done
+fi
+pairs+=("examples/diff/old examples/diff/new")
+for pair in "${pairs[@]}"; do
+    for options in "" "-o json" "-o md" "-o github" "--focus db" "--to default -o json"; do
+        # shellcheck disable=SC2086
+        compare "diff $options $pair" diff $options $pair
     done
 done
 echo "$runs runs on ${#inputs[@]} inputs: $((runs - differences)) identical, $differences different"

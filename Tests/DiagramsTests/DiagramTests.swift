@@ -337,7 +337,7 @@ func rendersInProcess(format: RenderFormat) throws {
         """
     let old = try analyze(pods + policy.replacingOccurrences(of: "port: 5432", with: "port: 5433"))
     let new = try analyze(pods.replacingOccurrences(of: "name: old", with: "name: new") + policy)
-    let diff = ReachabilityDiff(old: old, new: new).filtered(focus: ["db"])
+    let diff = ReachabilityDiff(old: old, new: new, filter: DiffFilter(focus: ["db"]))
     let diagram = try DiagramBuilder.build(diff, settings: EngineSettings())
     let changes = Dictionary(grouping: diagram.edges, by: { $0.change })
     #expect(changes[.changed]?.map(\.label) == ["TCP 5433 → TCP 5432"])

@@ -609,3 +609,134 @@ func decisionsAgreeWithTheClassLevelAnswer(seed: Int) throws {
         }
     }
 }
+
+/// The class-level diff (joint classes compared once, only changed pairs expanded) agrees with the plain diff of
+/// both versions' endpoint flow lists: pair by pair, and address by address for each endpoint and direction. Its
+/// counts (`listing: false`) agree with its list, and each filter keeps exactly the changes its patterns name.
+@Test(arguments: 0..<60)
+func theClassLevelDiffAgreesWithBothFlowLists(seed: Int) throws {
+    let old = RandomCluster(seed: UInt64(seed) &* 6_007 &+ 5)
+    var new = old
+    var g = Generator(state: UInt64(seed) &+ 99)
+    // A pull request: a pod relabelled (its class splits), one renamed, one removed, one added, a policy dropped,
+    // and the policies of another cluster added.
+    new.pods[0].labels = [("app", g.pick(["web", "api", "db"]))]
+    if new.pods.count > 2 {
+        new.pods[1].name = "renamed"
+        new.pods.removeLast()
+    }
+    new.pods.append(Pod(name: "added", namespace: g.pick(["a", "b"]), labels: [("app", "web")], ports: []))
+    if !new.policies.isEmpty { new.policies.removeFirst() }
+    for var policy in RandomCluster(seed: UInt64(seed) &+ 1_000).policies.prefix(2) {
+        policy.name = "other-" + policy.name
+        new.policies.append(policy)
+    }
+    func analyze(_ random: RandomCluster) throws -> Reachability {
+        let cluster = try ManifestLoader.load(bytes: Array(random.yaml.utf8), name: "random.yaml").cluster
+        return PolicyEngine(cluster: cluster, settings: old.settings).analyze()
+    }
+    let before = try analyze(old)
+    let after = try analyze(new)
+
+    // The reference: endpoint pairs from both lists, and per (endpoint, outbound) the address pieces of each.
+    struct Side: Hashable {
+        var endpoint: String
+        var outbound: Bool
+    }
+    var pairs: [String: (old: ConnectionSet, new: ConnectionSet)] = [:]
+    var pieces: [Side: (old: [(IPSet, ConnectionSet)], new: [(IPSet, ConnectionSet)])] = [:]
+    for (answer, isNew) in [(before, false), (after, true)] {
+        for flow in answer.flows {
+            let source = answer.peers[flow.source]
+            let destination = answer.peers[flow.destination]
+            if let set = source.addresses ?? destination.addresses {
+                let side = Side(
+                    endpoint: source.addresses == nil ? source.name : destination.name,
+                    outbound: source.addresses == nil
+                )
+                if isNew {
+                    pieces[side, default: ([], [])].new.append((set, flow.connections))
+                } else {
+                    pieces[side, default: ([], [])].old.append((set, flow.connections))
+                }
+            } else {
+                let key = "\(source.name) => \(destination.name)"
+                if isNew {
+                    pairs[key, default: (.none, .none)].new = flow.connections
+                } else {
+                    pairs[key, default: (.none, .none)].old = flow.connections
+                }
+            }
+        }
+    }
+    let expectedPairs = pairs.filter { $0.value.old != $0.value.new }.mapValues { "\($0.old) -> \($0.new)" }
+
+    let diff = ReachabilityDiff(old: before, new: after)
+    var actualPairs: [String: String] = [:]
+    var covered: [Side: IPSet] = [:]
+    for change in diff.changes {
+        if let set = change.addresses {
+            let outbound = change.destination == set.description
+            let side = Side(endpoint: outbound ? change.source : change.destination, outbound: outbound)
+            let entry = pieces[side] ?? ([], [])
+            // Every address of the change had these connections in each version (sampled at each range's ends).
+            for range in set.ranges {
+                for value in [range.bounds.lowerBound, range.bounds.upperBound] {
+                    let probe = IPSet(IPRange(family: range.family, bounds: value...value))
+                    let was = entry.old.first { !$0.0.intersection(probe).isEmpty }?.1 ?? .none
+                    let now = entry.new.first { !$0.0.intersection(probe).isEmpty }?.1 ?? .none
+                    #expect(was == change.old && now == change.new, "seed \(seed): \(change)")
+                }
+            }
+            #expect(covered[side, default: IPSet()].intersection(set).isEmpty, "seed \(seed): overlap")
+            covered[side, default: IPSet()].formUnion(set)
+        } else {
+            actualPairs["\(change.source) => \(change.destination)"] = "\(change.old) -> \(change.new)"
+        }
+    }
+    #expect(actualPairs == expectedPairs, "seed \(seed)")
+    // Every address whose connections differ is covered: where neither version's pieces differ, nothing is.
+    for (side, entry) in pieces {
+        var differing = IPSet()
+        let oldAll = entry.old.reduce(IPSet()) { $0.union($1.0) }
+        let newAll = entry.new.reduce(IPSet()) { $0.union($1.0) }
+        for (a, was) in entry.old {
+            for (b, now) in entry.new where was != now { differing.formUnion(a.intersection(b)) }
+            if !was.isEmpty { differing.formUnion(a.subtracting(newAll)) }
+        }
+        for (b, now) in entry.new where !now.isEmpty { differing.formUnion(b.subtracting(oldAll)) }
+        #expect(covered[side, default: IPSet()] == differing, "seed \(seed): \(side)")
+    }
+    #expect(Set(diff.changes.map { "\($0.source) => \($0.destination)" }).count == diff.changes.count)
+    #expect(
+        diff.changes.map { [$0.source, $0.destination] }.elementsEqual(
+            diff.changes.map { [$0.source, $0.destination] }.sorted { $0.lexicographicallyPrecedes($1) }
+        )
+    )
+
+    // Counting only agrees with listing, and each filter keeps what its patterns name, with and without a focus.
+    func names(_ pattern: String, _ side: String) -> Bool {
+        side.hasPrefix(pattern + "/") || side.contains("/\(pattern)[")
+    }
+    let filters = [
+        DiffFilter(), DiffFilter(from: ["a"]), DiffFilter(to: ["b", "p2"]), DiffFilter(from: ["a"], to: ["a"]),
+        DiffFilter(focus: ["p0"]), DiffFilter(to: ["c"], focus: ["added", "renamed"]),
+    ]
+    for filter in filters {
+        let listed = ReachabilityDiff(old: before, new: after, filter: filter)
+        let kept = diff.changes.filter { change in
+            (filter.from.isEmpty || filter.from.contains { names($0, change.source) })
+                && (filter.to.isEmpty || filter.to.contains { names($0, change.destination) })
+                && (filter.focus.isEmpty
+                    || filter.focus.contains { names($0, change.source) || names($0, change.destination) })
+        }
+        let line = { (c: FlowChange) in "\(c.source) => \(c.destination): \(c.old) -> \(c.new)" }
+        #expect(listed.changes.map(line) == kept.map(line), "seed \(seed), \(filter)")
+        let counted = ReachabilityDiff(old: before, new: after, filter: filter, listing: false)
+        #expect(counted.changes.isEmpty)
+        for kind in [FlowChange.Kind.added, .removed, .changed] {
+            #expect(counted.counts[kind, default: 0] == kept.count { $0.kind == kind }, "seed \(seed), \(filter)")
+        }
+        #expect(counted.summary == listed.summary)
+    }
+}

@@ -44,110 +44,56 @@ package struct FlowChange: Hashable, Sendable {
     package var kind: Kind { old.isEmpty ? .added : new.isEmpty ? .removed : .changed }
 }
 
+/// Which changes a diff keeps: those whose source matches one of `from` and whose destination matches one of `to`
+/// (each empty: any), and, with `focus`, those with a side that matches one of it. A pattern is a namespace, `name`
+/// (in any namespace) or `namespace/name`, optionally `[Kind]`; it never matches addresses.
+package struct DiffFilter: Sendable {
+    package var from: [String]
+    package var to: [String]
+    package var focus: [String]
+
+    /// A filter; all empty keeps every change.
+    package init(from: [String] = [], to: [String] = [], focus: [String] = []) {
+        self.from = from
+        self.to = to
+        self.focus = focus
+    }
+
+    /// Whether one of `patterns` names `endpoint`.
+    static func matches(_ patterns: [String], _ endpoint: Endpoint) -> Bool {
+        patterns.contains { $0 == endpoint.namespace || Focus.names($0, endpoint) }
+    }
+}
+
 /// What a change of the manifests does to reachability: every pair whose connections differ, and the workloads
 /// that exist in only one version. Endpoints are matched by name; addresses outside the cluster are compared over
 /// the whole address space, cut where either version's rules cut it.
+///
+/// The versions are compared at class level: endpoints that share their class in the old version and their class
+/// in the new one (a *joint class*) change the same way towards every other joint class, so each pair of joint
+/// classes is compared once, and only pairs that changed are expanded into endpoint pairs (or only counted).
 package struct ReachabilityDiff: Sendable {
-    /// The changed pairs, sorted by source, then destination.
+    /// The changed pairs, sorted by source, then destination (empty when the diff was only counted).
     package var changes: [FlowChange] = []
     /// Workloads only in the new version, by name.
     package var addedWorkloads: [String] = []
     /// Workloads only in the old version, by name.
     package var removedWorkloads: [String] = []
+    /// How many pairs changed in each way (the same whether `changes` was listed or only counted).
+    package private(set) var counts: [FlowChange.Kind: Int] = [:]
 
-    /// Compares two answers.
-    /// - Complexity: O(flows of both versions); every endpoint flow of both is read once.
-    package init(old: Reachability, new: Reachability) {
-        let oldNames = Set(old.cluster.endpoints.map(\.id))
-        let newNames = Set(new.cluster.endpoints.map(\.id))
-        addedWorkloads = newNames.subtracting(oldNames).sorted()
-        removedWorkloads = oldNames.subtracting(newNames).sorted()
-        func workload(_ name: String) -> WorkloadChange? {
-            addedWorkloads.contains(name) ? .added : removedWorkloads.contains(name) ? .removed : nil
-        }
-        var pairs: [PairKey: (old: VersionFlow, new: VersionFlow)] = [:]
-        var addresses: [EndpointSideKey: (old: [(IPSet, VersionFlow)], new: [(IPSet, VersionFlow)])] = [:]
-        for (answer, isNew) in [(old, false), (new, true)] {
-            for flow in answer.flows {
-                let source = answer.peers[flow.source]
-                let destination = answer.peers[flow.destination]
-                let side = VersionFlow(connections: flow.connections, open: flow.defaultAllow)
-                if let set = destination.addresses ?? source.addresses {
-                    let outbound = destination.addresses != nil
-                    let key = EndpointSideKey(endpoint: outbound ? source.name : destination.name, outbound: outbound)
-                    var entry = addresses[key] ?? ([], [])
-                    if isNew { entry.new.append((set, side)) } else { entry.old.append((set, side)) }
-                    addresses[key] = entry
-                } else {
-                    let key = PairKey(source: source.name, destination: destination.name)
-                    var entry = pairs[key] ?? (.absent, .absent)
-                    if isNew { entry.new = side } else { entry.old = side }
-                    pairs[key] = entry
-                }
-            }
-        }
-        for (key, value) in pairs where value.old.connections != value.new.connections {
-            changes.append(
-                FlowChange(
-                    source: key.source,
-                    destination: key.destination,
-                    old: value.old.connections,
-                    new: value.new.connections,
-                    sourceWorkload: workload(key.source),
-                    destinationWorkload: workload(key.destination),
-                    oldDefaultAllow: value.old.open,
-                    newDefaultAllow: value.new.open
-                )
-            )
-        }
-        for (key, value) in addresses {
-            for (set, before, after) in Self.overlay(value.old, value.new) {
-                let name = set.description
-                changes.append(
-                    FlowChange(
-                        source: key.outbound ? key.endpoint : name,
-                        destination: key.outbound ? name : key.endpoint,
-                        old: before.connections,
-                        new: after.connections,
-                        sourceWorkload: key.outbound ? workload(key.endpoint) : nil,
-                        destinationWorkload: key.outbound ? nil : workload(key.endpoint),
-                        oldDefaultAllow: before.open,
-                        newDefaultAllow: after.open,
-                        addresses: set
-                    )
-                )
-            }
-        }
-        changes.sort { ($0.source, $0.destination) < ($1.source, $1.destination) }
-        // What in the new version opened each new connection: its admitting rules, else its workloads.
-        let model = new.model
-        let endpointOf = Dictionary(
-            new.cluster.endpoints.enumerated().map { ($0.element.id, $0.offset) },
-            uniquingKeysWith: { first, _ in first }
-        )
-        for i in changes.indices where changes[i].kind != .removed {
-            let change = changes[i]
-            let gained = change.new.subtracting(change.old)
-            let source = endpointOf[change.source]
-            let destination = endpointOf[change.destination]
-            func peer(_ endpoint: Int?) -> HopPeer? {
-                if let endpoint { return .endpoints(model.classOf(endpoint: endpoint)) }
-                return change.addresses.map { .addresses($0) }
-            }
-            var rules: [RuleID] = []
-            if let s = source, let to = peer(destination) {
-                rules += model.decide(.egress, at: model.classOf(endpoint: s), peer: to).allowing(gained)
-            }
-            if let d = destination, let from = peer(source) {
-                rules += model.decide(.ingress, at: model.classOf(endpoint: d), peer: from).allowing(gained)
-            }
-            changes[i].admittedBy = rules.sorted().map(model.origin)
-            // A new workload is what the change is about; otherwise both sides' manifests.
-            let sides = [(source, change.sourceWorkload), (destination, change.destinationWorkload)]
-            let added = sides.filter { $0.1 == .added }
-            changes[i].endpointLocations = (added.isEmpty ? sides : added).compactMap(\.0)
-                .compactMap { new.cluster.endpoints[$0].location }
-        }
+    /// Compares two answers, keeping the changes `filter` keeps; with `listing` false only counts them.
+    /// - Complexity: O(joint classes² + changes listed), whatever the number of endpoint flows.
+    package init(old: Reachability, new: Reachability, filter: DiffFilter = DiffFilter(), listing: Bool = true) {
+        let joint = JointClasses(old: old, new: new, filter: filter)
+        addedWorkloads = joint.endpoints.filter { $0.old == nil }.map(\.id).sorted()
+        removedWorkloads = joint.endpoints.filter { $0.new == nil }.map(\.id).sorted()
+        let pairs = joint.changedPairs()
+        let addresses = joint.changedAddresses(filter: filter)
+        for group in pairs { counts[group.kind, default: 0] += group.count }
+        for group in addresses { counts[group.kind, default: 0] += group.count }
+        guard listing else { return }
+        changes = joint.list(pairs: pairs, addresses: addresses)
     }
 
     /// The addresses whose connections differ between two lists of disjoint address pieces, grouped by the
@@ -177,27 +123,9 @@ package struct ReachabilityDiff: Sendable {
             }
     }
 
-    /// Only the changes whose source matches one of `from` and whose destination matches one of `to` (each empty:
-    /// any), and, with `focus`, those with a side that matches one of it. A pattern is a namespace, `name` (in any
-    /// namespace) or `namespace/name`, optionally `[Kind]`; it never matches addresses.
-    package func filtered(from: [String] = [], to: [String] = [], focus: [String] = []) -> ReachabilityDiff {
-        func matches(_ patterns: [String], _ side: String) -> Bool {
-            // A side is an endpoint id (`ns/name[Kind]`) or address ranges, which no pattern names.
-            guard let id = EndpointReference(side), let kind = id.kind else { return false }
-            let endpoint = Endpoint(namespace: id.namespace, name: id.name, kind: kind)
-            return patterns.contains { $0 == id.namespace || Focus.names($0, endpoint) }
-        }
-        var out = self
-        out.changes = changes.filter { change in
-            (from.isEmpty || matches(from, change.source)) && (to.isEmpty || matches(to, change.destination))
-                && (focus.isEmpty || matches(focus, change.source) || matches(focus, change.destination))
-        }
-        return out
-    }
-
     /// `3 flows added, 1 removed, 2 changed; 1 workload added`.
     package var summary: String {
-        func count(_ kind: FlowChange.Kind) -> Int { changes.count { $0.kind == kind } }
+        func count(_ kind: FlowChange.Kind) -> Int { counts[kind] ?? 0 }
         let flows = count(.added)
         var text =
             "\(flows) \(flows == 1 ? "flow" : "flows") added, \(count(.removed)) removed, \(count(.changed)) changed"
@@ -211,20 +139,10 @@ package struct ReachabilityDiff: Sendable {
 }
 
 /// One version's flow of a pair: its connections and the hops open by default.
-struct VersionFlow: Hashable {
+struct VersionFlow: Hashable, Sendable {
     var connections: ConnectionSet
     var open: Set<Direction>
 
     /// No flow.
     static let absent = VersionFlow(connections: .none, open: [])
-}
-
-private struct PairKey: Hashable {
-    var source: String
-    var destination: String
-}
-
-private struct EndpointSideKey: Hashable {
-    var endpoint: String
-    var outbound: Bool
 }
