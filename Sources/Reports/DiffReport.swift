@@ -4,6 +4,10 @@ package import Reachability
 /// Writes a reachability diff: txt for a reviewer, json for tools (the diff oracle's shape), csv, md for a
 /// pull-request comment. Every format names the network-plugin settings and ends with (or holds) the summary.
 package enum DiffReport {
+    /// The most bytes md writes: a GitHub pull-request comment holds at most 65,536 characters; the rows that
+    /// would pass this are left out and counted.
+    package static let markdownBudget = 60_000
+
     package static func write(
         _ diff: ReachabilityDiff,
         settings: EngineSettings,
@@ -32,14 +36,29 @@ package enum DiffReport {
                 out.write(cells(change).map(FlowReport.csvField).joined(separator: ",") + "\n")
             }
         case .md:
-            out.write("Network plugin: `\(settings.name)`\n\n**\(diff.summary)**\n\n")
+            let head = "Network plugin: `\(settings.name)`\n\n**\(diff.summary)**\n\n"
+            out.write(head)
             guard !diff.changes.isEmpty else { return }
-            out.write("| src | dst | change | old | new | workloads |\n|---|---|---|---|---|---|\n")
+            let table = "| src | dst | change | old | new | workloads |\n|---|---|---|---|---|---|\n"
+            out.write(table)
+            var budget = markdownBudget - head.utf8.count - table.utf8.count - 200  // 200: the closing line
+            var written = 0
             for change in diff.changes {
                 var row = cells(change)
                 row[5] = [row[5].isEmpty ? "" : "src \(row[5])", row[6].isEmpty ? "" : "dst \(row[6])"]
                     .filter { !$0.isEmpty }.joined(separator: ", ")
-                out.write("| " + row.prefix(6).map(FlowReport.markdownCell).joined(separator: " | ") + " |\n")
+                let line = "| " + row.prefix(6).map(FlowReport.markdownCell).joined(separator: " | ") + " |\n"
+                budget -= line.utf8.count
+                guard budget >= 0 else { break }
+                out.write(line)
+                written += 1
+            }
+            if written < diff.changes.count {
+                let more = diff.changes.count - written
+                out.write(
+                    "\n… and \(more) more \(more == 1 ? "change" : "changes") (a pull-request comment holds at most "
+                        + "65,536 characters): `netreach diff -o txt` lists them all.\n"
+                )
             }
         }
     }

@@ -38,6 +38,9 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("file"), help: "Write the report to this file (atomically) instead of standard output.")
     var file: String?
 
+    @Flag(help: "Print only the summary line: the changes are counted, not listed (fast at any size).")
+    var count = false
+
     @Option(help: "Exit 1 when the diff has a change of this kind: added, removed, changed or any.")
     var failOn: FailOn?
 
@@ -63,6 +66,11 @@ struct DiffCommand: ParsableCommand {
         guard format == "github" || ReportFormat(name: format) != nil || RenderFormat(rawValue: format) != nil else {
             throw ValidationError(
                 "-o '\(format.escapedForDisplay)': use txt, json, csv, md, github, dot, svg, png or pdf"
+            )
+        }
+        if count, format != "txt" {
+            throw ValidationError(
+                "--count prints the summary line; it cannot be combined with -o \(format.escapedForDisplay)"
             )
         }
         if format == "png" || format == "pdf", file == nil {
@@ -92,8 +100,17 @@ struct DiffCommand: ParsableCommand {
         }
         let before = try read.load(oldPaths)
         let after = try read.load(newPaths)
-        let diff = ReachabilityDiff(old: read.compile(before).answer(), new: read.compile(after).answer())
-            .filtered(from: from, to: to, focus: focus)
+        let diff = ReachabilityDiff(
+            old: read.compile(before).answer(),
+            new: read.compile(after).answer(),
+            filter: DiffFilter(from: from, to: to, focus: focus),
+            listing: !count
+        )
+        if count {
+            try Console.emit(to: file, inputs: before.inputs + after.inputs) { $0.write("\(diff.summary)\n") }
+            try failIfAsked(diff)
+            return
+        }
         // Files of a revision's temporary copy are named as the repository names them.
         let prefixes = copies.map { $0.directory + "/" }
         let repositoryPath = { (path: String) -> String in
@@ -125,7 +142,8 @@ struct DiffCommand: ParsableCommand {
 
     /// Exit 1 when `--fail-on` finds a change of its kind.
     private func failIfAsked(_ diff: ReachabilityDiff) throws {
-        if let failOn, diff.changes.contains(where: { failOn == .any || $0.kind.rawValue == failOn.rawValue }) {
+        let kinds = diff.counts.filter { $0.value > 0 }.keys
+        if let failOn, kinds.contains(where: { failOn == .any || $0.rawValue == failOn.rawValue }) {
             throw ExitCode(1)
         }
     }
