@@ -16,7 +16,9 @@ import argparse, json, os, subprocess, sys, tempfile, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
-# (name, generator arguments, split into files?, [(command words, output format)]); RULES is the generated rules file.
+# (name, generator arguments, split into files?, [(command words, output format[, ratio])]). RULES is the generated
+# rules file; CHANGED a copy of the cluster with 50 of its policies changed (scripts/change_policies.py), compared
+# with it by `diff`. A ratio (base run index, label, target) prints this run's time over the base run's, same run.
 ROWS = [
     ("pods=1000 policies=200 ns=20 (--split)", ["--pods", "1000", "--policies", "200"], True,
      [(["list"], "txt"), (["list"], "json"), (["audit"], "json")]),
@@ -25,16 +27,20 @@ ROWS = [
     ("pods=10000 policies=2000 ns=50", ["--pods", "10000", "--policies", "2000", "--namespaces", "50"], False,
      [(["list"], "txt"), (["list"], "json"), (["audit"], "json"), (["check", "--rules", "RULES"], "txt"),
       # Every pair of one workload explained (target 2 s).
-      (["list", "--explain", "--focus", "ns-000/app-00-0"], "json")]),
+      (["list", "--explain", "--focus", "ns-000/app-00-0"], "json"),
+      # The cluster against a copy with 50 changed policies: at most 2.5x one `list` of it.
+      (["diff", "CHANGED"], "txt", (0, "ratio diff / list", 2.5))]),
     ("pods=150000 policies=10000 ns=50 apps=40",
      ["--pods", "150000", "--policies", "10000", "--namespaces", "50", "--apps-per-namespace", "40"], False,
      [(["list", "--count"], "txt"), (["audit"], "json"),
       # One pair explained: at most 1.2x `list --count` (the ratio is printed).
-      (["explain", "ns-000/app-00-0", "ns-001/app-00-0"], "txt")]),
+      (["explain", "ns-000/app-00-0", "ns-001/app-00-0"], "txt", (0, "ratio explain / list --count", 1.2)),
+      # The summary of a change of 50 policies: at most 2.5x `list --count`.
+      (["diff", "--count", "CHANGED"], "txt", (0, "ratio diff --count / list --count", 2.5))]),
     # The same 10,000 pods with IPs (scripts/add_pod_ips.py): --ipblock-pods must stay within 1.5x of the default.
     ("pods=10000 policies=2000 ns=50 with pod IPs", ["--pods", "10000", "--policies", "2000", "--namespaces", "50",
                                                      "--pod-ips"], False,
-     [(["list"], "txt"), (["list", "--ipblock-pods"], "txt")]),
+     [(["list"], "txt"), (["list", "--ipblock-pods"], "txt", (0, "ratio --ipblock-pods / default", 1.5))]),
     # What `kubectl get ns,pods,networkpolicies -A -o yaml` prints: one List document, pods with managedFields and
     # status (scripts/kubectl_list.py). Refused at about 3,000 pods before issue 13 (node limit), quadratic before.
     ("kubectl List pods=20000 (one document)", ["--kubectl-list", "--pods", "20000"], False,
@@ -83,6 +89,9 @@ def written(args, words, cluster, path):
             subprocess.run([args.netreach, "list", "--count", *settings, cluster, "-q", "--file", path], check=True)
         with open(path) as f:
             return f.read().strip() + " flows"
+    if words[0] == "diff":
+        with open(path) as f:
+            return f.read().strip().splitlines()[-1]
     if words[0] == "audit":
         with open(path) as f:
             head = f.read(400)
@@ -136,6 +145,8 @@ def generate(args, gen_args, target, split):
 def netreach_cmd(args, words, fmt, cluster, out):
     """The command and where its standard output goes. Flow lists go to /dev/null, as the targets are stated;
     the number of flows they hold comes from `list --count`."""
+    if words[0] == "diff":
+        return [args.netreach, *words[:-1], cluster, words[-1], "-q"] + ([] if "--count" in words else ["-o", fmt]), out
     if words[0] == "graph":
         return [args.netreach, *words, cluster, "-o", out, "-q"], os.devnull
     if "--count" in words:
@@ -156,23 +167,27 @@ def bench(args, work):
         rules = os.path.join(work, f"rules{i}.yaml")
         write_rules(rules, namespaces)
         walls = []
-        for words, fmt in runs:
-            words = [rules if w == "RULES" else w for w in words]
+        for words, fmt, *ratio in runs:
+            if "CHANGED" in words:
+                changed = cluster.replace(".yaml", "-changed.yaml")
+                subprocess.run([sys.executable, os.path.join(HERE, "change_policies.py"), cluster, "50", "-o", changed],
+                               check=True, stderr=subprocess.DEVNULL)
+            words = [rules if w == "RULES" else changed if w == "CHANGED" else w for w in words]
             out = os.path.join(work, f"out{i}.{fmt}")
             cmd, stdout = netreach_cmd(args, words, fmt, cluster, out)
             wall, peak, code, stderr = run(cmd, stdout)
             if code != 0 and not (words[0] == "check" and code == 1):
                 print(f"error: netreach exited {code}: {stderr.strip()}", file=sys.stderr)
                 return 1
-            label = " ".join("RULES(200)" if w == rules else w for w in words)
+            label = " ".join("RULES(200)" if w == rules else "(50 policies changed)" if w.endswith(
+                "-changed.yaml") else w for w in words)
             if "--count" not in words:
                 label += f" -o {fmt}" + (" >/dev/null" if words[0] == "list" else "")
             print(f"{name:44} {label:34} {wall:8.2f} {peak:8.1f}  {written(args, words, cluster, out)}", flush=True)
             walls.append(wall)
-        if any("--ipblock-pods" in words for words, _ in runs):
-            print(f"{'':44} {'ratio --ipblock-pods / default':34} {walls[-1] / walls[0]:7.2f}x  (target 1.5x)")
-        if any(words[0] == "explain" for words, _ in runs):
-            print(f"{'':44} {'ratio explain / list --count':34} {walls[-1] / walls[0]:7.2f}x  (target 1.2x)")
+            if ratio:
+                base, text, target = ratio[0]
+                print(f"{'':44} {text:34} {wall / walls[base]:7.2f}x  (target {target}x)")
     return 0
 
 
