@@ -4,7 +4,10 @@ import Testing
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
-@Test(arguments: [("github-actions.yml", "github-workflows.json"), ("gitlab-ci.yml", "gitlab-ci.json")])
+@Test(arguments: [
+    ("github-actions.yml", "github-workflows.json"), ("github-pull-request-diff.yml", "github-workflows.json"),
+    ("gitlab-ci.yml", "gitlab-ci.json"),
+])
 func ciExamplesAreValidForTheirSystems(file: String, schema: String) throws {
     let schema = schemaPath(schema)
     #expect(FileManager.default.fileExists(atPath: schema), "missing \(schema): run 'make deps'")

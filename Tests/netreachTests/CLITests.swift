@@ -774,20 +774,7 @@ private let genericHeader =
 @Test func diffReadsGitRevisionsWithoutTouchingTheRepository() throws {
     let repository = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: repository) }
-    func git(_ arguments: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "git -c user.email=t@t -c user.name=t " + arguments]
-        process.currentDirectoryURL = URL(fileURLWithPath: repository)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "git \(arguments): \(text)")
-        return text
-    }
+    func git(_ arguments: String) throws -> String { try runGit(arguments, in: repository) }
     try FileManager.default.createDirectory(atPath: repository + "/k8s", withIntermediateDirectories: true)
     let old = try String(contentsOfFile: root + "/examples/diff/old/cluster.yaml", encoding: .utf8)
     let new = try String(contentsOfFile: root + "/examples/diff/new/cluster.yaml", encoding: .utf8)
@@ -825,4 +812,83 @@ private let genericHeader =
     #expect(absent.status == 2 && absent.stderr.contains("'later' does not exist at revision 'HEAD'"))
     let same = try netreach(["diff", "--base", "HEAD", "k8s", "-q", "--fail-on", "any"], in: repository)
     #expect(same.status == 0 && same.stdout.hasSuffix("0 flows added, 0 removed, 0 changed\n"))
+}
+
+/// Runs `git ARGUMENTS` (a shell line) in `directory`, as a test user; expects success and returns the output.
+private func runGit(_ arguments: String, in directory: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "git -c user.email=t@t -c user.name=t " + arguments]
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = out
+    try process.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "git \(arguments): \(text)")
+    return text
+}
+
+/// The pull-request job of examples/ci, its netreach commands run as written on a repository whose branch adds
+/// examples/diff/shop-db-open's policies to the shop: the md comment is written, and the job fails with an
+/// annotation at the rule that opened the database to the frontend. Without the change, it passes.
+@Test func pullRequestDiffJobRunsAsWritten() throws {
+    let text = try String(contentsOfFile: root + "/examples/ci/github-pull-request-diff.yml", encoding: .utf8)
+    let repository = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: repository) }
+    let shop = repository + "/examples/shop"
+    try FileManager.default.createDirectory(atPath: shop, withIntermediateDirectories: true)
+    for name in ["namespaces.yaml", "workloads.yaml", "policies.yaml"] {
+        try FileManager.default.copyItem(atPath: root + "/examples/shop/" + name, toPath: shop + "/" + name)
+    }
+    _ = try runGit("init -q && git add -A && git -c user.email=t@t -c user.name=t commit -q -m base", in: repository)
+    _ = try runGit("update-ref refs/remotes/origin/main HEAD", in: repository)
+    let commands = text.split(separator: "\n").compactMap { line -> [String]? in
+        guard let start = line.range(of: "run: netreach diff") else { return nil }
+        return line[start.lowerBound...].dropFirst(5).replacingOccurrences(
+            of: "\"origin/$GITHUB_BASE_REF\"",
+            with: "origin/main"
+        )
+        .replacingOccurrences(of: "\"$MANIFESTS\"", with: "examples/shop")
+        .replacingOccurrences(of: "\"$PROTECTED\"", with: "db")
+        .split(separator: " ").dropFirst().map(String.init)
+    }
+    #expect(commands.count == 2 && commands.allSatisfy { !$0.joined().contains("$") })
+    func runJob() throws -> [(status: Int32, stdout: String)] {
+        try commands.map { arguments in
+            let run = try netreach(arguments, in: repository)
+            return (run.status, run.stdout)
+        }
+    }
+    let unchanged = try runJob()
+    #expect(unchanged.map(\.status) == [0, 0])
+    try FileManager.default.copyItem(
+        atPath: root + "/examples/diff/shop-db-open/web-reads-db.yaml",
+        toPath: shop + "/web-reads-db.yaml"
+    )
+    _ = try runGit("add -A && git -c user.email=t@t -c user.name=t commit -q -m 'web reads db'", in: repository)
+    let changed = try runJob()
+    #expect(changed.map(\.status) == [0, 1])
+    let comment = try String(contentsOfFile: repository + "/netreach-diff.md", encoding: .utf8)
+    #expect(comment.contains("**1 flow added, 0 removed, 0 changed**"))
+    #expect(
+        comment.contains("| frontend/web[Deployment] | db/postgres[StatefulSet] | added | No Connections | TCP 5432 |")
+    )
+    #expect(changed[1].stdout.contains("::warning file=examples/shop/web-reads-db.yaml,line=12,col=7,"))
+}
+
+/// examples/diff/shop-db-open is the shop plus one file: its copies of the shop's files must not drift.
+@Test func theShopDiffExampleIsTheShopPlusOneFile() throws {
+    let files = try FileManager.default.contentsOfDirectory(atPath: root + "/examples/diff/shop-db-open").sorted()
+    #expect(files == ["namespaces.yaml", "policies.yaml", "web-reads-db.yaml", "workloads.yaml"])
+    for name in files where name != "web-reads-db.yaml" {
+        #expect(
+            FileManager.default.contentsEqual(
+                atPath: root + "/examples/diff/shop-db-open/" + name,
+                andPath: root + "/examples/shop/" + name
+            ),
+            "\(name) differs from examples/shop/\(name)"
+        )
+    }
 }
