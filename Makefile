@@ -55,6 +55,7 @@ images: build
 	$(NETREACH) graph examples/shop --to db/postgres -o docs/images/who-reaches-db.png
 	$(NETREACH) graph examples/shop --from frontend/web -o docs/images/web-reaches.png
 	$(NETREACH) graph examples/shop --namespaces -o docs/images/namespaces.png
+	$(NETREACH) diff examples/shop examples/diff/shop-db-open -q -o png --file docs/images/shop-diff.png
 	python3 ../shared/bench/gen_cluster.py --pods 600 --policies 120 --namespaces 25 -o .build/ns25.yaml
 	$(NETREACH) graph .build/ns25.yaml --namespaces -q -o docs/images/namespaces-matrix.png
 
