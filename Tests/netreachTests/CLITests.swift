@@ -892,3 +892,38 @@ private func runGit(_ arguments: String, in directory: String) throws -> String 
         )
     }
 }
+
+/// `--count` prints the summary alone (and still fails on request); md stops before GitHub's comment limit and
+/// counts the rows it left out, so rows written plus rows left out are every change.
+@Test func diffCountsAndKeepsMarkdownWithinACommentsLimit() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let pods = (0..<60).map {
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: pod-with-a-long-name-\($0), namespace: x, labels: {i: \"\($0)\"}}\n"
+    }.joined(separator: "---\n")
+    let deny =
+        "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: x}\n"
+        + "spec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n"
+    try pods.write(toFile: directory + "/old.yaml", atomically: true, encoding: .utf8)
+    try (pods + deny).write(toFile: directory + "/new.yaml", atomically: true, encoding: .utf8)
+    let old = directory + "/old.yaml"
+    let new = directory + "/new.yaml"
+    // 60 × 59 pairs and 60 × 2 address flows removed.
+    let summary = "0 flows added, 3660 removed, 0 changed\n"
+    #expect(try netreach(["diff", old, new, "-q", "--count"]).stdout == summary)
+    #expect(try netreach(["diff", old, new, "-q"]).stdout.hasSuffix(summary))
+    #expect(try netreach(["diff", old, new, "-q", "--count", "--fail-on", "removed"]).status == 1)
+    #expect(try netreach(["diff", old, new, "-q", "--count", "--fail-on", "added"]).status == 0)
+    #expect(
+        try netreach(["diff", old, new, "-q", "--count", "--focus", "pod-with-a-long-name-7"]).stdout
+            == "0 flows added, 120 removed, 0 changed\n"
+    )
+    #expect(try netreach(["diff", old, new, "--count", "-o", "json"]).status == 64)
+    let md = try netreach(["diff", old, new, "-q", "-o", "md"]).stdout
+    #expect(md.count < 65_536)
+    let rows = md.split(separator: "\n").filter { $0.hasPrefix("| ") }.count - 1  // less the header row
+    let left = md.split(separator: "\n").last.flatMap { line in
+        line.hasPrefix("… and ") ? Int(line.dropFirst(6).prefix { $0.isNumber }) : nil
+    }
+    #expect(rows > 100 && left.map { rows + $0 } == 3660, "\(rows) rows, then \(md.suffix(200))")
+}

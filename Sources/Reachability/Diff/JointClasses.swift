@@ -25,7 +25,7 @@ struct ChangedPairs: Sendable {
     /// How many endpoint pairs the filter keeps.
     var count: Int
 
-    var kind: FlowChange.Kind { old.connections.isEmpty ? .added : new.connections.isEmpty ? .removed : .changed }
+    var kind: FlowChange.Kind { FlowChange.Kind(old: old.connections, new: new.connections) }
 }
 
 /// Every member of joint class `joint` to (`outbound`) or from `addresses` changed this way.
@@ -38,7 +38,7 @@ struct ChangedAddresses: Sendable {
     /// How many endpoints the filter keeps.
     var count: Int
 
-    var kind: FlowChange.Kind { old.connections.isEmpty ? .added : new.connections.isEmpty ? .removed : .changed }
+    var kind: FlowChange.Kind { FlowChange.Kind(old: old.connections, new: new.connections) }
 }
 
 /// The endpoints of two versions grouped by (old class, new class): members of one joint class are in the same
@@ -239,8 +239,8 @@ struct JointClasses: Sendable {
     /// name, each with what in the new version opened it.
     func list(pairs: [ChangedPairs], addresses: [ChangedAddresses]) -> [FlowChange] {
         // One order over every name a change can have: endpoints, then each address group's ranges.
-        var names = endpoints.map(\.name)
-        names += addresses.map(\.addresses.description)
+        let addressNames = addresses.map(\.addresses.description)
+        let names = endpoints.map(\.name) + addressNames
         // Equal names (address groups of different classes) rank equal.
         var rank = [Int32](repeating: 0, count: names.count)
         var position: Int32 = -1
@@ -305,18 +305,21 @@ struct JointClasses: Sendable {
         let admitted = Parallel.map(pairs.count + addresses.count) { [self] g in
             g < pairs.count ? admittedBy(pairs[g]) : admittedBy(addresses[g - pairs.count])
         }
-        return Parallel.map(pending.count) { [self, pending] i in
+        return Parallel.map(pending.count) { [self, pending, addressNames] i in
             let entry = pending[i]
             let g = Int(entry.group)
-            let group: (old: VersionFlow, new: VersionFlow, addresses: IPSet?) =
+            let group: (old: VersionFlow, new: VersionFlow, addresses: IPSet?, name: String) =
                 g < pairs.count
-                ? (pairs[g].old, pairs[g].new, nil)
-                : (addresses[g - pairs.count].old, addresses[g - pairs.count].new, addresses[g - pairs.count].addresses)
+                ? (pairs[g].old, pairs[g].new, nil, "")
+                : (
+                    addresses[g - pairs.count].old, addresses[g - pairs.count].new,
+                    addresses[g - pairs.count].addresses, addressNames[g - pairs.count]
+                )
             let source = entry.sourceEndpoint < 0 ? nil : endpoints[Int(entry.sourceEndpoint)]
             let destination = entry.destinationEndpoint < 0 ? nil : endpoints[Int(entry.destinationEndpoint)]
             var change = FlowChange(
-                source: source?.name ?? group.addresses?.description ?? "",
-                destination: destination?.name ?? group.addresses?.description ?? "",
+                source: source?.name ?? group.name,
+                destination: destination?.name ?? group.name,
                 old: group.old.connections,
                 new: group.new.connections,
                 sourceWorkload: source.flatMap(Self.workloadChange),
@@ -343,27 +346,33 @@ struct JointClasses: Sendable {
 
     /// The rules of the new version that admit what a pair group gained, in rule order.
     private func admittedBy(_ group: ChangedPairs) -> [RuleOrigin] {
-        guard group.kind != .removed else { return [] }
         let source = ClassID(Int(newClass[group.source]))
         let destination = ClassID(Int(newClass[group.destination]))
-        let gained = group.new.connections.subtracting(group.old.connections)
-        let model = new.model
-        let rules =
-            model.decide(.egress, at: source, peer: .endpoints(destination)).allowing(gained)
-            + model.decide(.ingress, at: destination, peer: .endpoints(source)).allowing(gained)
-        return rules.sorted().map(model.origin)
+        return admitted(
+            group.old,
+            group.new,
+            at: [(.egress, source, .endpoints(destination)), (.ingress, destination, .endpoints(source))]
+        )
     }
 
     /// The rules of the new version that admit what an address group gained, in rule order.
     private func admittedBy(_ group: ChangedAddresses) -> [RuleOrigin] {
-        guard group.kind != .removed else { return [] }
-        let model = new.model
-        let gained = group.new.connections.subtracting(group.old.connections)
-        let rules = model.decide(
-            group.outbound ? .egress : .ingress,
-            at: ClassID(Int(newClass[group.joint])),
-            peer: .addresses(group.addresses)
-        ).allowing(gained)
-        return rules.sorted().map(model.origin)
+        let direction: Direction = group.outbound ? .egress : .ingress
+        return admitted(
+            group.old,
+            group.new,
+            at: [(direction, ClassID(Int(newClass[group.joint])), .addresses(group.addresses))]
+        )
+    }
+
+    /// The rules that allow, at these hops of the new version, what `new` has and `old` had not; none for a
+    /// removed flow (the new version may not even have its classes).
+    private func admitted(_ old: VersionFlow, _ new: VersionFlow, at hops: [(Direction, ClassID, HopPeer)])
+        -> [RuleOrigin]
+    {
+        guard !new.connections.isEmpty else { return [] }
+        let gained = new.connections.subtracting(old.connections)
+        let model = self.new.model
+        return hops.flatMap { model.decide($0.0, at: $0.1, peer: $0.2).allowing(gained) }.sorted().map(model.origin)
     }
 }

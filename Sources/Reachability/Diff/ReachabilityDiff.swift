@@ -10,6 +10,11 @@ package struct FlowChange: Hashable, Sendable {
     /// What happened to the pair: a new flow, a flow gone, or other connections.
     package enum Kind: String, Hashable, Sendable {
         case added, removed, changed
+
+        /// What happened to a pair whose connections went from `old` to `new` (which differ).
+        init(old: ConnectionSet, new: ConnectionSet) {
+            self = old.isEmpty ? .added : new.isEmpty ? .removed : .changed
+        }
     }
 
     /// The source as reports name it (`ns/name[Kind]` or address ranges).
@@ -41,7 +46,7 @@ package struct FlowChange: Hashable, Sendable {
     /// no policy selected is now selected, or the other way round).
     package var defaultAllowChanged: Bool { kind == .changed && oldDefaultAllow != newDefaultAllow }
 
-    package var kind: Kind { old.isEmpty ? .added : new.isEmpty ? .removed : .changed }
+    package var kind: Kind { Kind(old: old, new: new) }
 }
 
 /// Which changes a diff keeps: those whose source matches one of `from` and whose destination matches one of `to`
