@@ -39,6 +39,7 @@ oracle: build
 	python3 $(ORACLE) --netreach $(NETREACH)
 	python3 $(dir $(ORACLE))explain/run --netreach $(NETREACH)
 	python3 $(dir $(ORACLE))diff/run --netreach $(NETREACH)
+	python3 $(dir $(ORACLE))exposure/run --netreach $(NETREACH)
 
 # BENCH_FLAGS="--compare-nca --growth" adds the peer comparison and the growth tables; --quick skips 150k pods.
 bench: release

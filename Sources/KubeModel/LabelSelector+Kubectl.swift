@@ -105,3 +105,21 @@ extension String {
         return previous[b.count]
     }
 }
+
+extension LabelSelector {
+    /// The selector as kubectl's requirement terms, sorted: `k=v`, `k in (a,b)`, `k notin (a,b)`, `k` (exists),
+    /// `!k` (does not exist). Empty for `{}`.
+    package var kubectlTerms: [String] {
+        var terms = matchLabels.map { "\($0.key)=\($0.value)" }
+        for requirement in matchExpressions {
+            let values = requirement.values.sorted().joined(separator: ",")
+            switch requirement.operator {
+            case .in: terms.append("\(requirement.key) in (\(values))")
+            case .notIn: terms.append("\(requirement.key) notin (\(values))")
+            case .exists: terms.append(requirement.key)
+            case .doesNotExist: terms.append("!\(requirement.key)")
+            }
+        }
+        return Array(Set(terms)).sorted()
+    }
+}

@@ -19,6 +19,7 @@ package enum FlowReport {
         onlyDefaultAllow: Bool = false,
         markOpenHops: Bool = false,
         focus: Focus = Focus(),
+        exposure: Exposure? = nil,
         to out: inout some TextOutputStream
     ) {
         var lines: FlowLines?
@@ -64,7 +65,13 @@ package enum FlowReport {
                 }
             }
         }
-        if format.kind == .json { out.write(lines?.wroteLine == true ? "\n  ]\n}\n" : "]\n}\n") }
+        if format.kind == .json {
+            out.write(lines?.wroteLine == true ? "\n  ]" : "]")
+            if let exposure { ExposureReport.writeJSON(exposure, of: result, to: &out) }
+            out.write("\n}\n")
+        } else if format.kind == .txt, let exposure {
+            ExposureReport.writeText(exposure, of: result, to: &out)
+        }
     }
 
     /// The cells of a csv or md row: source, destination, connections, open hops.

@@ -162,6 +162,12 @@ struct ListCommand: ParsableCommand {
     )
     var explain = false
 
+    @Flag(
+        help:
+            "Also list what each workload's rules admit beyond the pods in the input (pods described by selectors, the entire cluster, addresses) and what no policy protects (txt or json)."
+    )
+    var exposure = false
+
     @OptionGroup var focus: FocusOptions
 
     func validate() throws {
@@ -170,6 +176,11 @@ struct ListCommand: ParsableCommand {
             throw ValidationError("--explain cannot be combined with --count or --default-allow")
         }
         if explain, format == .csv || format == .dot { throw ValidationError("--explain writes txt, json or md") }
+        if exposure, count || explain || defaultAllow || !(format == .txt || format == .json) {
+            throw ValidationError(
+                "--exposure writes txt or json, and cannot be combined with --count, --explain or --default-allow"
+            )
+        }
         if count, !focus.workloads.isEmpty || focus.connection != nil {
             throw ValidationError("--count counts every flow; it cannot be combined with --focus options")
         }
@@ -214,6 +225,7 @@ struct ListCommand: ParsableCommand {
                 onlyDefaultAllow: defaultAllow,
                 markOpenHops: defaultAllow,
                 focus: chosen,
+                exposure: exposure ? result.exposure(focus: chosen) : nil,
                 to: &out
             )
         }

@@ -927,3 +927,44 @@ private func runGit(_ arguments: String, in directory: String) throws -> String 
     }
     #expect(rows > 100 && left.map { rows + $0 } == 3660, "\(rows) rows, then \(md.suffix(200))")
 }
+
+// MARK: - exposure
+
+/// `list --exposure`: the JSON object gains `exposure` and `unprotected` after `flows`; txt a section after the
+/// flows; other formats and other modes are refused as usage errors.
+@Test func listExposureInJSONAndText() throws {
+    let json = try netreach(["list", "examples/shop", "--exposure", "-o", "json", "-q"])
+    #expect(json.status == 0)
+    let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+    #expect(Set(object?.keys.map { $0 } ?? []) == ["networkPlugin", "flows", "exposure", "unprotected"])
+    // The API admits metrics scrapes from any pod of a namespace labelled team=sre: a new namespace would do.
+    let exposure = object?["exposure"] as? [[String: Any]] ?? []
+    #expect(
+        exposure.contains {
+            $0["workload"] as? String == "backend/api[Deployment]" && $0["direction"] as? String == "ingress"
+                && ($0["peer"] as? [String: Any])?["namespace_selector"] as? [String] == ["team=sre"]
+                && $0["conn"] as? String == "TCP 9100"
+        },
+        "\(exposure)"
+    )
+    // The database admits backend/api, which exists and matches exactly: a flow, not exposure.
+    #expect(
+        !exposure.contains {
+            $0["workload"] as? String == "db/postgres[StatefulSet]" && $0["direction"] as? String == "ingress"
+        }
+    )
+    let unprotected = object?["unprotected"] as? [[String: String]] ?? []
+    #expect(unprotected.contains { $0 == ["workload": "db/postgres[StatefulSet]", "direction": "egress"] })
+    let txt = try netreach(["list", "examples/shop", "--exposure", "-q"]).stdout
+    #expect(txt.contains("\nExposure: what the rules admit beyond the pods in the input\n"))
+    #expect(txt.contains("\nbackend/api[Deployment] <= [namespaces team=sre]/[all pods] : TCP 9100\n"))
+    #expect(
+        txt.hasSuffix(
+            "\nNot protected by any policy:\ndb/postgres[StatefulSet] on egress\n"
+                + "monitoring/prometheus[Deployment] on egress\nmonitoring/prometheus[Deployment] on ingress\n"
+        )
+    )
+    for refused in [["-o", "csv"], ["--count"], ["--explain"], ["--default-allow"]] {
+        #expect(try netreach(["list", "examples/shop", "--exposure"] + refused).status == 64, "\(refused)")
+    }
+}
