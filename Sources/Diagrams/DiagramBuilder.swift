@@ -445,9 +445,13 @@ package enum DiagramBuilder {
                 return nil
             }.flatMap(\.ranges).flatMap(readable)
             let shown = ranges.count > 4 ? ranges.prefix(3) + ["+\(ranges.count - 3) more ranges"] : ranges[...]
+            // Peers that are neither endpoints nor addresses (the ingress controller) by name.
+            let named = members.filter {
+                result.peers[$0].endpointIndex == nil && result.peers[$0].addresses == nil
+            }.map { result.peers[$0].name }
             return .init(
                 id: id,
-                label: shown.joined(separator: "\n"),
+                label: (named + shown).joined(separator: "\n"),
                 kind: .external,
                 namespace: nil,
                 tooltip: ranges.joined(separator: "\n"),

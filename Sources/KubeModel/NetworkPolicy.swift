@@ -135,10 +135,20 @@ package struct Cluster: Hashable, Sendable {
     package var endpoints: [Endpoint]
     /// NetworkPolicies, sorted by namespace and name.
     package var policies: [NetworkPolicy]
+    /// Services, sorted by namespace and name.
+    package var services: [Service]
+    /// Ingresses and Routes, sorted by kind, namespace and name.
+    package var waysIn: [WayIn]
 
     /// Creates a cluster; adds implicit namespaces for any that endpoints or policies name but `namespaces`
     /// lacks, and sorts everything.
-    package init(namespaces: [Namespace], endpoints: [Endpoint], policies: [NetworkPolicy]) {
+    package init(
+        namespaces: [Namespace],
+        endpoints: [Endpoint],
+        policies: [NetworkPolicy],
+        services: [Service] = [],
+        waysIn: [WayIn] = []
+    ) {
         var byName: [String: Namespace] = [:]
         for namespace in namespaces { byName[namespace.name] = namespace }
         for name in endpoints.map(\.namespace) + policies.map(\.namespace) where byName[name] == nil {
@@ -148,6 +158,10 @@ package struct Cluster: Hashable, Sendable {
         // Ids are built once, not at every comparison (150,000 endpoints).
         self.endpoints = endpoints.map { ($0.id, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
         self.policies = policies.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+        self.services = services.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+        self.waysIn = waysIn.sorted {
+            ($0.kind.rawValue, $0.namespace, $0.name) < ($1.kind.rawValue, $1.namespace, $1.name)
+        }
     }
 }
 

@@ -294,7 +294,15 @@ private struct LoadState {
         let namespaces = lastDefinitions(objects.namespaces, id: \.name, what: "namespace")
         let endpoints = mergeEndpoints()
         let policies = lastDefinitions(objects.policies, id: \.id, what: "NetworkPolicy")
-        let cluster = Cluster(namespaces: namespaces, endpoints: endpoints, policies: policies)
+        let services = lastDefinitions(objects.services, id: \.id, what: "Service")
+        let waysIn = lastDefinitions(objects.waysIn, id: { "\($0.kind.rawValue) \($0.id)" }, what: "Ingress or Route")
+        let cluster = Cluster(
+            namespaces: namespaces,
+            endpoints: endpoints,
+            policies: policies,
+            services: services,
+            waysIn: waysIn
+        )
         warnings += summaryWarnings(cluster)
         return LoadResult(cluster: cluster, warnings: warnings)
     }
@@ -453,3 +461,5 @@ protocol Located {
 
 extension Namespace: Located {}
 extension NetworkPolicy: Located {}
+extension Service: Located {}
+extension WayIn: Located {}

@@ -6,6 +6,8 @@ struct DecodedObjects {
     var namespaces: [Namespace] = []
     var endpoints: [PodOrWorkload] = []
     var policies: [NetworkPolicy] = []
+    var services: [Service] = []
+    var waysIn: [WayIn] = []
     /// Kinds that are Kubernetes objects netreach does not analyze, with how often.
     var skippedKinds: [String: Int] = [:]
     /// True when the document is not a Kubernetes object at all.
@@ -18,6 +20,8 @@ struct DecodedObjects {
         namespaces += other.namespaces
         endpoints += other.endpoints
         policies += other.policies
+        services += other.services
+        waysIn += other.waysIn
         skippedKinds.merge(other.skippedKinds, uniquingKeysWith: +)
     }
 }
@@ -89,6 +93,12 @@ struct ObjectDecoder {
                 )
                 .policy(object)
             )
+        case "Service" where apiVersion == "v1" || apiVersion.isEmpty:
+            out.services.append(try service(object))
+        case "Ingress" where apiVersion.hasPrefix("networking.k8s.io/") || apiVersion.hasPrefix("extensions/"):
+            out.waysIn.append(try ingress(object))
+        case "Route" where apiVersion.hasPrefix("route.openshift.io/"):
+            out.waysIn.append(try route(object))
         case _
         where Self.workloadKinds.contains(kind)
             && (apiVersion.hasPrefix("apps/") || apiVersion.hasPrefix("batch/") || apiVersion == "v1"
@@ -150,14 +160,14 @@ struct ObjectDecoder {
         }
     }
 
-    private struct Metadata {
+    struct Metadata {
         var name: String
         var namespace: String
         var labels: [String: String]
         var annotations: [String: String]
     }
 
-    private func metadata(_ object: YAMLNode, nameRule: NameRule = .dnsSubdomain) throws(Diagnostic) -> Metadata {
+    func metadata(_ object: YAMLNode, nameRule: NameRule = .dnsSubdomain) throws(Diagnostic) -> Metadata {
         guard let meta = reader.child(object, "metadata") else {
             throw Diagnostic("object has no 'metadata'", at: reader.location(object), hint: "add metadata.name")
         }

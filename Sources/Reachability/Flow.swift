@@ -10,6 +10,9 @@ package struct Peer: Hashable, Sendable {
         case endpoint(Int)
         /// Addresses outside the cluster.
         case external(IPSet)
+        /// The cluster's ingress controller (netpol-analyzer's `{ingress-controller}`): traffic from outside that
+        /// Ingresses and Routes bring in.
+        case ingressController
     }
 
     /// What the peer is.
@@ -96,6 +99,8 @@ package struct Reachability: Sendable {
     package let isolation: [Set<Direction>]
     /// The flows between classes (and with address peers), from which `flows` is expanded.
     let classFlows: ClassFlows
+    /// The flows from the ingress controller (the last peer, when there are any): towards endpoint peers.
+    let ingressControllerFlows: [Edge<PeerID>]
 
     /// Every allowed flow between endpoints and with addresses, sorted by source name, then destination name,
     /// expanded as it is read: any number of flows streams in bounded memory.

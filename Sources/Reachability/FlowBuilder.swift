@@ -30,17 +30,43 @@ struct FlowBuilder {
 
     func build() -> Reachability {
         let cluster = model.cluster
-        let (classFlows, addressSets) = computeClassFlows()
+        var (classFlows, addressSets) = computeClassFlows()
         var peers = cluster.endpoints.enumerated().map {
             Peer(kind: .endpoint($0.offset), name: $0.element.id.escapedForDisplay)
         }
         for set in addressSets { peers.append(Peer(kind: .external(set), name: set.description)) }
+        // The ingress controller, last: its flows go into the same table of connection sets.
+        let ingress = model.ingressController().flows
+        var controllerFlows: [Edge<PeerID>] = []
+        if !ingress.isEmpty {
+            peers.append(Peer(kind: .ingressController, name: IngressController.name))
+            var index: [ConnectionSet: Int32] = [:]
+            for (i, set) in classFlows.connections.enumerated() { index[set] = Int32(i) }
+            for flow in ingress {
+                let id: Int32
+                if let known = index[flow.connections] {
+                    id = known
+                } else {
+                    id = Int32(classFlows.connections.count)
+                    classFlows.connections.append(flow.connections)
+                    index[flow.connections] = id
+                }
+                controllerFlows.append(
+                    Edge(
+                        peer: PeerID(flow.endpoint),
+                        connection: id,
+                        open: flow.ingressOpen ? OpenHops.bit(.ingress) : 0
+                    )
+                )
+            }
+        }
         return Reachability(
             model: model,
             peers: peers,
-            flowCount: Self.count(classFlows, model: model),
+            flowCount: Self.count(classFlows, model: model) + controllerFlows.count,
             isolation: isolation(),
-            classFlows: classFlows
+            classFlows: classFlows,
+            ingressControllerFlows: controllerFlows
         )
     }
 
@@ -173,6 +199,7 @@ package struct FlowExpander {
     private let order: [PeerID]
     private let rank: [Int32]
     private let endpointCount: Int
+    private let controllerFlows: [Edge<PeerID>]
     private var fromAddress: [[(ClassID, Int32, UInt8)]]
     private var templates: [ClassID: [Target]] = [:]
     private var cached = 0
@@ -183,10 +210,12 @@ package struct FlowExpander {
         classFlows = answer.classFlows
         let peers = answer.peers
         endpointCount = model.cluster.endpoints.count
+        controllerFlows = answer.ingressControllerFlows
         order = peers.indices.sorted { peers[$0].name < peers[$1].name }.map(PeerID.init)
         var rank = [Int32](repeating: 0, count: peers.count)
         for (position, peer) in order.enumerated() { rank[peer] = Int32(position) }
         self.rank = rank
+        // Per peer that is not an endpoint (address sets, and the ingress controller, which has none).
         var fromAddress = [[(ClassID, Int32, UInt8)]](repeating: [], count: peers.count - endpointCount)
         for (c, edges) in classFlows.externalIn.enumerated() {
             for edge in edges {
@@ -238,6 +267,11 @@ package struct FlowExpander {
             position += 1
             if p.index < endpointCount {
                 for target in template(model.classOfEndpoint[p.index]) where target.peer != p { append(p, target) }
+            } else if !controllerFlows.isEmpty, p.index == rank.count - 1 {
+                let targets = controllerFlows.map {
+                    Target(rank: rank[$0.peer], peer: $0.peer, connection: $0.connection, open: $0.open)
+                }
+                for target in targets.sorted(by: { $0.rank < $1.rank }) { append(p, target) }
             } else {
                 var targets: [Target] = []
                 for (c, connection, open) in fromAddress[p.index - endpointCount] {

@@ -122,7 +122,7 @@ struct ReadOptions: ParsableArguments {
     /// The compiled model with the network-plugin settings, after printing what they imply for this input.
     func compile(_ loaded: LoadResult) -> ClassModel {
         let model = PolicyEngine(cluster: loaded.cluster, settings: settings).compile()
-        warn(model.pluginWarnings())
+        warn(model.pluginWarnings() + model.ingressWarnings())
         return model
     }
 

@@ -214,7 +214,7 @@ import Testing
     #expect(result.cluster.policies.isEmpty)
     #expect(
         result.warnings.last?.description
-            == "warning: skipped 4 objects of unsupported kinds: ConfigMap (2), NetworkPolicy (crd.projectcalico.org) (1), Service (1)"
+            == "warning: skipped 3 objects of unsupported kinds: ConfigMap (2), NetworkPolicy (crd.projectcalico.org) (1)"
     )
 }
 

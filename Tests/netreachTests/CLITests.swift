@@ -101,7 +101,7 @@ func listWritesEachFormat(format: String) throws {
         run.stderr == """
             examples/messy/mixed.yaml:16:58: warning: skipped document: did not find expected node content (while parsing a flow node)
             warning: namespace 'demo' not defined in the input; assumed to exist with only the label kubernetes.io/metadata.name
-            warning: skipped 2 objects of unsupported kinds: ConfigMap (1), Service (1)
+            warning: skipped 1 object of unsupported kinds: ConfigMap (1)
 
             """
     )

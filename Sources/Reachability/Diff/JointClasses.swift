@@ -340,6 +340,47 @@ struct JointClasses: Sendable {
         }
     }
 
+    /// The flows from the ingress controller that differ, by destination name. The controller is no workload, so
+    /// `--from` patterns never name it.
+    func changedIngressControllerFlows(filter: DiffFilter) -> [FlowChange] {
+        guard filter.from.isEmpty else { return [] }
+        func flows(_ answer: Reachability) -> [String: VersionFlow] {
+            var out: [String: VersionFlow] = [:]
+            for edge in answer.ingressControllerFlows {
+                out[answer.cluster.endpoints[edge.peer.index].id] = VersionFlow(
+                    connections: answer.classFlows.connections[Int(edge.connection)],
+                    open: OpenHops.directions(edge.open)
+                )
+            }
+            return out
+        }
+        let before = flows(old)
+        let after = flows(new)
+        guard !before.isEmpty || !after.isEmpty else { return [] }
+        var changes: [FlowChange] = []
+        for endpoint in endpoints where endpoint.to && endpoint.focus {
+            let was = before[endpoint.id] ?? .absent
+            let now = after[endpoint.id] ?? .absent
+            guard was.connections != now.connections else { continue }
+            var change = FlowChange(
+                source: IngressController.name,
+                destination: endpoint.name,
+                old: was.connections,
+                new: now.connections,
+                sourceWorkload: nil,
+                destinationWorkload: Self.workloadChange(endpoint),
+                oldDefaultAllow: was.open,
+                newDefaultAllow: now.open
+            )
+            if change.kind != .removed {
+                change.endpointLocations =
+                    endpoint.new.flatMap { new.cluster.endpoints[$0].location }.map { [$0] } ?? []
+            }
+            changes.append(change)
+        }
+        return changes.sorted { $0.destination < $1.destination }
+    }
+
     private static func workloadChange(_ endpoint: JointEndpoint) -> WorkloadChange? {
         endpoint.old == nil ? .added : endpoint.new == nil ? .removed : nil
     }

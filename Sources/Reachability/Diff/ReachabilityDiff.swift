@@ -97,8 +97,11 @@ package struct ReachabilityDiff: Sendable {
         let addresses = joint.changedAddresses(filter: filter)
         for group in pairs { counts[group.kind, default: 0] += group.count }
         for group in addresses { counts[group.kind, default: 0] += group.count }
+        let controller = joint.changedIngressControllerFlows(filter: filter)
+        for change in controller { counts[change.kind, default: 0] += 1 }
         guard listing else { return }
-        changes = joint.list(pairs: pairs, addresses: addresses)
+        // The ingress controller's name sorts after every endpoint and address: its changes come last.
+        changes = joint.list(pairs: pairs, addresses: addresses) + controller
     }
 
     /// The addresses whose connections differ between two lists of disjoint address pieces, grouped by the

@@ -1,0 +1,171 @@
+import KubeModel
+import YAMLTree
+
+/// Services, Ingresses and Routes: the ways traffic reaches workloads through the cluster's front doors.
+extension ObjectDecoder {
+    func service(_ object: YAMLNode) throws(Diagnostic) -> Service {
+        let meta = try metadata(object)
+        let spec = reader.child(object, "spec")
+        if let spec { _ = try reader.mapping(spec, field: "spec") }
+        let selector = try reader.child(spec, "selector").map { (node) throws(Diagnostic) in
+            try reader.labels(node, field: "spec.selector")
+        }
+        var ports: [ServicePort] = []
+        if let list = reader.child(spec, "ports") {
+            for (i, node) in try reader.sequence(list, field: "spec.ports").enumerated() {
+                let field = "spec.ports[\(i)]"
+                _ = try reader.mapping(node, field: field)
+                guard let portNode = reader.child(node, "port") else {
+                    throw Diagnostic(
+                        "\(field) has no 'port'",
+                        at: reader.location(node),
+                        hint: "give each Service port its number"
+                    )
+                }
+                ports.append(
+                    ServicePort(
+                        name: try reader.child(node, "name").map { (n) throws(Diagnostic) in
+                            try reader.string(n, field: "\(field).name")
+                        },
+                        port: try reader.portNumber(portNode, field: "\(field).port"),
+                        targetPort: try reader.child(node, "targetPort").map { (n) throws(Diagnostic) in
+                            try portValue(n, field: "\(field).targetPort")
+                        },
+                        networkProtocol: try reader.networkProtocol(
+                            reader.child(node, "protocol"),
+                            field: "\(field).protocol"
+                        )
+                    )
+                )
+            }
+        }
+        let type =
+            try reader.child(spec, "type").map { (n) throws(Diagnostic) in
+                try reader.string(n, field: "spec.type")
+            } ?? "ClusterIP"
+        return Service(
+            namespace: meta.namespace,
+            name: meta.name,
+            selector: selector,
+            ports: ports,
+            type: type,
+            location: reader.location(object)
+        )
+    }
+
+    /// An Ingress (`networking.k8s.io/v1`, or the `v1beta1` shape with `serviceName`/`servicePort`): its default
+    /// backend and every path's backend that is a Service.
+    func ingress(_ object: YAMLNode) throws(Diagnostic) -> WayIn {
+        let meta = try metadata(object)
+        let spec = reader.child(object, "spec")
+        var backends: [WayIn.Backend] = []
+        func backend(_ node: YAMLNode?, field: String) throws(Diagnostic) {
+            guard let node else { return }
+            _ = try reader.mapping(node, field: field)
+            if let service = reader.child(node, "service") {
+                guard let name = reader.child(service, "name") else {
+                    throw Diagnostic(
+                        "\(field).service has no 'name'",
+                        at: reader.location(service),
+                        hint: "name the Service"
+                    )
+                }
+                let port = reader.child(service, "port")
+                let value: PortValue?
+                if let number = reader.child(port, "number") {
+                    value = .number(try reader.portNumber(number, field: "\(field).service.port.number"))
+                } else if let name = reader.child(port, "name") {
+                    value = .named(try reader.string(name, field: "\(field).service.port.name"))
+                } else {
+                    value = nil
+                }
+                backends.append(
+                    WayIn.Backend(
+                        service: try reader.string(name, field: "\(field).service.name"),
+                        port: value,
+                        location: reader.location(node)
+                    )
+                )
+            } else if let name = reader.child(node, "serviceName") {
+                backends.append(
+                    WayIn.Backend(
+                        service: try reader.string(name, field: "\(field).serviceName"),
+                        port: try reader.child(node, "servicePort").map { (n) throws(Diagnostic) in
+                            try portValue(n, field: "\(field).servicePort")
+                        },
+                        location: reader.location(node)
+                    )
+                )
+            }
+        }
+        try backend(reader.child(spec, "defaultBackend") ?? reader.child(spec, "backend"), field: "spec.defaultBackend")
+        if let rules = reader.child(spec, "rules") {
+            for (r, rule) in try reader.sequence(rules, field: "spec.rules").enumerated() {
+                guard let paths = reader.child(reader.child(rule, "http"), "paths") else { continue }
+                for (p, path) in try reader.sequence(paths, field: "spec.rules[\(r)].http.paths").enumerated() {
+                    try backend(reader.child(path, "backend"), field: "spec.rules[\(r)].http.paths[\(p)].backend")
+                }
+            }
+        }
+        return WayIn(
+            kind: .ingress,
+            namespace: meta.namespace,
+            name: meta.name,
+            backends: backends,
+            location: reader.location(object)
+        )
+    }
+
+    /// An OpenShift Route (`route.openshift.io/v1`): `to` and `alternateBackends` that are Services, on
+    /// `port.targetPort`.
+    func route(_ object: YAMLNode) throws(Diagnostic) -> WayIn {
+        let meta = try metadata(object)
+        let spec = reader.child(object, "spec")
+        let port = try reader.child(reader.child(spec, "port"), "targetPort").map { (n) throws(Diagnostic) in
+            try portValue(n, field: "spec.port.targetPort")
+        }
+        var backends: [WayIn.Backend] = []
+        var targets: [(YAMLNode, String)] = []
+        if let to = reader.child(spec, "to") { targets.append((to, "spec.to")) }
+        if let alternates = reader.child(spec, "alternateBackends") {
+            for (i, node) in try reader.sequence(alternates, field: "spec.alternateBackends").enumerated() {
+                targets.append((node, "spec.alternateBackends[\(i)]"))
+            }
+        }
+        for (node, field) in targets {
+            _ = try reader.mapping(node, field: field)
+            let kind = try reader.child(node, "kind").map { (n) throws(Diagnostic) in
+                try reader.string(n, field: "\(field).kind")
+            }
+            guard kind == nil || kind == "Service", let name = reader.child(node, "name") else { continue }
+            backends.append(
+                WayIn.Backend(
+                    service: try reader.string(name, field: "\(field).name"),
+                    port: port,
+                    location: reader.location(node)
+                )
+            )
+        }
+        return WayIn(
+            kind: .route,
+            namespace: meta.namespace,
+            name: meta.name,
+            backends: backends,
+            location: reader.location(object)
+        )
+    }
+
+    /// A port given as a number or a name (a Service's `targetPort`, a Route's `targetPort`).
+    func portValue(_ node: YAMLNode, field: String) throws(Diagnostic) -> PortValue {
+        let text = try reader.string(node, field: field)
+        if Int(text) != nil { return .number(try reader.portNumber(node, field: field)) }
+        guard NodeReader.isPortName(text) else {
+            throw Diagnostic(
+                "invalid port name '\(text)' in \(field)",
+                at: reader.location(node),
+                hint: "a port is a number from 1 to 65535 or a container port name (up to 15 of a-z, 0-9, '-')"
+            )
+        }
+        return .named(text)
+    }
+}

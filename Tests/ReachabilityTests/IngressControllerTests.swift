@@ -1,0 +1,143 @@
+import KubeModel
+import Manifests
+import Testing
+
+@testable import Reachability
+
+private func answer(_ yaml: String) throws -> Reachability {
+    PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml").cluster).analyze()
+}
+
+private func controllerFlows(_ result: Reachability) -> [String] {
+    result.flows.filter { result.peers[$0.source].name == "{ingress-controller}" }.map {
+        "\(result.peers[$0.destination].name) : \($0.connections)"
+    }
+}
+
+private let workloads = """
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web, namespace: shop, labels: {app: web, tier: front}}
+    spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}, {containerPort: 9090}, {name: dns, containerPort: 53, protocol: UDP}]}]}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: web2, namespace: shop, labels: {app: web2, tier: front}}
+    spec: {containers: [{name: c, ports: [{name: http, containerPort: 8081}]}]}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: api, namespace: other, labels: {app: api}}
+    spec: {containers: [{name: c, ports: [{containerPort: 7000}]}]}
+    ---
+
+    """
+
+/// A named targetPort resolves on each pod; a Service selecting two workloads reaches both; an Ingress port asked
+/// by Service port name picks that port only; a UDP container port is never reached; a Route's `to` and
+/// alternate backend both count.
+@Test func ingressesAndRoutesReachTheWorkloadsOfTheirServices() throws {
+    let result = try answer(
+        workloads + """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: front, namespace: shop}
+            spec: {selector: {tier: front}, ports: [{name: web, port: 80, targetPort: http}, {name: dns, port: 53, targetPort: dns, protocol: UDP}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: metrics, namespace: shop}
+            spec: {selector: {app: web}, ports: [{port: 9090}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: site, namespace: shop}
+            spec:
+              rules:
+                - http:
+                    paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: front, port: {name: web}}}}
+            ---
+            apiVersion: route.openshift.io/v1
+            kind: Route
+            metadata: {name: scrape, namespace: shop}
+            spec:
+              to: {kind: Service, name: metrics, weight: 80}
+              alternateBackends: [{kind: Service, name: front, weight: 20}]
+            """
+    )
+    #expect(
+        controllerFlows(result) == [
+            "shop/web2[Pod] : TCP 8081",
+            "shop/web[Pod] : TCP 8080,9090",
+        ]
+    )
+    #expect(result.model.ingressWarnings().isEmpty)
+}
+
+/// A backend whose Service is not there (or is in another namespace: a backend always names a Service of its own
+/// namespace) and a Service without a selector (ExternalName) reach nothing, each with a located warning; a
+/// workload whose ingress policies admit nothing from the controller's namespace gets no flow and a warning, one
+/// that admits every namespace gets the port.
+@Test func missingServicesSelectorlessServicesAndPoliciesAreReported() throws {
+    let yaml =
+        workloads + """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: outside, namespace: shop}
+            spec: {type: ExternalName, externalName: db.example.com}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: front, namespace: shop}
+            spec: {selector: {tier: front}, ports: [{port: 80, targetPort: http}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: site, namespace: shop}
+            spec:
+              defaultBackend: {service: {name: front, port: {number: 80}}}
+              rules:
+                - http:
+                    paths:
+                      - {path: /a, pathType: Prefix, backend: {service: {name: api, port: {number: 7000}}}}
+                      - {path: /b, pathType: Prefix, backend: {service: {name: outside, port: {number: 443}}}}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: web, namespace: shop}
+            spec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [{namespaceSelector: {matchLabels: {team: x}}}]}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: web2, namespace: shop}
+            spec: {podSelector: {matchLabels: {app: web2}}, ingress: [{from: [{namespaceSelector: {}}], ports: [{port: 8081}]}]}
+            """
+    let result = try answer(yaml)
+    #expect(controllerFlows(result) == ["shop/web2[Pod] : TCP 8081"])
+    let warnings = result.model.ingressWarnings().map { "\($0.location.map { "\($0.line)" } ?? "-"): \($0.message)" }
+    #expect(warnings.count == 3, "\(warnings)")
+    #expect(warnings.contains { $0.contains("Ingress shop/site sends to Service 'api', which is not in the input") })
+    #expect(warnings.contains { $0.contains("Service shop/outside has no selector") })
+    #expect(
+        warnings.contains {
+            $0.contains("shop/web[Pod] is behind an Ingress or Route, but its ingress policies admit nothing")
+        }
+    )
+    // The warning about the missing Service points at its backend (line of `- {path: /a …}`).
+    let line = yaml.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("path: /a") }
+    #expect(
+        result.model.ingressWarnings().first { $0.message.contains("'api'") }?.location?.line == line.map { $0 + 1 }
+    )
+}
+
+/// A bad port in a Service is a located error, as in a policy.
+@Test func badServicePortsAreLocatedErrors() {
+    let yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: x}\nspec: {ports: [{port: 70000}]}\n"
+    #expect(throws: Diagnostic.self) { try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml") }
+    do {
+        _ = try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml")
+    } catch {
+        #expect(error.location?.line == 4 && error.message.contains("spec.ports[0].port"), "\(error.message)")
+    }
+}
