@@ -137,8 +137,10 @@ package struct Cluster: Hashable, Sendable {
     package var policies: [NetworkPolicy]
     /// Services, sorted by namespace and name.
     package var services: [Service]
-    /// Ingresses and Routes, sorted by kind, namespace and name.
+    /// Ingresses, Routes and Gateway API routes, sorted by kind, namespace and name.
     package var waysIn: [WayIn]
+    /// Gateway API ReferenceGrants, sorted by namespace and name.
+    package var referenceGrants: [ReferenceGrant]
 
     /// Creates a cluster; adds implicit namespaces for any that endpoints or policies name but `namespaces`
     /// lacks, and sorts everything.
@@ -147,7 +149,8 @@ package struct Cluster: Hashable, Sendable {
         endpoints: [Endpoint],
         policies: [NetworkPolicy],
         services: [Service] = [],
-        waysIn: [WayIn] = []
+        waysIn: [WayIn] = [],
+        referenceGrants: [ReferenceGrant] = []
     ) {
         var byName: [String: Namespace] = [:]
         for namespace in namespaces { byName[namespace.name] = namespace }
@@ -159,6 +162,7 @@ package struct Cluster: Hashable, Sendable {
         self.endpoints = endpoints.map { ($0.id, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
         self.policies = policies.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         self.services = services.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+        self.referenceGrants = referenceGrants.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         self.waysIn = waysIn.sorted {
             ($0.kind.rawValue, $0.namespace, $0.name) < ($1.kind.rawValue, $1.namespace, $1.name)
         }

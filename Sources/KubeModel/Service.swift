@@ -48,23 +48,30 @@ package struct Service: Hashable, Sendable {
     package var id: String { "\(namespace)/\(name)" }
 }
 
-/// An object that brings traffic from outside the cluster to Services of its namespace, through the ingress
-/// controller: a Kubernetes Ingress or an OpenShift Route.
+/// An object that brings traffic from outside the cluster to Services, through the ingress controller or a
+/// Gateway: a Kubernetes Ingress, an OpenShift Route, or a Gateway API route.
 package struct WayIn: Hashable, Sendable {
     package enum Kind: String, Hashable, Sendable {
         case ingress = "Ingress"
         case route = "Route"
+        case httpRoute = "HTTPRoute"
+        case grpcRoute = "GRPCRoute"
+        case tcpRoute = "TCPRoute"
+        case tlsRoute = "TLSRoute"
     }
 
-    /// A Service of the object's namespace, and the port asked for (a Service port name or number; for a
-    /// Route a target port; nil: every port of the Service).
+    /// A Service, and the port asked for (a Service port name or number; for a Route a target port; nil: every
+    /// port of the Service).
     package struct Backend: Hashable, Sendable {
         package var service: String
+        /// The Service's namespace when it is not the object's own (Gateway API `backendRefs[].namespace`).
+        package var namespace: String?
         package var port: PortValue?
         package var location: SourceLocation?
 
-        package init(service: String, port: PortValue?, location: SourceLocation? = nil) {
+        package init(service: String, namespace: String? = nil, port: PortValue?, location: SourceLocation? = nil) {
             self.service = service
+            self.namespace = namespace
             self.port = port
             self.location = location
         }
@@ -86,4 +93,51 @@ package struct WayIn: Hashable, Sendable {
 
     /// `namespace/name`.
     package var id: String { "\(namespace)/\(name)" }
+}
+
+/// A Gateway API ReferenceGrant: in its namespace, lets objects of the kinds and namespaces in `from` refer to the
+/// objects in `to` (here: routes in other namespaces to Services).
+package struct ReferenceGrant: Hashable, Sendable {
+    package var namespace: String
+    package var name: String
+    /// Kind and namespace of the objects allowed to refer.
+    package var fromPairs: [KindInNamespace]
+    /// Kind, and name (nil: any), of the objects they may refer to.
+    package var to: [KindNamed]
+    package var location: SourceLocation?
+
+    package struct KindInNamespace: Hashable, Sendable {
+        package var kind: String
+        package var namespace: String
+        package init(kind: String, namespace: String) {
+            self.kind = kind
+            self.namespace = namespace
+        }
+    }
+
+    package struct KindNamed: Hashable, Sendable {
+        package var kind: String
+        package var name: String?
+        package init(kind: String, name: String?) {
+            self.kind = kind
+            self.name = name
+        }
+    }
+
+    package init(namespace: String, name: String, from: [KindInNamespace], to: [KindNamed], location: SourceLocation?) {
+        self.namespace = namespace
+        self.name = name
+        fromPairs = from
+        self.to = to
+        self.location = location
+    }
+
+    /// `namespace/name`.
+    package var id: String { "\(namespace)/\(name)" }
+
+    /// Whether an object of `kind` in `namespace` may refer to the Service `service` of this grant's namespace.
+    package func allows(_ kind: String, from namespace: String, toService service: String) -> Bool {
+        fromPairs.contains { $0.kind == kind && $0.namespace == namespace }
+            && to.contains { $0.kind == "Service" && ($0.name == nil || $0.name == service) }
+    }
 }

@@ -301,7 +301,8 @@ private struct LoadState {
             endpoints: endpoints,
             policies: policies,
             services: services,
-            waysIn: waysIn
+            waysIn: waysIn,
+            referenceGrants: lastDefinitions(objects.referenceGrants, id: \.id, what: "ReferenceGrant")
         )
         warnings += summaryWarnings(cluster)
         return LoadResult(cluster: cluster, warnings: warnings)
@@ -463,3 +464,4 @@ extension Namespace: Located {}
 extension NetworkPolicy: Located {}
 extension Service: Located {}
 extension WayIn: Located {}
+extension ReferenceGrant: Located {}

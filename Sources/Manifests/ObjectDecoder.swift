@@ -8,6 +8,7 @@ struct DecodedObjects {
     var policies: [NetworkPolicy] = []
     var services: [Service] = []
     var waysIn: [WayIn] = []
+    var referenceGrants: [ReferenceGrant] = []
     /// Kinds that are Kubernetes objects netreach does not analyze, with how often.
     var skippedKinds: [String: Int] = [:]
     /// True when the document is not a Kubernetes object at all.
@@ -22,6 +23,7 @@ struct DecodedObjects {
         policies += other.policies
         services += other.services
         waysIn += other.waysIn
+        referenceGrants += other.referenceGrants
         skippedKinds.merge(other.skippedKinds, uniquingKeysWith: +)
     }
 }
@@ -99,6 +101,11 @@ struct ObjectDecoder {
             out.waysIn.append(try ingress(object))
         case "Route" where apiVersion.hasPrefix("route.openshift.io/"):
             out.waysIn.append(try route(object))
+        case "HTTPRoute", "GRPCRoute", "TCPRoute",
+            "TLSRoute" where apiVersion.hasPrefix("gateway.networking.k8s.io/"):
+            out.waysIn.append(try gatewayRoute(object, kind: kind))
+        case "ReferenceGrant" where apiVersion.hasPrefix("gateway.networking.k8s.io/"):
+            out.referenceGrants.append(try referenceGrant(object))
         case _
         where Self.workloadKinds.contains(kind)
             && (apiVersion.hasPrefix("apps/") || apiVersion.hasPrefix("batch/") || apiVersion == "v1"

@@ -155,6 +155,102 @@ extension ObjectDecoder {
         )
     }
 
+    /// A Gateway API route (HTTPRoute, GRPCRoute, TCPRoute, TLSRoute): every `rules[].backendRefs[]` that is a
+    /// Service (no `kind`, or `kind: Service` of the core group), in its own namespace or the one it names, on the
+    /// Service port it names.
+    func gatewayRoute(_ object: YAMLNode, kind: String) throws(Diagnostic) -> WayIn {
+        let meta = try metadata(object)
+        var backends: [WayIn.Backend] = []
+        if let rules = reader.child(reader.child(object, "spec"), "rules") {
+            for (r, rule) in try reader.sequence(rules, field: "spec.rules").enumerated() {
+                guard let refs = reader.child(rule, "backendRefs") else { continue }
+                for (b, ref) in try reader.sequence(refs, field: "spec.rules[\(r)].backendRefs").enumerated() {
+                    let field = "spec.rules[\(r)].backendRefs[\(b)]"
+                    _ = try reader.mapping(ref, field: field)
+                    let refKind = try reader.child(ref, "kind").map { (n) throws(Diagnostic) in
+                        try reader.string(n, field: "\(field).kind")
+                    }
+                    let group = try reader.child(ref, "group").map { (n) throws(Diagnostic) in
+                        try reader.string(n, field: "\(field).group")
+                    }
+                    guard refKind == nil || refKind == "Service", group == nil || group == "",
+                        let name = reader.child(ref, "name")
+                    else { continue }
+                    backends.append(
+                        WayIn.Backend(
+                            service: try reader.string(name, field: "\(field).name"),
+                            namespace: try reader.child(ref, "namespace").map { (n) throws(Diagnostic) in
+                                try reader.name(n, field: "\(field).namespace", rule: .dnsLabel)
+                            },
+                            port: try reader.child(ref, "port").map { (n) throws(Diagnostic) in
+                                .number(try reader.portNumber(n, field: "\(field).port"))
+                            },
+                            location: reader.location(ref)
+                        )
+                    )
+                }
+            }
+        }
+        return WayIn(
+            kind: WayIn.Kind(rawValue: kind) ?? .httpRoute,
+            namespace: meta.namespace,
+            name: meta.name,
+            backends: backends,
+            location: reader.location(object)
+        )
+    }
+
+    /// A Gateway API ReferenceGrant: `from` kinds and namespaces, `to` kinds and optional names.
+    func referenceGrant(_ object: YAMLNode) throws(Diagnostic) -> ReferenceGrant {
+        let meta = try metadata(object)
+        let spec = reader.child(object, "spec")
+        var from: [ReferenceGrant.KindInNamespace] = []
+        var to: [ReferenceGrant.KindNamed] = []
+        if let list = reader.child(spec, "from") {
+            for (i, item) in try reader.sequence(list, field: "spec.from").enumerated() {
+                guard let kind = reader.child(item, "kind"), let namespace = reader.child(item, "namespace") else {
+                    throw Diagnostic(
+                        "spec.from[\(i)] needs 'kind' and 'namespace'",
+                        at: reader.location(item),
+                        hint: "a ReferenceGrant names the kind and namespace of the objects it lets refer"
+                    )
+                }
+                from.append(
+                    .init(
+                        kind: try reader.string(kind, field: "spec.from[\(i)].kind"),
+                        namespace: try reader.string(namespace, field: "spec.from[\(i)].namespace")
+                    )
+                )
+            }
+        }
+        if let list = reader.child(spec, "to") {
+            for (i, item) in try reader.sequence(list, field: "spec.to").enumerated() {
+                guard let kind = reader.child(item, "kind") else {
+                    throw Diagnostic(
+                        "spec.to[\(i)] has no 'kind'",
+                        at: reader.location(item),
+                        hint: "name the kind, e.g. Service"
+                    )
+                }
+                to.append(
+                    .init(
+                        kind: try reader.string(kind, field: "spec.to[\(i)].kind"),
+                        name: try reader.child(item, "name").map { (n) throws(Diagnostic) in
+                            try reader.string(n, field: "spec.to[\(i)].name")
+                        }
+                    )
+                )
+            }
+        }
+        return ReferenceGrant(
+            namespace: meta.namespace,
+            name: meta.name,
+            from: from,
+            to: to,
+            location: reader.location(object)
+        )
+    }
+
     /// A port given as a number or a name (a Service's `targetPort`, a Route's `targetPort`).
     func portValue(_ node: YAMLNode, field: String) throws(Diagnostic) -> PortValue {
         let text = try reader.string(node, field: field)

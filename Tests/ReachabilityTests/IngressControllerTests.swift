@@ -141,3 +141,59 @@ private let workloads = """
         #expect(error.location?.line == 4 && error.message.contains("spec.ports[0].port"), "\(error.message)")
     }
 }
+
+/// An HTTPRoute with two backends reaches both Services' workloads on the Service port named; a backend in another
+/// namespace counts only with a ReferenceGrant there for that kind and namespace (else a warning); a backendRef of
+/// another kind is not a Service.
+@Test func gatewayRoutesReachTheirBackendsWithReferenceGrants() throws {
+    let yaml =
+        workloads + """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: front, namespace: shop}
+            spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}, {port: 9090}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: api, namespace: other}
+            spec: {selector: {app: api}, ports: [{port: 7000}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web2, namespace: shop}
+            spec: {selector: {app: web2}, ports: [{port: 8081}]}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: site, namespace: shop}
+            spec:
+              parentRefs: [{name: gateway}]
+              rules:
+                - backendRefs: [{name: front, port: 80, weight: 90}, {name: api, namespace: other, port: 7000, weight: 10}]
+                - backendRefs: [{group: example.com, kind: Bucket, name: web2}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1beta1
+            kind: ReferenceGrant
+            metadata: {name: from-shop, namespace: other}
+            spec:
+              from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: shop}]
+              to: [{group: "", kind: Service}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GRPCRoute
+            metadata: {name: rpc, namespace: shop}
+            spec:
+              rules:
+                - backendRefs: [{name: api, namespace: other, port: 7000}]
+            """
+    let result = try answer(yaml)
+    #expect(controllerFlows(result) == ["other/api[Pod] : TCP 7000", "shop/web[Pod] : TCP 8080"])
+    let warnings = result.model.ingressWarnings().map(\.message)
+    #expect(
+        warnings.count == 1
+            && warnings.first?.hasPrefix(
+                "GRPCRoute shop/rpc sends to Service other/api in another namespace, and no ReferenceGrant"
+            ) == true,
+        "\(warnings)"
+    )
+}

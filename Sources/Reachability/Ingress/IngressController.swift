@@ -32,7 +32,23 @@ extension ClassModel {
         var warnedServices = Set<String>()
         for way in cluster.waysIn {
             for backend in way.backends {
-                guard let service = services["\(way.namespace)/\(backend.service)"] else {
+                let namespace = backend.namespace ?? way.namespace
+                // Gateway API: a Service of another namespace needs a ReferenceGrant there.
+                if namespace != way.namespace,
+                    !cluster.referenceGrants.contains(where: {
+                        $0.namespace == namespace
+                            && $0.allows(way.kind.rawValue, from: way.namespace, toService: backend.service)
+                    })
+                {
+                    out.warnings.append(
+                        .warning(
+                            "\(way.kind.rawValue) \(way.id) sends to Service \(namespace)/\(backend.service) in another namespace, and no ReferenceGrant in the input lets it; that backend is left out, as a Gateway leaves it",
+                            at: backend.location ?? way.location
+                        )
+                    )
+                    continue
+                }
+                guard let service = services["\(namespace)/\(backend.service)"] else {
                     out.warnings.append(
                         .warning(
                             "\(way.kind.rawValue) \(way.id) sends to Service '\(backend.service)', which is not in the input; that backend is left out",
