@@ -187,7 +187,7 @@ package enum DOTWriter {
             cells.append("<td bgcolor=\"\(Style.openFill)\" border=\"1\" color=\"\(Style.defaultEdge)\"> \(what) </td>")
         }
         if diagram.nodes.contains(where: { $0.kind == .external }) {
-            cells.append("<td bgcolor=\"\(Style.externalFill)\" border=\"1\"> hexagon: external addresses </td>")
+            cells.append("<td bgcolor=\"\(Style.externalFill)\" border=\"1\"> hexagon: outside the cluster </td>")
         }
         if diagram.nodes.contains(where: \.isFocus) {
             cells.append("<td bgcolor=\"\(Style.focusFill)\" border=\"1\"> what the question is about </td>")

@@ -41,6 +41,14 @@ package enum PortValue: Hashable, Sendable {
     case number(Int)
     /// A named container port, resolved on the destination pod.
     case named(String)
+
+    /// The number, or the name, as the manifest writes it.
+    package var text: String {
+        switch self {
+        case .number(let number): return String(number)
+        case .named(let name): return name
+        }
+    }
 }
 
 /// One item of a rule's `ports` list.

@@ -26,7 +26,14 @@ package struct Service: Hashable, Sendable {
     package var ports: [ServicePort]
     /// ClusterIP, NodePort, LoadBalancer or ExternalName.
     package var type: String
+    /// `spec.externalIPs`: addresses outside the cluster on which the nodes accept the Service's ports.
+    package var externalIPs: [IPAddress] = []
+    /// `spec.loadBalancerSourceRanges`: the client ranges a LoadBalancer admits (empty: every address).
+    package var sourceRanges: [CIDR] = []
     package var location: SourceLocation?
+
+    /// Whether addresses outside the cluster reach it directly: a LoadBalancer, a NodePort, or external IPs.
+    package var isExposed: Bool { type == "LoadBalancer" || type == "NodePort" || !externalIPs.isEmpty }
 
     package init(
         namespace: String,

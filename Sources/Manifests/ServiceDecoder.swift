@@ -43,14 +43,41 @@ extension ObjectDecoder {
             try reader.child(spec, "type").map { (n) throws(Diagnostic) in
                 try reader.string(n, field: "spec.type")
             } ?? "ClusterIP"
-        return Service(
+        var service = Service(
             namespace: meta.namespace,
             name: meta.name,
-            selector: selector,
+            selector: selector?.isEmpty == true ? nil : selector,
             ports: ports,
             type: type,
             location: reader.location(object)
         )
+        if let list = reader.child(spec, "externalIPs") {
+            for (i, node) in try reader.sequence(list, field: "spec.externalIPs").enumerated() {
+                let text = try reader.string(node, field: "spec.externalIPs[\(i)]")
+                guard let address = IPAddress(text) else {
+                    throw Diagnostic(
+                        "spec.externalIPs[\(i)] '\(text)' is not an IP address",
+                        at: reader.location(node),
+                        hint: "write an IPv4 or IPv6 address such as 203.0.113.10"
+                    )
+                }
+                service.externalIPs.append(address)
+            }
+        }
+        if let list = reader.child(spec, "loadBalancerSourceRanges") {
+            for (i, node) in try reader.sequence(list, field: "spec.loadBalancerSourceRanges").enumerated() {
+                let text = try reader.string(node, field: "spec.loadBalancerSourceRanges[\(i)]")
+                guard let cidr = CIDR(text) else {
+                    throw Diagnostic(
+                        "spec.loadBalancerSourceRanges[\(i)] '\(text)' is not a CIDR",
+                        at: reader.location(node),
+                        hint: "write a range such as 203.0.113.0/24"
+                    )
+                }
+                service.sourceRanges.append(cidr)
+            }
+        }
+        return service
     }
 
     /// An Ingress (`networking.k8s.io/v1`, or the `v1beta1` shape with `serviceName`/`servicePort`): its default

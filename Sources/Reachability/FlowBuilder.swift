@@ -350,6 +350,14 @@ extension Reachability {
                 )
             }
         }
+        // The ingress controller comes from outside the cluster, as addresses do.
+        for edge in ingressControllerFlows {
+            add(
+                Key(from: nil, to: cluster.endpoints[edge.peer.index].namespace, open: edge.open),
+                flows.connections[Int(edge.connection)],
+                1
+            )
+        }
         return sums.map {
             NamespaceFlow(
                 from: $0.key.from,

@@ -85,7 +85,7 @@ func shopViewsMatchTheirGoldenDiagramAndDOT(view name: String) throws {
 @Test func tooLargeDiagramsAreRefusedWithAdvice() throws {
     #expect(
         throws: Diagnostic(
-            "the diagram would have 9 nodes and 13 edges after merging, more than netreach draws legibly (5 nodes, 100 edges)",
+            "the diagram would have 10 nodes and 14 edges after merging, more than netreach draws legibly (5 nodes, 100 edges)",
             hint: "draw the namespace overview with --namespaces, or one question with --to or --from"
         )
     ) {
@@ -191,7 +191,7 @@ func rendersInProcess(format: RenderFormat) throws {
     let error = #expect(throws: Diagnostic.self) {
         try DiagramBuilder.build(compact, view: .full, maxFlows: 5)
     }
-    #expect(error?.message == "the cluster has 13 flows between endpoints, more than netreach draws from (5)")
+    #expect(error?.message == "the cluster has 14 flows between endpoints, more than netreach draws from (5)")
     // The overview reads the class-level answer, and gives what the endpoint flows give.
     let overview = try DiagramBuilder.build(compact, view: .namespaces, maxFlows: 5)
     #expect(overview.edges.map(\.flowCount).reduce(0, +) == compact.flowCount)

@@ -64,7 +64,7 @@ func ruleFiresOnItsPositiveFixtureAndStaysSilentOnItsTwin(rule: String) throws {
             $0.rule.id == "reachable-from-any-address" && $0.subject == "frontend/web[Deployment]"
         }
     )
-    #expect(AuditReportWriter.summary(report) == "3 errors, 5 warnings, 0 notes; 1 suppressed by netreach.io/ignore")
+    #expect(AuditReportWriter.summary(report) == "3 errors, 8 warnings, 0 notes; 1 suppressed by netreach.io/ignore")
 }
 
 @Test func ignoreAnnotationTakesSeveralEntries() {

@@ -209,7 +209,7 @@ func listWritesEachFormat(format: String) throws {
 func auditFailOnSetsTheExitCode(level: String, status: Int32) throws {
     let run = try netreach(["audit", "examples/shop", "--fail-on", level, "-o", "json"])
     #expect(run.status == status)
-    #expect(run.stderr == "netreach audit: 3 errors, 5 warnings, 0 notes; 1 suppressed by netreach.io/ignore\n")
+    #expect(run.stderr == "netreach audit: 3 errors, 8 warnings, 0 notes; 1 suppressed by netreach.io/ignore\n")
 }
 
 @Test func auditOfACleanClusterExitsZeroAtEveryLevel() throws {
@@ -232,7 +232,7 @@ func auditWritesMachineFormatsToAFile(format: String) throws {
     let run = try netreach(["audit", "examples/shop", "-o", format, "--file", path])
     #expect(run.status == 1)
     #expect(run.stdout == "")
-    #expect(run.stderr.contains("3 errors, 5 warnings"))
+    #expect(run.stderr.contains("3 errors, 8 warnings"))
     #expect(try String(contentsOfFile: path, encoding: .utf8) == (try golden("expected.audit.\(format)")))
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["report." + format])
 }
@@ -714,7 +714,7 @@ private let genericHeader =
     // The new version moves the database to port 5433, in the API's egress rule and the database's ingress rule.
     let policies = try String(contentsOfFile: root + "/examples/shop/policies.yaml", encoding: .utf8)
     try FileManager.default.createDirectory(atPath: directory + "/new", withIntermediateDirectories: true)
-    for name in ["namespaces.yaml", "workloads.yaml"] {
+    for name in ["namespaces.yaml", "workloads.yaml", "services.yaml"] {
         try FileManager.default.copyItem(atPath: root + "/examples/shop/" + name, toPath: directory + "/new/" + name)
     }
     let widened = policies.replacingOccurrences(of: "port: 5432", with: "port: 5433")
@@ -839,7 +839,7 @@ private func runGit(_ arguments: String, in directory: String) throws -> String 
     defer { try? FileManager.default.removeItem(atPath: repository) }
     let shop = repository + "/examples/shop"
     try FileManager.default.createDirectory(atPath: shop, withIntermediateDirectories: true)
-    for name in ["namespaces.yaml", "workloads.yaml", "policies.yaml"] {
+    for name in ["namespaces.yaml", "workloads.yaml", "policies.yaml", "services.yaml"] {
         try FileManager.default.copyItem(atPath: root + "/examples/shop/" + name, toPath: shop + "/" + name)
     }
     _ = try runGit("init -q && git add -A && git -c user.email=t@t -c user.name=t commit -q -m base", in: repository)
@@ -881,7 +881,7 @@ private func runGit(_ arguments: String, in directory: String) throws -> String 
 /// examples/diff/shop-db-open is the shop plus one file: its copies of the shop's files must not drift.
 @Test func theShopDiffExampleIsTheShopPlusOneFile() throws {
     let files = try FileManager.default.contentsOfDirectory(atPath: root + "/examples/diff/shop-db-open").sorted()
-    #expect(files == ["namespaces.yaml", "policies.yaml", "web-reads-db.yaml", "workloads.yaml"])
+    #expect(files == ["namespaces.yaml", "policies.yaml", "services.yaml", "web-reads-db.yaml", "workloads.yaml"])
     for name in files where name != "web-reads-db.yaml" {
         #expect(
             FileManager.default.contentsEqual(

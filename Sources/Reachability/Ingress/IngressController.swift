@@ -6,6 +6,8 @@ struct IngressControllerAnswer {
     /// Per endpoint reached, the connections (already cut by its ingress policies) and whether its ingress is open
     /// by default (no policy selects it).
     var flows: [(endpoint: Int, connections: ConnectionSet, ingressOpen: Bool)] = []
+    /// Per endpoint reached, the objects that bring the traffic (`Ingress ns/name`), in input order, each once.
+    var ways: [Int: [WayIn]] = [:]
     var warnings: [Diagnostic] = []
 }
 
@@ -89,6 +91,7 @@ extension ClassModel {
                         }
                     }
                     wanted[e, default: .none].formUnion(connections)
+                    if !connections.isEmpty, out.ways[e]?.last != way { out.ways[e, default: []].append(way) }
                 }
             }
         }

@@ -1,0 +1,213 @@
+import KubeModel
+
+extension AuditRule {
+    /// A datastore that addresses outside the cluster reach through a Service or a route, its policies admitting any.
+    package static let datastoreReachableFromOutside = AuditRule(
+        id: "datastore-reachable-from-outside",
+        severity: .error,
+        title: "Datastore is reachable from outside the cluster",
+        help:
+            "A LoadBalancer or NodePort Service, externalIPs, an Ingress, a Route or a Gateway route brings outside "
+            + "traffic to a workload that looks like a datastore (a StatefulSet, or a well-known database port), and "
+            + "its ingress policies admit every address on that port. Remove the way in, or restrict the policy."
+    )
+    /// A workload that addresses outside the cluster reach through a Service or a route, its policies admitting any.
+    package static let reachableFromOutside = AuditRule(
+        id: "reachable-from-outside",
+        severity: .warning,
+        title: "Workload is reachable from outside the cluster by any address",
+        help:
+            "A LoadBalancer or NodePort Service, externalIPs, an Ingress, a Route or a Gateway route brings outside "
+            + "traffic to the workload, and its ingress policies admit every address on that port. If only some "
+            + "clients should reach it, restrict the policy's 'from' (and the LoadBalancer's source ranges)."
+    )
+    /// A LoadBalancer that admits every client address.
+    package static let loadBalancerOpenToAll = AuditRule(
+        id: "load-balancer-open-to-all",
+        severity: .warning,
+        title: "LoadBalancer admits every client address",
+        help:
+            "A Service of type LoadBalancer without spec.loadBalancerSourceRanges (or with 0.0.0.0/0 or ::/0 in them) "
+            + "accepts clients from the whole internet. List the ranges that should reach it."
+    )
+    /// A Service whose target port no selected pod declares, or that its pods' ingress policies never admit.
+    package static let brokenService = AuditRule(
+        id: "broken-service",
+        severity: .warning,
+        title: "Service forwards to a port that is closed",
+        help:
+            "The Service's targetPort names a container port that none of the pods it selects declares, or the pods' "
+            + "ingress policies admit that port from no source at all: connections through the Service fail."
+    )
+    /// A Service whose selector matches no workload.
+    package static let serviceSelectsNothing = AuditRule(
+        id: "service-selects-nothing",
+        severity: .warning,
+        title: "Service selects no workload",
+        help:
+            "The Service's selector matches no pod or workload of its namespace in the input, so it forwards to "
+            + "nothing. Check the selector against the workloads' labels (and the namespace)."
+    )
+}
+
+/// Services and the ways in from outside the cluster: what they expose, and Services that cannot work.
+enum ServiceFindings: AuditCheck {
+    static let rules: [AuditRule] = [
+        .datastoreReachableFromOutside, .reachableFromOutside, .loadBalancerOpenToAll, .brokenService,
+        .serviceSelectsNothing,
+    ]
+
+    /// Well-known ports of databases, caches and search engines.
+    static let datastorePorts: Set<Int> = [
+        1433, 1521, 2379, 3306, 5432, 5984, 6379, 7687, 8529, 9042, 9200, 9300, 11211, 26257, 27017, 28015,
+    ]
+
+    static func run(_ context: inout AuditContext) {
+        let model = context.model
+        let cluster = context.cluster
+        var byNamespace: [String: [Int]] = [:]
+        for (e, endpoint) in cluster.endpoints.enumerated() { byNamespace[endpoint.namespace, default: []].append(e) }
+        // Per endpoint: the ways in from outside, and the connections they bring.
+        var exposures: [Int: [(way: String, connections: ConnectionSet, location: SourceLocation?)]] = [:]
+        for service in cluster.services {
+            guard let selector = service.selector else { continue }
+            let selected = (byNamespace[service.namespace] ?? []).filter { e in
+                selector.allSatisfy { cluster.endpoints[e].labels[$0.key] == $0.value }
+            }
+            if selected.isEmpty {
+                context.add(
+                    .serviceSelectsNothing,
+                    subject: "Service \(service.id)",
+                    "Service \(service.id) selects no workload in namespace '\(service.namespace)' (selector \(selector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")))",
+                    fix: "check spec.selector against the labels of the workloads in '\(service.namespace)'",
+                    at: [service.location],
+                    annotations: [:]
+                )
+                continue
+            }
+            if service.type == "LoadBalancer",
+                service.sourceRanges.isEmpty || service.sourceRanges.contains(where: { $0.prefixLength == 0 })
+            {
+                context.add(
+                    .loadBalancerOpenToAll,
+                    subject: "Service \(service.id)",
+                    service.sourceRanges.isEmpty
+                        ? "LoadBalancer Service \(service.id) has no loadBalancerSourceRanges: every client address reaches it"
+                        : "LoadBalancer Service \(service.id) admits every client address (a source range of length 0)",
+                    fix: "set spec.loadBalancerSourceRanges to the client ranges that should reach it",
+                    at: [service.location],
+                    annotations: [:]
+                )
+            }
+            for port in service.ports {
+                for e in selected {
+                    let endpoint = cluster.endpoints[e]
+                    let number: Int?
+                    switch port.podPort {
+                    case .number(let n): number = n
+                    case .named(let name):
+                        number =
+                            endpoint.ports.first { $0.name == name && $0.networkProtocol == port.networkProtocol }?
+                            .number
+                    }
+                    guard let number else {
+                        context.add(
+                            .brokenService,
+                            subject: "Service \(service.id)",
+                            "Service \(service.id) forwards port \(port.port) to container port '\(port.podPort.text)', which \(endpoint.id) does not declare",
+                            fix:
+                                "set targetPort to a port the pods declare, or name the container port '\(port.podPort.text)'",
+                            at: [service.location, endpoint.location],
+                            annotations: [:]
+                        )
+                        continue
+                    }
+                    let connections = ConnectionSet(port.networkProtocol, PortSet(number...number))
+                    let c = model.classOf(endpoint: e)
+                    if model.isolated.ingress[c], Self.admitted(model, c).intersection(connections).isEmpty {
+                        context.add(
+                            .brokenService,
+                            subject: "Service \(service.id)",
+                            "Service \(service.id) forwards to \(connections) on \(endpoint.id), which its ingress policies admit from no source",
+                            fix:
+                                "admit \(connections) in an ingress rule of the policies that select \(endpoint.id), or point the Service at an open port",
+                            at: [service.location, endpoint.location],
+                            evidence: context.policies(selectingClass: c, .ingress).map {
+                                .selectedBy(PolicyReference($0))
+                            },
+                            annotations: [:]
+                        )
+                    }
+                    if service.isExposed {
+                        exposures[e, default: []].append(
+                            (
+                                "\(service.type == "ClusterIP" ? "externalIPs of" : service.type) Service \(service.id)",
+                                connections, service.location
+                            )
+                        )
+                    }
+                }
+            }
+        }
+        // Ingresses, Routes and Gateway routes: what the ingress controller reaches.
+        let controller = model.ingressController()
+        for flow in controller.flows {
+            let ways = controller.ways[flow.endpoint] ?? []
+            let names = ways.map { "\($0.kind.rawValue) \($0.id)" }
+            exposures[flow.endpoint, default: []].append(
+                (names.joined(separator: ", "), flow.connections, ways.first?.location)
+            )
+        }
+        for e in exposures.keys.sorted() {
+            let endpoint = cluster.endpoints[e]
+            let c = model.classOf(endpoint: e)
+            for way in exposures[e] ?? [] {
+                let open = Self.openToEveryAddress(context, c, way.connections)
+                guard !open.isEmpty else { continue }
+                let datastore =
+                    endpoint.kind == "StatefulSet"
+                    || NetworkProtocol.allCases.contains { p in
+                        open[p].ranges.contains { r in datastorePorts.contains { r.contains($0) } }
+                    }
+                context.add(
+                    datastore ? .datastoreReachableFromOutside : .reachableFromOutside,
+                    subject: endpoint.id,
+                    "\(endpoint.id) is reachable from outside the cluster through \(way.way) on \(open), and its ingress policies admit every address there",
+                    fix: datastore
+                        ? "a datastore should not face the internet: remove the way in, or admit only the clients that need it in its ingress policy"
+                        : "if only some clients should reach it, admit only them in its ingress policy (and set loadBalancerSourceRanges)",
+                    at: [endpoint.location, way.location],
+                    evidence: context.policies(selectingClass: c, .ingress).map { .selectedBy(PolicyReference($0)) },
+                    annotations: endpoint.annotations
+                )
+            }
+        }
+    }
+
+    /// What class `c`'s ingress rules admit from some source (every connection when no policy isolates it).
+    static func admitted(_ model: ClassModel, _ c: ClassID) -> ConnectionSet {
+        guard model.isolated.ingress[c] else { return .all }
+        var out = ConnectionSet.none
+        for rule in model.governing.ingress[c] {
+            out.formUnion(model.connections(model.rules[rule], destinationClass: c))
+        }
+        return out
+    }
+
+    /// The part of `connections` that every IPv4 address may open to class `c`: the address pieces of its ingress
+    /// are disjoint, so it is what every piece within IPv4 allows, when the pieces cover IPv4 whole.
+    static func openToEveryAddress(_ context: AuditContext, _ c: ClassID, _ connections: ConnectionSet) -> ConnectionSet
+    {
+        let flows = context.result.classFlows
+        let everything = IPSet.all([.v4])
+        var open = connections
+        var covered = IPSet()
+        for edge in flows.externalIn[c] {
+            let set = (context.result.peers[edge.peer].addresses ?? IPSet()).intersection(everything)
+            guard !set.isEmpty else { continue }
+            covered.formUnion(set)
+            open = open.intersection(flows.connections[Int(edge.connection)])
+        }
+        return everything.isSubset(of: covered) ? open : .none
+    }
+}
