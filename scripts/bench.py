@@ -18,7 +18,8 @@ ROOT = os.path.dirname(HERE)
 
 # (name, generator arguments, split into files?, [(command words, output format[, ratio])]). RULES is the generated
 # rules file; CHANGED a copy of the cluster with 50 of its policies changed (scripts/change_policies.py), compared
-# with it by `diff`. A ratio (base run index, label, target) prints this run's time over the base run's, same run.
+# with it by `diff`; SERVICES runs on a copy with a Service per workload and 200 Ingresses (scripts/add_services.py).
+# A ratio (base run index, label, target) prints this run's time over the base run's, same run.
 ROWS = [
     ("pods=1000 policies=200 ns=20 (--split)", ["--pods", "1000", "--policies", "200"], True,
      [(["list"], "txt"), (["list"], "json"), (["audit"], "json")]),
@@ -30,6 +31,11 @@ ROWS = [
       (["list", "--explain", "--focus", "ns-000/app-00-0"], "json"),
       # The cluster against a copy with 50 changed policies: at most 2.5x one `list` of it.
       (["diff", "CHANGED"], "txt", (0, "ratio diff / list", 2.5))]),
+    # Ways in: a Service per workload and 200 Ingresses must cost list and audit at most 1.3x.
+    ("pods=10000 policies=2000 ns=50 (+ Services)", ["--pods", "10000", "--policies", "2000", "--namespaces", "50"],
+     False,
+     [(["list"], "txt"), (["list", "SERVICES"], "txt", (0, "ratio list with Services / without", 1.3)),
+      (["audit"], "json"), (["audit", "SERVICES"], "json", (2, "ratio audit with Services / without", 1.3))]),
     ("pods=150000 policies=10000 ns=50 apps=40",
      ["--pods", "150000", "--policies", "10000", "--namespaces", "50", "--apps-per-namespace", "40"], False,
      [(["list", "--count"], "txt"), (["audit"], "json"),
@@ -167,23 +173,32 @@ def bench(args, work):
         rules = os.path.join(work, f"rules{i}.yaml")
         write_rules(rules, namespaces)
         walls = []
+        generated = set()
         for words, fmt, *ratio in runs:
             if "CHANGED" in words:
                 changed = cluster.replace(".yaml", "-changed.yaml")
                 subprocess.run([sys.executable, os.path.join(HERE, "change_policies.py"), cluster, "50", "-o", changed],
                                check=True, stderr=subprocess.DEVNULL)
+            target = cluster
+            if "SERVICES" in words:
+                target = cluster.replace(".yaml", "-services.yaml")
+                if target not in generated:
+                    generated.add(target)
+                    subprocess.run([sys.executable, os.path.join(HERE, "add_services.py"), cluster, "-o", target],
+                                   check=True, stderr=subprocess.DEVNULL)
+                words = [w for w in words if w != "SERVICES"]
             words = [rules if w == "RULES" else changed if w == "CHANGED" else w for w in words]
             out = os.path.join(work, f"out{i}.{fmt}")
-            cmd, stdout = netreach_cmd(args, words, fmt, cluster, out)
+            cmd, stdout = netreach_cmd(args, words, fmt, target, out)
             wall, peak, code, stderr = run(cmd, stdout)
             if code != 0 and not (words[0] == "check" and code == 1):
                 print(f"error: netreach exited {code}: {stderr.strip()}", file=sys.stderr)
                 return 1
             label = " ".join("RULES(200)" if w == rules else "(50 policies changed)" if w.endswith(
-                "-changed.yaml") else w for w in words)
+                "-changed.yaml") else w for w in words) + (" (+ Services)" if target != cluster else "")
             if "--count" not in words:
                 label += f" -o {fmt}" + (" >/dev/null" if words[0] == "list" else "")
-            print(f"{name:44} {label:34} {wall:8.2f} {peak:8.1f}  {written(args, words, cluster, out)}", flush=True)
+            print(f"{name:44} {label:34} {wall:8.2f} {peak:8.1f}  {written(args, words, target, out)}", flush=True)
             walls.append(wall)
             if ratio:
                 base, text, target = ratio[0]

@@ -36,7 +36,7 @@ struct FlowBuilder {
         }
         for set in addressSets { peers.append(Peer(kind: .external(set), name: set.description)) }
         // The ingress controller, last: its flows go into the same table of connection sets.
-        let ingress = model.ingressController().flows
+        let ingress = model.ingress.flows
         var controllerFlows: [Edge<PeerID>] = []
         if !ingress.isEmpty {
             peers.append(Peer(kind: .ingressController, name: IngressController.name))

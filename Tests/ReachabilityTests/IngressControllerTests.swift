@@ -118,7 +118,11 @@ private let workloads = """
     let warnings = result.model.ingressWarnings().map { "\($0.location.map { "\($0.line)" } ?? "-"): \($0.message)" }
     #expect(warnings.count == 3, "\(warnings)")
     #expect(warnings.contains { $0.contains("Ingress shop/site sends to Service 'api', which is not in the input") })
-    #expect(warnings.contains { $0.contains("Service shop/outside has no selector") })
+    #expect(
+        warnings.contains {
+            $0.contains("Service shop/outside is ExternalName: it forwards to a name outside the cluster")
+        }
+    )
     #expect(
         warnings.contains {
             $0.contains("shop/web[Pod] is behind an Ingress or Route, but its ingress policies admit nothing")

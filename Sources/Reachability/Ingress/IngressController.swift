@@ -2,7 +2,7 @@ package import KubeModel
 
 /// The connections the cluster's ingress controller opens to workloads behind Ingresses and Routes, as
 /// netpol-analyzer infers them (its `{ingress-controller}`), and what the reader should know about them.
-struct IngressControllerAnswer {
+struct IngressControllerAnswer: Sendable {
     /// Per endpoint reached, the connections (already cut by its ingress policies) and whether its ingress is open
     /// by default (no policy selects it).
     var flows: [(endpoint: Int, connections: ConnectionSet, ingressOpen: Bool)] = []
@@ -22,6 +22,7 @@ extension ClassModel {
     /// on the pods' ports the Service forwards to (TCP, and only ports the pods declare), cut by what the workloads'
     /// ingress policies admit from a pod of a namespace no policy names.
     /// - Complexity: O(ways in × backends × endpoints of the namespace + endpoints reached × their rules).
+    /// (`ingress` holds the answer: the model computes it once.)
     func ingressController() -> IngressControllerAnswer {
         var out = IngressControllerAnswer()
         let cluster = cluster
@@ -61,9 +62,13 @@ extension ClassModel {
                 }
                 guard let selector = service.selector else {
                     if warnedServices.insert(service.id).inserted {
+                        let why =
+                            service.type == "ExternalName"
+                            ? "is ExternalName: it forwards to a name outside the cluster, not to a workload"
+                            : "has no selector: it selects no workload netreach can see"
                         out.warnings.append(
                             .warning(
-                                "Service \(service.id) has no selector: it selects no workload netreach can see, so \(way.kind.rawValue) \(way.id) reaches nothing through it",
+                                "Service \(service.id) \(why), so \(way.kind.rawValue) \(way.id) reaches nothing through it",
                                 at: service.location
                             )
                         )
@@ -71,21 +76,21 @@ extension ClassModel {
                     continue
                 }
                 let podPorts = Self.podPorts(of: service, asked: backend.port)
-                for e in byNamespace[service.namespace] ?? [] {
-                    let endpoint = cluster.endpoints[e]
-                    guard selector.allSatisfy({ endpoint.labels[$0.key] == $0.value }) else { continue }
+                let endpoints = cluster.endpoints
+                for e in byNamespace[service.namespace] ?? []
+                where selector.allSatisfy({ endpoints[e].labels[$0.key] == $0.value }) {
                     var connections = ConnectionSet.none
                     for port in podPorts {
                         switch port {
                         case .named(let name):
                             // Only TCP reaches a workload through an Ingress or a Route.
-                            for container in endpoint.ports
+                            for container in endpoints[e].ports
                             where container.name == name && container.networkProtocol == .tcp {
                                 connections.formUnion(ConnectionSet(.tcp, PortSet(container.number...container.number)))
                             }
                         case .number(let number):
                             // The peer's convention: a port the pods declare (any protocol), reached over TCP.
-                            if endpoint.ports.contains(where: { $0.number == number }) {
+                            if endpoints[e].ports.contains(where: { $0.number == number }) {
                                 connections.formUnion(ConnectionSet(.tcp, PortSet(number...number)))
                             }
                         }
@@ -117,7 +122,8 @@ extension ClassModel {
                 out.warnings.append(
                     .warning(
                         "\(cluster.endpoints[e].id) is behind an Ingress or Route, but its ingress policies admit nothing from the ingress controller (a pod of a namespace no policy names)",
-                        at: cluster.endpoints[e].location
+                        at: cluster.endpoints[e].location,
+                        group: "workloads closed to the ingress controller"
                     )
                 )
             } else {
@@ -142,5 +148,5 @@ extension ClassModel {
 
     /// What the reader should know about Ingresses and Routes: backends without a Service, Services without a
     /// selector, workloads their policies close to the ingress controller.
-    package func ingressWarnings() -> [Diagnostic] { ingressController().warnings }
+    package func ingressWarnings() -> [Diagnostic] { ingress.warnings }
 }

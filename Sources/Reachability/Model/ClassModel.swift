@@ -44,6 +44,8 @@ package struct ClassModel: Sendable {
     var policySelection: [[ClassID]] = []
     /// Per policy and direction: its compiled rules (empty when the policy does not govern that direction).
     var policyRules: [PerDirection<[RuleID]>] = []
+    /// What the ingress controller reaches through Ingresses, Routes and Gateway routes (computed once).
+    private(set) var ingress = IngressControllerAnswer()
 
     private struct ClassKey: Hashable {
         var namespace: String
@@ -102,6 +104,7 @@ package struct ClassModel: Sendable {
         atoms = compiler.atoms()
         ruleAtoms = rules.map { atomIntervals($0.addresses) }
         universe = IPSet.all(Array(Set(atoms.map(\.family))).sorted())
+        ingress = ingressController()
     }
 
     /// Compiles one policy's rules and records which classes it selects and isolates.

@@ -100,6 +100,9 @@ enum ServiceFindings: AuditCheck {
                 )
             }
             for port in service.ports {
+                // One finding per Service port and kind of break, naming the pods it concerns.
+                var undeclared: [Int] = []
+                var closed: [(Int, ConnectionSet)] = []
                 for e in selected {
                     let endpoint = cluster.endpoints[e]
                     let number: Int?
@@ -111,46 +114,60 @@ enum ServiceFindings: AuditCheck {
                             .number
                     }
                     guard let number else {
-                        context.add(
-                            .brokenService,
-                            subject: "Service \(service.id)",
-                            "Service \(service.id) forwards port \(port.port) to container port '\(port.podPort.text)', which \(endpoint.id) does not declare",
-                            fix:
-                                "set targetPort to a port the pods declare, or name the container port '\(port.podPort.text)'",
-                            at: [service.location, endpoint.location],
-                            annotations: [:]
-                        )
+                        undeclared.append(e)
                         continue
                     }
                     let connections = ConnectionSet(port.networkProtocol, PortSet(number...number))
                     let c = model.classOf(endpoint: e)
                     if model.isolated.ingress[c], Self.admitted(model, c).intersection(connections).isEmpty {
-                        context.add(
-                            .brokenService,
-                            subject: "Service \(service.id)",
-                            "Service \(service.id) forwards to \(connections) on \(endpoint.id), which its ingress policies admit from no source",
-                            fix:
-                                "admit \(connections) in an ingress rule of the policies that select \(endpoint.id), or point the Service at an open port",
-                            at: [service.location, endpoint.location],
-                            evidence: context.policies(selectingClass: c, .ingress).map {
-                                .selectedBy(PolicyReference($0))
-                            },
-                            annotations: [:]
-                        )
+                        closed.append((e, connections))
                     }
                     if service.isExposed {
-                        exposures[e, default: []].append(
-                            (
-                                "\(service.type == "ClusterIP" ? "externalIPs of" : service.type) Service \(service.id)",
-                                connections, service.location
-                            )
-                        )
+                        let way = service.externalIPs.isEmpty ? "\(service.type) Service" : "externalIPs of Service"
+                        exposures[e, default: []].append(("\(way) \(service.id)", connections, service.location))
                     }
+                }
+                func some(_ endpoints: [Int]) -> String {
+                    let first = cluster.endpoints[endpoints[0]].id
+                    return endpoints.count == selected.count
+                        ? (selected.count == 1 ? first : "any of its \(selected.count) workloads")
+                        : "\(endpoints.count) of its \(selected.count) workloads (\(first)\(endpoints.count > 1 ? ", …" : ""))"
+                }
+                func evidence(_ endpoints: [Int]) -> [Evidence] {
+                    endpoints.prefix(Auditor.evidenceLimit).map { .endpoint(cluster.endpoints[$0].id) }
+                        + (endpoints.count > Auditor.evidenceLimit
+                            ? [.more(endpoints.count - Auditor.evidenceLimit)] : [])
+                }
+                if !undeclared.isEmpty {
+                    context.add(
+                        .brokenService,
+                        subject: "Service \(service.id)",
+                        "Service \(service.id) forwards port \(port.port) to container port '\(port.podPort.text)', which \(some(undeclared)) does not declare",
+                        fix:
+                            "set targetPort to a port the pods declare, or name the container port '\(port.podPort.text)'",
+                        at: [service.location, cluster.endpoints[undeclared[0]].location],
+                        evidence: undeclared.count > 1 ? evidence(undeclared) : [],
+                        annotations: [:]
+                    )
+                }
+                if let (first, connections) = closed.first {
+                    context.add(
+                        .brokenService,
+                        subject: "Service \(service.id)",
+                        "Service \(service.id) forwards to \(connections) on \(some(closed.map(\.0))), which its ingress policies admit from no source",
+                        fix:
+                            "admit the port in an ingress rule of the policies that select the Service's pods, or point the Service at an open port",
+                        at: [service.location, cluster.endpoints[first].location],
+                        evidence: context.policies(selectingClass: model.classOf(endpoint: first), .ingress).map {
+                            .selectedBy(PolicyReference($0))
+                        },
+                        annotations: [:]
+                    )
                 }
             }
         }
         // Ingresses, Routes and Gateway routes: what the ingress controller reaches.
-        let controller = model.ingressController()
+        let controller = model.ingress
         for flow in controller.flows {
             let ways = controller.ways[flow.endpoint] ?? []
             let names = ways.map { "\($0.kind.rawValue) \($0.id)" }
