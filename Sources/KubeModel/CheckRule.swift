@@ -136,6 +136,9 @@ package struct RulePeer: Hashable, Sendable, CustomStringConvertible {
         case selector(namespaces: LabelSelector?, pods: LabelSelector)
         /// Addresses outside the cluster.
         case cidr(CIDR)
+        /// Everything outside the cluster: every address, and (for `deny`) the ingress controller that Ingresses,
+        /// Routes and Gateway routes bring traffic through.
+        case internet
     }
 
     /// The alternatives; a peer matches what any of them matches.

@@ -258,7 +258,7 @@ private struct RulesDecoder {
         let peer = try peer(node, field: field)
         for alternative in peer.alternatives {
             switch alternative {
-            case .any, .cidr:
+            case .any, .cidr, .internet:
                 throw Diagnostic(
                     "\(field) '\(peer.description)' is not a set of endpoints: isolated draws a boundary around endpoints",
                     at: peer.location,
@@ -316,6 +316,7 @@ private struct RulesDecoder {
         -> RulePeer.Alternative
     {
         if text == "any" { return .any }
+        if text == "internet" { return .internet }
         if let first = text.first, first.isHexDigit || first == ":", text.contains("/"),
             text.allSatisfy({ $0.isHexDigit || ".:/".contains($0) })
         {

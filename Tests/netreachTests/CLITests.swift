@@ -968,3 +968,55 @@ private func runGit(_ arguments: String, in directory: String) throws -> String 
         #expect(try netreach(["list", "examples/shop", "--exposure"] + refused).status == 64, "\(refused)")
     }
 }
+
+/// `internet` in a deny rule is every address and the ingress controller: a workload that admits only pods is still
+/// reachable from outside through an Ingress, and the rule says so; `isolated` refuses it (it draws boundaries
+/// around endpoints).
+@Test func checkInternetCoversAddressesAndWaysIn() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let cluster = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: shop, labels: {app: web}}
+        spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: web, namespace: shop}
+        spec: {podSelector: {}, ingress: [{from: [{namespaceSelector: {}}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: shop}
+        spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
+
+        """
+    let ingress = """
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: web, namespace: shop}
+        spec: {defaultBackend: {service: {name: web, port: {number: 80}}}}
+        """
+    try cluster.write(toFile: directory + "/closed.yaml", atomically: true, encoding: .utf8)
+    try (cluster + ingress).write(toFile: directory + "/open.yaml", atomically: true, encoding: .utf8)
+    try "rules:\n  - {name: web is private, deny: {from: internet, to: shop}}\n".write(
+        toFile: directory + "/rules.yaml",
+        atomically: true,
+        encoding: .utf8
+    )
+    let closed = try netreach(["check", "--rules", directory + "/rules.yaml", directory + "/closed.yaml", "-q"])
+    #expect(closed.status == 0, "\(closed.stdout)")
+    let open = try netreach(["check", "--rules", directory + "/rules.yaml", directory + "/open.yaml", "-q"])
+    #expect(open.status == 1)
+    #expect(open.stdout.contains("1 flow is allowed from internet to shop"), "\(open.stdout)")
+    #expect(open.stdout.contains("{ingress-controller} => shop/web[Pod] : TCP 8080"))
+    try "rules:\n  - {name: x, isolated: internet}\n".write(
+        toFile: directory + "/bad.yaml",
+        atomically: true,
+        encoding: .utf8
+    )
+    let bad = try netreach(["check", "--rules", directory + "/bad.yaml", directory + "/open.yaml"])
+    #expect(bad.status == 2 && bad.stderr.contains("is not a set of endpoints"))
+}

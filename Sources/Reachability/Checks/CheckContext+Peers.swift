@@ -12,7 +12,7 @@ extension CheckContext {
         case .selector(let namespaces, let pods):
             return (namespaces?.matches(namespaceLabels[endpoint.namespace] ?? [:]) ?? true)
                 && pods.matches(endpoint.labels)
-        case .cidr: return false
+        case .cidr, .internet: return false
         }
     }
 
@@ -20,6 +20,7 @@ extension CheckContext {
     func resolve(_ peer: RulePeer) -> Side {
         var chosen = Set<Int>()
         var addresses = IPSet()
+        var outside = false
         for alternative in peer.alternatives {
             switch alternative {
             case .any:
@@ -27,6 +28,9 @@ extension CheckContext {
                 chosen.formUnion(cluster.endpoints.indices)
             case .cidr(let cidr):
                 addresses.formUnion(IPSet(cidr).intersection(universe))
+            case .internet:
+                addresses.formUnion(universe)
+                outside = true
             case .namespace(let name):
                 chosen.formUnion(endpointsByNamespace[name] ?? [])
             case .endpoint(let reference):
@@ -45,7 +49,7 @@ extension CheckContext {
                 chosen.formUnion(candidates.filter { matches(alternative, cluster.endpoints[$0]) })
             }
         }
-        return Side(endpoints: chosen.sorted(), addresses: addresses)
+        return Side(endpoints: chosen.sorted(), addresses: addresses, ingressController: outside)
     }
 
     /// Fails (or, with `allowEmpty`, warns) when a side names nothing in the cluster, or when an item of a side

@@ -115,6 +115,27 @@ extension CheckContext {
         }
     }
 
+    /// Adds the flows from the ingress controller into `destinations` on `ports`, and sorts the examples again.
+    func scanIngressController(_ destinations: Side, ports: ConnectionSet, into violations: inout Violations) {
+        let wanted = Set(destinations.endpoints)
+        for flow in model.ingress.flows where wanted.contains(flow.endpoint) {
+            let bad = flow.connections.intersection(ports)
+            guard !bad.isEmpty else { continue }
+            let c = model.classOf(endpoint: flow.endpoint)
+            violations.add(
+                Candidate(
+                    source: IngressController.name,
+                    destination: name(flow.endpoint),
+                    connections: bad,
+                    destinationClass: c,
+                    open: flow.ingressOpen ? [.ingress] : []
+                ),
+                pairs: 1
+            )
+        }
+        violations.trim()
+    }
+
     /// Collects the flows from `sources` to `destinations` for which `verdict` is non-empty. `verdict` gets the
     /// allowed connections and the signatures of both sides (see `groups`); for addresses, the piece itself.
     mutating func scan(

@@ -7,7 +7,8 @@ enum DenyCheck {
     {
         guard let (sources, destinations) = try context.sides(reach, of: rule) else { return context.vacuous(rule) }
         let ports = context.connections(reach.ports)
-        let violations = context.scan(sources, destinations) { allowed, _, _ in allowed.intersection(ports) }
+        var violations = context.scan(sources, destinations) { allowed, _, _ in allowed.intersection(ports) }
+        if sources.ingressController { context.scanIngressController(destinations, ports: ports, into: &violations) }
         let what = "\(reach.from.description) to \(reach.to.description)" + context.portsText(reach.ports)
         guard violations.count == 0 else {
             return context.failure(

@@ -5,6 +5,8 @@ struct Side {
     /// Endpoint indices, in name order.
     var endpoints: [Int]
     var addresses: IPSet
+    /// Whether the side includes the ingress controller (`internet`): what Ingresses and routes bring in.
+    var ingressController = false
 
     var isEmpty: Bool { endpoints.isEmpty && addresses.isEmpty }
 }
