@@ -106,6 +106,11 @@ package enum ExplainReport {
         case .portsMismatch(let r, let named):
             return "\(ruleName(model, r)) selects the peer but not these ports"
                 + (named ? " (its named ports are not on the destination)" : "") + ": \(ruleText(model, r))"
+        case .wayIn(let kind, let id, let service, let allows, let location):
+            let name = "\(kind.rawValue) \(id)".escapedForDisplay + (location.map { " (\($0))" } ?? "")
+            return allows
+                ? "\(name) sends the ingress controller here through Service \(service.escapedForDisplay)"
+                : "\(name) sends the ingress controller here through Service \(service.escapedForDisplay), but not on these ports"
         }
     }
 
@@ -234,6 +239,16 @@ package enum ExplainReport {
         case .portsMismatch(let r, let named):
             var pairs = rule(r, "deny")
             pairs.insert(("why", .string(named ? "named-ports-mismatch" : "ports-mismatch")), at: 5)
+            return .object(pairs)
+        case .wayIn(let kind, let id, let service, let allows, let location):
+            let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
+            var pairs: [(String, JSONValue)] = [
+                ("kind", .string(kind.rawValue)), ("namespace", .string(parts.first ?? "")),
+                ("name", .string(parts.last ?? "")), ("effect", .string(allows ? "allow" : "deny")),
+                ("service", .string(service)),
+            ]
+            if !allows { pairs.append(("why", .string("ports-mismatch"))) }
+            if let location { pairs.append(("location", .string(location.description))) }
             return .object(pairs)
         }
     }

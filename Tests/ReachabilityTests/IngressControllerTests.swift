@@ -201,3 +201,54 @@ private let workloads = """
         "\(warnings)"
     )
 }
+
+/// The controller's pair explained: where a way in sends, its ingress names the way (and the policy rule that
+/// admits a pod of any namespace); elsewhere every way that sends to the workload, as not matching, and the rule.
+@Test func theIngressControllersPairsAreExplainedByTheirWaysIn() throws {
+    let result = try answer(
+        workloads + """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: front, namespace: shop}
+            spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: site, namespace: shop}
+            spec: {defaultBackend: {service: {name: front, port: {number: 80}}}}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: web, namespace: shop}
+            spec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [{namespaceSelector: {}}], ports: [{port: 8080}, {port: 9090}]}]}
+            """
+    )
+    let model = result.model
+    let e = try #require(model.cluster.endpoints.firstIndex { $0.name == "web" })
+    let slices = model.explainIngressController(to: e).map { slice in
+        let reasons = slice.ingress.reasons.map { reason -> String in
+            switch reason {
+            case .wayIn(let kind, let id, let service, let allows, _):
+                "\(allows ? "allow" : "deny") \(kind.rawValue) \(id) \(service)"
+            case .admittedBy(let r): "admit \(model.origin(r).name)#\(model.origin(r).index + 1)"
+            case .portsMismatch(let r, _): "ports \(model.origin(r).name)#\(model.origin(r).index + 1)"
+            default: "\(reason)"
+            }
+        }
+        return "\(slice.connections) \(slice.allowed ? "allowed" : "denied") \(reasons)"
+    }
+    #expect(
+        slices == [
+            "TCP 8080 allowed [\"allow Ingress shop/site front\", \"admit web#1\"]",
+            "TCP 9090 denied [\"deny Ingress shop/site front\", \"admit web#1\"]",
+            "TCP 1-8079,8081-9089,9091-65535; UDP 1-65535; SCTP 1-65535 denied [\"deny Ingress shop/site front\", \"ports web#1\"]",
+        ]
+    )
+    // The flow list agrees: the controller reaches web on what both allow.
+    #expect(controllerFlows(result) == ["shop/web[Pod] : TCP 8080"])
+    // A workload no way in sends to has no such pair.
+    #expect(
+        model.explainIngressController(to: try #require(model.cluster.endpoints.firstIndex { $0.name == "api" }))
+            .isEmpty
+    )
+}

@@ -14,6 +14,9 @@ package enum SideReason: Hashable, Sendable {
     case noRuleSelectsPeer(PolicyID)
     /// The rule selects the peer but not these connections; `named`: it names ports the destination does not have.
     case portsMismatch(RuleID, named: Bool)
+    /// An Ingress, Route or Gateway route sends the ingress controller to this workload through `service`: on these
+    /// connections (`allows`), or not on these (its ports do not match).
+    case wayIn(WayIn.Kind, id: String, service: String, allows: Bool, location: SourceLocation?)
 }
 
 /// One side's decision on some connections, with its reasons (for the policies, in policy and rule order).
@@ -148,9 +151,9 @@ extension ClassModel {
                 reasons.append(.noRuleSelectsPeer(p))
                 continue
             }
-            for r in selecting {
-                reasons.append(.portsMismatch(r, named: hasUnresolvedNamedPort(r, destination: destination)))
-            }
+            // The first rule that selects the peer stands for the policy, as netpol-analyzer names it.
+            let r = selecting[0]
+            reasons.append(.portsMismatch(r, named: hasUnresolvedNamedPort(r, destination: destination)))
         }
         return reasons
     }

@@ -130,6 +130,12 @@ extension ClassModel {
             pairs.sort { $0.destination < $1.destination }
             for pair in pairs { body(pair) }
         }
+        // The ingress controller's name sorts after every endpoint's: its pairs come last, as in the flow list.
+        for e in ingress.byWay.keys.sorted(by: { endpoints[$0].id < endpoints[$1].id }) where kept.includes(nil, e) {
+            let slices = restricted(explainIngressController(to: e))
+            guard !slices.isEmpty else { continue }
+            body(ExplainedPair(source: IngressController.name, destination: endpoints[e].id, slices: slices))
+        }
     }
 
     /// The addresses (of `within`, or all) an endpoint sends to (`.egress`) or accepts from (`.ingress`), grouped

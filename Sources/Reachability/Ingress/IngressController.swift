@@ -8,6 +8,9 @@ struct IngressControllerAnswer: Sendable {
     var flows: [(endpoint: Int, connections: ConnectionSet, ingressOpen: Bool)] = []
     /// Per endpoint reached, the objects that bring the traffic (`Ingress ns/name`), in input order, each once.
     var ways: [Int: [WayIn]] = [:]
+    /// Per endpoint a way in sends to: each (way, Service) and the connections it brings, before the policies
+    /// (none when its ports do not match the pods'), what explanations name.
+    var byWay: [Int: [(way: WayIn, service: String, connections: ConnectionSet)]] = [:]
     var warnings: [Diagnostic] = []
 }
 
@@ -96,27 +99,19 @@ extension ClassModel {
                         }
                     }
                     wanted[e, default: .none].formUnion(connections)
+                    if let i = out.byWay[e]?.firstIndex(where: { $0.way == way && $0.service == service.name }) {
+                        out.byWay[e]?[i].connections.formUnion(connections)
+                    } else {
+                        out.byWay[e, default: []].append((way, service.name, connections))
+                    }
                     if !connections.isEmpty, out.ways[e]?.last != way { out.ways[e, default: []].append(way) }
                 }
             }
         }
-        let controllerNamespace = [Namespace.nameLabel: IngressController.namespace]
         for e in wanted.keys.sorted() {
             let c = classOf(endpoint: e)
             let isolated = self.isolated.ingress[c]
-            var admitted = ConnectionSet.all
-            if isolated {
-                admitted = .none
-                for rule in governing.ingress[c] {
-                    let written = policyRule(rule)
-                    let matches =
-                        written.peers?.contains { peer in
-                            guard case .pods(let pods, let namespaces) = peer, let namespaces else { return false }
-                            return namespaces.matches(controllerNamespace) && (pods?.matches([:]) ?? true)
-                        } ?? true
-                    if matches { admitted.formUnion(connections(rules[rule], destinationClass: c)) }
-                }
-            }
+            let admitted = decide(.ingress, at: c, peer: .ingressController).allowed
             let connections = (wanted[e] ?? .none).intersection(admitted)
             if connections.isEmpty {
                 out.warnings.append(
@@ -149,4 +144,74 @@ extension ClassModel {
     /// What the reader should know about Ingresses and Routes: backends without a Service, Services without a
     /// selector, workloads their policies close to the ingress controller.
     package func ingressWarnings() -> [Diagnostic] { ingress.warnings }
+
+    /// The pair from the ingress controller to endpoint `e`, explained: its egress is no policy's (the system
+    /// default); its ingress is what the ways in bring (allowed where one sends these connections, denied elsewhere
+    /// with every way that sends to `e`) together with what `e`'s ingress policies say of a pod of a namespace no
+    /// policy names. Empty when no way in sends to `e`.
+    package func explainIngressController(to e: Int) -> [ExplanationSlice] {
+        guard let entries = ingress.byWay[e] else { return [] }
+        func reason(_ entry: (way: WayIn, service: String, connections: ConnectionSet), allows: Bool) -> SideReason {
+            .wayIn(
+                entry.way.kind,
+                id: entry.way.id,
+                service: entry.service,
+                allows: allows,
+                location: entry.way.location
+            )
+        }
+        var ways = [SidePiece(connections: .all, allowed: false, reasons: [])]
+        for entry in entries where !entry.connections.isEmpty {
+            ways = ways.flatMap { piece -> [SidePiece] in
+                let inside = piece.connections.intersection(entry.connections)
+                let outside = piece.connections.subtracting(entry.connections)
+                return [
+                    inside.isEmpty
+                        ? nil
+                        : SidePiece(
+                            connections: inside,
+                            allowed: true,
+                            reasons: piece.reasons + [reason(entry, allows: true)]
+                        ),
+                    outside.isEmpty
+                        ? nil : SidePiece(connections: outside, allowed: piece.allowed, reasons: piece.reasons),
+                ].compactMap { $0 }
+            }
+        }
+        ways = ways.map { piece in
+            piece.allowed
+                ? piece
+                : SidePiece(
+                    connections: piece.connections,
+                    allowed: false,
+                    reasons: entries.map { reason($0, allows: false) }
+                )
+        }
+        let c = classOf(endpoint: e)
+        let policies = explainSide(.ingress, at: c, peer: .ingressController, destination: c)
+        let egress = SidePiece(connections: .all, allowed: true, reasons: [.systemDefault])
+        var slices: [ExplanationSlice] = []
+        for way in ways {
+            for policy in policies {
+                let connections = way.connections.intersection(policy.connections)
+                guard !connections.isEmpty else { continue }
+                // No policy selecting the workload adds nothing to what the ways say.
+                let said = policy.reasons == [.systemDefault] ? [] : policy.reasons
+                var sliceEgress = egress
+                sliceEgress.connections = connections
+                slices.append(
+                    ExplanationSlice(
+                        connections: connections,
+                        egress: sliceEgress,
+                        ingress: SidePiece(
+                            connections: connections,
+                            allowed: way.allowed && policy.allowed,
+                            reasons: way.reasons + said
+                        )
+                    )
+                )
+            }
+        }
+        return slices
+    }
 }

@@ -6,6 +6,8 @@ package enum HopPeer: Hashable, Sendable {
     case endpoints(ClassID)
     /// Addresses; a rule counts when it matches some of them.
     case addresses(IPSet)
+    /// The ingress controller: a pod without labels in a namespace that no policy names.
+    case ingressController
 }
 
 extension ClassModel {
@@ -26,7 +28,7 @@ extension ClassModel {
             switch (direction, peer) {
             case (.ingress, _): governed
             case (.egress, .endpoints(let c)): c
-            case (.egress, .addresses): nil
+            case (.egress, .addresses), (.egress, .ingressController): nil
             }
         var allowed = ConnectionSet.none
         var deciding: [DecidingRule] = []
@@ -49,6 +51,7 @@ extension ClassModel {
         switch peer {
         case .endpoints(let c): rule.matchesClass[c.index]
         case .addresses(let set): !rule.addresses.intersection(set).isEmpty
+        case .ingressController: rule.matchesIngressController
         }
     }
 

@@ -281,9 +281,16 @@ private struct RuleCompiler {
             addresses = IPSet.all([.v4, .v6])
         }
         let isNamed = rule.ports?.contains { if case .named = $0.port { return true } else { return false } } ?? false
+        let controllerNamespace = [Namespace.nameLabel: IngressController.namespace]
+        let matchesController =
+            rule.peers?.contains { peer in
+                guard case .pods(let pods, let namespaces) = peer, let namespaces else { return false }
+                return namespaces.matches(controllerNamespace) && (pods?.matches([:]) ?? true)
+            } ?? true
         return CompiledRule(
             origin: origin,
             matchesClass: matchesClass,
+            matchesIngressController: matchesController,
             addresses: addresses,
             ports: rule.ports,
             fixedConnections: isNamed ? nil : ClassModel.connections(rule.ports, destinationPorts: [])

@@ -38,6 +38,9 @@ struct CompiledRule: Sendable {
     var origin: RuleOrigin
     /// For each class, whether a peer of the rule matches it.
     var matchesClass: [Bool]
+    /// Whether a peer of the rule matches the ingress controller (a pod without labels in a namespace no policy
+    /// names): no peers, or a namespaceSelector that every namespace satisfies with a podSelector that every pod does.
+    var matchesIngressController = false
     /// External addresses the rule's peers match.
     var addresses: IPSet
     /// Ports, nil for all.
