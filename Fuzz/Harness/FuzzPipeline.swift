@@ -87,13 +87,22 @@ package enum FuzzPipeline {
             ipBlockMatchesNodes: shape % 3 == 0 ? true : nil
         )
         let compiled = PolicyEngine(cluster: cluster, settings: settings).compile()
-        for warning in compiled.pluginWarnings() { inspector.inspect("plugin warning", warning.description) }
+        for warning in compiled.pluginWarnings() + compiled.ingressWarnings() {
+            inspector.inspect("plugin warning", warning.description)
+        }
         let result = compiled.answer()
         for name in ReportFormat.names {
             guard let format = ReportFormat(name: name) else { continue }
             var text = ""
             FlowReport.write(result, format: format, onlyDefaultAllow: onlyDefaultAllow, markOpenHops: true, to: &text)
             inspector.inspect("list -o \(name)", text)
+        }
+        // The exposure section, in the formats that carry it.
+        for name in ["txt", "json"] {
+            guard let format = ReportFormat(name: name) else { continue }
+            var text = ""
+            FlowReport.write(result, format: format, exposure: result.exposure(), to: &text)
+            inspector.inspect("list --exposure -o \(name)", text)
         }
         var focus = Focus()
         focus.workloads = cluster.endpoints.prefix(2).map(\.name)

@@ -1,5 +1,6 @@
 import FuzzHarness
 import KubeModel
+import Reachability
 import Testing
 
 /// Values a pull request could write into a manifest to take over a terminal or a CI log.
@@ -19,7 +20,30 @@ private func hostileCluster() -> Cluster {
     var namespaces: [Namespace] = []
     var endpoints: [Endpoint] = []
     var policies: [NetworkPolicy] = []
+    var services: [Service] = []
+    var waysIn: [WayIn] = []
     for (i, text) in hostile.enumerated() {
+        // A Service and an Ingress (with a backend that is missing) for each: flows from the ingress controller,
+        // warnings, audit findings and explanations that name them.
+        services.append(
+            Service(
+                namespace: text,
+                name: text,
+                selector: ["app": "x"],
+                ports: [ServicePort(name: text, port: 80, targetPort: .named(text), networkProtocol: .tcp)],
+                type: i.isMultiple(of: 2) ? "LoadBalancer" : "ClusterIP",
+                location: SourceLocation(file: "k8s/\(text).yaml", line: 20, column: 1)
+            )
+        )
+        waysIn.append(
+            WayIn(
+                kind: i.isMultiple(of: 2) ? .ingress : .httpRoute,
+                namespace: text,
+                name: text,
+                backends: [.init(service: text, port: nil), .init(service: "gone" + text, namespace: text, port: nil)],
+                location: SourceLocation(file: "k8s/\(text).yaml", line: 30, column: 1)
+            )
+        )
         let file = "k8s/\(text).yaml"
         let ignore = "namespace-without-policy: \(text); egress-to-cloud-metadata: \(text)"
         namespaces.append(
@@ -56,7 +80,7 @@ private func hostileCluster() -> Cluster {
             )
         }
     }
-    return Cluster(namespaces: namespaces, endpoints: endpoints, policies: policies)
+    return Cluster(namespaces: namespaces, endpoints: endpoints, policies: policies, services: services, waysIn: waysIn)
 }
 
 /// Rules whose names and descriptions carry the hostile values (YAML escapes), and that fail, so that every
@@ -78,6 +102,12 @@ private let hostileRules = """
 @Test func noInputValueInjectsALineOrAControlCharacterInAnyFormat() {
     let violations = FuzzPipeline.run(cluster: hostileCluster(), rules: Array(hostileRules.utf8))
     #expect(violations.isEmpty, "\(violations.map(\.description).joined(separator: "\n"))")
+    // The hostile Services and ways in are in play: the ingress controller reaches the workloads, and the missing
+    // backends are warned about.
+    let model = PolicyEngine(cluster: hostileCluster()).compile()
+    let answer = model.answer()
+    #expect(answer.flows.contains { answer.peers[$0.source].name == "{ingress-controller}" })
+    #expect(model.ingressWarnings().contains { $0.message.contains("which is not in the input") })
 }
 
 /// The check itself: it finds what it must (so a passing run above means something).
