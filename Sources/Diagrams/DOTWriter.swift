@@ -7,6 +7,7 @@ package enum DOTWriter {
         static let ruleEdge = "#1f4e79"
         static let defaultEdge = "#c0392b"
         static let openEgressEdge = "#b9770e"
+        static let wayInEdge = "#6c7a89"
         static let endpointFill = "#e8f1fb"
         static let openFill = "#fdecea"
         static let someFill = "#fdebd0"
@@ -82,6 +83,11 @@ package enum DOTWriter {
                 )
             case .openIngress:
                 attributes.append("color=\"\(Style.defaultEdge)\", fontcolor=\"\(Style.defaultEdge)\", style=dashed")
+            }
+            if edge.isWayIn {
+                attributes.append(
+                    "color=\"\(Style.wayInEdge)\", fontcolor=\"\(Style.wayInEdge)\", style=dashed, arrowhead=empty"
+                )
             }
             switch edge.change {
             case nil: break
@@ -178,6 +184,11 @@ package enum DOTWriter {
         if diagram.edges.contains(where: { $0.protection == .openIngress }) {
             cells.append(
                 "<td><font color=\"\(Style.defaultEdge)\">&#x254C;&#x254C;&#x25B6; unprotected: nothing guards the destination</font></td>"
+            )
+        }
+        if diagram.edges.contains(where: \.isWayIn) {
+            cells.append(
+                "<td><font color=\"\(Style.wayInEdge)\">&#x254C;&#x254C;&#x25B7; a way in: the Service or route that brings outside traffic</font></td>"
             )
         }
         if diagram.nodes.contains(where: \.ingressOpen) {

@@ -49,6 +49,8 @@ package struct Diagram: Hashable, Sendable {
         package var rules: [String] = []
         /// In the diagram of a diff: what happened to the flow.
         package var change: Change? = nil
+        /// Not a flow: a Service or a route that brings traffic from outside the cluster to the destination.
+        package var isWayIn = false
     }
 
     /// What a diff did to a flow.

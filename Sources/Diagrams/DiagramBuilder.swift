@@ -62,7 +62,7 @@ package enum DiagramBuilder {
         let title: String
         switch view {
         case .full:
-            graph = fullGraph(result, try endpointFlows())
+            graph = withWaysIn(fullGraph(result, try endpointFlows()), result, into: nil)
             let endpoints = result.cluster.endpoints.count
             let namespaces = Set(result.cluster.endpoints.map(\.namespace)).count
             title =
@@ -70,7 +70,11 @@ package enum DiagramBuilder {
         case .namespaces:
             return try namespaces(result, maxNodes: maxNodes, maxEdges: maxEdges)
         case .to(let targets):
-            graph = focusGraph(result, try endpointFlows(), targets: targets, inbound: true)
+            graph = withWaysIn(
+                focusGraph(result, try endpointFlows(), targets: targets, inbound: true),
+                result,
+                into: Set(targets)
+            )
             title =
                 "Who can reach \(targets.map { result.cluster.endpoints[$0].id }.sorted().joined(separator: ", "))"
                 + (graph.edges.isEmpty ? ": nothing can" : "")
@@ -300,6 +304,97 @@ package enum DiagramBuilder {
         return decisions.flatMap { decision in
             decision.parts.filter { $0.verdict == .allow }.flatMap(\.rules).map { model.origin($0.rule).label }
         }
+    }
+
+    /// The graph with a node for each way in from outside the cluster (a LoadBalancer or NodePort Service, external
+    /// IPs, an Ingress, Route or Gateway route, with its hosts) and a dashed arrow to each drawn endpoint it brings
+    /// traffic to (of `into`, when given), labelled with the ports. Ways in are configuration, not flows: the flows
+    /// are the addresses' and the ingress controller's arrows.
+    private static func withWaysIn(_ graph: Graph, _ result: Reachability, into: Set<Int>?) -> Graph {
+        var graph = graph
+        var nodeOf: [Int: String] = [:]
+        for (i, members) in graph.members.enumerated() {
+            for peer in members where result.peers[peer].endpointIndex != nil { nodeOf[peer] = graph.nodes[i].id }
+        }
+        func drawn(_ e: Int) -> String? { into.map { $0.contains(e) } == false ? nil : nodeOf[e] }
+        var ways: [(label: String, tooltip: String, targets: [(String, ConnectionSet)])] = []
+        let cluster = result.cluster
+        for service in cluster.services where service.isExposed {
+            guard let selector = service.selector else { continue }
+            var targets: [String: ConnectionSet] = [:]
+            for (e, endpoint) in cluster.endpoints.enumerated()
+            where endpoint.namespace == service.namespace
+                && selector.allSatisfy({ endpoint.labels[$0.key] == $0.value })
+            {
+                guard let node = drawn(e) else { continue }
+                for port in service.ports {
+                    targets[node, default: .none].formUnion(
+                        ConnectionSet(port.networkProtocol, PortSet(port.port...port.port))
+                    )
+                }
+            }
+            guard !targets.isEmpty else { continue }
+            let kind = service.type == "ClusterIP" ? "externalIPs" : service.type
+            let ranges = service.sourceRanges.map(\.description)
+            ways.append(
+                (
+                    "\(kind)\n\(service.id)",
+                    "\(kind) Service \(service.id)"
+                        + (ranges.isEmpty ? "" : "\nsource ranges: " + ranges.joined(separator: ", "))
+                        + (service.externalIPs.isEmpty
+                            ? "" : "\nexternal IPs: " + service.externalIPs.map(\.description).joined(separator: ", ")),
+                    targets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                )
+            )
+        }
+        var byWay: [WayIn: [String: ConnectionSet]] = [:]
+        for (e, entries) in result.model.ingressByWay {
+            guard let node = drawn(e) else { continue }
+            for entry in entries where !entry.connections.isEmpty {
+                byWay[entry.way, default: [:]][node, default: .none].formUnion(entry.connections)
+            }
+        }
+        for (way, targets) in byWay.sorted(by: { ($0.key.kind.rawValue, $0.key.id) < ($1.key.kind.rawValue, $1.key.id) }
+        ) {
+            let hosts =
+                way.hosts.isEmpty
+                ? "" : "\n" + way.hosts.prefix(2).joined(separator: ", ") + (way.hosts.count > 2 ? ", …" : "")
+            ways.append(
+                (
+                    "\(way.kind.rawValue) \(way.id)\(hosts)",
+                    "\(way.kind.rawValue) \(way.id)"
+                        + (way.hosts.isEmpty ? "" : "\nhosts: " + way.hosts.joined(separator: ", ")),
+                    targets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                )
+            )
+        }
+        for (k, way) in ways.enumerated() {
+            let id = "w\(k)"
+            graph.nodes.append(
+                Diagram.Node(
+                    id: id,
+                    label: way.label,
+                    kind: .external,
+                    namespace: nil,
+                    tooltip: way.tooltip,
+                    isFocus: false,
+                    ingressOpen: false
+                )
+            )
+            graph.members.append([])
+            for (node, connections) in way.targets {
+                var edge = Diagram.Edge(
+                    from: id,
+                    to: node,
+                    label: connections.description,
+                    protection: .rules,
+                    flowCount: 0
+                )
+                edge.isWayIn = true
+                graph.edges.append(edge)
+            }
+        }
+        return graph
     }
 
     struct Graph {

@@ -30,6 +30,9 @@ package struct Service: Hashable, Sendable {
     package var externalIPs: [IPAddress] = []
     /// `spec.loadBalancerSourceRanges`: the client ranges a LoadBalancer admits (empty: every address).
     package var sourceRanges: [CIDR] = []
+    /// `spec.externalTrafficPolicy`: `Cluster` (the default: a node may forward, and the pod sees a node's address)
+    /// or `Local` (the pod sees the client's address).
+    package var externalTrafficPolicy = "Cluster"
     package var location: SourceLocation?
 
     /// Whether addresses outside the cluster reach it directly: a LoadBalancer, a NodePort, or external IPs.
@@ -88,6 +91,8 @@ package struct WayIn: Hashable, Sendable {
     package var namespace: String
     package var name: String
     package var backends: [Backend]
+    /// The host names it answers for (Ingress `rules[].host`, Route `spec.host`, Gateway routes `spec.hostnames`).
+    package var hosts: [String] = []
     package var location: SourceLocation?
 
     package init(kind: Kind, namespace: String, name: String, backends: [Backend], location: SourceLocation? = nil) {

@@ -51,6 +51,17 @@ extension ObjectDecoder {
             type: type,
             location: reader.location(object)
         )
+        if let node = reader.child(spec, "externalTrafficPolicy") {
+            let text = try reader.string(node, field: "spec.externalTrafficPolicy")
+            guard text == "Cluster" || text == "Local" else {
+                throw Diagnostic(
+                    "spec.externalTrafficPolicy '\(text)' is not Cluster or Local",
+                    at: reader.location(node),
+                    hint: "write Cluster (the default) or Local"
+                )
+            }
+            service.externalTrafficPolicy = text
+        }
         if let list = reader.child(spec, "externalIPs") {
             for (i, node) in try reader.sequence(list, field: "spec.externalIPs").enumerated() {
                 let text = try reader.string(node, field: "spec.externalIPs[\(i)]")
@@ -126,21 +137,27 @@ extension ObjectDecoder {
             }
         }
         try backend(reader.child(spec, "defaultBackend") ?? reader.child(spec, "backend"), field: "spec.defaultBackend")
+        var hosts: [String] = []
         if let rules = reader.child(spec, "rules") {
             for (r, rule) in try reader.sequence(rules, field: "spec.rules").enumerated() {
+                if let host = reader.child(rule, "host") {
+                    hosts.append(try reader.string(host, field: "spec.rules[\(r)].host"))
+                }
                 guard let paths = reader.child(reader.child(rule, "http"), "paths") else { continue }
                 for (p, path) in try reader.sequence(paths, field: "spec.rules[\(r)].http.paths").enumerated() {
                     try backend(reader.child(path, "backend"), field: "spec.rules[\(r)].http.paths[\(p)].backend")
                 }
             }
         }
-        return WayIn(
+        var way = WayIn(
             kind: .ingress,
             namespace: meta.namespace,
             name: meta.name,
             backends: backends,
             location: reader.location(object)
         )
+        way.hosts = Array(Set(hosts)).sorted()
+        return way
     }
 
     /// An OpenShift Route (`route.openshift.io/v1`): `to` and `alternateBackends` that are Services, on
@@ -173,13 +190,15 @@ extension ObjectDecoder {
                 )
             )
         }
-        return WayIn(
+        var way = WayIn(
             kind: .route,
             namespace: meta.namespace,
             name: meta.name,
             backends: backends,
             location: reader.location(object)
         )
+        if let host = reader.child(spec, "host") { way.hosts = [try reader.string(host, field: "spec.host")] }
+        return way
     }
 
     /// A Gateway API route (HTTPRoute, GRPCRoute, TCPRoute, TLSRoute): every `rules[].backendRefs[]` that is a
@@ -218,13 +237,20 @@ extension ObjectDecoder {
                 }
             }
         }
-        return WayIn(
+        var way = WayIn(
             kind: WayIn.Kind(rawValue: kind) ?? .httpRoute,
             namespace: meta.namespace,
             name: meta.name,
             backends: backends,
             location: reader.location(object)
         )
+        if let names = reader.child(reader.child(object, "spec"), "hostnames") {
+            way.hosts = try reader.sequence(names, field: "spec.hostnames").enumerated().map {
+                (i, node) throws(Diagnostic) in
+                try reader.string(node, field: "spec.hostnames[\(i)]")
+            }
+        }
+        return way
     }
 
     /// A Gateway API ReferenceGrant: `from` kinds and namespaces, `to` kinds and optional names.

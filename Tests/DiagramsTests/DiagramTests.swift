@@ -85,7 +85,7 @@ func shopViewsMatchTheirGoldenDiagramAndDOT(view name: String) throws {
 @Test func tooLargeDiagramsAreRefusedWithAdvice() throws {
     #expect(
         throws: Diagnostic(
-            "the diagram would have 10 nodes and 14 edges after merging, more than netreach draws legibly (5 nodes, 100 edges)",
+            "the diagram would have 12 nodes and 16 edges after merging, more than netreach draws legibly (5 nodes, 100 edges)",
             hint: "draw the namespace overview with --namespaces, or one question with --to or --from"
         )
     ) {
@@ -349,4 +349,29 @@ func rendersInProcess(format: RenderFormat) throws {
     #expect(!dot.contains("allowed by rules on both sides"))
     #expect(diagram.title.hasPrefix("Changes: 1 flow added, 1 removed, 1 changed; 1 workload added, 1 removed"))
     #expect(throws: Diagnostic.self) { try DiagramBuilder.build(diff, settings: EngineSettings(), maxEdges: 2) }
+}
+
+/// Ways in are drawn as their own nodes with a dashed arrow to the workloads they bring outside traffic to: the
+/// shop's Ingress (with its host) to the storefront, its LoadBalancer to the API; a question about the database
+/// shows neither (no way in reaches it).
+@Test func waysInAreDrawnAsTheirOwnNodes() throws {
+    let result = PolicyEngine(cluster: try ManifestLoader.load([root + "/examples/shop"]).cluster).analyze()
+    func ways(_ diagram: Diagram) -> [String] {
+        let label = Dictionary(uniqueKeysWithValues: diagram.nodes.map { ($0.id, $0.label) })
+        return diagram.edges.filter(\.isWayIn).map {
+            "\(label[$0.from] ?? "?") -> \(label[$0.to] ?? "?") : \($0.label)"
+        }.sorted()
+    }
+    let full = try DiagramBuilder.build(result, view: .full)
+    #expect(
+        ways(full) == [
+            "Ingress frontend/shop\nshop.example.com -> web\n[Deployment] : TCP 8080",
+            "LoadBalancer\nbackend/api-public -> api\n[Deployment] : TCP 443",
+        ]
+    )
+    let web = try #require(result.cluster.endpoints.firstIndex { $0.name == "web" })
+    #expect(ways(try DiagramBuilder.build(result, view: .to([web]))).count == 1)
+    let db = try #require(result.cluster.endpoints.firstIndex { $0.name == "postgres" })
+    #expect(ways(try DiagramBuilder.build(result, view: .to([db]))).isEmpty)
+    #expect(DOTWriter.dot(full).contains("a way in: the Service or route that brings outside traffic"))
 }

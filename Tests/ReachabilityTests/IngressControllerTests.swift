@@ -135,6 +135,23 @@ private let workloads = """
     )
 }
 
+/// A bad port, external IP, source range or traffic policy in a Service is a located error, as in a policy.
+@Test(arguments: [
+    ("spec: {externalIPs: [not-an-ip]}", "spec.externalIPs[0]"),
+    ("spec: {loadBalancerSourceRanges: [10.0.0.0/33]}", "spec.loadBalancerSourceRanges[0]"),
+    ("spec: {externalTrafficPolicy: Nearest}", "spec.externalTrafficPolicy"),
+    ("spec: {ports: [{port: 80, targetPort: -bad-}]}", "spec.ports[0].targetPort"),
+])
+func badServiceFieldsAreLocatedErrors(spec: String, field: String) {
+    let yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: x}\n" + spec + "\n"
+    do {
+        _ = try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml")
+        Issue.record("\(spec) was accepted")
+    } catch {
+        #expect(error.location?.line == 4 && error.message.contains(field), "\(error.message)")
+    }
+}
+
 /// A bad port in a Service is a located error, as in a policy.
 @Test func badServicePortsAreLocatedErrors() {
     let yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: x}\nspec: {ports: [{port: 70000}]}\n"

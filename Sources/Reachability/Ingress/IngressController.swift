@@ -145,6 +145,10 @@ extension ClassModel {
     /// selector, workloads their policies close to the ingress controller.
     package func ingressWarnings() -> [Diagnostic] { ingress.warnings }
 
+    /// Per endpoint an Ingress, Route or Gateway route sends to: each such object, the Service, and the connections
+    /// it brings before the policies (diagrams draw them as ways in).
+    package var ingressByWay: [Int: [(way: WayIn, service: String, connections: ConnectionSet)]] { ingress.byWay }
+
     /// The pair from the ingress controller to endpoint `e`, explained: its egress is no policy's (the system
     /// default); its ingress is what the ways in bring (allowed where one sends these connections, denied elsewhere
     /// with every way that sends to `e`) together with what `e`'s ingress policies say of a pod of a namespace no
