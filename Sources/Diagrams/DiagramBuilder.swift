@@ -356,9 +356,14 @@ package enum DiagramBuilder {
         }
         for (way, targets) in byWay.sorted(by: { ($0.key.kind.rawValue, $0.key.id) < ($1.key.kind.rawValue, $1.key.id) }
         ) {
+            // A Gateway route without host names answers for its Gateways' listeners.
+            let gateways = way.gateways.compactMap { id in cluster.gateways.first { $0.id == id } }
+            let listenerHosts = gateways.flatMap { $0.listeners.compactMap(\.hostname) }
+            let shownHosts = way.hosts.isEmpty ? Array(Set(listenerHosts)).sorted() : way.hosts
             let hosts =
-                way.hosts.isEmpty
-                ? "" : "\n" + way.hosts.prefix(2).joined(separator: ", ") + (way.hosts.count > 2 ? ", …" : "")
+                (shownHosts.isEmpty
+                    ? "" : "\n" + shownHosts.prefix(2).joined(separator: ", ") + (shownHosts.count > 2 ? ", …" : ""))
+                + (way.gateways.isEmpty ? "" : "\nvia Gateway " + way.gateways.joined(separator: ", "))
             ways.append(
                 (
                     "\(way.kind.rawValue) \(way.id)\(hosts)",

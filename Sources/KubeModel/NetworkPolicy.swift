@@ -149,6 +149,8 @@ package struct Cluster: Hashable, Sendable {
     package var waysIn: [WayIn]
     /// Gateway API ReferenceGrants, sorted by namespace and name.
     package var referenceGrants: [ReferenceGrant]
+    /// Gateway API Gateways, sorted by namespace and name.
+    package var gateways: [Gateway]
 
     /// Creates a cluster; adds implicit namespaces for any that endpoints or policies name but `namespaces`
     /// lacks, and sorts everything.
@@ -158,7 +160,8 @@ package struct Cluster: Hashable, Sendable {
         policies: [NetworkPolicy],
         services: [Service] = [],
         waysIn: [WayIn] = [],
-        referenceGrants: [ReferenceGrant] = []
+        referenceGrants: [ReferenceGrant] = [],
+        gateways: [Gateway] = []
     ) {
         var byName: [String: Namespace] = [:]
         for namespace in namespaces { byName[namespace.name] = namespace }
@@ -170,6 +173,7 @@ package struct Cluster: Hashable, Sendable {
         self.endpoints = endpoints.map { ($0.id, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
         self.policies = policies.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         self.services = services.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+        self.gateways = gateways.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         self.referenceGrants = referenceGrants.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         self.waysIn = waysIn.sorted {
             ($0.kind.rawValue, $0.namespace, $0.name) < ($1.kind.rawValue, $1.namespace, $1.name)

@@ -93,6 +93,8 @@ package struct WayIn: Hashable, Sendable {
     package var backends: [Backend]
     /// The host names it answers for (Ingress `rules[].host`, Route `spec.host`, Gateway routes `spec.hostnames`).
     package var hosts: [String] = []
+    /// For a Gateway API route, the Gateways it attaches to (`spec.parentRefs`), as `namespace/name`.
+    package var gateways: [String] = []
     package var location: SourceLocation?
 
     package init(kind: Kind, namespace: String, name: String, backends: [Backend], location: SourceLocation? = nil) {
@@ -152,4 +154,37 @@ package struct ReferenceGrant: Hashable, Sendable {
         fromPairs.contains { $0.kind == kind && $0.namespace == namespace }
             && to.contains { $0.kind == "Service" && ($0.name == nil || $0.name == service) }
     }
+}
+
+/// A Gateway API Gateway: where outside traffic enters, on its listeners, before its routes send it to Services.
+package struct Gateway: Hashable, Sendable {
+    /// One listener: a port, a protocol, and the host name it answers for (nil: any).
+    package struct Listener: Hashable, Sendable {
+        package var name: String
+        package var port: Int
+        package var networkProtocol: String
+        package var hostname: String?
+
+        package init(name: String, port: Int, networkProtocol: String, hostname: String?) {
+            self.name = name
+            self.port = port
+            self.networkProtocol = networkProtocol
+            self.hostname = hostname
+        }
+    }
+
+    package var namespace: String
+    package var name: String
+    package var listeners: [Listener]
+    package var location: SourceLocation?
+
+    package init(namespace: String, name: String, listeners: [Listener], location: SourceLocation?) {
+        self.namespace = namespace
+        self.name = name
+        self.listeners = listeners
+        self.location = location
+    }
+
+    /// `namespace/name`.
+    package var id: String { "\(namespace)/\(name)" }
 }

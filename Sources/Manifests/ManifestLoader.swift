@@ -302,7 +302,8 @@ private struct LoadState {
             policies: policies,
             services: services,
             waysIn: waysIn,
-            referenceGrants: lastDefinitions(objects.referenceGrants, id: \.id, what: "ReferenceGrant")
+            referenceGrants: lastDefinitions(objects.referenceGrants, id: \.id, what: "ReferenceGrant"),
+            gateways: lastDefinitions(objects.gateways, id: \.id, what: "Gateway")
         )
         warnings += summaryWarnings(cluster)
         return LoadResult(cluster: cluster, warnings: warnings)
@@ -465,3 +466,4 @@ extension NetworkPolicy: Located {}
 extension Service: Located {}
 extension WayIn: Located {}
 extension ReferenceGrant: Located {}
+extension Gateway: Located {}

@@ -9,6 +9,7 @@ struct DecodedObjects {
     var services: [Service] = []
     var waysIn: [WayIn] = []
     var referenceGrants: [ReferenceGrant] = []
+    var gateways: [Gateway] = []
     /// Kinds that are Kubernetes objects netreach does not analyze, with how often.
     var skippedKinds: [String: Int] = [:]
     /// True when the document is not a Kubernetes object at all.
@@ -24,6 +25,7 @@ struct DecodedObjects {
         services += other.services
         waysIn += other.waysIn
         referenceGrants += other.referenceGrants
+        gateways += other.gateways
         skippedKinds.merge(other.skippedKinds, uniquingKeysWith: +)
     }
 }
@@ -104,6 +106,8 @@ struct ObjectDecoder {
         case "HTTPRoute", "GRPCRoute", "TCPRoute",
             "TLSRoute" where apiVersion.hasPrefix("gateway.networking.k8s.io/"):
             out.waysIn.append(try gatewayRoute(object, kind: kind))
+        case "Gateway" where apiVersion.hasPrefix("gateway.networking.k8s.io/"):
+            out.gateways.append(try gateway(object))
         case "ReferenceGrant" where apiVersion.hasPrefix("gateway.networking.k8s.io/"):
             out.referenceGrants.append(try referenceGrant(object))
         case _

@@ -244,6 +244,16 @@ extension ObjectDecoder {
             backends: backends,
             location: reader.location(object)
         )
+        if let parents = reader.child(reader.child(object, "spec"), "parentRefs") {
+            for (i, parent) in try reader.sequence(parents, field: "spec.parentRefs").enumerated() {
+                guard let name = reader.child(parent, "name") else { continue }
+                let namespace =
+                    try reader.child(parent, "namespace").map { (n) throws(Diagnostic) in
+                        try reader.name(n, field: "spec.parentRefs[\(i)].namespace", rule: .dnsLabel)
+                    } ?? meta.namespace
+                way.gateways.append("\(namespace)/\(try reader.string(name, field: "spec.parentRefs[\(i)].name"))")
+            }
+        }
         if let names = reader.child(reader.child(object, "spec"), "hostnames") {
             way.hosts = try reader.sequence(names, field: "spec.hostnames").enumerated().map {
                 (i, node) throws(Diagnostic) in
@@ -251,6 +261,44 @@ extension ObjectDecoder {
             }
         }
         return way
+    }
+
+    /// A Gateway API Gateway: its listeners' names, ports, protocols and host names.
+    func gateway(_ object: YAMLNode) throws(Diagnostic) -> Gateway {
+        let meta = try metadata(object)
+        var listeners: [Gateway.Listener] = []
+        if let list = reader.child(reader.child(object, "spec"), "listeners") {
+            for (i, node) in try reader.sequence(list, field: "spec.listeners").enumerated() {
+                let field = "spec.listeners[\(i)]"
+                guard let port = reader.child(node, "port") else {
+                    throw Diagnostic(
+                        "\(field) has no 'port'",
+                        at: reader.location(node),
+                        hint: "give each listener its port"
+                    )
+                }
+                listeners.append(
+                    Gateway.Listener(
+                        name: try reader.child(node, "name").map { (n) throws(Diagnostic) in
+                            try reader.string(n, field: "\(field).name")
+                        } ?? "",
+                        port: try reader.portNumber(port, field: "\(field).port"),
+                        networkProtocol: try reader.child(node, "protocol").map { (n) throws(Diagnostic) in
+                            try reader.string(n, field: "\(field).protocol")
+                        } ?? "HTTP",
+                        hostname: try reader.child(node, "hostname").map { (n) throws(Diagnostic) in
+                            try reader.string(n, field: "\(field).hostname")
+                        }
+                    )
+                )
+            }
+        }
+        return Gateway(
+            namespace: meta.namespace,
+            name: meta.name,
+            listeners: listeners,
+            location: reader.location(object)
+        )
     }
 
     /// A Gateway API ReferenceGrant: `from` kinds and namespaces, `to` kinds and optional names.

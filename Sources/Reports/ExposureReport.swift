@@ -1,5 +1,5 @@
 import KubeModel
-package import Reachability
+import Reachability
 
 /// Writes an exposure analysis (`list --exposure`): in JSON the `exposure` and `unprotected` members the exposure
 /// oracle reads, in txt a section after the flows, for a person.

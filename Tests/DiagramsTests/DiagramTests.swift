@@ -375,3 +375,34 @@ func rendersInProcess(format: RenderFormat) throws {
     #expect(ways(try DiagramBuilder.build(result, view: .to([db]))).isEmpty)
     #expect(DOTWriter.dot(full).contains("a way in: the Service or route that brings outside traffic"))
 }
+
+/// A Gateway route's way in names its Gateway, and without host names of its own shows the listeners' host names.
+@Test func gatewayRoutesShowTheirGatewayAndItsHosts() throws {
+    let result = try analyze(
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: shop, labels: {app: web}}
+        spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: shop}
+        spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: public, namespace: infra}
+        spec: {gatewayClassName: example, listeners: [{name: https, port: 443, protocol: HTTPS, hostname: shop.example.com}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web, namespace: shop}
+        spec: {parentRefs: [{name: public, namespace: infra}], rules: [{backendRefs: [{name: web, port: 80}]}]}
+        """
+    )
+    #expect(result.cluster.gateways.map(\.id) == ["infra/public"])
+    #expect(result.cluster.gateways.first?.listeners.map(\.port) == [443])
+    let diagram = try DiagramBuilder.build(result, view: .full)
+    #expect(diagram.nodes.contains { $0.label == "HTTPRoute shop/web\nshop.example.com\nvia Gateway infra/public" })
+}
