@@ -76,7 +76,7 @@ private let workloads = """
 }
 
 /// A backend whose Service is not there (or is in another namespace: a backend always names a Service of its own
-/// namespace) and a Service without a selector (ExternalName) reach nothing, each with a located warning; a
+/// namespace) and a Service without a selector (ExternalName: a note) reach nothing, each said where it is; a
 /// workload whose ingress policies admit nothing from the controller's namespace gets no flow and a warning, one
 /// that admits every namespace gets the port.
 @Test func missingServicesSelectorlessServicesAndPoliciesAreReported() throws {
@@ -123,6 +123,8 @@ private let workloads = """
             $0.contains("Service shop/outside is ExternalName: it forwards to a name outside the cluster")
         }
     )
+    // ExternalName is meant to point outside: a note, not a warning.
+    #expect(result.model.ingressWarnings().first { $0.message.contains("ExternalName") }?.severity == .note)
     #expect(
         warnings.contains {
             $0.contains("shop/web[Pod] is behind an Ingress or Route, but its ingress policies admit nothing")

@@ -65,15 +65,16 @@ extension ClassModel {
                 }
                 guard let selector = service.selector else {
                     if warnedServices.insert(service.id).inserted {
-                        let why =
-                            service.type == "ExternalName"
-                            ? "is ExternalName: it forwards to a name outside the cluster, not to a workload"
-                            : "has no selector: it selects no workload netreach can see"
+                        // ExternalName is meant to name something outside: a note. No selector otherwise: a warning.
+                        let external = service.type == "ExternalName"
+                        let message =
+                            "Service \(service.id) "
+                            + (external
+                                ? "is ExternalName: it forwards to a name outside the cluster, not to a workload"
+                                : "has no selector: it selects no workload netreach can see")
+                            + ", so \(way.kind.rawValue) \(way.id) reaches nothing through it"
                         out.warnings.append(
-                            .warning(
-                                "Service \(service.id) \(why), so \(way.kind.rawValue) \(way.id) reaches nothing through it",
-                                at: service.location
-                            )
+                            external ? .note(message, at: service.location) : .warning(message, at: service.location)
                         )
                     }
                     continue
