@@ -62,32 +62,20 @@ extension ObjectDecoder {
             }
             service.externalTrafficPolicy = text
         }
-        if let list = reader.child(spec, "externalIPs") {
-            for (i, node) in try reader.sequence(list, field: "spec.externalIPs").enumerated() {
-                let text = try reader.string(node, field: "spec.externalIPs[\(i)]")
-                guard let address = IPAddress(text) else {
-                    throw Diagnostic(
-                        "spec.externalIPs[\(i)] '\(text)' is not an IP address",
-                        at: reader.location(node),
-                        hint: "write an IPv4 or IPv6 address such as 203.0.113.10"
-                    )
-                }
-                service.externalIPs.append(address)
-            }
+        service.externalIPs = try items(
+            reader.child(spec, "externalIPs"),
+            field: "spec.externalIPs",
+            what: "an IP address",
+            example: "203.0.113.10"
+        ) {
+            IPAddress($0)
         }
-        if let list = reader.child(spec, "loadBalancerSourceRanges") {
-            for (i, node) in try reader.sequence(list, field: "spec.loadBalancerSourceRanges").enumerated() {
-                let text = try reader.string(node, field: "spec.loadBalancerSourceRanges[\(i)]")
-                guard let cidr = CIDR(text) else {
-                    throw Diagnostic(
-                        "spec.loadBalancerSourceRanges[\(i)] '\(text)' is not a CIDR",
-                        at: reader.location(node),
-                        hint: "write a range such as 203.0.113.0/24"
-                    )
-                }
-                service.sourceRanges.append(cidr)
-            }
-        }
+        service.sourceRanges = try items(
+            reader.child(spec, "loadBalancerSourceRanges"),
+            field: "spec.loadBalancerSourceRanges",
+            what: "a CIDR",
+            example: "203.0.113.0/24"
+        ) { CIDR($0) }
         return service
     }
 
@@ -350,6 +338,31 @@ extension ObjectDecoder {
             to: to,
             location: reader.location(object)
         )
+    }
+
+    /// The items of the list at `field` (none when absent), each read by `parse`; one it rejects is a located
+    /// error that says what was expected, with an example.
+    private func items<T>(
+        _ node: YAMLNode?,
+        field: String,
+        what: String,
+        example: String,
+        _ parse: (String) -> T?
+    ) throws(Diagnostic) -> [T] {
+        guard let node else { return [] }
+        var out: [T] = []
+        for (i, item) in try reader.sequence(node, field: field).enumerated() {
+            let text = try reader.string(item, field: "\(field)[\(i)]")
+            guard let value = parse(text) else {
+                throw Diagnostic(
+                    "\(field)[\(i)] '\(text)' is not \(what)",
+                    at: reader.location(item),
+                    hint: "write \(what) such as \(example)"
+                )
+            }
+            out.append(value)
+        }
+        return out
     }
 
     /// A port given as a number or a name (a Service's `targetPort`, a Route's `targetPort`).

@@ -1,12 +1,7 @@
 import KubeModel
-import Manifests
 import Testing
 
 @testable import Reachability
-
-private func answer(_ yaml: String) throws -> Reachability {
-    PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml").cluster).analyze()
-}
 
 private let pods = """
     apiVersion: v1
@@ -22,7 +17,7 @@ private let pods = """
 /// A policy narrowed from a /8 to a /16 and from all ports to 5432, a workload added: each pair that changed once,
 /// addresses compared over the whole space and grouped by what changed.
 @Test func aDiffListsWhatChangedAndNothingElse() throws {
-    let old = try answer(
+    let old = try analyze(
         pods + """
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
@@ -30,7 +25,7 @@ private let pods = """
             spec: {podSelector: {matchLabels: {app: db}}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}}, {podSelector: {}}]}]}
             """
     )
-    let new = try answer(
+    let new = try analyze(
         pods + """
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
@@ -89,8 +84,8 @@ private let pods = """
 
 /// A policy that starts selecting a side turns a default-allow hop into one its rules decide: the diff says so.
 @Test func aDiffSaysWhenAFlowIsNoLongerDefaultAllow() throws {
-    let old = try answer(pods)
-    let new = try answer(
+    let old = try analyze(pods)
+    let new = try analyze(
         pods + """
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
@@ -122,8 +117,8 @@ private let pods = """
         ---
 
         """
-    let old = try answer(base + "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: x, labels: {app: web}}\n")
-    let renamed = try answer(
+    let old = try analyze(base + "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: x, labels: {app: web}}\n")
+    let renamed = try analyze(
         base + "apiVersion: v1\nkind: Pod\nmetadata: {name: www, namespace: x, labels: {app: web}}\n"
     )
     let rename = ReachabilityDiff(old: old, new: renamed)
@@ -134,7 +129,7 @@ private let pods = """
         }
     )
     #expect(rename.changes.contains { $0.kind == .removed } && rename.changes.contains { $0.kind == .added })
-    let widened = try answer(
+    let widened = try analyze(
         base.replacingOccurrences(of: "endPort: 8080", with: "endPort: 9090")
             + "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: x, labels: {app: web}}\n"
     )
@@ -144,7 +139,7 @@ private let pods = """
     #expect(
         widening.changes.allSatisfy { $0.old.description == "TCP 8000-8080" && $0.new.description == "TCP 8000-9090" }
     )
-    let namespaced = try answer(
+    let namespaced = try analyze(
         base + "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: x, labels: {app: web}}\n---\n"
             + "apiVersion: v1\nkind: Namespace\nmetadata: {name: y}\n---\n"
             + "apiVersion: v1\nkind: Pod\nmetadata: {name: job, namespace: y}\n"

@@ -1,12 +1,7 @@
 import KubeModel
-import Manifests
 import Testing
 
 @testable import Reachability
-
-private func answer(_ yaml: String) throws -> Reachability {
-    PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml").cluster).analyze()
-}
 
 private let shop = """
     apiVersion: v1
@@ -59,7 +54,7 @@ private func lines(_ exposure: Exposure, _ result: Reachability) -> [String] {
 /// none does (app=web) stays; an ingress named port resolves on the governed pod, an egress one stays a name;
 /// ipBlocks are address entries; an unprotected direction is the entire cluster and every address.
 @Test func exposureListsWhatSelectorsAdmitBeyondThePodsInTheInput() throws {
-    let result = try answer(shop)
+    let result = try analyze(shop)
     let exposure = result.exposure()
     #expect(
         lines(exposure, result) == [
@@ -90,7 +85,7 @@ private func lines(_ exposure: Exposure, _ result: Reachability) -> [String] {
 
 /// The focus keeps one workload, one direction, and entries that hold the whole focus connection (shown as it).
 @Test func exposureFollowsTheFocus() throws {
-    let result = try answer(shop)
+    let result = try analyze(shop)
     var focus = Focus()
     focus.workloads = ["db"]
     focus.direction = .ingress

@@ -4,10 +4,6 @@ import Testing
 
 @testable import Reachability
 
-private func answer(_ yaml: String) throws -> Reachability {
-    PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml").cluster).analyze()
-}
-
 private func controllerFlows(_ result: Reachability) -> [String] {
     result.flows.filter { result.peers[$0.source].name == "{ingress-controller}" }.map {
         "\(result.peers[$0.destination].name) : \($0.connections)"
@@ -37,7 +33,7 @@ private let workloads = """
 /// by Service port name picks that port only; a UDP container port is never reached; a Route's `to` and
 /// alternate backend both count.
 @Test func ingressesAndRoutesReachTheWorkloadsOfTheirServices() throws {
-    let result = try answer(
+    let result = try analyze(
         workloads + """
             apiVersion: v1
             kind: Service
@@ -113,7 +109,7 @@ private let workloads = """
             metadata: {name: web2, namespace: shop}
             spec: {podSelector: {matchLabels: {app: web2}}, ingress: [{from: [{namespaceSelector: {}}], ports: [{port: 8081}]}]}
             """
-    let result = try answer(yaml)
+    let result = try analyze(yaml)
     #expect(controllerFlows(result) == ["shop/web2[Pod] : TCP 8081"])
     let warnings = result.model.ingressWarnings().map { "\($0.location.map { "\($0.line)" } ?? "-"): \($0.message)" }
     #expect(warnings.count == 3, "\(warnings)")
@@ -209,7 +205,7 @@ func badServiceFieldsAreLocatedErrors(spec: String, field: String) {
               rules:
                 - backendRefs: [{name: api, namespace: other, port: 7000}]
             """
-    let result = try answer(yaml)
+    let result = try analyze(yaml)
     #expect(controllerFlows(result) == ["other/api[Pod] : TCP 7000", "shop/web[Pod] : TCP 8080"])
     let warnings = result.model.ingressWarnings().map(\.message)
     #expect(
@@ -224,7 +220,7 @@ func badServiceFieldsAreLocatedErrors(spec: String, field: String) {
 /// The controller's pair explained: where a way in sends, its ingress names the way (and the policy rule that
 /// admits a pod of any namespace); elsewhere every way that sends to the workload, as not matching, and the rule.
 @Test func theIngressControllersPairsAreExplainedByTheirWaysIn() throws {
-    let result = try answer(
+    let result = try analyze(
         workloads + """
             apiVersion: v1
             kind: Service
