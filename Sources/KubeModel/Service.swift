@@ -115,7 +115,7 @@ package struct ReferenceGrant: Hashable, Sendable {
     package var namespace: String
     package var name: String
     /// Kind and namespace of the objects allowed to refer.
-    package var fromPairs: [KindInNamespace]
+    package var from: [KindInNamespace]
     /// Kind, and name (nil: any), of the objects they may refer to.
     package var to: [KindNamed]
     package var location: SourceLocation?
@@ -141,7 +141,7 @@ package struct ReferenceGrant: Hashable, Sendable {
     package init(namespace: String, name: String, from: [KindInNamespace], to: [KindNamed], location: SourceLocation?) {
         self.namespace = namespace
         self.name = name
-        fromPairs = from
+        self.from = from
         self.to = to
         self.location = location
     }
@@ -151,7 +151,7 @@ package struct ReferenceGrant: Hashable, Sendable {
 
     /// Whether an object of `kind` in `namespace` may refer to the Service `service` of this grant's namespace.
     package func allows(_ kind: String, from namespace: String, toService service: String) -> Bool {
-        fromPairs.contains { $0.kind == kind && $0.namespace == namespace }
+        from.contains { $0.kind == kind && $0.namespace == namespace }
             && to.contains { $0.kind == "Service" && ($0.name == nil || $0.name == service) }
     }
 }
