@@ -18,8 +18,15 @@ ROOT = os.path.dirname(HERE)
 
 # (name, generator arguments, split into files?, [(command words, output format[, ratio])]). RULES is the generated
 # rules file; CHANGED a copy of the cluster with 50 of its policies changed (scripts/change_policies.py), compared
-# with it by `diff`; SERVICES runs on a copy with a Service per workload and 200 Ingresses (scripts/add_services.py).
+# with it by `diff`; SERVICES runs on a copy with a Service per workload and 200 Ingresses (scripts/add_services.py),
+# UNIQUE on a copy whose pods carry one more label each, with a value of their own (scripts/add_unique_labels.py).
 # A ratio (base run index, label, target) prints this run's time over the base run's, same run.
+# Copies of a row's cluster: word -> (script, file suffix, label suffix).
+VARIANTS = {
+    "SERVICES": ("add_services.py", "-services.yaml", " (+ Services)"),
+    "UNIQUE": ("add_unique_labels.py", "-unique.yaml", " (+ unique labels)"),
+}
+
 ROWS = [
     ("pods=1000 policies=200 ns=20 (--split)", ["--pods", "1000", "--policies", "200"], True,
      [(["list"], "txt"), (["list"], "json"), (["audit"], "json")]),
@@ -36,6 +43,11 @@ ROWS = [
      False,
      [(["list"], "txt"), (["list", "SERVICES"], "txt", (0, "ratio list with Services / without", 1.3)),
       (["audit"], "json"), (["audit", "SERVICES"], "json", (2, "ratio audit with Services / without", 1.3))]),
+    # Labels no selector reads (pod-template-hash): one unique per pod must cost at most 1.3x (issue 18; 34x before).
+    ("pods=10000 policies=2000 ns=50 (+ unique labels)",
+     ["--pods", "10000", "--policies", "2000", "--namespaces", "50"], False,
+     [(["list", "--count"], "txt"), (["list", "--count", "UNIQUE"], "txt", (0, "ratio with unique labels / without", 1.3)),
+      (["audit"], "json"), (["audit", "UNIQUE"], "json", (2, "ratio with unique labels / without", 1.3))]),
     ("pods=150000 policies=10000 ns=50 apps=40",
      ["--pods", "150000", "--policies", "10000", "--namespaces", "50", "--apps-per-namespace", "40"], False,
      [(["list", "--count"], "txt"), (["audit"], "json"),
@@ -180,13 +192,14 @@ def bench(args, work):
                 subprocess.run([sys.executable, os.path.join(HERE, "change_policies.py"), cluster, "50", "-o", changed],
                                check=True, stderr=subprocess.DEVNULL)
             target = cluster
-            if "SERVICES" in words:
-                target = cluster.replace(".yaml", "-services.yaml")
+            for variant in [w for w in words if w in VARIANTS]:
+                script, suffix, _ = VARIANTS[variant]
+                target = cluster.replace(".yaml", suffix)
                 if target not in generated:
                     generated.add(target)
-                    subprocess.run([sys.executable, os.path.join(HERE, "add_services.py"), cluster, "-o", target],
+                    subprocess.run([sys.executable, os.path.join(HERE, script), cluster, "-o", target],
                                    check=True, stderr=subprocess.DEVNULL)
-                words = [w for w in words if w != "SERVICES"]
+                words = [w for w in words if w != variant]
             words = [rules if w == "RULES" else changed if w == "CHANGED" else w for w in words]
             out = os.path.join(work, f"out{i}.{fmt}")
             cmd, stdout = netreach_cmd(args, words, fmt, target, out)
@@ -195,7 +208,8 @@ def bench(args, work):
                 print(f"error: netreach exited {code}: {stderr.strip()}", file=sys.stderr)
                 return 1
             label = " ".join("RULES(200)" if w == rules else "(50 policies changed)" if w.endswith(
-                "-changed.yaml") else w for w in words) + (" (+ Services)" if target != cluster else "")
+                "-changed.yaml") else w for w in words) + next(
+                (shown for _, suffix, shown in VARIANTS.values() if target.endswith(suffix)), "")
             if "--count" not in words:
                 label += f" -o {fmt}" + (" >/dev/null" if words[0] == "list" else "")
             print(f"{name:44} {label:34} {wall:8.2f} {peak:8.1f}  {written(args, words, target, out)}", flush=True)

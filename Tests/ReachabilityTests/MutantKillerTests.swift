@@ -47,11 +47,15 @@ import Testing
 }
 
 /// 70 classes: more than the 64 chunks the engine cuts its work into, so a chunk holds two classes and the last
-/// one fewer. Every pair must be counted: 70 pods that all reach each other give 70 × 69 flows.
+/// one fewer. Every pair must be counted: 70 pods that all reach each other give 70 × 69 flows. (The policy reads
+/// `app`, so that each value is a class: labels no selector reads do not split classes.)
 @Test func moreClassesThanChunksAreAllAnalyzed() throws {
     var yaml = ""
     for i in 0..<70 { yaml += pod("p\(i)", labels: "{app: a\(i)}") }
-    yaml += netpol("p", "{podSelector: {}, ingress: [{from: [{podSelector: {}}]}]}")
+    yaml += netpol(
+        "p",
+        "{podSelector: {matchExpressions: [{key: app, operator: Exists}]}, ingress: [{from: [{podSelector: {}}]}]}"
+    )
     let result = try analyze(yaml)
     #expect(result.model.classes.count == 70)
     let podFlows = result.flows.filter {
@@ -83,4 +87,27 @@ func parallelRangesCoverEveryIndexOnce(count: Int) {
         #expect(Parallel.map(count, maxChunks: maxChunks) { $0 * 2 } == (0..<count).map { $0 * 2 })
         #expect(Parallel.chunks(count, maxChunks: maxChunks) { $0.count }.reduce(0, +) == count)
     }
+}
+
+/// Labels that no selector reads do not split classes (`pod-template-hash` and the like): 70 pods with a unique
+/// `id` each are one class while nothing reads `id`, and 70 once a policy does; the flows are the same either way.
+@Test func labelsNoSelectorReadsDoNotSplitClasses() throws {
+    var pods = ""
+    for i in 0..<70 { pods += pod("p\(i)", labels: "{app: web, id: i\(i)}") }
+    let unread = try analyze(
+        pods + netpol("p", "{podSelector: {matchLabels: {app: web}}, ingress: [{from: [{podSelector: {}}]}]}")
+    )
+    #expect(unread.model.classes.count == 1)
+    let read = try analyze(
+        pods
+            + netpol(
+                "p",
+                "{podSelector: {matchLabels: {app: web}}, ingress: [{from: [{podSelector: {matchExpressions: [{key: id, operator: Exists}]}}]}]}"
+            )
+    )
+    #expect(read.model.classes.count == 70)
+    let lines = { (r: Reachability) in
+        r.flows.map { "\(r.peers[$0.source].name) \(r.peers[$0.destination].name) \($0.connections)" }
+    }
+    #expect(lines(unread) == lines(read))
 }

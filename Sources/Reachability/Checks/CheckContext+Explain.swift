@@ -17,7 +17,11 @@ extension CheckContext {
                         model.classes[c].ungoverned
                             ? .ungoverned(endpoint: side, settings: model.settings.name)
                             : .notSelected(endpoint: side, directions: [direction]),
-                        at: members.count == 1 ? cluster.endpoints[members[0]].location : nil
+                        at: members.count == 1
+                            ? cluster.endpoints[members[0]].location
+                            : members.first { cluster.endpoints[$0].id.escapedForDisplay == side }.flatMap {
+                                cluster.endpoints[$0].location
+                            }
                     )
                     continue
                 }

@@ -9,6 +9,8 @@ package struct ClassModel: Sendable {
     /// Endpoints that no policy can tell apart.
     struct EndpointClass: Sendable {
         var namespace: String
+        /// The labels some policy's pod selector reads (the others, such as `pod-template-hash`, cannot tell
+        /// endpoints apart, so they do not split classes).
         var labels: [String: String]
         var ports: [ContainerPort]
         /// The address atoms the addresses ipBlocks match these pods by fall in (`EngineSettings.ipBlockAddresses`;
@@ -64,13 +66,17 @@ package struct ClassModel: Sendable {
         let matchable =
             settings.ipBlockMatchesPods || settings.ipBlockMatchesNodes ? Self.addressAtoms(cluster) : []
         var index: [ClassKey: ClassID] = [:]
+        let read = Self.labelKeysRead(cluster)
         for (e, endpoint) in cluster.endpoints.enumerated() {
             let named = endpoint.ports.filter { $0.name != nil }.sorted()
+            let labels =
+                endpoint.labels.keys.allSatisfy(read.contains)
+                ? endpoint.labels : endpoint.labels.filter { read.contains($0.key) }
             let atoms =
                 matchable.isEmpty ? [] : Self.atoms(holding: settings.ipBlockAddresses(of: endpoint), in: matchable)
             let key = ClassKey(
                 namespace: endpoint.namespace,
-                labels: endpoint.labels,
+                labels: labels,
                 ports: named,
                 addressAtoms: atoms,
                 ungoverned: settings.isUngoverned(endpoint)
@@ -85,7 +91,7 @@ package struct ClassModel: Sendable {
                 classes.append(
                     EndpointClass(
                         namespace: endpoint.namespace,
-                        labels: endpoint.labels,
+                        labels: labels,
                         ports: named,
                         addressAtoms: atoms,
                         ungoverned: key.ungoverned,
@@ -163,6 +169,26 @@ package struct ClassModel: Sendable {
             if last >= low { out.append(low...last) }
         }
         return out
+    }
+
+    /// Every label key a pod selector of a policy reads (`podSelector` and the rules' peers): the only labels that
+    /// can tell endpoints apart.
+    private static func labelKeysRead(_ cluster: Cluster) -> Set<String> {
+        var keys = Set<String>()
+        func add(_ selector: LabelSelector?) {
+            guard let selector else { return }
+            keys.formUnion(selector.matchLabels.keys)
+            keys.formUnion(selector.matchExpressions.map(\.key))
+        }
+        for policy in cluster.policies {
+            add(policy.podSelector)
+            for direction in Direction.allCases {
+                for rule in policy.rules(direction) {
+                    for case .pods(let pods, _) in rule.peers ?? [] { add(pods) }
+                }
+            }
+        }
+        return keys
     }
 
     /// The atoms every ipBlock of the cluster cuts the address space into (what `compile` arrives at too).
