@@ -4,7 +4,8 @@ package import KubeModel
 /// against them (with its origin), and external addresses cut into atoms. Every answer is read from it: the
 /// class-level answer (`Reachability`), the checks, and the decisions that explain a flow (`decide`).
 ///
-/// Endpoints with the same namespace, labels and named ports form one class: no rule can tell them apart.
+/// Endpoints with the same namespace, named ports and values of the labels some pod selector reads form one class:
+/// no rule can tell them apart.
 package struct ClassModel: Sendable {
     /// Endpoints that no policy can tell apart.
     struct EndpointClass: Sendable {
