@@ -319,13 +319,9 @@ package enum DiagramBuilder {
         func drawn(_ e: Int) -> String? { into.map { $0.contains(e) } == false ? nil : nodeOf[e] }
         var ways: [(label: String, tooltip: String, targets: [(String, ConnectionSet)])] = []
         let cluster = result.cluster
-        for service in cluster.services where service.isExposed {
-            guard let selector = service.selector else { continue }
+        for (s, service) in cluster.services.enumerated() where service.isExposed {
             var targets: [String: ConnectionSet] = [:]
-            for (e, endpoint) in cluster.endpoints.enumerated()
-            where endpoint.namespace == service.namespace
-                && selector.allSatisfy({ endpoint.labels[$0.key] == $0.value })
-            {
+            for e in result.model.serviceEndpoints[s] {
                 guard let node = drawn(e) else { continue }
                 for port in service.ports {
                     targets[node, default: .none].formUnion(

@@ -151,3 +151,35 @@ private let pods = """
     )
     #expect(!grown.changes.isEmpty)
 }
+
+/// An Ingress added in the new version: the ingress controller's new flow is a change (the controller's name sorts
+/// last), counted as listed; `--to` keeps it, `--from` never names the controller, so it drops it.
+@Test func aNewIngressIsADiffOfTheControllersFlows() throws {
+    let base =
+        pods + """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: x, labels: {app: web}}
+            spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: x}
+            spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
+            """
+    let old = try analyze(base)
+    let new = try analyze(
+        base + "\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: x}\n"
+            + "spec: {defaultBackend: {service: {name: web, port: {number: 80}}}}\n"
+    )
+    let diff = ReachabilityDiff(old: old, new: new)
+    #expect(
+        diff.changes.map { "\($0.kind) \($0.source) => \($0.destination) : \($0.new)" } == [
+            "added {ingress-controller} => x/web[Pod] : TCP 8080"
+        ]
+    )
+    #expect(diff.summary == "1 flow added, 0 removed, 0 changed")
+    #expect(ReachabilityDiff(old: old, new: new, filter: DiffFilter(to: ["web"]), listing: false).counts[.added] == 1)
+    #expect(ReachabilityDiff(old: old, new: new, filter: DiffFilter(from: ["x"])).changes.isEmpty)
+    #expect(ReachabilityDiff(old: new, new: old).summary == "0 flows added, 1 removed, 0 changed")
+}

@@ -6,8 +6,6 @@ struct IngressControllerAnswer: Sendable {
     /// Per endpoint reached, the connections (already cut by its ingress policies) and whether its ingress is open
     /// by default (no policy selects it).
     var flows: [(endpoint: Int, connections: ConnectionSet, ingressOpen: Bool)] = []
-    /// Per endpoint reached, the objects that bring the traffic (`Ingress ns/name`), in input order, each once.
-    var ways: [Int: [WayIn]] = [:]
     /// Per endpoint a way in sends to: each (way, Service) and the connections it brings, before the policies
     /// (none when its ports do not match the pods'), what explanations name.
     var byWay: [Int: [(way: WayIn, service: String, connections: ConnectionSet)]] = [:]
@@ -30,11 +28,8 @@ extension ClassModel {
         var out = IngressControllerAnswer()
         let cluster = cluster
         guard !cluster.waysIn.isEmpty else { return out }
-        var services: [String: Service] = [:]
-        for service in cluster.services { services[service.id] = service }
-        var byNamespace: [String: [Int]] = [:]
-        for (e, endpoint) in cluster.endpoints.enumerated() { byNamespace[endpoint.namespace, default: []].append(e) }
-        var wanted: [Int: ConnectionSet] = [:]
+        var services: [String: Int] = [:]
+        for (s, service) in cluster.services.enumerated() { services[service.id] = s }
         var warnedServices = Set<String>()
         for way in cluster.waysIn {
             for backend in way.backends {
@@ -54,7 +49,7 @@ extension ClassModel {
                     )
                     continue
                 }
-                guard let service = services["\(namespace)/\(backend.service)"] else {
+                guard let s = services["\(namespace)/\(backend.service)"] else {
                     out.warnings.append(
                         .warning(
                             "\(way.kind.rawValue) \(way.id) sends to Service '\(backend.service)', which is not in the input; that backend is left out",
@@ -63,7 +58,8 @@ extension ClassModel {
                     )
                     continue
                 }
-                guard let selector = service.selector else {
+                let service = cluster.services[s]
+                guard service.selector != nil else {
                     if warnedServices.insert(service.id).inserted {
                         // ExternalName is meant to name something outside: a note. No selector otherwise: a warning.
                         let external = service.type == "ExternalName"
@@ -81,8 +77,7 @@ extension ClassModel {
                 }
                 let podPorts = Self.podPorts(of: service, asked: backend.port)
                 let endpoints = cluster.endpoints
-                for e in byNamespace[service.namespace] ?? []
-                where selector.allSatisfy({ endpoints[e].labels[$0.key] == $0.value }) {
+                for e in serviceEndpoints[s] {
                     var connections = ConnectionSet.none
                     for port in podPorts {
                         switch port {
@@ -99,21 +94,20 @@ extension ClassModel {
                             }
                         }
                     }
-                    wanted[e, default: .none].formUnion(connections)
                     if let i = out.byWay[e]?.firstIndex(where: { $0.way == way && $0.service == service.name }) {
                         out.byWay[e]?[i].connections.formUnion(connections)
                     } else {
                         out.byWay[e, default: []].append((way, service.name, connections))
                     }
-                    if !connections.isEmpty, out.ways[e]?.last != way { out.ways[e, default: []].append(way) }
                 }
             }
         }
-        for e in wanted.keys.sorted() {
+        for e in out.byWay.keys.sorted() {
             let c = classOf(endpoint: e)
             let isolated = self.isolated.ingress[c]
             let admitted = decide(.ingress, at: c, peer: .ingressController).allowed
-            let connections = (wanted[e] ?? .none).intersection(admitted)
+            let wanted = (out.byWay[e] ?? []).reduce(ConnectionSet.none) { $0.union($1.connections) }
+            let connections = wanted.intersection(admitted)
             if connections.isEmpty {
                 out.warnings.append(
                     .warning(

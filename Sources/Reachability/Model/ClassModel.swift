@@ -47,6 +47,9 @@ package struct ClassModel: Sendable {
     var policySelection: [[ClassID]] = []
     /// Per policy and direction: its compiled rules (empty when the policy does not govern that direction).
     var policyRules: [PerDirection<[RuleID]>] = []
+    /// Per Service of `cluster.services`, the endpoints its selector picks in its namespace (none without a
+    /// selector): what the ways in, the audit and the diagrams read.
+    package private(set) var serviceEndpoints: [[Int]] = []
     /// What the ingress controller reaches through Ingresses, Routes and Gateway routes (computed once).
     private(set) var ingress = IngressControllerAnswer()
 
@@ -111,7 +114,21 @@ package struct ClassModel: Sendable {
         atoms = compiler.atoms()
         ruleAtoms = rules.map { atomIntervals($0.addresses) }
         universe = IPSet.all(Array(Set(atoms.map(\.family))).sorted())
+        serviceEndpoints = Self.serviceEndpoints(cluster)
         ingress = ingressController()
+    }
+
+    /// The endpoints each Service selects, in its namespace.
+    private static func serviceEndpoints(_ cluster: Cluster) -> [[Int]] {
+        guard !cluster.services.isEmpty else { return [] }
+        var byNamespace: [String: [Int]] = [:]
+        for (e, endpoint) in cluster.endpoints.enumerated() { byNamespace[endpoint.namespace, default: []].append(e) }
+        return cluster.services.map { service in
+            guard let selector = service.selector else { return [] }
+            return (byNamespace[service.namespace] ?? []).filter { e in
+                selector.allSatisfy { cluster.endpoints[e].labels[$0.key] == $0.value }
+            }
+        }
     }
 
     /// Compiles one policy's rules and records which classes it selects and isolates.

@@ -65,15 +65,11 @@ enum ServiceFindings: AuditCheck {
     static func run(_ context: inout AuditContext) {
         let model = context.model
         let cluster = context.cluster
-        var byNamespace: [String: [Int]] = [:]
-        for (e, endpoint) in cluster.endpoints.enumerated() { byNamespace[endpoint.namespace, default: []].append(e) }
         // Per endpoint: the ways in from outside, and the connections they bring.
         var exposures: [Int: [(way: String, connections: ConnectionSet, location: SourceLocation?)]] = [:]
-        for service in cluster.services {
+        for (s, service) in cluster.services.enumerated() {
             guard let selector = service.selector else { continue }
-            let selected = (byNamespace[service.namespace] ?? []).filter { e in
-                selector.allSatisfy { cluster.endpoints[e].labels[$0.key] == $0.value }
-            }
+            let selected = model.serviceEndpoints[s]
             if selected.isEmpty {
                 context.add(
                     .serviceSelectsNothing,
@@ -169,7 +165,12 @@ enum ServiceFindings: AuditCheck {
         // Ingresses, Routes and Gateway routes: what the ingress controller reaches.
         let controller = model.ingress
         for flow in controller.flows {
-            let ways = controller.ways[flow.endpoint] ?? []
+            // The objects that bring something, in input order, each once.
+            var ways: [WayIn] = []
+            for entry in controller.byWay[flow.endpoint] ?? []
+            where !entry.connections.isEmpty && !ways.contains(entry.way) {
+                ways.append(entry.way)
+            }
             let names = ways.map { "\($0.kind.rawValue) \($0.id)" }
             exposures[flow.endpoint, default: []].append(
                 (names.joined(separator: ", "), flow.connections, ways.first?.location)
