@@ -151,6 +151,11 @@ package struct Cluster: Hashable, Sendable {
     package var referenceGrants: [ReferenceGrant]
     /// Gateway API Gateways, sorted by namespace and name.
     package var gateways: [Gateway]
+    /// AdminNetworkPolicies, BaselineAdminNetworkPolicies and ClusterNetworkPolicies, in evaluation order (tier,
+    /// priority, kind, name).
+    package var adminPolicies: [AdminPolicy]
+    /// Nodes, sorted by name (what admin `nodes` peers match).
+    package var nodes: [Node]
 
     /// Creates a cluster; adds implicit namespaces for any that endpoints or policies name but `namespaces`
     /// lacks, and sorts everything.
@@ -161,7 +166,9 @@ package struct Cluster: Hashable, Sendable {
         services: [Service] = [],
         waysIn: [WayIn] = [],
         referenceGrants: [ReferenceGrant] = [],
-        gateways: [Gateway] = []
+        gateways: [Gateway] = [],
+        adminPolicies: [AdminPolicy] = [],
+        nodes: [Node] = []
     ) {
         var byName: [String: Namespace] = [:]
         for namespace in namespaces { byName[namespace.name] = namespace }
@@ -175,6 +182,8 @@ package struct Cluster: Hashable, Sendable {
         self.services = services.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         self.gateways = gateways.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         self.referenceGrants = referenceGrants.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+        self.adminPolicies = adminPolicies.sorted(by: AdminPolicy.evaluationOrder)
+        self.nodes = nodes.sorted { $0.name < $1.name }
         self.waysIn = waysIn.sorted {
             ($0.kind.rawValue, $0.namespace, $0.name) < ($1.kind.rawValue, $1.namespace, $1.name)
         }

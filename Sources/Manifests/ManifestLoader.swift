@@ -16,6 +16,9 @@ package struct LoadOptions: Sendable {
     /// Leave out pods whose `status.phase` is `Succeeded` or `Failed` (they are kept by default, as the peers keep
     /// them).
     package var skipCompleted = false
+    /// Two admin policies of one tier at the same priority whose subjects overlap are a warning (evaluated in name
+    /// order) instead of an error: the specification leaves their order undefined.
+    package var allowSamePriority = false
 
     /// Creates options.
     package init(keepGoing: Bool = false, limits: YAMLLimits = .default, defaultNamespace: String = "default") {
@@ -288,7 +291,9 @@ private struct LoadState {
     }
 
     mutating func finish(paths: [String]) throws(Diagnostic) -> LoadResult {
-        if objects.namespaces.isEmpty && objects.endpoints.isEmpty && objects.policies.isEmpty {
+        if objects.namespaces.isEmpty && objects.endpoints.isEmpty && objects.policies.isEmpty
+            && objects.adminPolicies.isEmpty
+        {
             throw nothingToAnalyze(paths: paths)
         }
         let namespaces = lastDefinitions(objects.namespaces, id: \.name, what: "namespace")
@@ -303,7 +308,9 @@ private struct LoadState {
             services: services,
             waysIn: waysIn,
             referenceGrants: lastDefinitions(objects.referenceGrants, id: \.id, what: "ReferenceGrant"),
-            gateways: lastDefinitions(objects.gateways, id: \.id, what: "Gateway")
+            gateways: lastDefinitions(objects.gateways, id: \.id, what: "Gateway"),
+            adminPolicies: try adminPolicies(namespaces: namespaces, endpoints: endpoints),
+            nodes: lastDefinitions(objects.nodes, id: \.name, what: "Node")
         )
         warnings += summaryWarnings(cluster)
         return LoadResult(cluster: cluster, warnings: warnings)
@@ -351,6 +358,82 @@ private struct LoadState {
             byID[key] = object
         }
         return Array(byID.values)
+    }
+
+    /// The admin policies, validated across objects: one v1alpha1 BaselineAdminNetworkPolicy at most, and no two
+    /// policies of one tier at the same priority whose subjects overlap (the specification leaves their order
+    /// undefined; netpol-analyzer rejects it too). `--allow-same-priority` makes the latter a warning, and
+    /// `--keep-going` skips the later policy of the pair.
+    private mutating func adminPolicies(namespaces: [Namespace], endpoints: [Endpoint]) throws(Diagnostic)
+        -> [AdminPolicy]
+    {
+        var policies = lastDefinitions(
+            objects.adminPolicies,
+            id: { "\($0.kind.rawValue) \($0.name)" },
+            what: "admin policy"
+        )
+        .sorted(by: AdminPolicy.evaluationOrder)
+        guard !policies.isEmpty else { return [] }
+        var labels: [String: [String: String]] = [:]
+        for namespace in namespaces { labels[namespace.name] = namespace.labels }
+        let pods = endpoints.filter { !$0.hostNetwork }.map {
+            (namespace: labels[$0.namespace] ?? [Namespace.nameLabel: $0.namespace], pod: $0.labels)
+        }
+        func overlap(_ a: AdminPolicy, _ b: AdminPolicy) -> Bool {
+            a.subject == b.subject
+                || pods.contains {
+                    a.subject.matches(namespaceLabels: $0.namespace, podLabels: $0.pod)
+                        && b.subject.matches(namespaceLabels: $0.namespace, podLabels: $0.pod)
+                }
+        }
+        var skipped = Set<Int>()
+        for i in policies.indices where !skipped.contains(i) {
+            for j in policies.indices.dropFirst(i + 1) where !skipped.contains(j) {
+                let (a, b) = (policies[i], policies[j])
+                guard a.tier == b.tier, a.priority == b.priority else { break }
+                let banp = AdminPolicyKind.baselineAdminNetworkPolicy
+                if a.kind == banp || b.kind == banp {
+                    guard a.kind == b.kind else { continue }
+                    throw Diagnostic(
+                        "a second BaselineAdminNetworkPolicy",
+                        at: b.location,
+                        hint: "the BaselineAdminNetworkPolicy is a singleton named 'default': merge the two",
+                        notes: [.note("the other one", at: a.location)]
+                    )
+                }
+                guard overlap(a, b) else { continue }
+                let message =
+                    "\(b.kind.rawValue) '\(b.name)' and \(a.kind.rawValue) '\(a.name)' have the same priority \(a.priority) in the \(a.tier.rawValue.lowercased()) tier and select some of the same pods: the specification leaves their order undefined"
+                if options.allowSamePriority {
+                    warnings.append(
+                        Diagnostic.warning(
+                            message + "; netreach evaluates them in name order (--allow-same-priority)",
+                            at: b.location,
+                            group: "admin policies at the same priority"
+                        )
+                    )
+                } else if options.keepGoing {
+                    skipped.insert(j)
+                    warnings.append(
+                        Diagnostic.warning(
+                            "skipped object: " + message,
+                            at: b.location,
+                            group: "objects skipped"
+                        )
+                    )
+                } else {
+                    throw Diagnostic(
+                        message,
+                        at: b.location,
+                        hint:
+                            "give one of them another priority, or pass --allow-same-priority to evaluate them in name order",
+                        notes: [.note("'\(a.name)' is defined here", at: a.location)]
+                    )
+                }
+            }
+        }
+        policies = policies.enumerated().filter { !skipped.contains($0.offset) }.map(\.element)
+        return policies
     }
 
     /// The warnings about the input as a whole: namespaces assumed, kinds and documents skipped.
@@ -467,3 +550,5 @@ extension Service: Located {}
 extension WayIn: Located {}
 extension ReferenceGrant: Located {}
 extension Gateway: Located {}
+extension AdminPolicy: Located {}
+extension Node: Located {}

@@ -10,6 +10,8 @@ struct DecodedObjects {
     var waysIn: [WayIn] = []
     var referenceGrants: [ReferenceGrant] = []
     var gateways: [Gateway] = []
+    var adminPolicies: [AdminPolicy] = []
+    var nodes: [Node] = []
     /// Kinds that are Kubernetes objects netreach does not analyze, with how often.
     var skippedKinds: [String: Int] = [:]
     /// True when the document is not a Kubernetes object at all.
@@ -26,6 +28,8 @@ struct DecodedObjects {
         waysIn += other.waysIn
         referenceGrants += other.referenceGrants
         gateways += other.gateways
+        adminPolicies += other.adminPolicies
+        nodes += other.nodes
         skippedKinds.merge(other.skippedKinds, uniquingKeysWith: +)
     }
 }
@@ -110,6 +114,15 @@ struct ObjectDecoder {
             out.gateways.append(try gateway(object))
         case "ReferenceGrant" where apiVersion.hasPrefix("gateway.networking.k8s.io/"):
             out.referenceGrants.append(try referenceGrant(object))
+        case "AdminNetworkPolicy",
+            "BaselineAdminNetworkPolicy"
+        where apiVersion == "policy.networking.k8s.io/v1alpha1":
+            let kind: AdminPolicyKind = kind == "AdminNetworkPolicy" ? .adminNetworkPolicy : .baselineAdminNetworkPolicy
+            out.adminPolicies.append(try AdminPolicyDecoder(reader: reader).policy(object, kind: kind))
+        case "ClusterNetworkPolicy" where apiVersion == AdminPolicyDecoder.v1alpha2:
+            out.adminPolicies.append(try AdminPolicyDecoder(reader: reader).policy(object, kind: .clusterNetworkPolicy))
+        case "Node" where apiVersion == "v1" || apiVersion.isEmpty:
+            out.nodes.append(try AdminPolicyDecoder(reader: reader).node(object))
         case _
         where Self.workloadKinds.contains(kind)
             && (apiVersion.hasPrefix("apps/") || apiVersion.hasPrefix("batch/") || apiVersion == "v1"

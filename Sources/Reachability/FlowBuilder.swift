@@ -87,8 +87,9 @@ struct FlowBuilder {
         var connections: [ConnectionSet] = []
         var index: [ConnectionSet: Int32] = [:]
         var outbound: [[Edge<ClassID>]] = []
-        var externalOut: [[(Int32, IPSet)]] = []
-        var externalIn: [[(Int32, IPSet)]] = []
+        /// Per class: connection id, addresses, and whether they pass the class's hop by default.
+        var externalOut: [[(Int32, IPSet, Bool)]] = []
+        var externalIn: [[(Int32, IPSet, Bool)]] = []
 
         mutating func intern(_ connections: ConnectionSet) -> Int32 {
             if let id = index[connections] { return id }
@@ -111,17 +112,18 @@ struct FlowBuilder {
                 edges.append(Edge(peer: d, connection: chunk.intern(connections), open: OpenHops.bits(open)))
             }
             chunk.outbound.append(edges)
-            // A class no policy isolates reaches (or is reached by) every address on every port: one group.
-            chunk.externalOut.append(
-                model.isolated.egress[s]
-                    ? model.addressFlows(s, .egress).map { (chunk.intern($0.0), $0.1) }
-                    : [(chunk.intern(.all), universe)]
-            )
-            chunk.externalIn.append(
-                model.isolated.ingress[s]
-                    ? model.addressFlows(s, .ingress).map { (chunk.intern($0.0), $0.1) }
-                    : [(chunk.intern(.all), universe)]
-            )
+            // A class no policy decides reaches (or is reached by) every address on every port: one group.
+            for direction in Direction.allCases {
+                let groups: [(Int32, IPSet, Bool)]
+                if !model.decides(direction, s) {
+                    groups = [(chunk.intern(.all), universe, true)]
+                } else if model.tiered {
+                    groups = model.tieredAddressFlows(s, direction).map { (chunk.intern($0.0), $0.1, $0.2) }
+                } else {
+                    groups = model.addressFlows(s, direction).map { (chunk.intern($0.0), $0.1, false) }
+                }
+                if direction == .egress { chunk.externalOut.append(groups) } else { chunk.externalIn.append(groups) }
+            }
         }
         return chunk
     }
@@ -150,17 +152,13 @@ struct FlowBuilder {
                     edges.map { Edge(peer: $0.peer, connection: map[Int($0.connection)], open: $0.open) }
                 )
             }
-            func edges(_ groups: [(Int32, IPSet)], openBit: UInt8?) -> [Edge<PeerID>] {
-                groups.map { Edge(peer: address($0.1), connection: map[Int($0.0)], open: openBit ?? 0) }
+            func edges(_ groups: [(Int32, IPSet, Bool)], _ direction: Direction) -> [Edge<PeerID>] {
+                groups.map {
+                    Edge(peer: address($0.1), connection: map[Int($0.0)], open: $0.2 ? OpenHops.bit(direction) : 0)
+                }
             }
-            for groups in chunk.externalOut {
-                let isolated = model.isolated.egress[flows.externalOut.count]
-                flows.externalOut.append(edges(groups, openBit: isolated ? nil : OpenHops.bit(.egress)))
-            }
-            for groups in chunk.externalIn {
-                let isolated = model.isolated.ingress[flows.externalIn.count]
-                flows.externalIn.append(edges(groups, openBit: isolated ? nil : OpenHops.bit(.ingress)))
-            }
+            for groups in chunk.externalOut { flows.externalOut.append(edges(groups, .egress)) }
+            for groups in chunk.externalIn { flows.externalIn.append(edges(groups, .ingress)) }
         }
         flows.connections = global.connections
         flows.inbound = Array(repeating: [], count: model.classes.count)

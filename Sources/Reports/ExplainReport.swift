@@ -98,6 +98,14 @@ package enum ExplainReport {
             return "it uses the host network, which no NetworkPolicy governs (\(model.settings.name))"
         case .admittedBy(let r):
             return "\(ruleName(model, r)) admits it: \(ruleText(model, r))"
+        case .tierRule(let r, let verdict):
+            let does =
+                switch verdict {
+                case .allow: "admits it"
+                case .deny: "denies it"
+                case .pass: "passes it to the next tier"
+                }
+            return "\(ruleName(model, r)) \(does): \(ruleText(model, r))"
         case .noRules(let p):
             return "\(policyName(model, p)) selects it and has no \(direction.rawValue.lowercased()) rule"
         case .noRuleSelectsPeer(let p):
@@ -126,6 +134,7 @@ package enum ExplainReport {
 
     /// A rule in one line: `from podSelector app=api in namespace backend, ports TCP 5432`.
     static func ruleText(_ model: ClassModel, _ r: RuleID) -> String {
+        if let rule = model.adminRule(r) { return adminRuleText(model.origin(r), rule) }
         let origin = model.origin(r)
         let rule = model.policyRule(r)
         let word = origin.direction == .ingress ? "from" : "to"
@@ -157,6 +166,24 @@ package enum ExplainReport {
                 }.joined(separator: ", ")
             } ?? "all ports"
         return "\(word) \(peers), ports \(ports)".escapedForDisplay
+    }
+
+    /// An admin rule in one line: `Deny to namespaces team=blocked, ports TCP 80`.
+    static func adminRuleText(_ origin: RuleOrigin, _ rule: AdminRule) -> String {
+        let word = origin.direction == .ingress ? "from" : "to"
+        let peers = rule.peers.map { peer -> String in
+            switch peer {
+            case .pods(.namespaces(let namespaces)): "namespaces \(selectorText(namespaces))"
+            case .pods(.pods(let namespaces, let pods)):
+                "podSelector \(selectorText(pods)) in namespaces \(selectorText(namespaces))"
+            case .networks(let cidrs): "networks \(cidrs.map(\.description).joined(separator: ", "))"
+            case .nodes(let nodes): "nodes \(selectorText(nodes))"
+            case .domainNames(let names): "domainNames \(names.joined(separator: ", ")) (not resolved)"
+            case .unrecognised(let fields): "a peer netreach does not know (\(fields.joined(separator: ", ")))"
+            }
+        }.joined(separator: " or ")
+        let ports = rule.ports.map { $0.map(\.text).joined(separator: ", ") } ?? "all ports"
+        return "\(rule.action.rawValue) \(word) \(peers), ports \(ports)".escapedForDisplay
     }
 
     /// A selector in kubectl's syntax; `{}` for one that selects everything.
@@ -232,6 +259,17 @@ package enum ExplainReport {
             ])
         case .admittedBy(let r):
             return .object(rule(r, "allow"))
+        case .tierRule(let r, _):
+            let origin = model.origin(r)
+            let action = model.adminRule(r)?.action.rawValue.lowercased() ?? "allow"
+            var pairs: [(String, JSONValue)] = [
+                ("kind", .string(origin.kind.rawValue)), ("namespace", .string("")), ("name", .string(origin.name)),
+                ("effect", .string(action)), ("rule_name", .string(origin.ruleName)),
+            ]
+            if case .admin(_, let tier) = origin.owner { pairs.append(("tier", .string(tier.rawValue))) }
+            if let location = origin.location { pairs.append(("location", .string(location.description))) }
+            pairs.append(("rule", .string(ruleText(model, r))))
+            return .object(pairs)
         case .noRules(let p):
             return .object(whole(p, "no-rules"))
         case .noRuleSelectsPeer(let p):

@@ -22,6 +22,17 @@ extension Reason {
             return direction == .ingress
                 ? "\(policy.text)\(which) admits \(source) into \(destination) (ingress)"
                 : "\(policy.text)\(which) lets \(source) reach \(destination) (egress)"
+        case .adminRules(let policy, let rules, let verdict, let source, let destination, let direction):
+            let word = direction.rawValue.lowercased()
+            let which =
+                "\(word) \(rules.count == 1 ? "rule" : "rules") \(rules.map(String.init).joined(separator: ", "))"
+            let does =
+                switch verdict {
+                case .allow: "admits"
+                case .deny: "denies"
+                case .pass: "passes to the next tier"
+                }
+            return "\(policy.text), \(which) \(does) \(source) to \(destination) (\(word))"
         case .isolatesWithoutRule(let policy, let endpoint, let peer, let direction, let connections):
             let ports = connections.allowsAll ? "" : " on \(connections)"
             return direction == .ingress

@@ -72,6 +72,12 @@ struct ReadOptions: ParsableArguments {
     @Flag(help: "Leave out completed pods (status.phase Succeeded or Failed), which have no network presence.")
     var skipCompleted = false
 
+    @Flag(
+        help:
+            "Two admin policies of one tier at the same priority whose subjects overlap are a warning, evaluated in name order, instead of an error."
+    )
+    var allowSamePriority = false
+
     @Option(
         help:
             "The largest file (or standard input) read: bytes, or with K, M or G (default 2G, a kubectl dump of about 300,000 pods). A file is held in memory while it is read."
@@ -104,6 +110,7 @@ struct ReadOptions: ParsableArguments {
         do throws(Diagnostic) {
             var options = LoadOptions(keepGoing: keepGoing, defaultNamespace: namespace)
             options.skipCompleted = skipCompleted
+            options.allowSamePriority = allowSamePriority
             if let inputLimit { options.limits.maxBytes = inputLimit }
             let result = try ManifestLoader.load(paths, options: options)
             warn(result.warnings)

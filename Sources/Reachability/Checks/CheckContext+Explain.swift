@@ -11,51 +11,74 @@ extension CheckContext {
             for direction in Direction.allCases {
                 guard let c = candidate.governed(direction), let peer = candidate.peer(direction) else { continue }
                 let side = candidate.sides(direction).governed.name
-                guard model.isolated[direction][c] else {
-                    let members = model.classes[c].members
-                    out.insert(
-                        model.classes[c].ungoverned
-                            ? .ungoverned(endpoint: side, settings: model.settings.name)
-                            : .notSelected(endpoint: side, directions: [direction]),
-                        at: members.count == 1
-                            ? cluster.endpoints[members[0]].location
-                            : members.first { cluster.endpoints[$0].id.escapedForDisplay == side }.flatMap {
-                                cluster.endpoints[$0].location
-                            }
-                    )
-                    continue
-                }
                 let decision = model.decide(direction, at: c, peer: peer)
-                let allowing = decision.allowing(candidate.connections)
-                for policy in policies(allowing) {
+                for (policy, own) in byPolicy(decision.allowing(candidate.connections)) {
                     // The rules of this policy that let the flow through, located at the first of them.
-                    let own = allowing.filter { model.policy(model.origin($0).policy) == policy }
-                    out.insert(
-                        .admits(
-                            PolicyReference(policy),
+                    let reason: Reason =
+                        model.origin(own[0]).adminPolicy == nil
+                        ? .admits(
+                            policy,
                             rules: own.map { model.origin($0).index + 1 },
                             source: candidate.source,
                             destination: candidate.destination,
                             direction: direction
-                        ),
-                        at: own.first.flatMap { model.origin($0).location } ?? policy.location
-                    )
+                        )
+                        : .adminRules(
+                            policy,
+                            rules: own.map { model.origin($0).index + 1 },
+                            verdict: .allow,
+                            source: candidate.source,
+                            destination: candidate.destination,
+                            direction: direction
+                        )
+                    out.insert(reason, at: model.origin(own[0]).location ?? policy.location)
                 }
+                // What no policy decided passes by default: no policy selects the side (or the plugin leaves it out).
+                guard !decision.undecided.intersection(candidate.connections).isEmpty else { continue }
+                let members = model.classes[c].members
+                out.insert(
+                    model.classes[c].ungoverned
+                        ? .ungoverned(endpoint: side, settings: model.settings.name)
+                        : .notSelected(endpoint: side, directions: [direction]),
+                    at: members.count == 1
+                        ? cluster.endpoints[members[0]].location
+                        : members.first { cluster.endpoints[$0].id.escapedForDisplay == side }.flatMap {
+                            cluster.endpoints[$0].location
+                        }
+                )
             }
         }
         return out.list
     }
 
-    /// For flows that should exist: the policies that isolate a side without a rule that lets the flow through.
+    /// For flows that should exist: the admin rules that deny them, and the policies that isolate a side without a
+    /// rule that lets the flow through.
     func explainBlocked(_ candidates: [Candidate]) -> [CheckInvolvement] {
         var out = Involvements()
         for candidate in candidates {
             for direction in Direction.allCases {
-                guard let c = candidate.governed(direction), model.isolated[direction][c],
-                    let peer = candidate.peer(direction)
-                else { continue }
+                guard let c = candidate.governed(direction), let peer = candidate.peer(direction) else { continue }
                 let decision = model.decide(direction, at: c, peer: peer)
-                let admitting = Set(decision.allowing(candidate.connections).map { model.origin($0).policy })
+                for (policy, own) in byPolicy(decision.rules(.deny, candidate.connections)) {
+                    out.insert(
+                        .adminRules(
+                            policy,
+                            rules: own.map { model.origin($0).index + 1 },
+                            verdict: .deny,
+                            source: candidate.source,
+                            destination: candidate.destination,
+                            direction: direction
+                        ),
+                        at: model.origin(own[0]).location ?? policy.location
+                    )
+                }
+                // The NetworkPolicies' own deny (no rule gives it) when they decided some of the connections.
+                let isolating = decision.parts.contains {
+                    $0.verdict == .deny && $0.rules.isEmpty
+                        && !$0.connections.intersection(candidate.connections).isEmpty
+                }
+                guard isolating else { continue }
+                let admitting = Set(decision.allowing(candidate.connections).compactMap { model.origin($0).policy })
                 for p in decision.selectedBy where !admitting.contains(p) {
                     let policy = model.policy(p)
                     out.insert(
@@ -74,9 +97,20 @@ extension CheckContext {
         return out.list
     }
 
-    /// The policies of `rules`, each once, in policy order.
-    private func policies(_ rules: [RuleID]) -> [NetworkPolicy] {
-        Set(rules.map { model.origin($0).policy }).sorted().map { model.policy($0) }
+    /// The rules grouped by their policy, NetworkPolicies first in policy order, then admin policies in evaluation
+    /// order; the rules of each in rule order.
+    private func byPolicy(_ rules: [RuleID]) -> [(PolicyReference, [RuleID])] {
+        var groups: [RuleOwner: [RuleID]] = [:]
+        for r in rules { groups[model.origin(r).owner, default: []].append(r) }
+        func rank(_ owner: RuleOwner) -> (Int, Int) {
+            switch owner {
+            case .networkPolicy(let p): (1, p.index)
+            case .admin(let p, _): (0, p.index)
+            }
+        }
+        return groups.sorted { rank($0.key) < rank($1.key) }.map { owner, rules in
+            (model.reference(owner), rules.sorted())
+        }
     }
 }
 

@@ -8,6 +8,9 @@ package enum SideReason: Hashable, Sendable {
     case hostNetwork
     /// A rule admits the peer on these connections.
     case admittedBy(RuleID)
+    /// An admin or baseline rule matches the peer on these connections and gives its verdict: Allow/Accept, Deny,
+    /// or Pass (the next tier decides, and its reason follows).
+    case tierRule(RuleID, Verdict)
     /// The policy selects the endpoint in that direction and has no rule of that direction.
     case noRules(PolicyID)
     /// The policy selects the endpoint and none of its rules of that direction selects the peer.
@@ -100,17 +103,79 @@ extension ClassModel {
         if classes[governed].ungoverned {
             return [SidePiece(connections: .all, allowed: true, reasons: [.hostNetwork])]
         }
-        guard isolated[direction][governed] else {
-            return [SidePiece(connections: .all, allowed: true, reasons: [.systemDefault])]
+        guard tiered else {
+            return networkPolicySide(direction, at: governed, peer: peer, destination: destination, on: .all, after: [])
         }
-        var pieces = [SidePiece(connections: .all, allowed: false, reasons: [])]
+        // The admin tier, then the NetworkPolicies or the baseline tier, then the system default, each on what the
+        // one before left undecided (with the Pass that handed it down, if any, before its own reason).
+        var decided: [SidePiece] = []
+        var open = [SidePiece(connections: .all, allowed: true, reasons: [])]
+        func tier(_ ids: [RuleID]) {
+            var passed: [SidePiece] = []
+            for r in ids where matches(rules[r], peer) {
+                let matched = connections(rules[r], destinationClass: destination)
+                var next: [SidePiece] = []
+                for piece in open {
+                    let inside = piece.connections.intersection(matched)
+                    let outside = piece.connections.subtracting(matched)
+                    if !outside.isEmpty {
+                        next.append(SidePiece(connections: outside, allowed: true, reasons: piece.reasons))
+                    }
+                    guard !inside.isEmpty else { continue }
+                    let verdict = rules[r].verdict
+                    let cut = SidePiece(
+                        connections: inside,
+                        allowed: verdict == .allow,
+                        reasons: piece.reasons + [.tierRule(r, verdict)]
+                    )
+                    if verdict == .pass { passed.append(cut) } else { decided.append(cut) }
+                }
+                open = next
+            }
+            open += passed
+        }
+        tier(adminGoverning[direction][governed])
+        if isolated[direction][governed] {
+            for piece in open {
+                decided += networkPolicySide(
+                    direction,
+                    at: governed,
+                    peer: peer,
+                    destination: destination,
+                    on: piece.connections,
+                    after: piece.reasons
+                )
+            }
+        } else {
+            tier(baselineGoverning[direction][governed])
+            decided += open.map {
+                SidePiece(connections: $0.connections, allowed: true, reasons: $0.reasons + [.systemDefault])
+            }
+        }
+        return decided
+    }
+
+    /// The NetworkPolicies' decision on `connections` of a side (`after`: the reasons of the tier that passed them
+    /// down, if any): admitted by their rules, or denied with a reason per selecting policy.
+    private func networkPolicySide(
+        _ direction: Direction,
+        at governed: ClassID,
+        peer: HopPeer,
+        destination: ClassID?,
+        on connections: ConnectionSet,
+        after prefix: [SideReason]
+    ) -> [SidePiece] {
+        guard isolated[direction][governed] else {
+            return [SidePiece(connections: connections, allowed: true, reasons: prefix + [.systemDefault])]
+        }
+        var pieces = [SidePiece(connections: connections, allowed: false, reasons: prefix)]
         // Within a policy the first rule that admits a connection is named for it, as netpol-analyzer names them;
         // every policy that admits it is named.
         var byPolicy: [PolicyID: ConnectionSet] = [:]
         for r in governing[direction][governed] where matches(rules[r], peer) {
-            let policy = rules[r].origin.policy
+            guard let policy = rules[r].origin.policy else { continue }
             let earlier = byPolicy[policy] ?? .none
-            let admitted = connections(rules[r], destinationClass: destination).subtracting(earlier)
+            let admitted = self.connections(rules[r], destinationClass: destination).subtracting(earlier)
             guard !admitted.isEmpty else { continue }
             byPolicy[policy] = earlier.union(admitted)
             var next: [SidePiece] = []
@@ -130,7 +195,7 @@ extension ClassModel {
         }
         let denial = denialReasons(direction, at: governed, peer: peer, destination: destination)
         return pieces.map { piece in
-            piece.allowed ? piece : SidePiece(connections: piece.connections, allowed: false, reasons: denial)
+            piece.allowed ? piece : SidePiece(connections: piece.connections, allowed: false, reasons: prefix + denial)
         }
     }
 

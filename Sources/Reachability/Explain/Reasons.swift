@@ -11,12 +11,17 @@ package struct PolicyReference: Hashable, Sendable {
     /// Where the policy is written.
     package var location: SourceLocation?
 
-    /// `ns/name`.
-    package var id: String { "\(namespace)/\(name)" }
+    /// `ns/name`, or `name` for a cluster-scoped admin policy.
+    package var id: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
 
     /// A reference to a NetworkPolicy.
     package init(_ policy: NetworkPolicy) {
         self.init(kind: .networkPolicy, namespace: policy.namespace, name: policy.name, location: policy.location)
+    }
+
+    /// A reference to an admin policy (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy).
+    package init(_ policy: AdminPolicy) {
+        self.init(kind: PolicyKind(policy.kind), namespace: "", name: policy.name, location: policy.location)
     }
 
     /// A reference to the policy a rule comes from (located at the policy, not the rule).
@@ -34,6 +39,16 @@ package enum Reason: Hashable, Sendable {
     /// Rules of `policy` (`rules`: their numbers, 1-based) let `source` reach `destination` through the hop in
     /// `direction`.
     case admits(PolicyReference, rules: [Int], source: String, destination: String, direction: Direction)
+    /// Rules of an admin policy (`rules`: their numbers, 1-based) deny (or, with `passes`, hand down to the next
+    /// tier) what `source` sends `destination` at the hop in `direction`.
+    case adminRules(
+        PolicyReference,
+        rules: [Int],
+        verdict: Verdict,
+        source: String,
+        destination: String,
+        direction: Direction
+    )
     /// `policy` isolates `endpoint` for `direction` and no rule of it lets `peer` through on `connections`.
     case isolatesWithoutRule(
         PolicyReference,

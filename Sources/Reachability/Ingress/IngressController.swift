@@ -104,8 +104,8 @@ extension ClassModel {
         }
         for e in out.byWay.keys.sorted() {
             let c = classOf(endpoint: e)
-            let isolated = self.isolated.ingress[c]
-            let admitted = decide(.ingress, at: c, peer: .ingressController).allowed
+            let decision = decide(.ingress, at: c, peer: .ingressController)
+            let admitted = decision.allowed
             let wanted = (out.byWay[e] ?? []).reduce(ConnectionSet.none) { $0.union($1.connections) }
             let connections = wanted.intersection(admitted)
             if connections.isEmpty {
@@ -117,7 +117,7 @@ extension ClassModel {
                     )
                 )
             } else {
-                out.flows.append((e, connections, !isolated))
+                out.flows.append((e, connections, !decision.undecided.intersection(connections).isEmpty))
             }
         }
         return out

@@ -17,7 +17,20 @@ extension ClassModel {
     /// For a set of addresses the answer is what the rules allow to some address of it; the engine asks for one
     /// atom at a time, where every address gets the same answer.
     package func decide(_ direction: Direction, at governed: ClassID, peer: HopPeer) -> Decision {
-        Decision(folding: [networkPolicyLayer(direction, at: governed, peer: peer)])
+        let networkPolicies = networkPolicyLayer(direction, at: governed, peer: peer)
+        guard tiered else { return Decision(folding: [networkPolicies]) }
+        let destination: ClassID? =
+            switch (direction, peer) {
+            case (.ingress, _): governed
+            case (.egress, .endpoints(let c)): c
+            case (.egress, .addresses), (.egress, .ingressController): nil
+            }
+        // The baseline is folded last: an isolating NetworkPolicy layer has decided everything by then.
+        return Decision(folding: [
+            tierLayer(adminGoverning[direction][governed], peer: peer, destination: destination),
+            networkPolicies,
+            tierLayer(baselineGoverning[direction][governed], peer: peer, destination: destination),
+        ])
     }
 
     /// What the NetworkPolicies say at one hop. Policies that select the endpoint in `direction` isolate it: the
@@ -63,6 +76,7 @@ extension ClassModel {
     /// What `source` may send to `destination`, with the hops left open by default.
     /// Unions start from the first matching rule's connections, so the common single-rule case allocates nothing.
     func classFlow(from source: ClassID, to destination: ClassID) -> (ConnectionSet, Set<Direction>) {
+        if tiered { return tieredClassFlow(from: source, to: destination) }
         var open = Set<Direction>()
         var allowed: ConnectionSet?
         if isolated.egress[source] {
@@ -87,12 +101,14 @@ extension ClassModel {
 
     /// What a class may send to an address atom.
     func egress(from source: ClassID, to atom: IPRange) -> ConnectionSet {
+        if tiered { return tieredAtom(.egress, at: source, atom: atom) }
         guard isolated.egress[source] else { return .all }
         return union(governing.egress[source], atom: atom, destination: nil)
     }
 
     /// What a class accepts from an address atom.
     func ingress(to destination: ClassID, from atom: IPRange) -> ConnectionSet {
+        if tiered { return tieredAtom(.ingress, at: destination, atom: atom) }
         guard isolated.ingress[destination] else { return .all }
         return union(governing.ingress[destination], atom: atom, destination: destination)
     }

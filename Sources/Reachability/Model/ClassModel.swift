@@ -19,6 +19,12 @@ package struct ClassModel: Sendable {
         var addressAtoms: [IPRange] = []
         /// Host-network pods the network plugin leaves out of every policy (`EngineSettings.isUngoverned`).
         var ungoverned = false
+        /// Host-network pods, told apart only when the cluster has admin policies: they are neither their subjects
+        /// nor their `namespaces`/`pods` peers.
+        var hostNetwork = false
+        /// The address atoms the pod addresses fall in that admin `networks` peers cut (they match pods by address,
+        /// by the specification), when the input has pod addresses.
+        var adminAtoms: [IPRange] = []
         /// Endpoint indices, ascending: `Cluster` sorts endpoints by id, so this is name order too.
         var members: [Int]
     }
@@ -50,6 +56,17 @@ package struct ClassModel: Sendable {
     /// Per Service of `cluster.services`, the endpoints its selector picks in its namespace (none without a
     /// selector): what the ways in, the audit and the diagrams read.
     package private(set) var serviceEndpoints: [[Int]] = []
+    /// Whether the cluster has admin policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+    /// ClusterNetworkPolicy): without them, every hop is decided by the NetworkPolicies alone, on the fast paths.
+    var tiered = false
+    /// Per direction and class: the admin tier's rules whose policy's subject selects it, in evaluation order.
+    var adminGoverning = PerDirection<[[RuleID]]>(repeating: [])
+    /// Per direction and class: the baseline tier's rules whose policy's subject selects it, in evaluation order.
+    var baselineGoverning = PerDirection<[[RuleID]]>(repeating: [])
+    /// Per admin policy (`Cluster.adminPolicies`): the classes its subject selects.
+    var adminSelection: [[ClassID]] = []
+    /// Per admin policy and direction: its compiled rules.
+    var adminPolicyRules: [PerDirection<[RuleID]>] = []
     /// What the ingress controller reaches through Ingresses, Routes and Gateway routes (computed once).
     private(set) var ingress = IngressControllerAnswer()
 
@@ -59,6 +76,8 @@ package struct ClassModel: Sendable {
         var ports: [ContainerPort]
         var addressAtoms: [IPRange]
         var ungoverned: Bool
+        var hostNetwork: Bool
+        var adminAtoms: [IPRange]
     }
 
     /// Groups the endpoints into classes and compiles every policy against them.
@@ -69,6 +88,8 @@ package struct ClassModel: Sendable {
         // With pod or node addresses matched by ipBlocks, endpoints whose addresses fall in other atoms are told apart.
         let matchable =
             settings.ipBlockMatchesPods || settings.ipBlockMatchesNodes ? Self.addressAtoms(cluster) : []
+        tiered = !cluster.adminPolicies.isEmpty
+        let adminMatchable = tiered ? Self.adminAddressAtoms(cluster) : []
         var index: [ClassKey: ClassID] = [:]
         let read = Self.labelKeysRead(cluster)
         for (e, endpoint) in cluster.endpoints.enumerated() {
@@ -78,12 +99,16 @@ package struct ClassModel: Sendable {
                 ? endpoint.labels : endpoint.labels.filter { read.contains($0.key) }
             let atoms =
                 matchable.isEmpty ? [] : Self.atoms(holding: settings.ipBlockAddresses(of: endpoint), in: matchable)
+            let hostNetwork = tiered && endpoint.hostNetwork
             let key = ClassKey(
                 namespace: endpoint.namespace,
                 labels: labels,
                 ports: named,
                 addressAtoms: atoms,
-                ungoverned: settings.isUngoverned(endpoint)
+                ungoverned: settings.isUngoverned(endpoint),
+                hostNetwork: hostNetwork,
+                adminAtoms: adminMatchable.isEmpty || hostNetwork
+                    ? [] : Self.atoms(holding: endpoint.addresses, in: adminMatchable)
             )
             if let c = index[key] {
                 classes[c].members.append(e)
@@ -99,6 +124,8 @@ package struct ClassModel: Sendable {
                         ports: named,
                         addressAtoms: atoms,
                         ungoverned: key.ungoverned,
+                        hostNetwork: hostNetwork,
+                        adminAtoms: key.adminAtoms,
                         members: [e]
                     )
                 )
@@ -110,6 +137,11 @@ package struct ClassModel: Sendable {
         isolated = PerDirection(repeating: Array(repeating: false, count: classes.count))
         for (p, policy) in cluster.policies.enumerated() {
             compile(policy, PolicyID(p), with: &compiler)
+        }
+        adminGoverning = PerDirection(repeating: Array(repeating: [], count: tiered ? classes.count : 0))
+        baselineGoverning = adminGoverning
+        for (p, policy) in cluster.adminPolicies.enumerated() {
+            compile(policy, AdminPolicyID(p), with: &compiler)
         }
         atoms = compiler.atoms()
         ruleAtoms = rules.map { atomIntervals($0.addresses) }
@@ -144,7 +176,7 @@ package struct ClassModel: Sendable {
             var ruleIDs: [RuleID] = []
             for (r, rule) in policy.rules(direction).enumerated() {
                 let origin = RuleOrigin(
-                    policy: p,
+                    owner: .networkPolicy(p),
                     kind: .networkPolicy,
                     namespace: policy.namespace,
                     name: policy.name,
@@ -160,6 +192,40 @@ package struct ClassModel: Sendable {
                 isolated[direction][c] = true
                 selectedBy[direction][c].append(p)
                 governing[direction][c] += ruleIDs
+            }
+        }
+    }
+
+    /// Compiles one admin policy's rules and records which classes its subject selects.
+    private mutating func compile(_ policy: AdminPolicy, _ p: AdminPolicyID, with compiler: inout RuleCompiler) {
+        let matches = compiler.adminMatches(policy.subject)
+        let selected = matches.indices.filter { matches[$0] }.map(ClassID.init)
+        adminSelection.append(selected)
+        adminPolicyRules.append(PerDirection(repeating: []))
+        for direction in Direction.allCases {
+            var ruleIDs: [RuleID] = []
+            for (r, rule) in policy.rules(direction).enumerated() {
+                var origin = RuleOrigin(
+                    owner: .admin(p, policy.tier),
+                    kind: PolicyKind(policy.kind),
+                    namespace: "",
+                    name: policy.name,
+                    direction: direction,
+                    index: r,
+                    location: rule.location ?? policy.location
+                )
+                origin.ruleName = rule.name
+                rules.append(compiler.compile(rule, origin: origin))
+                ruleIDs.append(RuleID(rules.count - 1))
+            }
+            adminPolicyRules[p][direction] = ruleIDs
+            guard !ruleIDs.isEmpty else { continue }
+            for c in selected {
+                if policy.tier == .admin {
+                    adminGoverning[direction][c] += ruleIDs
+                } else {
+                    baselineGoverning[direction][c] += ruleIDs
+                }
             }
         }
     }
@@ -206,7 +272,33 @@ package struct ClassModel: Sendable {
                 }
             }
         }
+        for policy in cluster.adminPolicies {
+            var selections = [policy.subject]
+            for direction in Direction.allCases {
+                for rule in policy.rules(direction) {
+                    for case .pods(let selection) in rule.peers { selections.append(selection) }
+                }
+            }
+            for case .pods(_, let pods) in selections { add(pods) }
+        }
         return keys
+    }
+
+    /// The atoms the admin policies' `networks` peers cut the address space into, when some endpoint has an address
+    /// they can match (none otherwise: classes need not be told apart).
+    private static func adminAddressAtoms(_ cluster: Cluster) -> [IPRange] {
+        guard cluster.endpoints.contains(where: { !$0.addresses.isEmpty }) else { return [] }
+        var compiler = RuleCompiler(cluster: cluster, classes: [])
+        var any = false
+        for policy in cluster.adminPolicies {
+            for rule in policy.egress {
+                for case .networks(let cidrs) in rule.peers {
+                    for cidr in cidrs { compiler.cut(at: IPBlock(cidr: cidr)) }
+                    any = true
+                }
+            }
+        }
+        return any ? compiler.atoms() : []
     }
 
     /// The atoms every ipBlock of the cluster cuts the address space into (what `compile` arrives at too).
@@ -247,10 +339,26 @@ package struct ClassModel: Sendable {
     /// Where a compiled rule comes from.
     package func origin(_ rule: RuleID) -> RuleOrigin { rules[rule].origin }
 
-    /// The rule as the policy writes it, that a compiled rule was compiled from.
+    /// The rule as the NetworkPolicy writes it, that a compiled rule was compiled from (an admin rule has none: it
+    /// is read as written, all peers, no ports).
     package func policyRule(_ rule: RuleID) -> PolicyRule {
         let origin = origin(rule)
-        return policy(origin.policy).rules(origin.direction)[origin.index]
+        guard let p = origin.policy else { return PolicyRule() }
+        return policy(p).rules(origin.direction)[origin.index]
+    }
+
+    /// The admin rule as written, nil for a NetworkPolicy's rule.
+    package func adminRule(_ rule: RuleID) -> AdminRule? {
+        let origin = origin(rule)
+        return origin.adminPolicy.map { cluster.adminPolicies[$0].rules(origin.direction)[origin.index] }
+    }
+
+    /// The policy that owns rules: what explanations and check's "involved" name.
+    package func reference(_ owner: RuleOwner) -> PolicyReference {
+        switch owner {
+        case .networkPolicy(let p): PolicyReference(policy(p))
+        case .admin(let p, _): PolicyReference(cluster.adminPolicies[p])
+        }
     }
 
     /// The policy with this id.
@@ -272,10 +380,15 @@ private struct RuleCompiler {
 
     /// The classes an ipBlock can match by address (those with address atoms).
     private let addressed: [Int]
+    /// The classes an admin `networks` peer can match by address.
+    private let adminAddressed: [Int]
+    private let nodes: [Node]
 
     init(cluster: Cluster, classes: [ClassModel.EndpointClass]) {
         self.classes = classes
+        nodes = cluster.nodes
         addressed = classes.indices.filter { !classes[$0].addressAtoms.isEmpty }
+        adminAddressed = classes.indices.filter { !classes[$0].adminAtoms.isEmpty }
         var namespaceLabels: [String: [String: String]] = [:]
         for namespace in cluster.namespaces { namespaceLabels[namespace.name] = namespace.labels }
         classNamespaceLabels = classes.map { namespaceLabels[$0.namespace] ?? [Namespace.nameLabel: $0.namespace] }
@@ -338,6 +451,79 @@ private struct RuleCompiler {
             addresses: addresses,
             ports: rule.ports,
             fixedConnections: isNamed ? nil : ClassModel.connections(rule.ports, destinationPorts: [])
+        )
+    }
+
+    /// For each class, whether an admin subject or `namespaces`/`pods` peer selects its pods (never host-network
+    /// pods).
+    func adminMatches(_ selection: AdminSelection) -> [Bool] {
+        classes.indices.map { c in
+            !classes[c].hostNetwork
+                && selection.matches(namespaceLabels: classNamespaceLabels[c], podLabels: classes[c].labels)
+        }
+    }
+
+    /// Compiles an admin rule: its peers against the classes, the addresses it matches (networks, nodes), and its
+    /// ports as policy ports (a named port matches the container port of that name, of any protocol).
+    mutating func compile(_ rule: AdminRule, origin: RuleOrigin) -> CompiledRule {
+        var matchesClass = Array(repeating: false, count: classes.count)
+        var addresses = IPSet()
+        var matchesController = false
+        let controller = (namespace: [Namespace.nameLabel: IngressController.namespace], pod: [String: String]())
+        for peer in rule.peers {
+            switch peer {
+            case .pods(let selection):
+                for (c, match) in adminMatches(selection).enumerated() where match { matchesClass[c] = true }
+                if selection.matches(namespaceLabels: controller.namespace, podLabels: controller.pod) {
+                    matchesController = true
+                }
+            case .networks(let cidrs):
+                for cidr in cidrs {
+                    let block = IPBlock(cidr: cidr)
+                    let set = IPSet(block)
+                    addresses.formUnion(set)
+                    cut(at: block)
+                    for c in adminAddressed where classes[c].adminAtoms.contains(where: set.contains) {
+                        matchesClass[c] = true
+                    }
+                }
+            case .nodes(let selector):
+                for node in nodes where selector.matches(node.labels) {
+                    for address in node.addresses {
+                        guard let cidr = CIDR("\(address)/\(address.family.bits)") else { continue }
+                        addresses.formUnion(IPSet(cidr))
+                        cut(at: IPBlock(cidr: cidr))
+                    }
+                }
+            case .domainNames:
+                break  // not resolvable offline: no address
+            case .unrecognised:
+                // Fails closed: an Allow/Accept matches nothing through it, a Deny or Pass everything.
+                guard !rule.action.admits else { continue }
+                matchesClass = Array(repeating: true, count: classes.count)
+                addresses = IPSet.all([.v4, .v6])
+                matchesController = true
+            }
+        }
+        let ports: [PolicyPort]? = rule.ports.map { ports in
+            ports.flatMap { port -> [PolicyPort] in
+                switch port {
+                case .numbers(let proto, let range):
+                    [PolicyPort(networkProtocol: proto, port: .number(range.lowerBound), endPort: range.upperBound)]
+                case .named(let name):
+                    NetworkProtocol.allCases.map { PolicyPort(networkProtocol: $0, port: .named(name)) }
+                }
+            }
+        }
+        let isNamed = rule.ports?.contains { if case .named = $0 { true } else { false } } ?? false
+        return CompiledRule(
+            origin: origin,
+            matchesClass: matchesClass,
+            matchesIngressController: matchesController,
+            addresses: addresses,
+            ports: ports,
+            fixedConnections: isNamed ? nil : ClassModel.connections(ports, destinationPorts: []),
+            verdict: rule.action.admits ? .allow : rule.action == .deny ? .deny : .pass
         )
     }
 

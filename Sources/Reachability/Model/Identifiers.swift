@@ -27,6 +27,8 @@ package enum Tables {
     package enum Rules {}
     /// `Cluster.policies`.
     package enum Policies {}
+    /// `Cluster.adminPolicies`.
+    package enum AdminPolicies {}
     /// `Reachability.peers`: the endpoints first, in `Cluster.endpoints` order, then address sets.
     package enum Peers {}
 }
@@ -37,6 +39,9 @@ package typealias ClassID = TableIndex<Tables.Classes>
 package typealias RuleID = TableIndex<Tables.Rules>
 /// A policy of the cluster (`Cluster.policies`).
 package typealias PolicyID = TableIndex<Tables.Policies>
+/// An admin policy of the cluster (`Cluster.adminPolicies`: AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+/// ClusterNetworkPolicy).
+package typealias AdminPolicyID = TableIndex<Tables.AdminPolicies>
 /// A side of a flow (`Reachability.peers`).
 package typealias PeerID = TableIndex<Tables.Peers>
 

@@ -45,7 +45,8 @@ enum EgressOpenedByRules: AuditCheck {
         let model = context.model
         var kinds: [RuleID: Kind] = [:]
         func note(_ rules: [RuleID], _ kind: Kind) {
-            for r in rules { kinds[r] = min(kinds[r] ?? kind, kind) }
+            // The NetworkPolicies' rules: what an admin tier allows is the cluster administrator's choice.
+            for r in rules where model.origin(r).policy != nil { kinds[r] = min(kinds[r] ?? kind, kind) }
         }
         let toMetadata = model.decide(.egress, at: c, peer: .addresses(IPSet(metadata)))
         note(toMetadata.allowing(metadataPort), .metadata)
@@ -83,7 +84,8 @@ enum EgressOpenedByRules: AuditCheck {
 
     private static func report(_ cause: Cause, endpoints: [Int], _ context: inout AuditContext) {
         let origin = context.model.origin(cause.rule)
-        let policy = context.model.policy(origin.policy)
+        guard let p = origin.policy else { return }
+        let policy = context.model.policy(p)
         let rule = context.rule(cause.rule)
         let count = "\(endpoints.count) \(endpoints.count == 1 ? "endpoint" : "endpoints")"
         let what = "\(origin.field) of NetworkPolicy \(policy.id)"

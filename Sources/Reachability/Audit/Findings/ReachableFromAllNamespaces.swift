@@ -26,9 +26,11 @@ enum ReachableFromAllNamespaces: AuditCheck {
             for r in open { connections.formUnion(model.connections(r, destinationClass: c)) }
             guard !connections.isEmpty else { continue }
             let origins = open.map { model.origin($0) }
-            let policies = Set(origins.map(\.policy)).sorted().map { model.policy($0) }
-            let evidence: [Evidence] = origins.map {
-                .rule(PolicyReference(model.policy($0.policy)), field: $0.field, does: "admits every namespace")
+            let policies = Set(origins.compactMap(\.policy)).sorted().map { model.policy($0) }
+            let evidence: [Evidence] = origins.compactMap { origin in
+                origin.policy.map {
+                    .rule(PolicyReference(model.policy($0)), field: origin.field, does: "admits every namespace")
+                }
             }
             context.addForEachMember(
                 of: c,
