@@ -36,10 +36,10 @@ format:
 
 oracle: build
 	@if [ ! -x "$(ORACLE)" ]; then echo "error: $(ORACLE) not found (the peers' test clusters live in ../shared/oracle)"; exit 1; fi
-	python3 $(ORACLE) --netreach $(NETREACH) --skip-tags anp,banp,udn,virtual-machines
-	python3 $(dir $(ORACLE))explain/run --netreach $(NETREACH) --skip-tags anp,banp,udn,virtual-machines
-	python3 $(dir $(ORACLE))diff/run --netreach $(NETREACH) --skip-tags anp,banp,udn,virtual-machines
-	python3 $(dir $(ORACLE))exposure/run --netreach $(NETREACH) --skip-tags anp,banp,udn,virtual-machines
+	python3 $(ORACLE) --netreach $(NETREACH) --skip-tags udn,virtual-machines
+	python3 $(dir $(ORACLE))explain/run --netreach $(NETREACH) --skip-tags udn,virtual-machines
+	python3 $(dir $(ORACLE))diff/run --netreach $(NETREACH) --skip-tags udn,virtual-machines
+	python3 $(dir $(ORACLE))exposure/run --netreach $(NETREACH) --skip-tags udn,virtual-machines
 
 # BENCH_FLAGS="--compare-nca --growth" adds the peer comparison and the growth tables; --quick skips 150k pods.
 bench: release

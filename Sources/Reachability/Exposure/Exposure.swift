@@ -127,8 +127,18 @@ extension Reachability {
         for c in model.classes.indices.map(ClassID.init) {
             var entries: [(Direction, ExposedPeer, ExposedConnections)] = []
             for direction in directions {
-                guard model.isolated[direction][c] else {
+                guard model.decides(direction, c) else {
                     entries.append((direction, .entireCluster, ExposedConnections(ports: .all, names: [])))
+                    continue
+                }
+                if model.tiered {
+                    entries += tieredExposure(
+                        c,
+                        direction,
+                        namespaceLabels: namespaceLabels,
+                        realMatch: &realMatch,
+                        only: focus.connection
+                    )
                     continue
                 }
                 // Every selector peer of the rules, with what its rule admits.
@@ -199,6 +209,12 @@ extension Reachability {
                 out.entries.append(.init(endpoint: e, direction: direction, peer: peer, connections: kept))
             }
             for direction in directions {
+                // The peer lists a workload's addresses among its exposure only when some pod the input does not
+                // hold could reach it (or be reached) some way; otherwise its flows say it all.
+                guard !perClass[c].isEmpty else {
+                    if !model.decides(direction, c) { out.unprotected.append((e, direction)) }
+                    continue
+                }
                 let edges = direction == .egress ? classFlows.externalOut[c] : classFlows.externalIn[c]
                 for edge in edges {
                     var connections = classFlows.connections[Int(edge.connection)]
@@ -215,10 +231,105 @@ extension Reachability {
                         )
                     )
                 }
-                if !model.isolated[direction][c] { out.unprotected.append((e, direction)) }
+                if !model.decides(direction, c) { out.unprotected.append((e, direction)) }
             }
         }
         return out
+    }
+
+    /// The exposure of class `c` in `direction` with the admin tiers: every pod peer that a rule of any tier
+    /// describes by selectors (and the entire cluster) is a representative pod, and gets what the tiers decide for
+    /// it, a rule counting when its selectors hold every pod the representative stands for. A representative that
+    /// gets the same as the entire cluster is not repeated; one that gets less (an admin Deny) is, even with no
+    /// connections.
+    private func tieredExposure(
+        _ c: ClassID,
+        _ direction: Direction,
+        namespaceLabels: [String: [String: String]],
+        realMatch: inout [RuleSelectors: Bool],
+        only: ConnectionSet?
+    ) -> [(Direction, ExposedPeer, ExposedConnections)] {
+        let governing =
+            model.adminGoverning[direction][c]
+            + (model.isolated[direction][c] ? model.governing[direction][c] : model.baselineGoverning[direction][c])
+        // Per rule: the selector peers it names (nil: it matches every pod, as a rule without peers does).
+        var peersOf: [RuleID: [(RuleSelectors, ExposedPeer)]?] = [:]
+        var representatives: [(RuleSelectors, ExposedPeer)] = [(RuleSelectors(), .entireCluster)]
+        var seen: Set<RuleSelectors> = [RuleSelectors()]
+        for r in governing {
+            let list: [(RuleSelectors, ExposedPeer)]?
+            if let admin = model.adminRule(r) {
+                var out: [(RuleSelectors, ExposedPeer)] = []
+                var everything = false
+                for peer in admin.peers {
+                    switch peer {
+                    case .pods(.namespaces(let namespaces)):
+                        out.append(Self.selectors(pods: nil, namespaces: namespaces))
+                    case .pods(.pods(let namespaces, let pods)):
+                        out.append(Self.selectors(pods: pods, namespaces: namespaces))
+                    case .unrecognised where !admin.action.admits:
+                        everything = true
+                    case .networks, .nodes, .domainNames, .unrecognised:
+                        break
+                    }
+                }
+                list = everything ? nil : out
+            } else {
+                let rule = model.policyRule(r)
+                let namespace = model.origin(r).namespace
+                list = rule.peers.map { peers in
+                    peers.compactMap { peer in
+                        guard case .pods(let pods, let namespaces) = peer else { return nil }
+                        return (
+                            RuleSelectors(pods: pods, namespaces: namespaces, policyNamespace: namespace),
+                            ExposedPeer(podSelector: pods, namespaceSelector: namespaces, policyNamespace: namespace)
+                        )
+                    }
+                }
+            }
+            peersOf[r] = list
+            for (selectors, peer) in list ?? [] where seen.insert(selectors).inserted {
+                if selectors.isPlainLabels {
+                    let matched =
+                        realMatch[selectors]
+                        ?? cluster.endpoints.contains { selectors.matches($0, namespaceLabels: namespaceLabels) }
+                    realMatch[selectors] = matched
+                    if matched { continue }  // a real pod matches it exactly: its flows say it all
+                }
+                representatives.append((selectors, peer))
+            }
+        }
+        let destination: ClassID? = direction == .ingress ? c : nil
+        var results: [(ExposedPeer, ConnectionSet)] = []
+        for (selectors, peer) in representatives {
+            let hop = model.tieredHop(direction, at: c, destination: destination) { r in
+                guard let list = peersOf[r] else { return false }
+                guard let list else { return true }
+                return list.contains { $0.0.contains(selectors) }
+            }
+            // With a focus connection, a representative is compared with the entire cluster on it alone.
+            results.append((peer, only.map(hop.allowed.intersection) ?? hop.allowed))
+        }
+        let cluster = results[0].1
+        var out: [(Direction, ExposedPeer, ExposedConnections)] = []
+        if !cluster.isEmpty { out.append((direction, .entireCluster, ExposedConnections(ports: cluster, names: []))) }
+        for (peer, connections) in results.dropFirst().sorted(by: { $0.0 < $1.0 }) where connections != cluster {
+            out.append((direction, peer, ExposedConnections(ports: connections, names: [])))
+        }
+        return out
+    }
+
+    /// An admin peer's selectors as exposure keys them (cluster-scoped: the namespace selector is always written).
+    private static func selectors(pods: LabelSelector, namespaces: LabelSelector) -> (RuleSelectors, ExposedPeer) {
+        let pods = pods.isEmpty ? nil : pods
+        return (
+            RuleSelectors(pods: pods, namespaces: namespaces, policyNamespace: ""),
+            ExposedPeer(podSelector: pods, namespaceSelector: namespaces, policyNamespace: "")
+        )
+    }
+
+    private static func selectors(pods: LabelSelector?, namespaces: LabelSelector) -> (RuleSelectors, ExposedPeer) {
+        selectors(pods: pods ?? .everything, namespaces: namespaces)
     }
 
     /// What a rule's ports admit towards pods not in the input: at ingress the governed pods' named ports resolve;
