@@ -367,6 +367,20 @@ private struct LoadState {
     private mutating func adminPolicies(namespaces: [Namespace], endpoints: [Endpoint]) throws(Diagnostic)
         -> [AdminPolicy]
     {
+        let baselines = objects.adminPolicies.filter { $0.kind == .baselineAdminNetworkPolicy }
+        if baselines.count > 1 {
+            let second = baselines[1]
+            var error = Diagnostic(
+                "a second BaselineAdminNetworkPolicy",
+                at: second.location,
+                hint: "the BaselineAdminNetworkPolicy is a singleton named 'default': merge the two into one",
+                notes: [.note("the first one is defined here", at: baselines[0].location)]
+            )
+            guard options.keepGoing else { throw error }
+            error = .warning("skipped object: " + error.message, at: second.location, group: "objects skipped")
+            warnings.append(error)
+            objects.adminPolicies.removeAll { $0.kind == .baselineAdminNetworkPolicy && $0.location != baselines[0].location }
+        }
         var policies = lastDefinitions(
             objects.adminPolicies,
             id: { "\($0.kind.rawValue) \($0.name)" },
@@ -391,17 +405,9 @@ private struct LoadState {
             for j in policies.indices.dropFirst(i + 1) where !skipped.contains(j) {
                 let (a, b) = (policies[i], policies[j])
                 guard a.tier == b.tier, a.priority == b.priority else { break }
+                // The v1alpha1 baseline has no priority (it is one object).
                 let banp = AdminPolicyKind.baselineAdminNetworkPolicy
-                if a.kind == banp || b.kind == banp {
-                    guard a.kind == b.kind else { continue }
-                    throw Diagnostic(
-                        "a second BaselineAdminNetworkPolicy",
-                        at: b.location,
-                        hint: "the BaselineAdminNetworkPolicy is a singleton named 'default': merge the two",
-                        notes: [.note("the other one", at: a.location)]
-                    )
-                }
-                guard overlap(a, b) else { continue }
+                guard a.kind != banp, b.kind != banp, overlap(a, b) else { continue }
                 let message =
                     "\(b.kind.rawValue) '\(b.name)' and \(a.kind.rawValue) '\(a.name)' have the same priority \(a.priority) in the \(a.tier.rawValue.lowercased()) tier and select some of the same pods: the specification leaves their order undefined"
                 if options.allowSamePriority {

@@ -92,8 +92,8 @@ package enum ExplainReport {
     static func sentence(_ model: ClassModel, _ reason: SideReason, direction: Direction) -> String {
         switch reason {
         case .systemDefault:
-            return
-                "no NetworkPolicy selects this side for \(direction.rawValue.lowercased()): the system default allows it"
+            let what = model.tiered ? "no policy of any tier decides" : "no NetworkPolicy selects"
+            return "\(what) this side for \(direction.rawValue.lowercased()): the system default allows it"
         case .hostNetwork:
             return "it uses the host network, which no NetworkPolicy governs (\(model.settings.name))"
         case .admittedBy(let r):

@@ -328,10 +328,12 @@ private let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: s
     #expect(dump.cluster.policies.map(\.id) == ["db/postgres"])
     #expect(
         dump.warnings.map(\.message) == [
-            "1 completed pod is kept (status.phase Succeeded or Failed), as the peers keep them; --skip-completed leaves them out",
-            "skipped 1 object of unsupported kinds: Node (1)",
+            "1 completed pod is kept (status.phase Succeeded or Failed), as the peers keep them; --skip-completed leaves them out"
         ]
     )
+    // The Node is read: admin policies' `nodes` peers match its addresses.
+    #expect(dump.cluster.nodes.map(\.name) == ["node-1"])
+    #expect(dump.cluster.nodes.first?.addresses.map(\.description) == ["192.168.10.11"])
     var options = LoadOptions()
     options.skipCompleted = true
     let running = try ManifestLoader.load([path], options: options)

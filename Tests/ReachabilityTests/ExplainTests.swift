@@ -66,6 +66,7 @@ private func words(_ model: ClassModel, _ reasons: [SideReason]) -> [String] {
         case .systemDefault: return "default"
         case .hostNetwork: return "host"
         case .admittedBy(let r): return "admit " + rule(r)
+        case .tierRule(let r, let verdict): return verdict.rawValue.lowercased() + " " + rule(r)
         case .noRules(let p): return "no-rules " + model.policy(p).name
         case .noRuleSelectsPeer(let p): return "no-rule-selects-peer " + model.policy(p).name
         case .portsMismatch(let r, let named): return "ports " + rule(r) + (named ? " named" : "")

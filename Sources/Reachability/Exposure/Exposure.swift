@@ -209,9 +209,9 @@ extension Reachability {
                 out.entries.append(.init(endpoint: e, direction: direction, peer: peer, connections: kept))
             }
             for direction in directions {
-                // The peer lists a workload's addresses among its exposure only when some pod the input does not
-                // hold could reach it (or be reached) some way; otherwise its flows say it all.
-                guard !perClass[c].isEmpty else {
+                // With admin tiers, the peer lists a workload's addresses among its exposure only when some pod the
+                // input does not hold could reach it (or be reached) some way; otherwise its flows say it all.
+                guard !model.tiered || !perClass[c].isEmpty else {
                     if !model.decides(direction, c) { out.unprotected.append((e, direction)) }
                     continue
                 }

@@ -58,7 +58,7 @@ package struct ClassModel: Sendable {
     package private(set) var serviceEndpoints: [[Int]] = []
     /// Whether the cluster has admin policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
     /// ClusterNetworkPolicy): without them, every hop is decided by the NetworkPolicies alone, on the fast paths.
-    var tiered = false
+    package private(set) var tiered = false
     /// Per direction and class: the admin tier's rules whose policy's subject selects it, in evaluation order.
     var adminGoverning = PerDirection<[[RuleID]]>(repeating: [])
     /// Per direction and class: the baseline tier's rules whose policy's subject selects it, in evaluation order.
