@@ -84,6 +84,7 @@ package enum DOTWriter {
             case .openIngress:
                 attributes.append("color=\"\(Style.defaultEdge)\", fontcolor=\"\(Style.defaultEdge)\", style=dashed")
             }
+            if edge.isTierDecided { attributes.append("penwidth=3") }
             if edge.isWayIn {
                 attributes.append(
                     "color=\"\(Style.wayInEdge)\", fontcolor=\"\(Style.wayInEdge)\", style=dashed, arrowhead=empty"
@@ -185,6 +186,9 @@ package enum DOTWriter {
             cells.append(
                 "<td><font color=\"\(Style.defaultEdge)\">&#x254C;&#x254C;&#x25B6; unprotected: nothing guards the destination</font></td>"
             )
+        }
+        if diagram.edges.contains(where: \.isTierDecided) {
+            cells.append("<td><b>&#x2501;&#x2501;&#x25B6; bold: an admin or baseline rule admits it</b></td>")
         }
         if diagram.edges.contains(where: \.isWayIn) {
             cells.append(

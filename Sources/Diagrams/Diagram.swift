@@ -51,6 +51,11 @@ package struct Diagram: Hashable, Sendable {
         package var change: Change? = nil
         /// Not a flow: a Service or a route that brings traffic from outside the cluster to the destination.
         package var isWayIn = false
+        /// True when an admin or baseline rule (AdminNetworkPolicy, BaselineAdminNetworkPolicy,
+        /// ClusterNetworkPolicy) admits the flow at a hop: drawn bold, whatever the namespaces' policies say.
+        package var isTierDecided: Bool {
+            rules.contains { !$0.hasPrefix("NetworkPolicy ") }
+        }
     }
 
     /// What a diff did to a flow.

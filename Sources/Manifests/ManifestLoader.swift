@@ -379,7 +379,9 @@ private struct LoadState {
             guard options.keepGoing else { throw error }
             error = .warning("skipped object: " + error.message, at: second.location, group: "objects skipped")
             warnings.append(error)
-            objects.adminPolicies.removeAll { $0.kind == .baselineAdminNetworkPolicy && $0.location != baselines[0].location }
+            objects.adminPolicies.removeAll {
+                $0.kind == .baselineAdminNetworkPolicy && $0.location != baselines[0].location
+            }
         }
         var policies = lastDefinitions(
             objects.adminPolicies,

@@ -406,3 +406,24 @@ func rendersInProcess(format: RenderFormat) throws {
     let diagram = try DiagramBuilder.build(result, view: .full)
     #expect(diagram.nodes.contains { $0.label == "HTTPRoute shop/web\nshop.example.com\nvia Gateway infra/public" })
 }
+
+/// A flow an admin-tier rule admits is drawn bold, with the rule in its tooltip and a legend line; one the
+/// namespaces' policies admit is not.
+@Test func flowsAnAdminRuleAdmitsAreDrawnBold() throws {
+    var yaml = ""
+    for name in ["a", "b"] {
+        yaml +=
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: \(name), namespace: \(name), labels: {app: \(name)}}\nspec: {containers: [{name: c}]}\n---\n"
+    }
+    yaml +=
+        "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a-in}\nspec: {priority: 1, subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: a}}}, ingress: [{name: from-b, action: Allow, from: [{namespaces: {}}], ports: [{portNumber: {port: 80}}]}, {name: rest, action: Deny, from: [{namespaces: {}}]}]}\n---\n"
+    yaml +=
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: b-in, namespace: b}\nspec: {podSelector: {}, ingress: [{from: [{namespaceSelector: {}}], ports: [{port: 443}]}]}\n"
+    let diagram = try DiagramBuilder.build(try analyze(yaml), view: .full)
+    let edges = diagram.edges.filter { !$0.isWayIn && $0.label.hasPrefix("TCP") }
+    #expect(edges.map { "\($0.label) \($0.isTierDecided)" }.sorted() == ["TCP 443 false", "TCP 80 true"])
+    #expect(edges.first { $0.label == "TCP 80" }?.rules == ["AdminNetworkPolicy a-in, ingress rule 1 'from-b'"])
+    let dot = DOTWriter.dot(diagram)
+    #expect(dot.contains("penwidth=3"))
+    #expect(dot.contains("bold: an admin or baseline rule admits it"))
+}

@@ -41,20 +41,20 @@ private func anp(_ name: String = "p", priority: String = "10", _ extra: String 
                 ports: [{portNumber: {protocol: UDP, port: 53}}, {portRange: {start: 8000, end: 9000}}, {namedPort: http}]
             """
         )
-        + """
-        apiVersion: policy.networking.k8s.io/v1alpha2
-        kind: ClusterNetworkPolicy
-        metadata: {name: c1}
-        spec:
-          tier: Baseline
-          priority: 3
-          subject: {pods: {podSelector: {matchLabels: {app: web}}}}
-          ingress:
-          - action: Accept
-            from: [{pods: {namespaceSelector: {}, podSelector: {}}}]
-            protocols: [{tcp: {destinationPort: {number: 80}}}, {sctp: {destinationPort: {range: {start: 1, end: 9}}}}, {destinationNamedPort: dns}]
+            + """
+            apiVersion: policy.networking.k8s.io/v1alpha2
+            kind: ClusterNetworkPolicy
+            metadata: {name: c1}
+            spec:
+              tier: Baseline
+              priority: 3
+              subject: {pods: {podSelector: {matchLabels: {app: web}}}}
+              ingress:
+              - action: Accept
+                from: [{pods: {namespaceSelector: {}, podSelector: {}}}]
+                protocols: [{tcp: {destinationPort: {number: 80}}}, {sctp: {destinationPort: {range: {start: 1, end: 9}}}}, {destinationNamedPort: dns}]
 
-        """
+            """
     let cluster = try load(text).cluster
     #expect(cluster.adminPolicies.map(\.name) == ["a1", "c1"])  // admin tier before baseline
     let a1 = try #require(cluster.adminPolicies.first)
@@ -66,7 +66,9 @@ private func anp(_ name: String = "p", priority: String = "10", _ extra: String 
     )
     let c1 = try #require(cluster.adminPolicies.last)
     #expect(c1.kind == .clusterNetworkPolicy && c1.tier == .baseline && c1.priority == 3)
-    #expect(c1.subject == .pods(namespaceSelector: .everything, podSelector: LabelSelector(matchLabels: ["app": "web"])))
+    #expect(
+        c1.subject == .pods(namespaceSelector: .everything, podSelector: LabelSelector(matchLabels: ["app": "web"]))
+    )
     #expect(c1.ingress.first?.action == .accept && c1.ingress.first?.name == "")
     #expect(c1.ingress.first?.ports == [.numbers(.tcp, 80...80), .numbers(.sctp, 1...9), .named("dns")])
 }
@@ -111,11 +113,20 @@ private func anp(_ name: String = "p", priority: String = "10", _ extra: String 
     ),
     (anp("p", "  egress: [{name: n, action: Deny, to: [{networks: [10.0.0.0/33]}]}]"), "invalid CIDR '10.0.0.0/33'", 7),
     (
-        anp("p", "  ingress: [{name: r, action: Deny, from: [{namespaces: {}}], ports: [{portRange: {start: 90, end: 80}}]}]"),
+        anp(
+            "p",
+            "  ingress: [{name: r, action: Deny, from: [{namespaces: {}}], ports: [{portRange: {start: 90, end: 80}}]}]"
+        ),
         "starts at 90 but ends at 80", 7
     ),
-    (anp("p", "  ingress: [{name: r, action: Deny, from: [{namespaces: {}, pods: {podSelector: {}}}]}]"), "a peer sets exactly one field", 7),
-    (anp("p", "  ingress: [{name: r, action: Deny, from: [{networks: [10.0.0.0/8]}]}]"), "has no field netreach knows", 0),
+    (
+        anp("p", "  ingress: [{name: r, action: Deny, from: [{namespaces: {}, pods: {podSelector: {}}}]}]"),
+        "a peer sets exactly one field", 7
+    ),
+    (
+        anp("p", "  ingress: [{name: r, action: Deny, from: [{networks: [10.0.0.0/8]}]}]"),
+        "has no field netreach knows", 0
+    ),
     (anp("p", "  ingress: [{name: r, action: Deny, from: []}]"), "has no 'from' peers", 7),
     (
         """
@@ -164,7 +175,11 @@ func invalidAdminPoliciesAreLocatedErrors(text: String, message: String, line: I
 @Test func samePriorityOverlapIsAnErrorUnlessAllowed() throws {
     let text = pods + anp("b-second") + anp("a-first")
     let error = loadError(text)
-    #expect(error?.message.contains("AdminNetworkPolicy 'b-second' and AdminNetworkPolicy 'a-first' have the same priority 10") == true)
+    #expect(
+        error?.message.contains(
+            "AdminNetworkPolicy 'b-second' and AdminNetworkPolicy 'a-first' have the same priority 10"
+        ) == true
+    )
     #expect(error?.notes.first?.message.contains("'a-first' is defined here") == true)
     #expect(error?.hint?.contains("--allow-same-priority") == true)
 
@@ -180,7 +195,13 @@ func invalidAdminPoliciesAreLocatedErrors(text: String, message: String, line: I
 
     let disjoint =
         pods
-        + anp("x").replacingOccurrences(of: "subject: {namespaces: {}}", with: "subject: {namespaces: {matchLabels: {team: x}}}")
-        + anp("y").replacingOccurrences(of: "subject: {namespaces: {}}", with: "subject: {namespaces: {matchLabels: {team: y}}}")
+        + anp("x").replacingOccurrences(
+            of: "subject: {namespaces: {}}",
+            with: "subject: {namespaces: {matchLabels: {team: x}}}"
+        )
+        + anp("y").replacingOccurrences(
+            of: "subject: {namespaces: {}}",
+            with: "subject: {namespaces: {matchLabels: {team: y}}}"
+        )
     #expect(try load(disjoint).cluster.adminPolicies.count == 2)
 }

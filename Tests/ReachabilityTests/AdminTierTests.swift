@@ -10,7 +10,12 @@ import Testing
 
 private let cluster =
     namespace("a", "{team: a}") + namespace("b", "{team: b}") + namespace("x", "{env: sandbox}")
-    + pod("pa", ns: "a", labels: "{app: pa}", ports: "[{name: http, containerPort: 80}, {name: dns, containerPort: 53, protocol: UDP}]")
+    + pod(
+        "pa",
+        ns: "a",
+        labels: "{app: pa}",
+        ports: "[{name: http, containerPort: 80}, {name: dns, containerPort: 53, protocol: UDP}]"
+    )
     + pod("pb", ns: "b", labels: "{app: pb}", ports: "[{name: http, containerPort: 8080}]")
     + pod("px", ns: "x", labels: "{app: px}")
 
@@ -22,7 +27,13 @@ private func banp(subject: String = "{namespaces: {}}", _ rules: String) -> Stri
     "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec: {subject: \(subject), \(rules)}\n---\n"
 }
 
-private func cnp(_ name: String, tier: String = "Admin", priority: Int, subject: String = "{namespaces: {}}", _ rules: String)
+private func cnp(
+    _ name: String,
+    tier: String = "Admin",
+    priority: Int,
+    subject: String = "{namespaces: {}}",
+    _ rules: String
+)
     -> String
 {
     "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {name: \(name)}\nspec: {tier: \(tier), priority: \(priority), subject: \(subject), \(rules)}\n---\n"
@@ -43,7 +54,11 @@ private let fromAll = "ingress: [{name: r, action: Deny, from: [{namespaces: {}}
         priority: 5,
         "ingress: [{name: allow, action: Allow, from: [{namespaces: {matchLabels: {team: b}}}], ports: [{portNumber: {port: 80}}]}, {name: deny, action: Deny, from: [{namespaces: {}}]}]"
     )
-    let denyAll = anp("p1", priority: 1, "ingress: [{name: deny, action: Deny, from: [{namespaces: {}}], ports: [{portNumber: {port: 80}}]}]")
+    let denyAll = anp(
+        "p1",
+        priority: 1,
+        "ingress: [{name: deny, action: Deny, from: [{namespaces: {}}], ports: [{portNumber: {port: 80}}]}]"
+    )
     // p5 alone: its Allow comes before its Deny.
     #expect(try flow(cluster + allowThenDeny, "b/pb[Pod]", "a/pa[Pod]") == "TCP 80")
     // p1 (priority 1) denies TCP 80 before p5 can allow it; the rest p5 denies.
@@ -57,7 +72,11 @@ private let fromAll = "ingress: [{name: r, action: Deny, from: [{namespaces: {}}
 // override an admin Deny.
 @Test func passHandsDownAndAdminDenyCannotBeOverridden() throws {
     let policies =
-        anp("pass-b", priority: 1, "ingress: [{name: pass, action: Pass, from: [{namespaces: {matchLabels: {team: b}}}]}]")
+        anp(
+            "pass-b",
+            priority: 1,
+            "ingress: [{name: pass, action: Pass, from: [{namespaces: {matchLabels: {team: b}}}]}]"
+        )
         + anp("deny-all", priority: 2, fromAll)
         + netpol("open", ns: "a", "{podSelector: {}, ingress: [{}]}")
     // b is passed over deny-all to a's NetworkPolicy, which admits everything.
@@ -84,7 +103,12 @@ private let fromAll = "ingress: [{name: r, action: Deny, from: [{namespaces: {}}
         priority: 1,
         "ingress: [{action: Accept, from: [{namespaces: {matchLabels: {team: b}}}], protocols: [{tcp: {destinationPort: {number: 80}}}]}]"
     )
-    let pass = cnp("pass-x", tier: "Baseline", priority: 2, "ingress: [{action: Pass, from: [{namespaces: {matchLabels: {env: sandbox}}}]}]")
+    let pass = cnp(
+        "pass-x",
+        tier: "Baseline",
+        priority: 2,
+        "ingress: [{action: Pass, from: [{namespaces: {matchLabels: {env: sandbox}}}]}]"
+    )
     let deny = cnp("deny", tier: "Baseline", priority: 3, "ingress: [{action: Deny, from: [{namespaces: {}}]}]")
     let yaml = cluster + accept + pass + deny
     #expect(try flow(yaml, "b/pb[Pod]", "a/pa[Pod]") == "TCP 80")
@@ -94,7 +118,13 @@ private let fromAll = "ingress: [{name: r, action: Deny, from: [{namespaces: {}}
 
 // 4 and 5. Nothing decides: allowed; a flow needs egress at the source and ingress at the destination.
 @Test func aFlowNeedsBothHopsAndUndecidedIsAllowed() throws {
-    #expect(try flow(cluster + anp("other", priority: 1, subject: "{namespaces: {matchLabels: {team: b}}}", fromAll), "x/px[Pod]", "a/pa[Pod]") == "All Connections")
+    #expect(
+        try flow(
+            cluster + anp("other", priority: 1, subject: "{namespaces: {matchLabels: {team: b}}}", fromAll),
+            "x/px[Pod]",
+            "a/pa[Pod]"
+        ) == "All Connections"
+    )
     let egressDeny = anp(
         "no-egress",
         priority: 1,
@@ -114,7 +144,12 @@ private let fromAll = "ingress: [{name: r, action: Deny, from: [{namespaces: {}}
 @Test func subjectsSelectPodsAndNeverHostNetworkPods() throws {
     let yaml =
         cluster + pod("host", ns: "a", labels: "{app: pa}", extra: "hostNetwork: true, ")
-        + cnp("deny-pa", priority: 1, subject: "{pods: {podSelector: {matchLabels: {app: pa}}}}", fromAll.replacingOccurrences(of: "name: r, ", with: ""))
+        + cnp(
+            "deny-pa",
+            priority: 1,
+            subject: "{pods: {podSelector: {matchLabels: {app: pa}}}}",
+            fromAll.replacingOccurrences(of: "name: r, ", with: "")
+        )
     #expect(try flow(yaml, "b/pb[Pod]", "a/pa[Pod]") == "none")
     #expect(try flow(yaml, "b/pb[Pod]", "a/host[Pod]") == "All Connections")
     // Nor `namespaces` peers: the host-network pod is not denied as a source.
@@ -136,7 +171,9 @@ private let fromAll = "ingress: [{name: r, action: Deny, from: [{namespaces: {}}
             "egress: [{name: n, action: Deny, to: [{networks: [10.0.0.0/24]}]}, {name: nodes, action: Deny, to: [{nodes: {matchLabels: {role: infra}}}]}, {name: dns, action: Deny, to: [{domainNames: [example.com]}]}]"
         )
     let result = try analyze(ips)
-    let lines = result.flows.map { "\(result.peers[$0.source].name) => \(result.peers[$0.destination].name) : \($0.connections)" }
+    let lines = result.flows.map {
+        "\(result.peers[$0.source].name) => \(result.peers[$0.destination].name) : \($0.connections)"
+    }
     // The network holds pa's address: b's pod cannot reach it; a's pod reaches b's.
     #expect(!lines.contains { $0.hasPrefix("b/pb[Pod] => a/pa[Pod]") })
     #expect(lines.contains("a/pa[Pod] => b/pb[Pod] : All Connections"))
@@ -183,7 +220,12 @@ private let fromAll = "ingress: [{name: r, action: Deny, from: [{namespaces: {}}
     // A named port matches the container port of that name, whatever its protocol.
     #expect(try only("[{namedPort: dns}]") == "UDP 53")
     #expect(try only("[{namedPort: missing}]") == "none")
-    #expect(try only("[{tcp: {destinationPort: {number: 80}}}, {udp: {destinationPort: {range: {start: 50, end: 60}}}}]", v2: true) == "TCP 80; UDP 50-60")
+    #expect(
+        try only(
+            "[{tcp: {destinationPort: {number: 80}}}, {udp: {destinationPort: {range: {start: 50, end: 60}}}}]",
+            v2: true
+        ) == "TCP 80; UDP 50-60"
+    )
     #expect(try only("[{destinationNamedPort: http}]", v2: true) == "TCP 80")
 }
 
@@ -193,7 +235,9 @@ private let fromAll = "ingress: [{name: r, action: Deny, from: [{namespaces: {}}
     func lines(_ version: String) throws -> [String] {
         let loaded = try ManifestLoader.load([root + "/examples/tiers/cluster", root + "/examples/tiers/\(version)"])
         let result = PolicyEngine(cluster: loaded.cluster).analyze()
-        return result.flows.map { "\(result.peers[$0.source].name) => \(result.peers[$0.destination].name) : \($0.connections)" }
+        return result.flows.map {
+            "\(result.peers[$0.source].name) => \(result.peers[$0.destination].name) : \($0.connections)"
+        }
     }
     let v1 = try lines("v1alpha1")
     #expect(v1 == (try lines("v1alpha2")))
@@ -209,7 +253,11 @@ private let fromAll = "ingress: [{name: r, action: Deny, from: [{namespaces: {}}
 @Test func explanationsNameTheTierRules() throws {
     let yaml =
         cluster
-        + anp("pass-b", priority: 1, "ingress: [{name: pass-from-b, action: Pass, from: [{namespaces: {matchLabels: {team: b}}}]}]")
+        + anp(
+            "pass-b",
+            priority: 1,
+            "ingress: [{name: pass-from-b, action: Pass, from: [{namespaces: {matchLabels: {team: b}}}]}]"
+        )
         + banp("ingress: [{name: baseline-deny, action: Deny, from: [{namespaces: {}}]}]")
     let result = try analyze(yaml)
     let model = result.model

@@ -340,3 +340,37 @@ private func verdict(_ rule: String, yaml: String = cluster) throws -> CheckResu
     #expect(error?.message == "'from: web' of rule 'r' matches no endpoint")
     #expect(error?.hint?.hasPrefix("did you mean frontend/web?") == true)
 }
+
+// MARK: - Admin tiers
+
+private let baselineDenyIngress =
+    "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec: {subject: {namespaces: {}}, ingress: [{name: deny-pods, action: Deny, from: [{namespaces: {}}]}]}\n---\n"
+
+/// `default-deny:` holds with a baseline Deny of every pod over the namespace, and says which rule.
+@Test func defaultDenyIsSatisfiedByABaselineDenyAll() throws {
+    let yaml = cluster + namespace("empty") + pod("lone", ns: "empty") + baselineDenyIngress
+    let result = try verdict("  default-deny: empty\n  direction: ingress", yaml: yaml)
+    #expect(result.passed)
+    #expect(
+        result.message
+            == "'empty' has a default-deny for ingress: BaselineAdminNetworkPolicy default, ingress rule 1 'deny-pods' (baseline Deny of every pod)"
+    )
+    // Not for egress: the baseline says nothing there.
+    #expect(!(try verdict("  default-deny: empty\n  direction: egress", yaml: yaml).passed))
+}
+
+/// `deny:` and `allow:` evaluate across the tiers: an admin Deny over an open NetworkPolicy, named in "involved".
+@Test func checkRulesEvaluateAcrossTiers() throws {
+    let adminDeny =
+        "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {name: no-frontend-to-data}\nspec: {tier: Admin, priority: 5, subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: data}}}, ingress: [{name: deny-frontend, action: Deny, from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: frontend}}}]}]}\n---\n"
+    let open = cluster + netpol("all", ns: "data", "{podSelector: {}, ingress: [{}]}")
+    #expect(!(try verdict("  deny: {from: frontend, to: data}", yaml: open).passed))
+    #expect(try verdict("  deny: {from: frontend, to: data}", yaml: open + adminDeny).passed)
+    let blocked = try verdict("  allow: {from: frontend/web, to: data/db, ports: [5432/TCP]}", yaml: open + adminDeny)
+    #expect(!blocked.passed)
+    #expect(
+        blocked.displayedInvolvements.map(\.text).contains(
+            "ClusterNetworkPolicy no-frontend-to-data, ingress rule 1 denies frontend/web[Pod] to data/db[Pod] (ingress)"
+        )
+    )
+}

@@ -10,7 +10,10 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
     .deletingLastPathComponent().path
 
 private func audit(_ path: String) throws -> AuditReport {
-    Auditor.audit(PolicyEngine(cluster: try ManifestLoader.load([path]).cluster).analyze())
+    // Same-priority admin policies load as they do with --allow-same-priority (admin-same-priority's fixture).
+    var options = LoadOptions()
+    options.allowSamePriority = true
+    return Auditor.audit(PolicyEngine(cluster: try ManifestLoader.load([path], options: options).cluster).analyze())
 }
 
 private func render(_ report: AuditReport, _ format: AuditFormat, isolation: Bool = false) -> String {

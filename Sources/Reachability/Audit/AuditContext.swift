@@ -88,13 +88,15 @@ struct AuditContext {
     /// Whether endpoints of `namespace` are selected by some policy of theirs.
     func hasPolicies(_ namespace: String) -> Bool { !(policiesByNamespace[namespace] ?? []).isEmpty }
 
-    /// The peers that class `c` reaches (`inbound: false`) or that reach it, first ones by name.
-    func neighbors(_ c: ClassID, inbound: Bool) -> Neighbors {
+    /// The peers that class `c` reaches (`inbound: false`) or that reach it, first ones by name; with `openOnly`,
+    /// only the flows that pass c's hop by default (no policy of any tier decides them).
+    func neighbors(_ c: ClassID, inbound: Bool, openOnly: Bool = false) -> Neighbors {
         let flows = result.classFlows
         let limit = Auditor.evidenceLimit + 1
         var out = Neighbors()
         var candidates: [(name: String, peer: PeerID, connections: ConnectionSet)] = []
-        for edge in inbound ? flows.inbound[c] : flows.outbound[c] {
+        let bit = OpenHops.bit(inbound ? .ingress : .egress)
+        for edge in inbound ? flows.inbound[c] : flows.outbound[c] where !openOnly || edge.open & bit != 0 {
             let members = model.classes[edge.peer].members
             out.count += members.count
             if edge.peer == c { out.includesOwnClass = true }
@@ -102,7 +104,7 @@ struct AuditContext {
                 candidates.append((result.peers[m].name, PeerID(m), flows.connections[Int(edge.connection)]))
             }
         }
-        for edge in inbound ? flows.externalIn[c] : flows.externalOut[c] {
+        for edge in inbound ? flows.externalIn[c] : flows.externalOut[c] where !openOnly || edge.open & bit != 0 {
             out.count += 1
             candidates.append((result.peers[edge.peer].name, edge.peer, flows.connections[Int(edge.connection)]))
         }

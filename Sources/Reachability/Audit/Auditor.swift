@@ -14,7 +14,7 @@ package enum Auditor {
         NamespaceWithoutPolicy.self, NamespaceWithoutDefaultDeny.self, EndpointNotIsolated.self,
         ReachableFromAllNamespaces.self, ReachableFromAnyAddress.self, EgressToCloudMetadata.self,
         EgressOpenedByRules.self, PolicySelectsNothing.self, PeerMatchesNothing.self,
-        PolicyShadowed.self, HostNetwork.self, PolicyRulesIgnored.self, ServiceFindings.self,
+        PolicyShadowed.self, HostNetwork.self, PolicyRulesIgnored.self, ServiceFindings.self, AdminTierFindings.self,
     ]
 
     /// Audits an analyzed cluster.

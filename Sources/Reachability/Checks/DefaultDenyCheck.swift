@@ -14,11 +14,19 @@ enum DefaultDenyCheck {
         var missing: [Direction] = []
         var examples: [CheckExample] = []
         var count = 0
+        var baselines: [String] = []
+        let definition = context.cluster.namespaces.first { $0.name == namespace.name }
         for direction in Direction.allCases where directions.contains(direction) {
             let found = policies.contains {
                 $0.podSelector.isEmpty && $0.policyTypes.contains(direction) && $0.rules(direction).isEmpty
             }
             guard !found else { continue }
+            // A baseline Deny of every pod peer that covers the namespace is a default-deny too (for pods, the
+            // peers an admin policy's ingress names).
+            if let definition, let r = model.baselineDefaultDeny(direction, namespace: definition) {
+                baselines.append(model.origin(r).label)
+                continue
+            }
             missing.append(direction)
             for (e, endpoint) in context.cluster.endpoints.enumerated()
             where endpoint.namespace == namespace.name && !model.isolated[direction][model.classOf(endpoint: e)] {
@@ -45,6 +53,12 @@ enum DefaultDenyCheck {
                 examples: examples,
                 violations: max(count, missing.count),
                 involved: involved
+            )
+        }
+        guard baselines.isEmpty else {
+            return context.pass(
+                rule,
+                "'\(namespace.name)' has a default-deny for \(words): \(baselines.joined(separator: "; ")) (baseline Deny of every pod)"
             )
         }
         return context.pass(rule, "'\(namespace.name)' has a default-deny NetworkPolicy for \(words)")

@@ -48,17 +48,40 @@ private struct OpenFlows {
         let openIngress = classes.filter { inScope($0) && !model.isolated.ingress[$0] }
         let counted = Set(openEgress)
         let universe = model.universe
+        // What passes a hop by default towards addresses: everything when no policy of any tier decides for the class,
+        // else (admin tiers) what no tier decides.
+        func openAddresses(_ c: ClassID, _ direction: Direction) -> [(ConnectionSet, IPSet)] {
+            guard model.decides(direction, c) else { return universe.isEmpty ? [] : [(.all, universe)] }
+            return model.tieredAddressFlows(c, direction).filter(\.2).map { ($0.0, $0.1) }
+        }
         for s in openEgress {
             for d in classes { add(s, d, in: &context) }
-            // Not isolated for egress: every address, every connection.
-            context.addToAddresses(model.classes[s].members, universe, .all, sourceClass: s, to: &violations)
+            let groups = openAddresses(s, .egress)
+            for (connections, addresses) in groups {
+                context.addToAddresses(
+                    model.classes[s].members,
+                    addresses,
+                    connections,
+                    sourceClass: s,
+                    to: &violations
+                )
+            }
+            if !groups.isEmpty { open[s] |= 1 }
         }
         for d in openIngress {
             for s in classes where !counted.contains(s) { add(s, d, in: &context) }
-            context.addFromAddresses(universe, model.classes[d].members, .all, destinationClass: d, to: &violations)
+            let groups = openAddresses(d, .ingress)
+            for (connections, addresses) in groups {
+                context.addFromAddresses(
+                    addresses,
+                    model.classes[d].members,
+                    connections,
+                    destinationClass: d,
+                    to: &violations
+                )
+            }
+            if !groups.isEmpty { open[d] |= 2 }
         }
-        for s in openEgress where !universe.isEmpty { open[s] |= 1 }
-        for d in openIngress where !universe.isEmpty { open[d] |= 2 }
         violations.trim()
     }
 

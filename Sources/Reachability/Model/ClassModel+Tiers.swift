@@ -20,6 +20,32 @@ extension ClassModel {
             || (tiered && (!adminGoverning[direction][c].isEmpty || !baselineGoverning[direction][c].isEmpty))
     }
 
+    /// The baseline rule that denies every pod peer to every pod of `namespace` in `direction` (a baseline
+    /// default-deny: a Deny without ports whose peer is every namespace, in a baseline policy whose subject holds the
+    /// whole namespace), or nil. It decides for the pods no NetworkPolicy selects.
+    package func baselineDefaultDeny(_ direction: Direction, namespace: Namespace) -> RuleID? {
+        for (p, policy) in cluster.adminPolicies.enumerated() where policy.tier == .baseline {
+            let covers =
+                switch policy.subject {
+                case .namespaces(let selector): selector.matches(namespace.labels)
+                case .pods(let namespaces, let pods): namespaces.matches(namespace.labels) && pods.isEmpty
+                }
+            guard covers else { continue }
+            for (i, rule) in policy.rules(direction).enumerated() where rule.action == .deny && rule.ports == nil {
+                let everyPod = rule.peers.contains { peer in
+                    switch peer {
+                    case .pods(.namespaces(let namespaces)): namespaces.isEmpty
+                    case .pods(.pods(let namespaces, let pods)): namespaces.isEmpty && pods.isEmpty
+                    case .unrecognised: true
+                    case .networks, .nodes, .domainNames: false
+                    }
+                }
+                if everyPod { return adminPolicyRules[p][direction][i] }
+            }
+        }
+        return nil
+    }
+
     /// What one tier's rules say at a hop, as a layer: one part per matching rule, in evaluation order (an earlier
     /// part wins, a Pass part hands its connections to the next layer).
     func tierLayer(_ tierRules: [RuleID], peer: HopPeer, destination: ClassID?) -> LayerDecision {

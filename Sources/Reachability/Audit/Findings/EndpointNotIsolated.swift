@@ -30,8 +30,15 @@ enum EndpointNotIsolated: AuditCheck {
         // A host-network pod the plugin leaves out of every policy cannot be isolated: host-network says so.
         for c in (0..<model.classes.count).map(ClassID.init)
         where context.hasPolicies(model.classes[c].namespace) && !model.classes[c].ungoverned {
-            let inbound = model.isolated.ingress[c] ? nil : context.neighbors(c, inbound: true)
-            let outbound = model.isolated.egress[c] ? nil : context.neighbors(c, inbound: false)
+            // With admin tiers, what the admin or baseline tier decides is no default-allow: only the flows no tier
+            // decides count, and a side whose tiers decide everything is no finding (a baseline Deny protects it).
+            func open(_ direction: Direction) -> Neighbors? {
+                guard !model.isolated[direction][c] else { return nil }
+                let side = context.neighbors(c, inbound: direction == .ingress, openOnly: model.tiered)
+                return model.tiered && model.decides(direction, c) && side.count == 0 ? nil : side
+            }
+            let inbound = open(.ingress)
+            let outbound = open(.egress)
             for e in model.classes[c].members {
                 let endpoint = context.cluster.endpoints[e]
                 for (direction, side) in [(Direction.ingress, inbound), (.egress, outbound)] {

@@ -37,7 +37,10 @@ enum NamespaceWithoutDefaultDeny: AuditCheck {
             guard !policies.isEmpty else { continue }
             for direction in Direction.allCases {
                 let hasDefaultDeny = policies.contains { $0.podSelector.isEmpty && $0.policyTypes.contains(direction) }
-                guard !hasDefaultDeny else { continue }
+                // A baseline default-deny protects the pods no NetworkPolicy selects.
+                guard !hasDefaultDeny, context.model.baselineDefaultDeny(direction, namespace: namespace) == nil else {
+                    continue
+                }
                 let word = direction.rawValue.lowercased()
                 context.add(
                     rule[direction],

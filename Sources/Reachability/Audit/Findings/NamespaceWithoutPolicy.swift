@@ -21,6 +21,10 @@ enum NamespaceWithoutPolicy: AuditCheck {
         let cluster = context.cluster
         for (namespace, members) in NamespaceMembers(cluster).withEndpoints
         where !context.hasPolicies(namespace.name) {
+            // A baseline default-deny both ways (admin tiers) stands in for the namespace's own.
+            if Direction.allCases.allSatisfy({ context.model.baselineDefaultDeny($0, namespace: namespace) != nil }) {
+                continue
+            }
             let noun = members.count == 1 ? "workload" : "workloads"
             context.add(
                 .namespaceWithoutPolicy,
