@@ -19,12 +19,14 @@ ROOT = os.path.dirname(HERE)
 # (name, generator arguments, split into files?, [(command words, output format[, ratio])]). RULES is the generated
 # rules file; CHANGED a copy of the cluster with 50 of its policies changed (scripts/change_policies.py), compared
 # with it by `diff`; SERVICES runs on a copy with a Service per workload and 200 Ingresses (scripts/add_services.py),
-# UNIQUE on a copy whose pods carry one more label each, with a value of their own (scripts/add_unique_labels.py).
+# UNIQUE on a copy whose pods carry one more label each, with a value of their own (scripts/add_unique_labels.py),
+# TIERS on a copy with 200 AdminNetworkPolicies and a BaselineAdminNetworkPolicy (scripts/add_admin_tiers.py).
 # A ratio (base run index, label, target) prints this run's time over the base run's, same run.
 # Copies of a row's cluster: word -> (script, file suffix, label suffix).
 VARIANTS = {
     "SERVICES": ("add_services.py", "-services.yaml", " (+ Services)"),
     "UNIQUE": ("add_unique_labels.py", "-unique.yaml", " (+ unique labels)"),
+    "TIERS": ("add_admin_tiers.py", "-tiers.yaml", " (+ 200 admin policies and a baseline)"),
 }
 
 ROWS = [
@@ -48,9 +50,16 @@ ROWS = [
      ["--pods", "10000", "--policies", "2000", "--namespaces", "50"], False,
      [(["list", "--count"], "txt"), (["list", "--count", "UNIQUE"], "txt", (0, "ratio with unique labels / without", 1.3)),
       (["audit"], "json"), (["audit", "UNIQUE"], "json", (2, "ratio with unique labels / without", 1.3))]),
+    # Admin tiers (issue 17): 200 admin policies and a baseline must cost audit at most 1.5x.
+    ("pods=10000 policies=2000 ns=50 (+ admin tiers)", ["--pods", "10000", "--policies", "2000", "--namespaces", "50"],
+     False,
+     [(["list", "--count"], "txt"), (["list", "--count", "TIERS"], "txt", (0, "ratio list with tiers / without", 1.5)),
+      (["audit"], "json"), (["audit", "TIERS"], "json", (2, "ratio audit with tiers / without", 1.5))]),
     ("pods=150000 policies=10000 ns=50 apps=40",
      ["--pods", "150000", "--policies", "10000", "--namespaces", "50", "--apps-per-namespace", "40"], False,
      [(["list", "--count"], "txt"), (["audit"], "json"),
+      # 200 admin policies and a baseline: audit at most 1.5x without them (issue 17).
+      (["audit", "TIERS"], "json", (1, "ratio audit with admin tiers / without", 1.5)),
       # One pair explained: at most 1.2x `list --count` (the ratio is printed).
       (["explain", "ns-000/app-00-0", "ns-001/app-00-0"], "txt", (0, "ratio explain / list --count", 1.2)),
       # The summary of a change of 50 policies: at most 2.5x `list --count`.

@@ -103,11 +103,12 @@ struct FlowBuilder {
     private func computeChunk(_ range: Range<Int>, universe: IPSet) -> Chunk {
         var chunk = Chunk()
         let classCount = model.classes.count
+        let cache = model.tiered ? HopCache(classes: classCount) : nil
         for s in range {
             let s = ClassID(s)
             var edges: [Edge<ClassID>] = []
             for d in (0..<classCount).lazy.map(ClassID.init) {
-                let (connections, open) = model.classFlow(from: s, to: d)
+                let (connections, open) = model.classFlow(from: s, to: d, cache: cache)
                 guard !connections.isEmpty else { continue }
                 edges.append(Edge(peer: d, connection: chunk.intern(connections), open: OpenHops.bits(open)))
             }

@@ -75,8 +75,10 @@ extension ClassModel {
 
     /// What `source` may send to `destination`, with the hops left open by default.
     /// Unions start from the first matching rule's connections, so the common single-rule case allocates nothing.
-    func classFlow(from source: ClassID, to destination: ClassID) -> (ConnectionSet, Set<Direction>) {
-        if tiered { return tieredClassFlow(from: source, to: destination) }
+    func classFlow(from source: ClassID, to destination: ClassID, cache: HopCache? = nil)
+        -> (ConnectionSet, Set<Direction>)
+    {
+        if tiered { return tieredClassFlow(from: source, to: destination, cache: cache) }
         var open = Set<Direction>()
         var allowed: ConnectionSet?
         if isolated.egress[source] {

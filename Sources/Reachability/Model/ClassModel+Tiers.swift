@@ -64,61 +64,101 @@ extension ClassModel {
         return LayerDecision(parts, selectedBy: [])
     }
 
-    /// One hop on the fast path: what passes it and what of that no policy decided (default-allow). `matching`
-    /// says whether a rule's peers match the other side.
+    /// One hop on the fast path: what passes it and what of that no policy decided (default-allow). The other side
+    /// is class `peer`, or what `matching` says of each rule. With a `cache`, the admin tier's answer for the rules
+    /// of the governed class that match is computed once per set of such rules (a bit per rule, up to 256; not when
+    /// an egress rule names a port, which resolves on the destination).
     func tieredHop(
         _ direction: Direction,
         at governed: ClassID,
         destination: ClassID?,
-        matching: (RuleID) -> Bool
+        cache: HopCache? = nil,
+        peer: ClassID? = nil,
+        matching matchingRule: ((RuleID) -> Bool)? = nil
     ) -> (allowed: ConnectionSet, undecided: ConnectionSet) {
-        var undecided = ConnectionSet.all
-        var allowed = ConnectionSet.none
-        func tier(_ ids: [RuleID]) {
+        // A class peer is read from the bit matrix (a closure over the model would copy it at every call).
+        func matching(_ r: RuleID) -> Bool {
+            if let peer { return ruleMatches(r, peer) }
+            return matchingRule?(r) ?? false
+        }
+        // A tier's rules that match, in order, folded: what they allow and what they leave undecided.
+        func fold(_ ids: [RuleID], _ undecided: inout ConnectionSet, _ allowed: inout ConnectionSet) {
             var passed = ConnectionSet.none
             for r in ids where matching(r) {
-                let open = connections(rules[r], destinationClass: destination).intersection(undecided)
-                    .subtracting(passed)
+                guard !undecided.isEmpty else { return }
+                var open = tierConnections(r, destination).intersection(undecided)
+                if !passed.isEmpty { open = open.subtracting(passed) }
                 guard !open.isEmpty else { continue }
-                switch rules[r].verdict {
+                switch tierTables.verdicts[r.index] {
                 case .allow:
-                    allowed.formUnion(open)
+                    allowed = allowed.isEmpty ? open : allowed.union(open)
                     undecided = undecided.subtracting(open)
                 case .deny:
                     undecided = undecided.subtracting(open)
                 case .pass:
-                    passed.formUnion(open)
+                    passed = passed.isEmpty ? open : passed.union(open)
                 }
-                if undecided.isSubset(of: passed) { break }
             }
         }
-        tier(adminGoverning[direction][governed])
+        // The admin tier, from the cache when the same of its rules matched before.
+        var undecided = ConnectionSet.all
+        var allowed = ConnectionSet.none
+        let admin = adminGoverning[direction][governed]
+        if !admin.isEmpty {
+            var mask = RuleMask()
+            var cacheable = cache != nil && admin.count <= RuleMask.capacity
+            for (k, r) in admin.enumerated() where matching(r) {
+                mask.insert(k)
+                if direction == .egress && tierTables.fixed[r.index] == nil { cacheable = false }
+            }
+            if !mask.isEmpty {
+                if cacheable, let known = cache?.lookup(direction, governed, mask) {
+                    (allowed, undecided) = known
+                } else {
+                    fold(admin, &undecided, &allowed)
+                    if cacheable { cache?.store(direction, governed, mask, (allowed, undecided)) }
+                }
+            }
+        }
         guard !undecided.isEmpty else { return (allowed, .none) }
         if isolated[direction][governed] {
             var admitted = ConnectionSet.none
             for r in governing[direction][governed] where matching(r) {
-                admitted.formUnion(connections(rules[r], destinationClass: destination))
+                let more = tierConnections(r, destination)
+                admitted = admitted.isEmpty ? more : admitted.union(more)
             }
-            allowed.formUnion(undecided.intersection(admitted))
-            return (allowed, .none)
+            let rest = undecided.intersection(admitted)
+            return (allowed.isEmpty ? rest : allowed.union(rest), .none)
         }
-        tier(baselineGoverning[direction][governed])
-        return (allowed.union(undecided), undecided)
+        fold(baselineGoverning[direction][governed], &undecided, &allowed)
+        return (allowed.isEmpty ? undecided : allowed.union(undecided), undecided)
+    }
+
+    /// Whether rule `r`'s peers match class `c` (the bit matrix: no copy of the compiled rule).
+    @inline(__always)
+    func ruleMatches(_ r: RuleID, _ c: ClassID) -> Bool {
+        tierTables.matches(r, c)
+    }
+
+    /// What a rule allows towards class `destination` (nil: an address), from the flat tables.
+    @inline(__always)
+    func tierConnections(_ r: RuleID, _ destination: ClassID?) -> ConnectionSet {
+        tierTables.fixed[r.index] ?? connections(rules[r], destinationClass: destination)
     }
 
     /// `classFlow` with the admin tiers.
-    func tieredClassFlow(from source: ClassID, to destination: ClassID) -> (ConnectionSet, Set<Direction>) {
-        let egress = tieredHop(.egress, at: source, destination: destination) {
-            rules[$0].matchesClass[destination.index]
-        }
+    func tieredClassFlow(from source: ClassID, to destination: ClassID, cache: HopCache? = nil)
+        -> (ConnectionSet, Set<Direction>)
+    {
+        let egress = tieredHop(.egress, at: source, destination: destination, cache: cache, peer: destination)
         guard !egress.allowed.isEmpty else { return (.none, []) }
-        let ingress = tieredHop(.ingress, at: destination, destination: destination) {
-            rules[$0].matchesClass[source.index]
-        }
+        let ingress = tieredHop(.ingress, at: destination, destination: destination, cache: cache, peer: source)
         let allowed = egress.allowed.intersection(ingress.allowed)
         var open = Set<Direction>()
-        if !egress.undecided.intersection(allowed).isEmpty { open.insert(.egress) }
-        if !ingress.undecided.intersection(allowed).isEmpty { open.insert(.ingress) }
+        for (direction, undecided) in [(Direction.egress, egress.undecided), (.ingress, ingress.undecided)]
+        where !undecided.isEmpty && !(undecided.allowsAll ? allowed : undecided.intersection(allowed)).isEmpty {
+            open.insert(direction)
+        }
         return (allowed, open)
     }
 
@@ -181,5 +221,87 @@ extension IPSet {
     init(_ atoms: ArraySlice<IPRange>) {
         self.init()
         for atom in atoms { formUnion(IPSet(atom)) }
+    }
+}
+
+/// Which of a class's rules (up to 256) match a peer: a hop cache key that allocates nothing.
+struct RuleMask: Hashable {
+    static let capacity = 256
+    private var w0: UInt64 = 0
+    private var w1: UInt64 = 0
+    private var w2: UInt64 = 0
+    private var w3: UInt64 = 0
+
+    var isEmpty: Bool { w0 | w1 | w2 | w3 == 0 }
+
+    mutating func insert(_ k: Int) {
+        let bit = UInt64(1) << UInt64(k % 64)
+        switch k / 64 {
+        case 0: w0 |= bit
+        case 1: w1 |= bit
+        case 2: w2 |= bit
+        default: w3 |= bit
+        }
+    }
+}
+
+/// Hop answers already computed, per direction and governed class, keyed by the bits of the class's rules that
+/// matched (one per worker: not shared between threads).
+final class HopCache {
+    private var hops: [[RuleMask: (allowed: ConnectionSet, undecided: ConnectionSet)]]
+
+    init(classes: Int) {
+        hops = Array(repeating: [:], count: classes * 2)
+    }
+
+    func lookup(_ direction: Direction, _ c: ClassID, _ mask: RuleMask) -> (
+        allowed: ConnectionSet, undecided: ConnectionSet
+    )? {
+        hops[c.index * 2 + (direction == .ingress ? 0 : 1)][mask]
+    }
+
+    func store(
+        _ direction: Direction,
+        _ c: ClassID,
+        _ mask: RuleMask,
+        _ result: (allowed: ConnectionSet, undecided: ConnectionSet)
+    ) {
+        hops[c.index * 2 + (direction == .ingress ? 0 : 1)][mask] = result
+    }
+}
+
+/// The compiled rules as flat tables for the tiered fast path: a bit per class each rule's peers match, the rules'
+/// verdicts and their connections when they do not depend on the destination (read without copying a rule).
+final class TierTables: Sendable {
+    private let bits: [UInt64]
+    private let words: Int
+    let verdicts: [Verdict]
+    let fixed: [ConnectionSet?]
+
+    init() {
+        bits = []
+        words = 0
+        verdicts = []
+        fixed = []
+    }
+
+    init(rules: [CompiledRule], classes: Int) {
+        let words = (classes + 63) / 64
+        var bits = Array(repeating: UInt64(0), count: rules.count * words)
+        for (r, rule) in rules.enumerated() {
+            for (c, match) in rule.matchesClass.enumerated() where match {
+                bits[r * words + c / 64] |= 1 << UInt64(c % 64)
+            }
+        }
+        self.bits = bits
+        self.words = words
+        verdicts = rules.map(\.verdict)
+        fixed = rules.map(\.fixedConnections)
+    }
+
+    /// Whether rule `r`'s peers match class `c`.
+    @inline(__always)
+    func matches(_ r: RuleID, _ c: ClassID) -> Bool {
+        bits[r.index * words + c.index / 64] & (1 << UInt64(c.index % 64)) != 0
     }
 }

@@ -63,6 +63,8 @@ package struct ClassModel: Sendable {
     var adminGoverning = PerDirection<[[RuleID]]>(repeating: [])
     /// Per direction and class: the baseline tier's rules whose policy's subject selects it, in evaluation order.
     var baselineGoverning = PerDirection<[[RuleID]]>(repeating: [])
+    /// With admin tiers: the rules' matches, verdicts and fixed connections as flat tables for the fast path.
+    var tierTables = TierTables()
     /// Per admin policy (`Cluster.adminPolicies`): the classes its subject selects.
     var adminSelection: [[ClassID]] = []
     /// Per admin policy and direction: its compiled rules.
@@ -145,6 +147,7 @@ package struct ClassModel: Sendable {
         }
         atoms = compiler.atoms()
         ruleAtoms = rules.map { atomIntervals($0.addresses) }
+        if tiered { tierTables = TierTables(rules: rules, classes: classes.count) }
         universe = IPSet.all(Array(Set(atoms.map(\.family))).sorted())
         serviceEndpoints = Self.serviceEndpoints(cluster)
         ingress = ingressController()
