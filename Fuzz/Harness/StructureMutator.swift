@@ -16,7 +16,9 @@ package struct StructureMutator {
         "web\u{1B}[2J", "line\n::warning ::x", "cr\r\nlf", "bidi\u{202E}x", "tab\tx", "pipe|cell", "quote\"d",
         String(repeating: "a", count: 64), String(repeating: "b", count: 254), "netreach.io/ignore",
         "namespace-without-policy: reason", "v1", "networking.k8s.io/v1", "apps/v1", "List", "Pod", "Namespace",
-        "NetworkPolicy", "Deployment", "CronJob", "Node", "ReplicaSet",
+        "NetworkPolicy", "Deployment", "CronJob", "Node", "ReplicaSet", "AdminNetworkPolicy",
+        "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy", "policy.networking.k8s.io/v1alpha1",
+        "policy.networking.k8s.io/v1alpha2", "Allow", "Accept", "Deny", "Pass", "Admin", "Baseline", "1000", "1001",
     ]
 
     /// Keys whose presence changes what netreach does.
@@ -26,7 +28,9 @@ package struct StructureMutator {
         "hostNetwork", "podSelector", "namespaceSelector", "matchLabels", "matchExpressions", "key", "operator",
         "values", "policyTypes", "ingress", "egress", "from", "to", "ipBlock", "cidr", "except", "port", "endPort",
         "items", "rules", "deny", "allow", "isolated", "default-deny", "no-default-allow", "direction",
-        "netreach.io/ignore",
+        "netreach.io/ignore", "priority", "subject", "action", "pods", "namespaces", "networks", "nodes",
+        "domainNames", "portNumber", "portRange", "namedPort", "protocols", "destinationPort", "destinationNamedPort",
+        "tier", "start", "end", "number", "range", "tcp", "udp",
     ]
 
     private var state: UInt64

@@ -80,7 +80,35 @@ private func hostileCluster() -> Cluster {
             )
         }
     }
-    return Cluster(namespaces: namespaces, endpoints: endpoints, policies: policies, services: services, waysIn: waysIn)
+    // Admin policies whose names and rule names carry them (rule names are free text up to 100 characters): an
+    // Allow, a Pass shadowed by it (audit names both), a baseline Deny, in explanations, findings and tooltips.
+    var adminPolicies: [AdminPolicy] = []
+    for (i, text) in hostile.enumerated() {
+        let rules = [
+            AdminRule(name: text, action: .allow, peers: [.pods(.namespaces(.everything))], ports: [.named(text)]),
+            AdminRule(name: text + "2", action: .pass, peers: [.pods(.namespaces(.everything))], ports: [.named(text)]),
+        ]
+        adminPolicies.append(
+            AdminPolicy(
+                kind: i.isMultiple(of: 2) ? .adminNetworkPolicy : .clusterNetworkPolicy,
+                name: text,
+                tier: .admin,
+                priority: i,
+                subject: .pods(namespaceSelector: .everything, podSelector: LabelSelector(matchLabels: [text: text])),
+                ingress: rules,
+                egress: [AdminRule(name: text, action: .deny, peers: [.domainNames([text]), .unrecognised(fields: [text])])],
+                location: SourceLocation(file: "k8s/admin-\(text).yaml", line: 1, column: 1)
+            )
+        )
+    }
+    return Cluster(
+        namespaces: namespaces,
+        endpoints: endpoints,
+        policies: policies,
+        services: services,
+        waysIn: waysIn,
+        adminPolicies: adminPolicies
+    )
 }
 
 /// Rules whose names and descriptions carry the hostile values (YAML escapes), and that fail, so that every
