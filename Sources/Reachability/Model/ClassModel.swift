@@ -504,7 +504,7 @@ private struct RuleCompiler {
                 // Fails closed: an Allow/Accept matches nothing through it, a Deny or Pass everything.
                 guard !rule.action.admits else { continue }
                 matchesClass = Array(repeating: true, count: classes.count)
-                addresses = IPSet.all([.v4, .v6])
+                addresses = IPSet.all([IPFamily.v4, .v6])
                 matchesController = true
             }
         }
