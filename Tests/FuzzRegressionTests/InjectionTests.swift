@@ -96,7 +96,9 @@ private func hostileCluster() -> Cluster {
                 priority: i,
                 subject: .pods(namespaceSelector: .everything, podSelector: LabelSelector(matchLabels: [text: text])),
                 ingress: rules,
-                egress: [AdminRule(name: text, action: .deny, peers: [.domainNames([text]), .unrecognised(fields: [text])])],
+                egress: [
+                    AdminRule(name: text, action: .deny, peers: [.domainNames([text]), .unrecognised(fields: [text])])
+                ],
                 location: SourceLocation(file: "k8s/admin-\(text).yaml", line: 1, column: 1)
             )
         )

@@ -272,3 +272,49 @@ private let fromAll = "ingress: [{name: r, action: Deny, from: [{namespaces: {}}
     #expect(reasons == ["pass-b/pass-from-b Pass", "default/baseline-deny Deny"])
     #expect(slices.first?.allowed == false)
 }
+
+// The network-policy-api user stories (site-src/user-stories.md), written here as ClusterNetworkPolicies: what
+// each story promises, checked on a small cluster.
+@Test func theApiUserStoriesHoldAsV1alpha2() throws {
+    let base =
+        namespace("sensitive") + namespace("monitoring") + namespace("kube-system") + namespace("app")
+        + pod("secret", ns: "sensitive", labels: "{app: secret}")
+        + pod("prom", ns: "monitoring", labels: "{app: prom}")
+        + pod(
+            "dns",
+            ns: "kube-system",
+            labels: "{app: kube-dns}",
+            ports: "[{name: dns, containerPort: 53, protocol: UDP}]"
+        )
+        + pod("web", ns: "app", labels: "{app: web}")
+    // Story 1: deny all traffic into a sensitive namespace at the cluster level, whatever its owners write.
+    let story1 = cnp(
+        "deny-into-sensitive",
+        priority: 10,
+        subject: "{namespaces: {matchLabels: {kubernetes.io/metadata.name: sensitive}}}",
+        "ingress: [{name: select-all-deny-all, action: Deny, from: [{namespaces: {}}]}]"
+    )
+    let owners = netpol("open", ns: "sensitive", "{podSelector: {}, ingress: [{}]}")
+    // Story 2: monitoring reaches every pod, and every pod reaches the cluster DNS, whatever namespaces deny.
+    let story2 = cnp(
+        "allow-monitoring-and-dns",
+        priority: 30,
+        "ingress: [{action: Accept, from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]}], egress: [{action: Accept, to: [{pods: {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {app: kube-dns}}}}]}]"
+    )
+    let appDeny = netpol("deny-all", ns: "app", "{podSelector: {}, policyTypes: [Ingress, Egress]}")
+    // Story 5: a cluster-wide default-deny that namespaces can override with their own policies.
+    let story5 = cnp(
+        "default-deny",
+        tier: "Baseline",
+        priority: 10,
+        "ingress: [{action: Deny, from: [{namespaces: {}}]}]"
+    )
+    let yaml = base + story1 + owners + story2 + appDeny + story5
+    #expect(try flow(yaml, "app/web[Pod]", "sensitive/secret[Pod]") == "none")  // story 1 over the owners' NP
+    #expect(try flow(yaml, "monitoring/prom[Pod]", "sensitive/secret[Pod]") == "none")  // priority 10 before 30
+    #expect(try flow(yaml, "monitoring/prom[Pod]", "app/web[Pod]") == "All Connections")  // story 2 over deny-all
+    #expect(try flow(yaml, "app/web[Pod]", "kube-system/dns[Pod]") == "none")  // egress accepted, ingress: baseline
+    let dnsOpen = yaml + netpol("dns-in", ns: "kube-system", "{podSelector: {}, ingress: [{}]}")
+    #expect(try flow(dnsOpen, "app/web[Pod]", "kube-system/dns[Pod]") == "All Connections")  // story 5 overridden
+    #expect(try flow(yaml, "kube-system/dns[Pod]", "monitoring/prom[Pod]") == "none")  // story 5 holds
+}
