@@ -86,11 +86,22 @@ extension CheckContext {
                     connections: connections,
                     sourceClass: sourceClass,
                     destinationAddresses: set,
-                    open: model.isolated.egress[sourceClass] ? [] : [.egress]
+                    open: openHop(.egress, at: sourceClass, addresses: set, connections)
                 ),
                 pairs: i == 0 ? sources.count : 0
             )
         }
+    }
+
+    /// The hop towards (or from) addresses, when some of `connections` pass it only because no policy decides them:
+    /// a side no NetworkPolicy isolates, or with admin tiers, what no tier decides.
+    private func openHop(_ direction: Direction, at c: ClassID, addresses: IPSet, _ connections: ConnectionSet)
+        -> Set<Direction>
+    {
+        guard !model.isolated[direction][c] else { return [] }
+        guard model.tiered else { return [direction] }
+        let undecided = model.decide(direction, at: c, peer: .addresses(addresses)).undecided
+        return undecided.intersection(connections).isEmpty ? [] : [direction]
     }
 
     func addFromAddresses(
@@ -108,7 +119,7 @@ extension CheckContext {
                     connections: connections,
                     destinationClass: destinationClass,
                     sourceAddresses: set,
-                    open: model.isolated.ingress[destinationClass] ? [] : [.ingress]
+                    open: openHop(.ingress, at: destinationClass, addresses: set, connections)
                 ),
                 pairs: i == 0 ? destinations.count : 0
             )
