@@ -740,3 +740,116 @@ func theClassLevelDiffAgreesWithBothFlowLists(seed: Int) throws {
         #expect(counted.summary == listed.summary)
     }
 }
+
+/// Random admin tiers over a random cluster: AdminNetworkPolicies and ClusterNetworkPolicies of both tiers (and
+/// sometimes the v1alpha1 baseline), with namespace, pod, network and unknown peers, ports of both versions.
+private func randomTiers(_ g: inout Generator) -> String {
+    var out = ""
+    let subjects = [
+        "{namespaces: {}}", "{namespaces: {matchLabels: {team: x}}}",
+        "{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: web}}}}",
+        "{namespaces: {matchLabels: {kubernetes.io/metadata.name: b}}}",
+    ]
+    let podPeers = [
+        "{namespaces: {}}", "{namespaces: {matchLabels: {team: y}}}",
+        "{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: api}}}}",
+        "{pods: {namespaceSelector: {matchLabels: {team: x}}, podSelector: {matchLabels: {tier: back}}}}",
+    ]
+    func rules(_ direction: String, v2: Bool, baseline: Bool, _ g: inout Generator) -> String {
+        var list: [String] = []
+        for i in 0..<g.count(1...3) {
+            let actions = v2 ? ["Accept", "Deny", "Pass"] : baseline ? ["Allow", "Deny"] : ["Allow", "Deny", "Pass"]
+            var peers = [g.pick(podPeers)]
+            if direction == "egress" && g.chance(0.3) {
+                peers.append(g.pick(["{networks: [10.0.0.0/14]}", "{networks: [0.0.0.0/0, \"::/0\"]}"]))
+            }
+            if g.chance(0.05) { peers = ["{serviceAccounts: {}}"] }
+            var rule =
+                "{name: r\(i), action: \(g.pick(actions)), \(direction == "ingress" ? "from" : "to"): [\(peers.joined(separator: ", "))]"
+            if g.chance(0.6) {
+                let ports =
+                    v2
+                    ? g.pick([
+                        "[{tcp: {destinationPort: {number: 80}}}]",
+                        "[{udp: {destinationPort: {range: {start: 50, end: 60}}}}]",
+                        "[{destinationNamedPort: http}]",
+                        "[{tcp: {destinationPort: {range: {start: 1, end: 8080}}}}, {destinationNamedPort: dns}]",
+                    ])
+                    : g.pick([
+                        "[{portNumber: {port: 80}}]", "[{portRange: {protocol: UDP, start: 50, end: 60}}]",
+                        "[{namedPort: http}]",
+                        "[{portNumber: {protocol: SCTP, port: 9000}}, {namedPort: dns}]",
+                    ])
+                rule += ", \(v2 ? "protocols" : "ports"): \(ports)"
+            }
+            list.append(rule + "}")
+        }
+        return "\(direction): [\(list.joined(separator: ", "))]"
+    }
+    var priorities = Array(0...30).shuffled(using: &g)
+    for i in 0..<g.count(1...5) {
+        let v2 = g.chance(0.5)
+        let baseline = v2 && g.chance(0.4)
+        let directions = [g.chance(0.7) ? "ingress" : nil, g.chance(0.6) ? "egress" : nil].compactMap { $0 }
+        let body = directions.map { rules($0, v2: v2, baseline: baseline, &g) }.joined(separator: ", ")
+        let spec =
+            "priority: \(priorities.removeLast()), subject: \(g.pick(subjects))\(body.isEmpty ? "" : ", " + body)"
+        out +=
+            v2
+            ? "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {name: c\(i)}\nspec: {tier: \(baseline ? "Baseline" : "Admin"), \(spec)}\n---\n"
+            : "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a\(i)}\nspec: {\(spec)}\n---\n"
+    }
+    if g.chance(0.5) {
+        out +=
+            "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec: {subject: \(g.pick(subjects)), \(rules("ingress", v2: false, baseline: true, &g)), \(rules("egress", v2: false, baseline: true, &g))}\n---\n"
+    }
+    return out
+}
+
+/// With admin tiers, the decisions (the three layers folded, which explanations read) agree with the fast paths
+/// (with and without the hop cache) for every class pair and address atom; the open hops are the undecided ones;
+/// explanations cover every connection and allow exactly the flow; the address sweep agrees atom by atom.
+@Test(arguments: 0..<40)
+func tieredDecisionsAgreeWithTheFastPaths(seed: Int) throws {
+    let random = RandomCluster(seed: UInt64(seed) &* 4_241 &+ 3)
+    var g = Generator(state: UInt64(seed) &+ 17)
+    var options = LoadOptions()
+    options.allowSamePriority = true
+    let yaml = random.yaml + "\n---\n" + randomTiers(&g)
+    let cluster = try ManifestLoader.load(bytes: Array(yaml.utf8), name: "random.yaml", options: options).cluster
+    #expect(!cluster.adminPolicies.isEmpty)
+    let model = PolicyEngine(cluster: cluster, settings: random.settings).compile()
+    #expect(model.tiered)
+    let classes = (0..<model.classes.count).map(ClassID.init)
+    let cache = HopCache(classes: classes.count)
+    for s in classes {
+        for d in classes {
+            let egress = model.decide(.egress, at: s, peer: .endpoints(d))
+            let ingress = model.decide(.ingress, at: d, peer: .endpoints(s))
+            let allowed = egress.allowed.intersection(ingress.allowed)
+            let (fast, open) = model.classFlow(from: s, to: d)
+            let (cached, cachedOpen) = model.classFlow(from: s, to: d, cache: cache)
+            #expect(fast == allowed)
+            #expect(cached == allowed && cachedOpen == open)
+            if !fast.isEmpty {
+                #expect(open.contains(.egress) == !egress.undecided.intersection(fast).isEmpty)
+                #expect(open.contains(.ingress) == !ingress.undecided.intersection(fast).isEmpty)
+            }
+            let slices = model.explain(from: .endpoints(s), to: .endpoints(d))
+            #expect(slices.reduce(ConnectionSet.none) { $0.union($1.connections) } == .all)
+            #expect(slices.filter(\.allowed).reduce(ConnectionSet.none) { $0.union($1.connections) } == fast)
+        }
+        for direction in Direction.allCases {
+            let sweep = model.decides(direction, s) ? model.tieredAddressFlows(s, direction) : []
+            for atom in model.atoms {
+                let decision = model.decide(direction, at: s, peer: .addresses(IPSet(atom)))
+                let fast = direction == .egress ? model.egress(from: s, to: atom) : model.ingress(to: s, from: atom)
+                #expect(decision.allowed == fast)
+                guard model.decides(direction, s) else { continue }
+                let group = sweep.first { $0.1.contains(atom) }
+                #expect((group?.0 ?? ConnectionSet.none) == decision.allowed)
+                if let group { #expect(group.2 == !decision.undecided.isEmpty) }
+            }
+        }
+    }
+}
