@@ -21,7 +21,9 @@ ROOT = os.path.dirname(HERE)
 # with it by `diff`; SERVICES runs on a copy with a Service per workload and 200 Ingresses (scripts/add_services.py),
 # UNIQUE on a copy whose pods carry one more label each, with a value of their own (scripts/add_unique_labels.py),
 # TIERS on a copy with 200 AdminNetworkPolicies and a BaselineAdminNetworkPolicy (scripts/add_admin_tiers.py).
-# A ratio (base run index, label, target) prints this run's time over the base run's, same run.
+# A ratio (base run index, label, target) prints this run's time over the base run's, same run; a base of "floor" is
+# the floor of the row's cluster: libyaml parsing the file to events and nothing else (`netreach floor`, issue 18),
+# timed once per single-file cluster and printed as the row's first line.
 # Copies of a row's cluster: word -> (script, file suffix, label suffix).
 VARIANTS = {
     "SERVICES": ("add_services.py", "-services.yaml", " (+ Services)"),
@@ -57,7 +59,7 @@ ROWS = [
       (["audit"], "json"), (["audit", "TIERS"], "json", (2, "ratio audit with tiers / without", 1.5))]),
     ("pods=150000 policies=10000 ns=50 apps=40",
      ["--pods", "150000", "--policies", "10000", "--namespaces", "50", "--apps-per-namespace", "40"], False,
-     [(["list", "--count"], "txt"), (["audit"], "json"),
+     [(["list", "--count"], "txt"), (["audit"], "json", ("floor", "ratio audit / floor", 2.5)),
       # 200 admin policies and a baseline: audit at most 1.5x without them (issue 17).
       (["audit", "TIERS"], "json", (1, "ratio audit with admin tiers / without", 1.5)),
       # One pair explained: at most 1.2x `list --count` (the ratio is printed).
@@ -74,7 +76,7 @@ ROWS = [
      [(["list", "--count"], "txt"), (["audit"], "json")]),
     # The same at the largest cluster: items are decoded as they are read, never held as one tree.
     ("kubectl List pods=150000 (one document)", ["--kubectl-list", "--pods", "150000", "--namespaces", "50"], False,
-     [(["list", "--count"], "txt"), (["audit"], "json")]),
+     [(["list", "--count"], "txt"), (["audit"], "json", ("floor", "ratio audit / floor", 2.5))]),
     ("workloads=300 (pods=3000) policies=300 ns=10",
      ["--pods", "3000", "--policies", "300", "--namespaces", "10", "--apps-per-namespace", "30", "--workloads"], False,
      [(["list"], "json"), (["graph"], "svg"), (["graph", "--namespaces"], "svg")]),
@@ -195,6 +197,14 @@ def bench(args, work):
         write_rules(rules, namespaces)
         walls = []
         generated = set()
+        floor = None
+        if not split:
+            wall, peak, code, stderr = run([args.netreach, "floor", cluster], os.path.join(work, f"floor{i}.txt"))
+            if code != 0:
+                print(f"error: netreach floor exited {code}: {stderr.strip()}", file=sys.stderr)
+                return 1
+            floor = wall
+            print(f"{name:44} {'floor (libyaml events only)':34} {wall:8.2f} {peak:8.1f}  -", flush=True)
         for words, fmt, *ratio in runs:
             if "CHANGED" in words:
                 changed = cluster.replace(".yaml", "-changed.yaml")
@@ -225,7 +235,9 @@ def bench(args, work):
             walls.append(wall)
             if ratio:
                 base, text, target = ratio[0]
-                print(f"{'':44} {text:34} {wall / walls[base]:7.2f}x  (target {target}x)")
+                reference = floor if base == "floor" else walls[base]
+                if reference:
+                    print(f"{'':44} {text:34} {wall / reference:7.2f}x  (target {target}x)")
     return 0
 
 

@@ -38,6 +38,38 @@ package enum YAMLParser {
         }
     }
 
+    /// The physical floor of reading `bytes`: libyaml parses them to events and nothing else is done (no tree, no
+    /// strings). Returns the number of events; what the benchmark compares netreach with.
+    /// - Throws: `YAMLError` at the first syntax error.
+    package static func countEvents(in bytes: [UInt8]) throws(YAMLError) -> Int {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw YAMLError(
+                .syntax(problem: "cannot initialise the YAML parser (out of memory)", context: nil),
+                at: SourceMark(line: 1, column: 1)
+            )
+        }
+        defer { yaml_parser_delete(&parser) }
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> Int in
+            guard let base = buffer.baseAddress else { return 0 }
+            yaml_parser_set_input_string(&parser, base, buffer.count)
+            var count = 0
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    let problem = parser.problem.map { String(cString: $0) } ?? "syntax error"
+                    throw YAMLError(
+                        .syntax(problem: problem, context: nil),
+                        at: SourceMark(line: parser.problem_mark.line + 1, column: parser.problem_mark.column + 1)
+                    )
+                }
+                defer { yaml_event_delete(&event) }
+                count += 1
+                if event.type == YAML_STREAM_END_EVENT { return count }
+            }
+        }
+    }
+
     /// Parses every document of a whole input (see the slice's overload).
     package static func documents(
         in bytes: [UInt8],

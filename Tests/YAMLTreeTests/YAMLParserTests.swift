@@ -218,3 +218,16 @@ func anErrorAtTheEndOfAFileWithoutAFinalNewlineIsOnItsLastLine(text: String, exp
     let big = "items:\n- {" + (0..<60).map { "k\($0): v" }.joined(separator: ", ") + "}\n"
     #expect(throws: YAMLError.self) { try YAMLParser.documents(in: Array(big.utf8), limits: limits) { _, _, _ in } }
 }
+
+/// The benchmark's floor: libyaml's events only, counted (stream, document, mapping, two scalars, and their ends).
+@Test func theFloorCountsLibyamlEventsAndReportsSyntaxErrors() throws {
+    #expect(try YAMLParser.countEvents(in: Array("a: 1\n".utf8)) == 8)
+    #expect(try YAMLParser.countEvents(in: Array("a: [1, 2]\n---\nb\n".utf8)) == 14)
+    #expect(try YAMLParser.countEvents(in: []) == 2)
+    do {
+        _ = try YAMLParser.countEvents(in: Array("a: [1,\nb: }\n".utf8))
+        Issue.record("a syntax error must be reported")
+    } catch {
+        #expect(error.mark.line == 2)
+    }
+}

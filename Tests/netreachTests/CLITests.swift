@@ -1020,3 +1020,15 @@ private func runGit(_ arguments: String, in directory: String) throws -> String 
     let bad = try netreach(["check", "--rules", directory + "/bad.yaml", directory + "/open.yaml"])
     #expect(bad.status == 2 && bad.stderr.contains("is not a set of endpoints"))
 }
+
+/// `netreach floor` (hidden, for the benchmark) times libyaml alone on the files; it is not in the help.
+@Test func floorCountsEventsAndIsHidden() throws {
+    let run = try netreach(["floor", "examples/tiers/cluster/namespaces.yaml"])
+    #expect(run.status == 0)
+    #expect(run.stdout.hasPrefix("77 events, 354 bytes, "))
+    #expect(run.stdout.hasSuffix(" s\n"))
+    let help = try netreach(["--help"])
+    #expect(!help.stdout.contains("floor"))
+    let bad = try netreach(["floor", "examples/bad/does-not-exist.yaml"])
+    #expect(bad.status != 0)
+}
