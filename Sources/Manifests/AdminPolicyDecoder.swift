@@ -318,15 +318,13 @@ struct AdminPolicyDecoder {
     private func port(_ key: String, _ value: YAMLNode, field: String) throws(Diagnostic) -> AdminPort {
         switch key {
         case "namedPort", "destinationNamedPort":
-            let text = try reader.string(value, field: field)
-            guard NodeReader.isPortName(text) else {
-                throw Diagnostic(
-                    "invalid port name '\(text)' in \(field)",
-                    at: reader.location(value),
+            return .named(
+                try reader.portName(
+                    value,
+                    field: field,
                     hint: "a container port name is up to 15 of a-z, 0-9, '-', with a letter"
                 )
-            }
-            return .named(text)
+            )
         case "portNumber":
             _ = try reader.mapping(value, field: field)
             let proto = try reader.networkProtocol(reader.child(value, "protocol"), field: "\(field).protocol")

@@ -195,6 +195,15 @@ struct NodeReader {
         return value
     }
 
+    /// A container port name at `node`, validated as Kubernetes does (`isPortName`); `hint` says what else fits.
+    func portName(_ node: YAMLNode, field: String, hint: String) throws(Diagnostic) -> String {
+        let text = try string(node, field: field)
+        guard Self.isPortName(text) else {
+            throw Diagnostic("invalid port name '\(text)' in \(field)", at: location(node), hint: hint)
+        }
+        return text
+    }
+
     /// A port name as Kubernetes allows it (IANA_SVC_NAME): 1-15 of a-z, 0-9 and '-', with a letter.
     static func isPortName(_ text: String) -> Bool {
         guard (1...15).contains(text.count), !text.hasPrefix("-"), !text.hasSuffix("-"), !text.contains("--") else {

@@ -369,13 +369,12 @@ extension ObjectDecoder {
     func portValue(_ node: YAMLNode, field: String) throws(Diagnostic) -> PortValue {
         let text = try reader.string(node, field: field)
         if Int(text) != nil { return .number(try reader.portNumber(node, field: field)) }
-        guard NodeReader.isPortName(text) else {
-            throw Diagnostic(
-                "invalid port name '\(text)' in \(field)",
-                at: reader.location(node),
+        return .named(
+            try reader.portName(
+                node,
+                field: field,
                 hint: "a port is a number from 1 to 65535 or a container port name (up to 15 of a-z, 0-9, '-')"
             )
-        }
-        return .named(text)
+        )
     }
 }

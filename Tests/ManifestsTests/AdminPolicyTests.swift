@@ -129,6 +129,10 @@ private func anp(_ name: String = "p", priority: String = "10", _ extra: String 
     ),
     (anp("p", "  ingress: [{name: r, action: Deny, from: []}]"), "has no 'from' peers", 7),
     (
+        anp("p", "  ingress: [{name: r, action: Deny, from: [{namespaces: {}}], ports: [{namedPort: Bad_Name}]}]"),
+        "invalid port name 'Bad_Name'", 7
+    ),
+    (
         """
         apiVersion: policy.networking.k8s.io/v1alpha2
         kind: ClusterNetworkPolicy
