@@ -75,11 +75,13 @@ struct FlowLines {
         let jsonDestination = Array(", \"dst\": ".utf8)
         let jsonConnections = Array(", \"conn\": ".utf8)
         let jsonHops = Array(", \"defaultAllow\": ".utf8)
+        let jsonFirst = Array("\n".utf8)
+        let jsonNext = Array(",\n".utf8)
         var separate = leadingSeparator
         for flow in flows {
             let open = (flow.isOpen(.egress) ? 1 : 0) | (flow.isOpen(.ingress) ? 2 : 0)
             if json {
-                bytes += Array((separate ? ",\n" : "\n").utf8)
+                bytes += separate ? jsonNext : jsonFirst
                 separate = true
                 bytes += jsonSource
                 bytes += names[flow.source]
