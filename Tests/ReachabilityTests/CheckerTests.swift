@@ -357,6 +357,17 @@ private let baselineDenyIngress =
     )
     // Not for egress: the baseline says nothing there.
     #expect(!(try verdict("  default-deny: empty\n  direction: egress", yaml: yaml).passed))
+    // One direction by the namespace's own policy, the other by the baseline: both are named.
+    let mixed =
+        cluster + namespace("mixed") + pod("m", ns: "mixed")
+        + netpol("dd", ns: "mixed", "{podSelector: {}, policyTypes: [Ingress]}")
+        + "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec: {subject: {namespaces: {}}, egress: [{name: deny-to-pods, action: Deny, to: [{pods: {namespaceSelector: {}, podSelector: {}}}]}]}\n---\n"
+    let both = try verdict("  default-deny: mixed", yaml: mixed)
+    #expect(both.passed)
+    #expect(
+        both.message
+            == "'mixed' has a default-deny for ingress and egress: a NetworkPolicy for ingress; BaselineAdminNetworkPolicy default, egress rule 1 'deny-to-pods' (baseline Deny of every pod)"
+    )
 }
 
 /// `deny:` and `allow:` evaluate across the tiers: an admin Deny over an open NetworkPolicy, named in "involved".

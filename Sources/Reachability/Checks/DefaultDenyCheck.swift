@@ -15,12 +15,16 @@ enum DefaultDenyCheck {
         var examples: [CheckExample] = []
         var count = 0
         var baselines: [String] = []
+        var byPolicy: [String] = []
         let definition = context.cluster.namespaces.first { $0.name == namespace.name }
         for direction in Direction.allCases where directions.contains(direction) {
             let found = policies.contains {
                 $0.podSelector.isEmpty && $0.policyTypes.contains(direction) && $0.rules(direction).isEmpty
             }
-            guard !found else { continue }
+            guard !found else {
+                byPolicy.append(direction.rawValue.lowercased())
+                continue
+            }
             // A baseline Deny of every pod peer that covers the namespace is a default-deny too (for pods, the
             // peers an admin policy's ingress names).
             if let definition, let r = model.baselineDefaultDeny(direction, namespace: definition) {
@@ -56,9 +60,10 @@ enum DefaultDenyCheck {
             )
         }
         guard baselines.isEmpty else {
+            let own = byPolicy.isEmpty ? "" : "a NetworkPolicy for \(byPolicy.joined(separator: " and ")); "
             return context.pass(
                 rule,
-                "'\(namespace.name)' has a default-deny for \(words): \(baselines.joined(separator: "; ")) (baseline Deny of every pod)"
+                "'\(namespace.name)' has a default-deny for \(words): \(own)\(baselines.joined(separator: "; ")) (baseline Deny of every pod)"
             )
         }
         return context.pass(rule, "'\(namespace.name)' has a default-deny NetworkPolicy for \(words)")
