@@ -98,7 +98,7 @@ struct AdminPolicyDecoder {
         -> AdminSelection
     {
         let pairs = try reader.mapping(node, field: field)
-        let keys = pairs.compactMap(\.key.scalar)
+        let keys = pairs.map { $0.key.scalar ?? "?" }
         guard keys.count == 1, let key = keys.first, key == "namespaces" || key == "pods" else {
             throw Diagnostic(
                 "\(field) must set exactly one of 'namespaces' and 'pods'\(keys.isEmpty ? "" : ", found \(keys.map { "'\($0)'" }.joined(separator: ", "))")",
@@ -210,7 +210,7 @@ struct AdminPolicyDecoder {
         let known: Set<String> =
             direction == .ingress
             ? ["namespaces", "pods"] : ["namespaces", "pods", "nodes", "networks", "domainNames"]
-        let keys = pairs.compactMap(\.key.scalar)
+        let keys = pairs.map { $0.key.scalar ?? "?" }
         let recognised = keys.filter(known.contains)
         if recognised.isEmpty {
             guard !keys.isEmpty else {
@@ -295,7 +295,7 @@ struct AdminPolicyDecoder {
             let fields =
                 kind == .clusterNetworkPolicy
                 ? ["tcp", "udp", "sctp", "destinationNamedPort"] : ["portNumber", "namedPort", "portRange"]
-            let keys = pairs.compactMap(\.key.scalar)
+            let keys = pairs.map { $0.key.scalar ?? "?" }
             guard keys.count == 1, let name = keys.first, fields.contains(name), let value = pairs.first?.value else {
                 throw Diagnostic(
                     "\(path) must set exactly one of \(fields.joined(separator: ", "))",
@@ -352,7 +352,7 @@ struct AdminPolicyDecoder {
                 )
             }
             let pairs = try reader.mapping(destination, field: "\(field).destinationPort")
-            let keys = pairs.compactMap(\.key.scalar)
+            let keys = pairs.map { $0.key.scalar ?? "?" }
             if keys == ["number"], let node = reader.child(destination, "number") {
                 let number = try reader.portNumber(node, field: "\(field).destinationPort.number")
                 return .numbers(proto, number...number)

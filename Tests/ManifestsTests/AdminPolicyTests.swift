@@ -128,6 +128,8 @@ private func anp(_ name: String = "p", priority: String = "10", _ extra: String 
         "has no field netreach knows", 0
     ),
     (anp("p", "  ingress: [{name: r, action: Deny, from: []}]"), "has no 'from' peers", 7),
+    // A key that is not a scalar is a field too: it is not ignored in favour of the one beside it.
+    (anp("p", "  ingress: [{name: r, action: Deny, from: [{? [a]: b, namespaces: {}}]}]"), "sets '?', 'namespaces'", 7),
     (
         anp("p", "  ingress: [{name: r, action: Deny, from: [{namespaces: {}}], ports: [{namedPort: Bad_Name}]}]"),
         "invalid port name 'Bad_Name'", 7
