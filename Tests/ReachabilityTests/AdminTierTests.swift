@@ -318,3 +318,36 @@ private let fromAll = "ingress: [{name: r, action: Deny, from: [{namespaces: {}}
     #expect(try flow(dnsOpen, "app/web[Pod]", "kube-system/dns[Pod]") == "All Connections")  // story 5 overridden
     #expect(try flow(yaml, "kube-system/dns[Pod]", "monitoring/prom[Pod]") == "none")  // story 5 holds
 }
+
+// The default-allow findings and checks count only what no tier decides: a baseline Deny of every pod protects
+// a pod no NetworkPolicy selects from other pods (addresses, which an admin ingress rule cannot name, stay open).
+@Test func defaultAllowCountsOnlyWhatNoTierDecides() throws {
+    let yaml =
+        namespace("a") + pod("pa", ns: "a", labels: "{app: pa}") + pod("pb", ns: "a", labels: "{app: pb}")
+        + pod("pc", ns: "b", labels: "{app: pc}")
+        + netpol("only-pa", ns: "a", "{podSelector: {matchLabels: {app: pa}}, ingress: [{}]}")
+    let baseline = banp("ingress: [{name: deny-pods, action: Deny, from: [{namespaces: {}}]}]")
+    func findings(_ yaml: String) throws -> [String] {
+        Auditor.audit(try analyze(yaml)).findings.filter {
+            $0.rule.id == "ingress-not-isolated" || $0.rule.id == "namespace-without-default-deny-ingress"
+        }.map(\.message)
+    }
+    #expect(
+        try findings(yaml) == [
+            "namespace 'a' has no default-deny for ingress: a pod that no policy selects for ingress is open",
+            "a/pb[Pod] is not selected by any NetworkPolicy for ingress: 3 flows exist only because of that",
+        ]
+    )
+    // With the baseline: the namespace has a default-deny, and only the address flow into pb is open.
+    #expect(
+        try findings(yaml + baseline) == [
+            "a/pb[Pod] is not selected by any NetworkPolicy for ingress: 1 flow exists only because of that"
+        ]
+    )
+    let rules = try RulesLoader.load(bytes: Array("rules:\n- name: n\n  no-default-allow: a\n".utf8), name: "r.yaml")
+    let check = try Checker.check(rules, against: try analyze(yaml + baseline).model)
+    let examples = check.results.first?.examples.map(\.text) ?? []
+    #expect(examples.contains { $0.hasPrefix("0.0.0.0-255.255.255.255 => a/pb[Pod]") })
+    #expect(!examples.contains { $0.hasSuffix("(default-allow: ingress)") && $0.contains("[Pod] => a/pb[Pod]") })
+    #expect(check.results.first?.violations == 4)
+}

@@ -319,17 +319,14 @@ extension Reachability {
         return out
     }
 
-    /// An admin peer's selectors as exposure keys them (cluster-scoped: the namespace selector is always written).
-    private static func selectors(pods: LabelSelector, namespaces: LabelSelector) -> (RuleSelectors, ExposedPeer) {
-        let pods = pods.isEmpty ? nil : pods
+    /// An admin peer's selectors as exposure keys them (cluster-scoped: the namespace selector is always written;
+    /// nil or empty pods: every pod).
+    private static func selectors(pods: LabelSelector?, namespaces: LabelSelector) -> (RuleSelectors, ExposedPeer) {
+        let pods = pods?.isEmpty == false ? pods : nil
         return (
             RuleSelectors(pods: pods, namespaces: namespaces, policyNamespace: ""),
             ExposedPeer(podSelector: pods, namespaceSelector: namespaces, policyNamespace: "")
         )
-    }
-
-    private static func selectors(pods: LabelSelector?, namespaces: LabelSelector) -> (RuleSelectors, ExposedPeer) {
-        selectors(pods: pods ?? .everything, namespaces: namespaces)
     }
 
     /// What a rule's ports admit towards pods not in the input: at ingress the governed pods' named ports resolve;

@@ -172,7 +172,7 @@ extension ClassModel {
     }
 
     /// The addresses of consecutive atoms, one range per family.
-    private func addresses(atoms range: Range<Int>) -> IPSet {
+    func addresses(atoms range: Range<Int>) -> IPSet {
         var set = IPSet()
         var i = range.lowerBound
         while i < range.upperBound {

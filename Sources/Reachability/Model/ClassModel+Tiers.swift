@@ -181,6 +181,7 @@ extension ClassModel {
         }
         events.sort { ($0.position, $0.starts ? 1 : 0) < ($1.position, $1.starts ? 1 : 0) }
         var active: [RuleID: Int] = [:]
+        // Grouped by connections and by whether some pass only by default, in order of first appearance.
         var groups: [(ConnectionSet, IPSet, Bool)] = []
         var index: [Pair: Int] = [:]
         let destination = direction == .ingress ? c : nil
@@ -196,7 +197,7 @@ extension ClassModel {
             let end = e < events.count ? Swift.min(events[e].position, atoms.count) : atoms.count
             let hop = tieredHop(direction, at: c, destination: destination) { active[$0] != nil }
             if !hop.allowed.isEmpty, end > position {
-                let set = IPSet(atoms[position..<end])
+                let set = addresses(atoms: position..<end)
                 let key = Pair(connections: hop.allowed, open: !hop.undecided.isEmpty)
                 if let i = index[key] {
                     groups[i].1.formUnion(set)
@@ -213,14 +214,6 @@ extension ClassModel {
     private struct Pair: Hashable {
         var connections: ConnectionSet
         var open: Bool
-    }
-}
-
-extension IPSet {
-    /// The union of consecutive atoms.
-    init(_ atoms: ArraySlice<IPRange>) {
-        self.init()
-        for atom in atoms { formUnion(IPSet(atom)) }
     }
 }
 
