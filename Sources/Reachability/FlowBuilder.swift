@@ -84,33 +84,32 @@ struct FlowBuilder {
 
     /// What one worker computes for a range of classes, with its own table of distinct connection sets.
     private struct Chunk {
-        var connections: [ConnectionSet] = []
-        var index: [ConnectionSet: Int32] = [:]
+        var memo: FlowMemo
         var outbound: [[Edge<ClassID>]] = []
         /// Per class: connection id, addresses, and whether they pass the class's hop by default.
         var externalOut: [[(Int32, IPSet, Bool)]] = []
         var externalIn: [[(Int32, IPSet, Bool)]] = []
 
-        mutating func intern(_ connections: ConnectionSet) -> Int32 {
-            if let id = index[connections] { return id }
-            let id = Int32(self.connections.count)
-            self.connections.append(connections)
-            index[connections] = id
-            return id
-        }
+        var connections: [ConnectionSet] { memo.table.connections }
+
+        mutating func intern(_ connections: ConnectionSet) -> Int32 { memo.table.intern(connections) }
     }
 
     private func computeChunk(_ range: Range<Int>, universe: IPSet) -> Chunk {
-        var chunk = Chunk()
+        var chunk = Chunk(memo: FlowMemo(model: model))
         let classCount = model.classes.count
         let cache = model.tiered ? HopCache(classes: classCount) : nil
         for s in range {
             let s = ClassID(s)
             var edges: [Edge<ClassID>] = []
             for d in (0..<classCount).lazy.map(ClassID.init) {
-                let (connections, open) = model.classFlow(from: s, to: d, cache: cache)
-                guard !connections.isEmpty else { continue }
-                edges.append(Edge(peer: d, connection: chunk.intern(connections), open: OpenHops.bits(open)))
+                if model.tiered {
+                    let (connections, open) = model.classFlow(from: s, to: d, cache: cache)
+                    guard !connections.isEmpty else { continue }
+                    edges.append(Edge(peer: d, connection: chunk.intern(connections), open: OpenHops.bits(open)))
+                } else if let (connection, open) = model.memoisedClassFlow(from: s, to: d, memo: &chunk.memo) {
+                    edges.append(Edge(peer: d, connection: connection, open: open))
+                }
             }
             chunk.outbound.append(edges)
             // A class no policy decides reaches (or is reached by) every address on every port: one group.
@@ -135,7 +134,7 @@ struct FlowBuilder {
         let universe = model.universe
         let chunks = Parallel.chunks(model.classes.count) { range in computeChunk(range, universe: universe) }
         var flows = ClassFlows()
-        var global = Chunk()  // the merged table of distinct connection sets
+        var global = ConnectionTable()  // the merged table of distinct connection sets
         var addressIndex: [IPSet: PeerID] = [:]
         var addressSets: [IPSet] = []
         let endpointCount = model.cluster.endpoints.count

@@ -578,6 +578,8 @@ func decisionsAgreeWithTheClassLevelAnswer(seed: Int) throws {
             }
         }
     }
+    // One memo across every pair, as a worker of the class-level answer keeps it.
+    var memo = FlowMemo(model: model)
     for s in classes {
         for d in classes {
             let egress = model.decide(.egress, at: s, peer: .endpoints(d))
@@ -586,6 +588,12 @@ func decisionsAgreeWithTheClassLevelAnswer(seed: Int) throws {
             checkRules(ingress, .ingress, at: d)
             let (fast, open) = model.classFlow(from: s, to: d)
             #expect(egress.allowed.intersection(ingress.allowed) == fast)
+            if let (id, bits) = model.memoisedClassFlow(from: s, to: d, memo: &memo) {
+                #expect(memo.table.connections[Int(id)] == fast)
+                #expect(bits == OpenHops.bits(open))
+            } else {
+                #expect(fast.isEmpty)
+            }
             // The explanation's slices cover every connection once, and the allowed ones are the flow.
             let slices = model.explain(from: .endpoints(s), to: .endpoints(d))
             #expect(slices.reduce(ConnectionSet.none) { $0.union($1.connections) } == .all)

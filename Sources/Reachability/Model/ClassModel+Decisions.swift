@@ -220,3 +220,137 @@ extension ClassModel {
         connections(rules[rule], destinationClass: destinationClass)
     }
 }
+
+// MARK: - The class-level answer, memoised
+
+/// Distinct connection sets by id: one table per worker of the class-level answer.
+struct ConnectionTable {
+    private(set) var connections: [ConnectionSet] = []
+    private var index: [ConnectionSet: Int32] = [:]
+
+    /// The id of `connections`, added when new.
+    mutating func intern(_ connections: ConnectionSet) -> Int32 {
+        if let id = index[connections] { return id }
+        let id = Int32(self.connections.count)
+        self.connections.append(connections)
+        index[connections] = id
+        return id
+    }
+}
+
+/// What one worker of the class-level answer remembers. A hop's answer depends only on which of the governing
+/// class's rules match the peer (and, for rules that name ports, on the destination's named ports), and few of those
+/// subsets occur: the unions and intersections are computed once each and kept as ids of `table`.
+struct FlowMemo {
+    private struct HopKey: Hashable {
+        /// The governing class's rules (`FlowMemo.rulesKey`): classes that the same policies select share answers.
+        var rules: Int32
+        var mask: RuleMask
+        /// The destination's named ports (`FlowMemo.portsKey`), or -1 when no matching rule names a port.
+        var ports: Int32
+    }
+
+    var table = ConnectionTable()
+    private var hops: [HopKey: Int32] = [:]
+    private var intersections: [UInt64: Int32] = [:]
+    /// Per class, an id of its named container ports.
+    private let portsKey: [Int32]
+    /// Per direction and class, an id of the list of its governing rules (one numbering for both directions).
+    private let rulesKey: PerDirection<[Int32]>
+    private let all: Int32
+
+    init(model: ClassModel) {
+        func ids<Key: Hashable>(_ keys: [Key], into table: inout [Key: Int32]) -> [Int32] {
+            keys.map { key in
+                if let id = table[key] { return id }
+                let id = Int32(table.count)
+                table[key] = id
+                return id
+            }
+        }
+        var ports: [[ContainerPort]: Int32] = [:]
+        portsKey = ids(model.classes.map(\.ports), into: &ports)
+        var rules: [[RuleID]: Int32] = [:]
+        rulesKey = PerDirection(
+            ingress: ids(model.governing.ingress, into: &rules),
+            egress: ids(model.governing.egress, into: &rules)
+        )
+        all = table.intern(.all)
+    }
+
+    /// The union of the rules governing `governed` in `direction` that match class `peer`, towards `destination`;
+    /// nil when none matches.
+    mutating func hop(
+        _ direction: Direction,
+        at governed: ClassID,
+        peer: ClassID,
+        destination: ClassID,
+        model: ClassModel
+    )
+        -> Int32?
+    {
+        let rules = model.governing[direction][governed]
+        guard rules.count <= RuleMask.capacity else {
+            return model.union(rules, matching: peer, destination: destination).map { table.intern($0) }
+        }
+        var mask = RuleMask()
+        var named = false
+        for (k, r) in rules.enumerated() where model.rules[r].matchesClass[peer.index] {
+            mask.insert(k)
+            if model.rules[r].fixedConnections == nil { named = true }
+        }
+        guard !mask.isEmpty else { return nil }
+        let key = HopKey(
+            rules: rulesKey[direction][governed.index],
+            mask: mask,
+            ports: named ? portsKey[destination.index] : -1
+        )
+        if let known = hops[key] { return known }
+        guard let union = model.union(rules, matching: peer, destination: destination) else { return nil }
+        let id = table.intern(union)
+        hops[key] = id
+        return id
+    }
+
+    /// The connections in both, by id.
+    mutating func intersection(_ a: Int32, _ b: Int32) -> Int32 {
+        if a == all || a == b { return b }
+        if b == all { return a }
+        let key = UInt64(UInt32(bitPattern: min(a, b))) << 32 | UInt64(UInt32(bitPattern: max(a, b)))
+        if let known = intersections[key] { return known }
+        let id = table.intern(table.connections[Int(a)].intersection(table.connections[Int(b)]))
+        intersections[key] = id
+        return id
+    }
+
+    /// The id of every connection.
+    var allID: Int32 { all }
+}
+
+extension ClassModel {
+    /// `classFlow` for the class-level answer of a cluster without admin tiers, as an id of `memo.table` and the
+    /// `OpenHops` bits; nil when nothing is allowed. The same answer (`DecisionTests` compares them).
+    func memoisedClassFlow(from source: ClassID, to destination: ClassID, memo: inout FlowMemo) -> (Int32, UInt8)? {
+        var open: UInt8 = 0
+        var egress = memo.allID
+        if isolated.egress[source] {
+            guard let id = memo.hop(.egress, at: source, peer: destination, destination: destination, model: self),
+                !memo.table.connections[Int(id)].isEmpty
+            else { return nil }
+            egress = id
+        } else {
+            open |= OpenHops.bit(.egress)
+        }
+        var ingress = memo.allID
+        if isolated.ingress[destination] {
+            guard let id = memo.hop(.ingress, at: destination, peer: source, destination: destination, model: self)
+            else { return nil }
+            ingress = id
+        } else {
+            open |= OpenHops.bit(.ingress)
+        }
+        let allowed = memo.intersection(egress, ingress)
+        guard !memo.table.connections[Int(allowed)].isEmpty else { return nil }
+        return (allowed, open)
+    }
+}
