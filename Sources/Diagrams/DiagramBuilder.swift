@@ -119,8 +119,11 @@ package enum DiagramBuilder {
     {
         let isolation = Auditor.isolationMatrix(result)
         if isolation.namespaces.count > matrixAbove {
-            let marks = isolation.connections.map { row in
-                row.map { cell -> Diagram.Matrix.Mark in cell.isEmpty ? .none : cell.allowsAll ? .all : .some }
+            let marks = isolation.namespaces.indices.map { i in
+                isolation.namespaces.indices.map { j -> Diagram.Matrix.Mark in
+                    let cell = isolation.connections(i, j)
+                    return cell.isEmpty ? .none : cell.allowsAll ? .all : .some
+                }
             }
             return Diagram(
                 title: "Reachability between \(isolation.namespaces.count) namespaces",

@@ -98,7 +98,7 @@ package enum AuditReportWriter {
         for (i, name) in matrix.namespaces.enumerated() {
             var line = pad(name, width + 2)
             for (j, column) in matrix.namespaces.enumerated() {
-                let cell = matrix.connections[i][j]
+                let cell = matrix.connections(i, j)
                 let mark = cell.isEmpty ? "·" : cell.allowsAll ? "●" : "◐"
                 line += pad(mark, column.count + 2)
             }
@@ -106,8 +106,8 @@ package enum AuditReportWriter {
         }
         out.write("\n")
         for (i, source) in matrix.namespaces.enumerated() {
-            for (j, destination) in matrix.namespaces.enumerated() where !matrix.connections[i][j].isEmpty {
-                out.write("\(source) -> \(destination) : \(matrix.connections[i][j])\n")
+            for (j, destination) in matrix.namespaces.enumerated() where !matrix.connections(i, j).isEmpty {
+                out.write("\(source) -> \(destination) : \(matrix.connections(i, j))\n")
             }
         }
         out.write("\n")
@@ -140,15 +140,11 @@ package enum AuditReportWriter {
 
     private static func json(_ report: AuditReport) -> JSONValue {
         let matrix = report.isolation
-        var cells: [JSONValue] = []
-        for (i, source) in matrix.namespaces.enumerated() {
-            for (j, destination) in matrix.namespaces.enumerated() where !matrix.connections[i][j].isEmpty {
-                cells.append(
-                    .object([
-                        ("from", .string(source)), ("to", .string(destination)),
-                        ("conn", .string(matrix.connections[i][j].description)),
-                    ])
-                )
+        // The cells are written as they are read: a matrix of thousands of namespaces holds millions.
+        var cells: [(Int32, Int32)] = []
+        for i in matrix.namespaces.indices {
+            for j in matrix.namespaces.indices where !matrix.connections(i, j).isEmpty {
+                cells.append((Int32(i), Int32(j)))
             }
         }
         return .object([
@@ -166,7 +162,16 @@ package enum AuditReportWriter {
                 "isolation",
                 .object([
                     ("namespaces", .array(matrix.namespaces.map(JSONValue.string))),
-                    ("connections", .array(cells)),
+                    (
+                        "connections",
+                        .objects(count: cells.count) {
+                            let (i, j) = (Int(cells[$0].0), Int(cells[$0].1))
+                            return .object([
+                                ("from", .string(matrix.namespaces[i])), ("to", .string(matrix.namespaces[j])),
+                                ("conn", .string(matrix.connections(i, j).description)),
+                            ])
+                        }
+                    ),
                     ("isolated", .array(matrix.isolated.map(JSONValue.string))),
                 ])
             ),

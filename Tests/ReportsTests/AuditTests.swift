@@ -106,8 +106,8 @@ func ruleFiresOnItsPositiveFixtureAndStaysSilentOnItsTwin(rule: String) throws {
     let matrix = Auditor.isolationMatrix(result)
     #expect(matrix.namespaces == ["open", "other", "vault"])
     #expect(matrix.isolated == ["vault"])
-    #expect(matrix.connections[0][1] == .all)
-    #expect(matrix.connections[0][2] == .none)
+    #expect(matrix.connections(0, 1) == .all)
+    #expect(matrix.connections(0, 2) == .none)
 }
 
 /// SARIF must validate against the official 2.1.0 schema; `make deps` fetches it into .build/schemas.

@@ -43,25 +43,53 @@ package enum Auditor {
     }
 
     /// The namespace matrix of `--isolation`.
+    /// - Complexity: O(class edges + namespaces²) time, four bytes per cell.
     package static func isolationMatrix(_ result: Reachability) -> IsolationMatrix {
         let names = Array(Set(result.cluster.endpoints.map(\.namespace))).sorted()
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
-        var cells = Array(repeating: Array(repeating: ConnectionSet.none, count: names.count), count: names.count)
         let model = result.model
+        let row = model.classes.map { index[$0.namespace] ?? -1 }
+        // Cells hold ids of distinct sets; the union of two ids is computed once.
+        var table = ConnectionTable()
+        let none = table.intern(.none)
+        var unions: [UInt64: Int32] = [:]
+        let n = names.count
+        var cells = [Int32](repeating: none, count: n * n)
         for (s, edges) in result.classFlows.outbound.enumerated() {
-            guard let i = index[model.classes[s].namespace] else { continue }
+            let i = row[s]
+            guard i >= 0 else { continue }
             for edge in edges {
                 let d = edge.peer
                 // A class of one endpoint reaching itself is no flow.
                 if model.endpointPairs(from: ClassID(s), to: d) == 0 { continue }
-                guard let j = index[model.classes[d].namespace] else { continue }
-                cells[i][j].formUnion(result.classFlows.connections[Int(edge.connection)])
+                let j = row[d.index]
+                guard j >= 0 else { continue }
+                let set = result.classFlows.connections[Int(edge.connection)]
+                let current = cells[i * n + j]
+                if current == none {
+                    cells[i * n + j] = table.intern(set)
+                    continue
+                }
+                let id = table.intern(set)
+                let key = UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: id))
+                if let known = unions[key] {
+                    cells[i * n + j] = known
+                } else {
+                    let union = table.intern(table.connections[Int(current)].union(set))
+                    unions[key] = union
+                    cells[i * n + j] = union
+                }
             }
         }
         let isolated = names.indices.filter { i in
-            names.indices.allSatisfy { j in i == j || (cells[i][j].isEmpty && cells[j][i].isEmpty) }
+            names.indices.allSatisfy { j in i == j || (cells[i * n + j] == none && cells[j * n + i] == none) }
         }.map { names[$0] }
-        return IsolationMatrix(namespaces: names, connections: cells, isolated: names.count > 1 ? isolated : [])
+        return IsolationMatrix(
+            namespaces: names,
+            cells: cells,
+            sets: table.connections,
+            isolated: n > 1 ? isolated : []
+        )
     }
 
     /// Parses `netreach.io/ignore` into rule id → reason (entries separated by newlines or `;`); entries it

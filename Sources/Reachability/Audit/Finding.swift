@@ -73,8 +73,21 @@ package struct AuditReport: Hashable, Sendable {
 package struct IsolationMatrix: Hashable, Sendable {
     /// Namespaces with endpoints, sorted.
     package var namespaces: [String]
-    /// `connections[i][j]`: what endpoints of `namespaces[i]` may open to endpoints of `namespaces[j]`.
-    package var connections: [[ConnectionSet]]
+    /// Row by row, an index into `sets` per cell: four bytes a cell, as thousands of namespaces need.
+    private var cells: [Int32]
+    /// The distinct connection sets of the cells.
+    private var sets: [ConnectionSet]
     /// Namespaces no flow enters from, or leaves to, another namespace.
     package var isolated: [String]
+
+    /// A matrix of `namespaces`, every cell `sets[cells[i * n + j]]`.
+    package init(namespaces: [String], cells: [Int32], sets: [ConnectionSet], isolated: [String]) {
+        self.namespaces = namespaces
+        self.cells = cells
+        self.sets = sets
+        self.isolated = isolated
+    }
+
+    /// What endpoints of `namespaces[i]` may open to endpoints of `namespaces[j]`.
+    package func connections(_ i: Int, _ j: Int) -> ConnectionSet { sets[Int(cells[i * namespaces.count + j])] }
 }
