@@ -523,7 +523,9 @@ package enum DiagramBuilder {
         var start = range.bounds.lowerBound
         while start <= range.bounds.upperBound, blocks.count < 2 {
             var size = range.family.bits
-            while size > 0 {
+            // A block one bit shorter must still be a part of the family (the whole family is the case above):
+            // for IPv6 a /0 span would not fit in 128 bits.
+            while size > 1 || (size == 1 && range.family.bits < 128) {
                 let span = UInt128(1) << UInt128(range.family.bits - size + 1)
                 let mask = span - 1
                 guard start & mask == 0, start + mask <= range.bounds.upperBound else { break }

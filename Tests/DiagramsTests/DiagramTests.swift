@@ -133,6 +133,18 @@ func shopViewsMatchTheirGoldenDiagramAndDOT(view name: String) throws {
     #expect(DiagramBuilder.readable(range("10.0.0.5", "10.0.0.5")) == ["10.0.0.5/32"])
     #expect(DiagramBuilder.readable(range("0.0.0.0", "9.255.255.255")) == ["0.0.0.0/5", "8.0.0.0/7"])
     #expect(DiagramBuilder.readable(range("0.0.0.0", "10.255.255.255")) == ["0.0.0.0-10.255.255.255"])
+    #expect(DiagramBuilder.readable(range("0.0.0.0", "127.255.255.255")) == ["0.0.0.0/1"])
+    // Halves and quarters of the IPv6 space: a /0 span does not fit in 128 bits (it trapped before).
+    func range6(_ a: String, _ b: String) -> IPRange {
+        IPRange(family: .v6, bounds: (IPAddress(a)?.value ?? 0)...(IPAddress(b)?.value ?? 0))
+    }
+    let top = "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+    #expect(DiagramBuilder.readable(range6("::", "7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")) == ["::/1"])
+    #expect(DiagramBuilder.readable(range6("8000::", top)) == ["8000::/1"])
+    #expect(
+        DiagramBuilder.readable(range6("::", "bfff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")) == ["::/1", "8000::/2"]
+    )
+    #expect(DiagramBuilder.readable(range6("::", top)) == ["any IPv6 address"])
 }
 
 @Test func dotQuotingEscapes() {
