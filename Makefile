@@ -2,12 +2,22 @@
 SWIFT ?= swift
 ORACLE ?= ../shared/oracle/run
 NETREACH := .build/debug/netreach
+# make install PREFIX=$HOME/.local; DESTDIR stages the tree for a package.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+PAGES = netreach netreach-list netreach-explain netreach-diff netreach-graph netreach-audit netreach-check netreach-version
 
-.PHONY: deps build release demo test lint format oracle bench fuzz images clean
+.PHONY: deps build release demo test lint format oracle bench fuzz images clean install uninstall manual completions
 
 deps:
 	@scripts/install-deps.sh
 	@scripts/fetch-schemas.sh
+	@scripts/build-info.sh
 
 build: deps
 	$(SWIFT) build
@@ -27,6 +37,7 @@ demo: build
 
 test: deps
 	$(SWIFT) test
+	scripts/test-install.sh
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Fuzz
@@ -59,6 +70,32 @@ images: build
 	$(NETREACH) diff examples/shop examples/diff/shop-db-open -q -o png --file docs/images/shop-diff.png
 	python3 ../shared/bench/gen_cluster.py --pods 600 --policies 120 --namespaces 25 -o .build/ns25.yaml
 	$(NETREACH) graph .build/ns25.yaml --namespaces -q -o docs/images/namespaces-matrix.png
+
+# Man pages generated from the command definitions (swift-argument-parser's manual plugin) and completion scripts
+# printed by netreach itself: nothing hand-written.
+manual: release
+	SWIFT=$(SWIFT) scripts/man-pages.sh .build/man
+
+completions: release
+	mkdir -p .build/completions
+	.build/release/netreach --generate-completion-script bash > .build/completions/netreach.bash
+	.build/release/netreach --generate-completion-script zsh > .build/completions/_netreach
+	.build/release/netreach --generate-completion-script fish > .build/completions/netreach.fish
+
+# kubectl-netreach is a link: kubectl finds plugins on PATH by that name and netreach runs the same either way.
+install: release manual completions
+	install -d "$(BINDIR)" "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"
+	install -m 755 .build/release/netreach "$(BINDIR)/netreach"
+	ln -sf netreach "$(BINDIR)/kubectl-netreach"
+	for page in $(PAGES); do install -m 644 ".build/man/$$page.1" "$(MANDIR)/$$page.1" || exit 1; done
+	install -m 644 .build/completions/netreach.bash "$(BASHDIR)/netreach"
+	install -m 644 .build/completions/_netreach "$(ZSHDIR)/_netreach"
+	install -m 644 .build/completions/netreach.fish "$(FISHDIR)/netreach.fish"
+
+uninstall:
+	rm -f "$(BINDIR)/netreach" "$(BINDIR)/kubectl-netreach"
+	for page in $(PAGES); do rm -f "$(MANDIR)/$$page.1"; done
+	rm -f "$(BASHDIR)/netreach" "$(ZSHDIR)/_netreach" "$(FISHDIR)/netreach.fish"
 
 clean:
 	rm -rf .build

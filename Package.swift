@@ -27,6 +27,8 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev"]), .brew(["graphviz"])]
         ),
+        // The git commit `netreach version` prints, written by `make` (scripts/build-info.sh).
+        .target(name: "CBuildInfo"),
         .target(name: "YAMLTree", dependencies: ["CLibYAML"], swiftSettings: librarySettings),
         .target(name: "KubeModel", swiftSettings: librarySettings),
         .target(name: "Parallel", swiftSettings: librarySettings),
@@ -41,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "netreach",
             dependencies: [
-                "KubeModel", "Manifests", "Reachability", "Reports", "Diagrams",
+                "KubeModel", "Manifests", "Reachability", "Reports", "Diagrams", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -23,6 +23,11 @@ struct AuditCommand: ParsableCommand {
         discussion: """
             Exit status: 0 when no finding reaches --fail-on, 1 when some does, 2 for unusable input. \
             Suppress a finding on an object with the annotation netreach.io/ignore: "<finding id>: <reason>".
+
+            Examples:
+              netreach audit k8s/
+              netreach audit k8s/ --isolation
+              netreach audit k8s/ -o sarif --file netreach.sarif --fail-on warning
             """
     )
 

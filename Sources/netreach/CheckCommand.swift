@@ -15,6 +15,11 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Exit status: 0 when every rule holds, 1 when some rule fails, 2 for unusable manifests or rules. \
             Rule types: deny, allow, isolated, default-deny, no-default-allow (see README.md).
+
+            Examples:
+              netreach check --rules rules.yaml k8s/
+              netreach check --rules rules.yaml k8s/ -o junit --file netreach-junit.xml
+              netreach check --rules rules.yaml k8s/ -o github
             """
     )
 

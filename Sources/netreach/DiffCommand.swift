@@ -14,6 +14,11 @@ struct DiffCommand: ParsableCommand {
             '--head REV' with another revision (git is asked; the repository and the working tree are never \
             changed). Exit status: 0, or 1 when --fail-on finds a change of that kind; 2 for unusable input \
             (nothing is written then).
+
+            Examples:
+              netreach diff old/ new/
+              netreach diff --base origin/main k8s/ -o md
+              netreach diff --base origin/main k8s/ --fail-on added
             """
     )
 

@@ -87,6 +87,10 @@ struct ExplainCommand: ParsableCommand {
             SOURCE and DESTINATION are namespace/name (or namespace/name[Kind]) or an address or CIDR outside the \
             cluster (0.0.0.0/0, 10.1.2.3). Each side (egress at the source, ingress at the destination) names the \
             policy, the rule and its file:line:column.
+
+            Examples:
+              netreach explain frontend/web db/postgres k8s/
+              netreach explain db/postgres 0.0.0.0/0 k8s/ -o json
             """
     )
 

@@ -11,6 +11,11 @@ struct GraphCommand: ParsableCommand {
             Endpoints with identical connectivity are merged into one node; red dashed arrows are default-allow \
             (a side has no policy). The format follows the output file's extension (.dot, .svg, .png, .pdf) unless \
             --format says otherwise; without -o the DOT text goes to standard output.
+
+            Examples:
+              netreach graph k8s/ -o cluster.svg
+              netreach graph k8s/ --to db/postgres -o who-reaches-db.png
+              netreach graph k8s/ --namespaces -o namespaces.svg
             """
     )
 

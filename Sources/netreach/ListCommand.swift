@@ -143,7 +143,13 @@ struct ReadOptions: ParsableArguments {
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List every allowed flow: source => destination : protocols and ports."
+        abstract: "List every allowed flow: source => destination : protocols and ports.",
+        discussion: """
+            Examples:
+              netreach list k8s/
+              netreach list k8s/ --focus db/postgres -o json
+              kubectl get ns,pods,networkpolicies -A -o yaml | netreach list - --default-allow
+            """
     )
 
     @OptionGroup var input: InputOptions

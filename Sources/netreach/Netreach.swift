@@ -14,10 +14,10 @@ struct Netreach: ParsableCommand {
             directories or '-' \
             (standard input). Exit status: 0 success, 2 unusable input, 64 wrong command-line usage.
             """,
-        version: "0.1.0",
+        version: BuildInfo.description,
         subcommands: [
             ListCommand.self, ExplainCommand.self, DiffCommand.self, GraphCommand.self, AuditCommand.self,
-            CheckCommand.self, FloorCommand.self,
+            CheckCommand.self, VersionCommand.self, FloorCommand.self,
         ]
     )
 

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// `netreach version` and `--version`: the release and the commit, the same text both ways, and the release is the
+/// newest one CHANGELOG.md records.
+@Test func versionPrintsTheReleaseAndTheCommit() throws {
+    let run = try netreach(["version"])
+    #expect(run.status == 0)
+    #expect(run.stderr == "")
+    let line = run.stdout.trimmingCharacters(in: .newlines)
+    let match = line.wholeMatch(of: /netreach (\d+\.\d+\.\d+) \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)/)
+    #expect(match != nil, "\(line)")
+    let flag = try netreach(["--version"])
+    #expect(flag.status == 0)
+    #expect("netreach " + flag.stdout.trimmingCharacters(in: .newlines) == line)
+    let changelog = try String(contentsOfFile: root + "/CHANGELOG.md", encoding: .utf8)
+    let released = changelog.firstMatch(of: /\n## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}\n/)
+    #expect(released.map { String($0.1) } == match.map { String($0.1) })
+}
+
+/// Every command's help shows examples, and every example is a command that runs: each is run for real in a
+/// scratch git repository where `k8s/` is the shop, `rules.yaml` its rules and `old/`, `new/` two versions of it.
+/// A usage error (exit 64) or a crash fails; findings and failed rules (exit 1) are fine.
+@Test(arguments: ["list", "explain", "diff", "graph", "audit", "check", "version"])
+func helpShowsExamplesThatRun(command: String) throws {
+    let help = try netreach([command, "--help"])
+    #expect(help.status == 0)
+    let examples = help.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        .compactMap { line -> String? in
+            guard let start = line.range(of: "netreach ") else { return nil }
+            let command = String(line[start.lowerBound...])
+            return line.hasPrefix("netreach ") || line.contains("| netreach ") ? command : nil
+        }
+    #expect(!examples.isEmpty, "no example in `netreach \(command) --help`")
+    let scratch = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let shop = root + "/examples/shop"
+    let setup = """
+        set -e
+        cd "\(scratch)"
+        cp -R "\(shop)" k8s && cp -R "\(shop)" old && cp -R "\(root)/examples/diff/shop-db-open" new
+        cp k8s/rules.yaml rules.yaml
+        git init -q . && git add -A
+        git -c user.name=t -c user.email=t@e -c commit.gpgsign=false commit -q -m base
+        git update-ref refs/remotes/origin/main HEAD
+        """
+    let prepared = Process()
+    prepared.executableURL = URL(fileURLWithPath: "/bin/sh")
+    prepared.arguments = ["-c", setup]
+    try prepared.run()
+    prepared.waitUntilExit()
+    #expect(prepared.terminationStatus == 0)
+    let stdin = try ["namespaces", "workloads", "policies"].map {
+        try String(contentsOfFile: "\(shop)/\($0).yaml", encoding: .utf8)
+    }.joined(separator: "\n---\n")
+    for example in examples {
+        let words = example.split(separator: " ").map(String.init).dropFirst()
+        let run = try netreach(Array(words), stdin: stdin, in: scratch)
+        #expect(!run.signaled && [0, 1].contains(run.status), "\(example): \(run.status) \(run.stderr)")
+    }
+}
