@@ -41,6 +41,7 @@ test: deps
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Fuzz
+	scripts/hadolint.sh
 
 format:
 	$(SWIFT) format -i -r Sources Tests Fuzz Package.swift

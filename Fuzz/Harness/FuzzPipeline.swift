@@ -140,7 +140,7 @@ package enum FuzzPipeline {
         for format in AuditFormat.allCases {
             var text = ""
             AuditReportWriter.write(audit, format: format, color: false, isolation: true, to: &text)
-            inspector.inspect("audit -o \(format)", text)
+            inspector.inspect("audit -o \(format)", text, commands: format == .github ? audit.findings.count : 0)
         }
         for view in [DiagramView.full, .namespaces] {
             do throws(Diagnostic) {

@@ -9,6 +9,8 @@ package enum AuditFormat: String, Hashable, Sendable, CaseIterable {
     case json
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     case sarif
+    /// GitHub Actions workflow commands: each finding annotates its first location in the pull request.
+    case github
 }
 
 /// Writes an `AuditReport`.
@@ -28,7 +30,36 @@ package enum AuditReportWriter {
         case .txt: text(report, color: color, isolation: isolation, to: &out)
         case .json: json(report).write(to: &out)
         case .sarif: SARIFWriter.sarif(report).write(to: &out)
+        case .github: github(report, to: &out)
         }
+    }
+
+    // MARK: - GitHub Actions
+
+    /// `::error file=…,line=…,col=…,title=netreach audit: <rule>::<message>` per finding (warnings as `::warning`,
+    /// notes as `::notice`), the fix, evidence and other locations on the lines after; then the summary.
+    private static func github(_ report: AuditReport, to out: inout some TextOutputStream) {
+        for finding in report.findings {
+            let command = finding.severity == .error ? "error" : finding.severity == .warning ? "warning" : "notice"
+            var properties: [String] = []
+            if let location = finding.locations.first {
+                properties = [
+                    "file=\(CheckReportWriter.escapeProperty(location.file.escapedForDisplay))",
+                    "line=\(location.line)", "col=\(location.column)",
+                ]
+            }
+            let title = "netreach audit: \(finding.rule.id)"
+            properties.append("title=\(CheckReportWriter.escapeProperty(title))")
+            let lines =
+                ["\(finding.message.escapedForDisplay)", "fix: \(finding.fix.escapedForDisplay)"]
+                + finding.evidence.map { "| \($0.text.escapedForDisplay)" }
+                + finding.locations.dropFirst().map { "see: \($0)".escapedForDisplay }
+            out.write(
+                "::\(command) \(properties.joined(separator: ","))::"
+                    + CheckReportWriter.escapeData(lines.joined(separator: "\n")) + "\n"
+            )
+        }
+        out.write("netreach audit: \(summary(report)) (\(report.settings.name))\n")
     }
 
     /// `2 errors, 6 warnings, 1 note; 1 suppressed`.

@@ -13,7 +13,7 @@ enum SeverityOption: String, CaseIterable, ExpressibleByArgument {
 }
 
 enum AuditFormatOption: String, CaseIterable, ExpressibleByArgument {
-    case txt, json, sarif
+    case txt, json, sarif, github
 }
 
 struct AuditCommand: ParsableCommand {
@@ -33,7 +33,10 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Output format: txt, json or sarif.")
+    @Option(
+        name: [.customShort("o"), .customLong("output")],
+        help: "Output format: txt, json, sarif or github (workflow commands that annotate a pull request)."
+    )
     var format: AuditFormatOption = .txt
 
     @Option(name: .customLong("file"), help: "Write the report to this file (atomically) instead of standard output.")
@@ -57,7 +60,9 @@ struct AuditCommand: ParsableCommand {
         try Console.emit(to: file, inputs: loaded.inputs) { out in
             AuditReportWriter.write(report, format: auditFormat, color: colored, isolation: isolation, to: &out)
         }
-        if file != nil || format != .txt { Console.error("netreach audit: \(AuditReportWriter.summary(report))") }
+        if file != nil || (format != .txt && format != .github) {
+            Console.error("netreach audit: \(AuditReportWriter.summary(report))")
+        }
         if let threshold = failOn.severity, report.findings.contains(where: { $0.severity >= threshold }) {
             throw ExitCode(1)
         }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import CBuildInfo
+import Reports
 
 /// What `netreach version` and `--version` print.
 enum BuildInfo {
-    /// The release (CHANGELOG.md).
-    static let version = "0.1.0"
+    /// The release (CHANGELOG.md); SARIF names it as the tool's version too.
+    static let version = AuditReportWriter.toolVersion
 
     /// The git commit of the build (`unknown` outside `make`).
     static var commit: String { String(cString: netreach_build_commit()) }

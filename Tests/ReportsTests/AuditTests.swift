@@ -53,6 +53,23 @@ func ruleFiresOnItsPositiveFixtureAndStaysSilentOnItsTwin(rule: String) throws {
     compare(render(report, .txt, isolation: true), golden: root + "/Fixtures/shop/expected.audit.txt")
     compare(render(report, .json), golden: root + "/Fixtures/shop/expected.audit.json")
     compare(render(report, .sarif), golden: root + "/Fixtures/shop/expected.audit.sarif")
+    compare(render(report, .github), golden: root + "/Fixtures/shop/expected.audit.github")
+}
+
+/// `-o github`: one workflow command per finding, of its severity, at its first location; then the summary.
+@Test func githubAnnotatesEachFindingAtItsLocation() throws {
+    let report = try audit(root + "/examples/shop")
+    let lines = render(report, .github).split(separator: "\n").map(String.init)
+    #expect(lines.count == report.findings.count + 1)
+    for (line, finding) in zip(lines, report.findings) {
+        let command = ["error": "::error ", "warning": "::warning ", "note": "::notice "][finding.severity.rawValue]
+        #expect(line.hasPrefix(command ?? "?"), "\(line)")
+        if let location = finding.locations.first {
+            #expect(line.contains("line=\(location.line),col=\(location.column),"), "\(line)")
+        }
+        #expect(line.contains("title=netreach audit%3A \(finding.rule.id)::"))
+    }
+    #expect(lines.last?.hasPrefix("netreach audit: ") == true)
 }
 
 @Test func annotationSuppressesTheNamedFindingOnly() throws {

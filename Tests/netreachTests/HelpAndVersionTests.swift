@@ -59,3 +59,28 @@ func helpShowsExamplesThatRun(command: String) throws {
         #expect(!run.signaled && [0, 1].contains(run.status), "\(example): \(run.status) \(run.stderr)")
     }
 }
+
+/// The Dockerfile cannot be built here (no Docker; `make lint` runs hadolint on it): its shape is checked instead.
+/// Two stages, the build on the official Swift image with the runtime linked in statically, and a final stage of
+/// Debian's slim image holding the binary and the libyaml and Graphviz runtime libraries only, run as a non-root user.
+@Test func dockerfileBuildsOnSwiftAndShipsOnlyTheBinaryAndItsLibraries() throws {
+    let text = try String(contentsOfFile: root + "/Dockerfile", encoding: .utf8)
+    let stages = text.split(separator: "\n").filter { $0.hasPrefix("FROM ") }
+    #expect(stages.count == 2)
+    #expect(stages.first?.hasPrefix("FROM swift:") == true && stages.first?.hasSuffix(" AS build") == true)
+    #expect(stages.last?.hasPrefix("FROM debian:") == true && stages.last?.hasSuffix("-slim") == true)
+    let final = text[(text.range(of: String(stages.last ?? ""))?.upperBound ?? text.endIndex)...]
+    #expect(final.contains("--no-install-recommends libyaml-0-2 libgvc6"))
+    #expect(!final.contains("-dev"))
+    #expect(final.contains("COPY --from=build /out/netreach /usr/local/bin/netreach"))
+    #expect(final.contains("USER 65532"))
+    #expect(final.contains("ENTRYPOINT [\"netreach\"]"))
+    #expect(text.contains("--static-swift-stdlib"))
+    // Every path the build copies exists, and .dockerignore keeps the build directory out of the context.
+    for line in text.split(separator: "\n") where line.hasPrefix("COPY ") && !line.contains("--from") {
+        let source = line.split(separator: " ")[1]
+        #expect(FileManager.default.fileExists(atPath: root + "/" + source), "\(line)")
+    }
+    let ignored = try String(contentsOfFile: root + "/.dockerignore", encoding: .utf8)
+    #expect(ignored.split(separator: "\n").contains(".build"))
+}
