@@ -2,7 +2,7 @@
 # Installs the system packages netreach builds and runs with, if any is missing.
 # Debian/Ubuntu only; elsewhere it says what to install and stops.
 set -euo pipefail
-packages=(libyaml-dev libgraphviz-dev graphviz pkg-config python3 python3-pip python3-jsonschema python3-yaml python3-lxml git)
+packages=(libyaml-dev libgraphviz-dev graphviz pkg-config python3 python3-pip python3-jsonschema python3-yaml python3-lxml git man-db)
 if ! command -v swift >/dev/null 2>&1; then
   echo "error: the Swift toolchain (6.0 or newer) is not on PATH" >&2
   echo "  hint: install it from swift.org (or Debian's 'swiftlang' package) and run make again" >&2
