@@ -120,9 +120,36 @@ private struct TreeBuilder {
     private struct MappingState {
         var pairs: [YAMLNode.Pair] = []
         var merges: [YAMLNode] = []
-        var firstSeen: [String: SourceMark] = [:]
+        /// The scalar keys seen and where, once the mapping is past `scanned` pairs (a mapping of a Kubernetes
+        /// object has a handful of keys: they are compared in place, without a table per mapping).
+        var firstSeen: [String: SourceMark]?
         var pendingKey: YAMLNode?
         var mark: SourceMark
+
+        static let scanned = 16
+
+        /// Where the scalar key `text` was first written in this mapping, if it was.
+        func firstMark(of text: String) -> SourceMark? {
+            if let firstSeen { return firstSeen[text] }
+            for pair in pairs {
+                if case .scalar(let key, _, _) = pair.key.content, key == text { return pair.key.mark }
+            }
+            return nil
+        }
+
+        /// Records the scalar key `text` (called before its pair is appended).
+        mutating func noteKey(_ text: String, at mark: SourceMark) {
+            if firstSeen != nil {
+                firstSeen?[text] = mark
+            } else if pairs.count >= Self.scanned {
+                var table: [String: SourceMark] = [:]
+                for pair in pairs {
+                    if case .scalar(let key, _, _) = pair.key.content { table[key] = pair.key.mark }
+                }
+                table[text] = mark
+                firstSeen = table
+            }
+        }
     }
 
     let limits: YAMLLimits
@@ -397,14 +424,14 @@ private struct TreeBuilder {
             return
         }
         if let text = key.scalar {
-            if let first = stack[top].state.firstSeen[text] {
+            if let first = stack[top].state.firstMark(of: text) {
                 throw YAMLError(
                     .duplicateKey(text, first: first),
                     at: key.mark,
                     hint: "remove one of the two '\(text)' keys"
                 )
             }
-            stack[top].state.firstSeen[text] = key.mark
+            stack[top].state.noteKey(text, at: key.mark)
         }
         stack[top].state.pairs.append(YAMLNode.Pair(key: key, value: node))
     }

@@ -187,6 +187,16 @@ func anErrorAtTheEndOfAFileWithoutAFinalNewlineIsOnItsLastLine(text: String, exp
     let documents = try parse(mapping)
     #expect(documents.first?.root?.mapping?.count == 32_000)
     #expect(error(mapping + "k17: again\n")?.kind == .duplicateKey("k17", first: SourceMark(line: 18, column: 1)))
+    // Small mappings compare keys in place and switch to a table past 16 keys: a duplicate is found either way, of
+    // a key written before or after the switch.
+    for (count, repeated) in [(5, 2), (16, 0), (17, 16), (20, 3), (40, 35)] {
+        let text = (0..<count).map { "k\($0): v" }.joined(separator: "\n") + "\nk\(repeated): again\n"
+        #expect(
+            error(text)?.kind == .duplicateKey("k\(repeated)", first: SourceMark(line: repeated + 1, column: 1)),
+            "\(count) keys, k\(repeated) again"
+        )
+        #expect(try parse((0..<count).map { "k\($0): v" }.joined(separator: "\n")).first?.root?.mapping?.count == count)
+    }
 }
 
 /// The items of a root-level `items` sequence go to the item handler as they are read, in order, with their
