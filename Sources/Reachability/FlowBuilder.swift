@@ -95,8 +95,11 @@ struct FlowBuilder {
         mutating func intern(_ connections: ConnectionSet) -> Int32 { memo.table.intern(connections) }
     }
 
-    private func computeChunk(_ range: Range<Int>, universe: IPSet) -> Chunk {
-        var chunk = Chunk(memo: FlowMemo(model: model))
+    /// How many chunks the class pairs are cut into.
+    static let chunks = 8
+
+    private func computeChunk(_ range: Range<Int>, universe: IPSet, keys: FlowMemo.Keys) -> Chunk {
+        var chunk = Chunk(memo: FlowMemo(keys: keys))
         let classCount = model.classes.count
         let cache = model.tiered ? HopCache(classes: classCount) : nil
         for s in range {
@@ -132,7 +135,11 @@ struct FlowBuilder {
     /// chunks in class order so the result does not depend on scheduling.
     private func computeClassFlows() -> (ClassFlows, [IPSet]) {
         let universe = model.universe
-        let chunks = Parallel.chunks(model.classes.count) { range in computeChunk(range, universe: universe) }
+        let keys = FlowMemo.Keys(model: model)
+        // Few chunks, so that each worker's memo serves many classes (the unions repeat across classes).
+        let chunks = Parallel.chunks(model.classes.count, maxChunks: Self.chunks) { range in
+            computeChunk(range, universe: universe, keys: keys)
+        }
         var flows = ClassFlows()
         var global = ConnectionTable()  // the merged table of distinct connection sets
         var addressIndex: [IPSet: PeerID] = [:]

@@ -243,39 +243,72 @@ struct ConnectionTable {
 /// subsets occur: the unions and intersections are computed once each and kept as ids of `table`.
 struct FlowMemo {
     private struct HopKey: Hashable {
-        /// The governing class's rules (`FlowMemo.rulesKey`): classes that the same policies select share answers.
+        /// The governing class's rules (`Keys.rules`): classes that the same policies select share answers.
         var rules: Int32
         var mask: RuleMask
-        /// The destination's named ports (`FlowMemo.portsKey`), or -1 when no matching rule names a port.
+        /// The destination's named ports (`Keys.ports`), or -1 when no matching rule names a port.
         var ports: Int32
+    }
+
+    /// What every worker's memo keys its hops by, computed once per class-level answer.
+    struct Keys: Sendable {
+        /// Per class, an id of its named container ports.
+        let ports: [Int32]
+        /// Per direction and class, an id of the list of its governing rules (one numbering for both directions).
+        let rules: PerDirection<[Int32]>
+
+        init(model: ClassModel) {
+            func ids<Key: Hashable>(_ keys: [Key], into table: inout [Key: Int32]) -> [Int32] {
+                keys.map { key in
+                    if let id = table[key] { return id }
+                    let id = Int32(table.count)
+                    table[key] = id
+                    return id
+                }
+            }
+            var ports: [[ContainerPort]: Int32] = [:]
+            self.ports = ids(model.classes.map(\.ports), into: &ports)
+            var rules: [[RuleID]: Int32] = [:]
+            self.rules = PerDirection(
+                ingress: ids(model.governing.ingress, into: &rules),
+                egress: ids(model.governing.egress, into: &rules)
+            )
+            words = (model.classes.count + 63) / 64
+            var bits = [UInt64](repeating: 0, count: model.rules.count * words)
+            for (r, rule) in model.rules.enumerated() {
+                for (c, matches) in rule.matchesClass.enumerated() where matches {
+                    bits[r * words + c / 64] |= 1 << UInt64(c % 64)
+                }
+            }
+            matchBits = bits
+            named = model.rules.map { $0.fixedConnections == nil }
+        }
+
+        /// Per rule, a bit per class its peers match (`CompiledRule.matchesClass`, flat: read without touching a rule).
+        private let matchBits: [UInt64]
+        private let words: Int
+        /// Per rule, whether it names a port (its connections depend on the destination's named ports).
+        let named: [Bool]
+
+        /// Whether a peer of rule `r` matches class `c`.
+        func matches(_ r: RuleID, _ c: ClassID) -> Bool {
+            matchBits[r.index * words + c.index / 64] & (1 << UInt64(c.index % 64)) != 0
+        }
     }
 
     var table = ConnectionTable()
     private var hops: [HopKey: Int32] = [:]
     private var intersections: [UInt64: Int32] = [:]
-    /// Per class, an id of its named container ports.
-    private let portsKey: [Int32]
-    /// Per direction and class, an id of the list of its governing rules (one numbering for both directions).
-    private let rulesKey: PerDirection<[Int32]>
+    private let keys: Keys
     private let all: Int32
 
-    init(model: ClassModel) {
-        func ids<Key: Hashable>(_ keys: [Key], into table: inout [Key: Int32]) -> [Int32] {
-            keys.map { key in
-                if let id = table[key] { return id }
-                let id = Int32(table.count)
-                table[key] = id
-                return id
-            }
-        }
-        var ports: [[ContainerPort]: Int32] = [:]
-        portsKey = ids(model.classes.map(\.ports), into: &ports)
-        var rules: [[RuleID]: Int32] = [:]
-        rulesKey = PerDirection(
-            ingress: ids(model.governing.ingress, into: &rules),
-            egress: ids(model.governing.egress, into: &rules)
-        )
+    init(keys: Keys) {
+        self.keys = keys
         all = table.intern(.all)
+    }
+
+    init(model: ClassModel) {
+        self.init(keys: Keys(model: model))
     }
 
     /// The union of the rules governing `governed` in `direction` that match class `peer`, towards `destination`;
@@ -295,15 +328,15 @@ struct FlowMemo {
         }
         var mask = RuleMask()
         var named = false
-        for (k, r) in rules.enumerated() where model.rules[r].matchesClass[peer.index] {
+        for (k, r) in rules.enumerated() where keys.matches(r, peer) {
             mask.insert(k)
-            if model.rules[r].fixedConnections == nil { named = true }
+            if keys.named[r.index] { named = true }
         }
         guard !mask.isEmpty else { return nil }
         let key = HopKey(
-            rules: rulesKey[direction][governed.index],
+            rules: keys.rules[direction][governed.index],
             mask: mask,
-            ports: named ? portsKey[destination.index] : -1
+            ports: named ? keys.ports[destination.index] : -1
         )
         if let known = hops[key] { return known }
         guard let union = model.union(rules, matching: peer, destination: destination) else { return nil }
