@@ -11,6 +11,28 @@ enum JSONValue {
     /// (once as values, once as JSON). Written like `.array` of objects.
     case objects(count: Int, element: (Int) -> JSONValue)
 
+    /// Writes `quoted(text)` to `out`: a string that needs no escape goes out as it is, between quotes, with no
+    /// new string built (the reports write millions of them).
+    static func writeQuoted(_ text: String, to out: inout some TextOutputStream) {
+        if isPlain(text) {
+            out.write("\"")
+            out.write(text)
+            out.write("\"")
+        } else {
+            out.write(quoted(text))
+        }
+    }
+
+    /// Whether `text` is written in JSON between quotes as it is.
+    private static func isPlain(_ text: String) -> Bool {
+        var ascii = true
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F { return false }
+            if byte >= 0x80 { ascii = false }
+        }
+        return ascii || !text.unicodeScalars.contains(where: \.needsDisplayEscape)
+    }
+
     /// A JSON string literal.
     static func quoted(_ text: String) -> String {
         var plain = true
@@ -61,7 +83,7 @@ enum JSONValue {
     /// Writes the pretty-printed text as a value nested at `indent`, without a final newline.
     func write(to out: inout some TextOutputStream, indent: String) {
         switch self {
-        case .string(let s): out.write(JSONValue.quoted(s))
+        case .string(let s): JSONValue.writeQuoted(s, to: &out)
         case .int(let i): out.write(String(i))
         case .bool(let b): out.write(b ? "true" : "false")
         case .array(let items):
@@ -91,24 +113,30 @@ enum JSONValue {
                 return
             }
             out.write("[\n")
+            let inner = indent + "  "
             for i in 0..<count {
-                out.write(indent + "  ")
-                element(i).write(to: &out, indent: indent + "  ")
+                out.write(inner)
+                element(i).write(to: &out, indent: inner)
                 out.write(i + 1 < count ? ",\n" : "\n")
             }
-            out.write(indent + "]")
+            out.write(indent)
+            out.write("]")
         case .object(let pairs):
             if pairs.isEmpty {
                 out.write("{}")
                 return
             }
             out.write("{\n")
+            let inner = indent + "  "
             for (i, (key, value)) in pairs.enumerated() {
-                out.write(indent + "  " + JSONValue.quoted(key) + ": ")
-                value.write(to: &out, indent: indent + "  ")
+                out.write(inner)
+                JSONValue.writeQuoted(key, to: &out)
+                out.write(": ")
+                value.write(to: &out, indent: inner)
                 out.write(i + 1 < pairs.count ? ",\n" : "\n")
             }
-            out.write(indent + "}")
+            out.write(indent)
+            out.write("}")
         }
     }
 }
