@@ -105,16 +105,22 @@ package struct Reachability: Sendable {
     /// Every allowed flow between endpoints and with addresses, sorted by source name, then destination name,
     /// expanded as it is read: any number of flows streams in bounded memory.
     package var flows: FlowSequence { FlowSequence(answer: self) }
+
+    /// The flows `focus` can keep, in the same order: at least every flow it includes (the caller still filters),
+    /// and from a source the focus does not name only the flows into focus endpoints, so one workload's flows
+    /// cost its own pairs, not the whole cluster's.
+    package func flows(narrowedTo focus: ResolvedFocus) -> FlowSequence { FlowSequence(answer: self, focus: focus) }
 }
 
 /// The endpoint flows of an answer, in output order (source name, then destination name), expanded block by block.
 package struct FlowSequence: Sequence, Sendable {
     let answer: Reachability
+    var focus: ResolvedFocus?
 
     /// Calls `body` with consecutive blocks of the flows, in order.
     package func forEachBlock(_ body: ([Flow]) throws -> Void) rethrows {
         guard answer.flowCount > 0 else { return }
-        var expander = FlowExpander(answer: answer)
+        var expander = FlowExpander(answer: answer, focus: focus)
         while let block = expander.next(atLeast: 1 << 16) { try body(block) }
     }
 
@@ -141,7 +147,7 @@ package struct FlowSequence: Sequence, Sendable {
 
     /// Iterates the flows one by one.
     package func makeIterator() -> Iterator {
-        Iterator(expander: answer.flowCount > 0 ? FlowExpander(answer: answer) : nil)
+        Iterator(expander: answer.flowCount > 0 ? FlowExpander(answer: answer, focus: focus) : nil)
     }
 
     /// The number of flows.

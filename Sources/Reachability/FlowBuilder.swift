@@ -209,8 +209,13 @@ package struct FlowExpander {
     private var templates: [ClassID: [Target]] = [:]
     private var cached = 0
     private var position = 0
+    /// With a focus that names some endpoints: per class, its members the focus names, and the destinations of a
+    /// class among them only (what a source outside the focus can pair with).
+    private let focus: ResolvedFocus?
+    private var focusMembers: [[Int]] = []
+    private var focusTemplates: [ClassID: [Target]] = [:]
 
-    init(answer: Reachability) {
+    init(answer: Reachability, focus: ResolvedFocus? = nil) {
         model = answer.model
         classFlows = answer.classFlows
         let peers = answer.peers
@@ -228,6 +233,24 @@ package struct FlowExpander {
             }
         }
         self.fromAddress = fromAddress
+        self.focus = focus?.all == false ? focus : nil
+        if let focus = self.focus {
+            focusMembers = model.classes.map { $0.members.filter(focus.names) }
+        }
+    }
+
+    /// The destinations of class `c` that the focus names, in output order.
+    private mutating func focusTemplate(_ c: ClassID) -> [Target] {
+        if let known = focusTemplates[c] { return known }
+        var targets: [Target] = []
+        for edge in classFlows.outbound[c] {
+            for m in focusMembers[edge.peer.index] {
+                targets.append(Target(rank: rank[m], peer: PeerID(m), connection: edge.connection, open: edge.open))
+            }
+        }
+        targets.sort { $0.rank < $1.rank }
+        focusTemplates[c] = targets
+        return targets
     }
 
     private mutating func template(_ c: ClassID) -> [Target] {
@@ -271,7 +294,9 @@ package struct FlowExpander {
             let p = order[position]
             position += 1
             if p.index < endpointCount {
-                for target in template(model.classOfEndpoint[p.index]) where target.peer != p { append(p, target) }
+                let c = model.classOfEndpoint[p.index]
+                let targets = focus.map { $0.names(p.index) } == false ? focusTemplate(c) : template(c)
+                for target in targets where target.peer != p { append(p, target) }
             } else if !controllerFlows.isEmpty, p.index == rank.count - 1 {
                 let targets = controllerFlows.map {
                     Target(rank: rank[$0.peer], peer: $0.peer, connection: $0.connection, open: $0.open)

@@ -48,7 +48,8 @@ package enum FlowReport {
             )
         }
         let filtered = onlyDefaultAllow || !focus.isEmpty
-        result.flows.forEachBlock { block in
+        let flows = focus.workloads.isEmpty ? result.flows : result.flows(narrowedTo: focused)
+        flows.forEachBlock { block in
             let flows = filtered ? block.filter(kept) : block
             switch format.kind {
             case .txt, .json:

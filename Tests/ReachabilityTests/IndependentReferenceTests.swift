@@ -861,3 +861,39 @@ func tieredDecisionsAgreeWithTheFastPaths(seed: Int) throws {
         }
     }
 }
+
+/// A focus narrows the flows before they are expanded (sources outside it pair only with focus endpoints); what it
+/// keeps is exactly what filtering every flow keeps, in the same order, for each endpoint of random clusters as the
+/// focus, in each direction and with a peer.
+@Test(arguments: 0..<20)
+func narrowedFlowsKeepWhatTheFocusKeeps(seed: Int) throws {
+    let random = RandomCluster(seed: UInt64(seed) &* 6_151 &+ 5)
+    let cluster = try ManifestLoader.load(bytes: Array(random.yaml.utf8), name: "random.yaml").cluster
+    let result = PolicyEngine(cluster: cluster, settings: random.settings).analyze()
+    struct Kept: Equatable {
+        var source: PeerID
+        var destination: PeerID
+        var connections: ConnectionSet
+    }
+    for endpoint in cluster.endpoints.prefix(4) {
+        for direction in [nil, Direction.ingress, .egress] {
+            for peers in [[], [cluster.endpoints.last?.namespace ?? ""]] {
+                var focus = Focus()
+                focus.workloads = ["\(endpoint.namespace)/\(endpoint.name)"]
+                focus.direction = direction
+                focus.peers = peers
+                let resolved = focus.resolved(for: cluster.endpoints)
+                func kept(_ flows: FlowSequence) -> [Kept] {
+                    flows.filter {
+                        resolved.includes(
+                            result.peers[$0.source].endpointIndex,
+                            result.peers[$0.destination].endpointIndex
+                        )
+                    }.map { Kept(source: $0.source, destination: $0.destination, connections: $0.connections) }
+                }
+                let everything = kept(result.flows)
+                #expect(kept(result.flows(narrowedTo: resolved)) == everything)
+            }
+        }
+    }
+}
