@@ -35,18 +35,7 @@ enum JSONValue {
 
     /// A JSON string literal.
     static func quoted(_ text: String) -> String {
-        var plain = true
-        var ascii = true
-        for byte in text.utf8 {
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F {
-                plain = false
-                break
-            }
-            if byte >= 0x80 { ascii = false }
-        }
-        if plain, ascii || !text.unicodeScalars.contains(where: \.needsDisplayEscape) {
-            return "\"" + text + "\""
-        }
+        if isPlain(text) { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -52,6 +52,7 @@ package enum Auditor {
         // Cells hold ids of distinct sets; the union of two ids is computed once.
         var table = ConnectionTable()
         let none = table.intern(.none)
+        let ids = result.classFlows.connections.map { table.intern($0) }
         var unions: [UInt64: Int32] = [:]
         let n = names.count
         var cells = [Int32](repeating: none, count: n * n)
@@ -64,18 +65,17 @@ package enum Auditor {
                 if model.endpointPairs(from: ClassID(s), to: d) == 0 { continue }
                 let j = row[d.index]
                 guard j >= 0 else { continue }
-                let set = result.classFlows.connections[Int(edge.connection)]
+                let id = ids[Int(edge.connection)]
                 let current = cells[i * n + j]
-                if current == none {
-                    cells[i * n + j] = table.intern(set)
+                if current == none || current == id {
+                    cells[i * n + j] = id
                     continue
                 }
-                let id = table.intern(set)
                 let key = UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: id))
                 if let known = unions[key] {
                     cells[i * n + j] = known
                 } else {
-                    let union = table.intern(table.connections[Int(current)].union(set))
+                    let union = table.intern(table.connections[Int(current)].union(table.connections[Int(id)]))
                     unions[key] = union
                     cells[i * n + j] = union
                 }
