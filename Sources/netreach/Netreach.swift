@@ -13,6 +13,11 @@ struct Netreach: ParsableCommand {
             Reads Namespaces, Pods, workloads, NetworkPolicies, admin policy tiers and ways in from manifest files, \
             directories or '-' \
             (standard input). Exit status: 0 success, 2 unusable input, 64 wrong command-line usage.
+
+            Examples:
+              netreach list k8s/
+              netreach graph k8s/ --to db/postgres -o who-reaches-db.svg
+              netreach check --rules rules.yaml k8s/
             """,
         version: BuildInfo.description,
         subcommands: [

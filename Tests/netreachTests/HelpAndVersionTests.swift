@@ -21,9 +21,9 @@ import Testing
 /// Every command's help shows examples, and every example is a command that runs: each is run for real in a
 /// scratch git repository where `k8s/` is the shop, `rules.yaml` its rules and `old/`, `new/` two versions of it.
 /// A usage error (exit 64) or a crash fails; findings and failed rules (exit 1) are fine.
-@Test(arguments: ["list", "explain", "diff", "graph", "audit", "check", "version"])
+@Test(arguments: ["", "list", "explain", "diff", "graph", "audit", "check", "version"])
 func helpShowsExamplesThatRun(command: String) throws {
-    let help = try netreach([command, "--help"])
+    let help = try netreach(command.isEmpty ? ["--help"] : [command, "--help"])
     #expect(help.status == 0)
     let examples = help.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         .compactMap { line -> String? in
