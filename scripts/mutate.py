@@ -19,7 +19,7 @@ MUTANTS = [
      "namespaces?[c] ?? (classes[c].namespace == policy.namespace)", "namespaces?[c] ?? true",
      "a podSelector alone matches pods of every namespace"),
     ("memo-ignores-destination-ports", "Sources/Reachability/Model/ClassModel+Decisions.swift",
-     "ports: named ? portsKey[destination.index] : -1", "ports: -1",
+     "ports: named ? keys.ports[destination.index] : -1", "ports: -1",
      "the class-level memo reuses a named-port union for a destination with other named ports"),
     ("focus-narrowing-drops-inbound", "Sources/Reachability/FlowBuilder.swift",
      "focusMembers = model.classes.map { $0.members.filter(focus.names) }", "focusMembers = model.classes.map { _ in [] }",
