@@ -72,8 +72,8 @@ images: build
 	python3 ../shared/bench/gen_cluster.py --pods 600 --policies 120 --namespaces 25 -o .build/ns25.yaml
 	$(NETREACH) graph .build/ns25.yaml --namespaces -q -o docs/images/namespaces-matrix.png
 
-# Man pages generated from the command definitions (swift-argument-parser's manual plugin) and completion scripts
-# printed by netreach itself: nothing hand-written.
+# Man pages generated from the command definitions (the generator behind swift-argument-parser's manual plugin) and
+# completion scripts printed by netreach itself: nothing hand-written.
 manual: release
 	SWIFT=$(SWIFT) scripts/man-pages.sh .build/man
 
