@@ -14,7 +14,6 @@ COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
 COPY Fuzz ./Fuzz
-COPY scripts/build-info.sh ./scripts/
 # The commit `netreach version` prints: pass --build-arg NETREACH_COMMIT=$(git rev-parse --short=12 HEAD).
 ARG NETREACH_COMMIT=unknown
 RUN printf '#define NETREACH_COMMIT "%s"\n' "$(printf '%s' "$NETREACH_COMMIT" | tr -cd '0-9a-z-')" \

@@ -4,31 +4,12 @@ import Testing
 /// Runs one phase of the GitHub Action (scripts/action.sh) in `directory` with `environment`, as the action's
 /// steps do, against the netreach the tests built.
 private func action(_ phase: String, in directory: String, _ environment: [String: String]) throws -> Run {
-    var arguments = ["env", "NETREACH=\(executable)"]
-    arguments += environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-    arguments += [root + "/scripts/action.sh", phase]
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = Array(arguments.dropFirst())
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: stdout, stderr: stderr)
-}
-
-private func shell(_ script: String) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", script]
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
+    let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    return try netreach(
+        ["NETREACH=\(executable)"] + assignments + [root + "/scripts/action.sh", phase],
+        in: directory,
+        program: "/usr/bin/env"
+    )
 }
 
 /// The inputs `examples/ci/github-actions.yml` gives the action (`with:`), read from its text.
@@ -59,12 +40,11 @@ private func exampleInputs() throws -> [String: String] {
 @Test func actionIsValidAndItsStepsExist() throws {
     let schema = root + "/.build/schemas/github-actions.json"
     #expect(FileManager.default.fileExists(atPath: schema), "missing \(schema): run 'make deps'")
-    let validator = Process()
-    validator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    validator.arguments = ["python3", root + "/scripts/validate.py", schema, root + "/action.yml"]
-    try validator.run()
-    validator.waitUntilExit()
-    #expect(validator.terminationStatus == 0)
+    let validator = try netreach(
+        ["python3", root + "/scripts/validate.py", schema, root + "/action.yml"],
+        program: "/usr/bin/env"
+    )
+    #expect(validator.status == 0, "\(validator.stdout)\(validator.stderr)")
     let text = try String(contentsOfFile: root + "/action.yml", encoding: .utf8)
     let phases = text.matches(of: /scripts\/action\.sh" (\w+)/).map { String($0.1) }
     #expect(phases == ["deps", "build", "audit", "check", "diff", "verdict"])
@@ -98,7 +78,8 @@ private func exampleInputs() throws -> [String: String] {
         cp "\(root)/examples/diff/shop-db-open/"*.yaml examples/shop/
         git add -A && git -c user.name=t -c user.email=t@e -c commit.gpgsign=false commit -q -m open
         """
-    #expect(try shell(setup) == 0)
+    let prepared = try shell(setup)
+    #expect(prepared.status == 0, "\(prepared.stderr)")
     let base = try String(contentsOfFile: scratch + "/base.txt", encoding: .utf8).trimmingCharacters(in: .newlines)
     let environment = [
         "PATHS": inputs["paths"] ?? "", "RULES": inputs["rules"] ?? "", "FAIL_ON": inputs["fail-on"] ?? "",

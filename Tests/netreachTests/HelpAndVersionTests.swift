@@ -44,12 +44,8 @@ func helpShowsExamplesThatRun(command: String) throws {
         git -c user.name=t -c user.email=t@e -c commit.gpgsign=false commit -q -m base
         git update-ref refs/remotes/origin/main HEAD
         """
-    let prepared = Process()
-    prepared.executableURL = URL(fileURLWithPath: "/bin/sh")
-    prepared.arguments = ["-c", setup]
-    try prepared.run()
-    prepared.waitUntilExit()
-    #expect(prepared.terminationStatus == 0)
+    let prepared = try shell(setup)
+    #expect(prepared.status == 0, "\(prepared.stderr)")
     let stdin = try ["namespaces", "workloads", "policies"].map {
         try String(contentsOfFile: "\(shop)/\($0).yaml", encoding: .utf8)
     }.joined(separator: "\n---\n")

@@ -24,8 +24,9 @@ struct Run {
     var timedOut = false
 }
 
-/// Runs the built netreach with `arguments` in the repository root (or `directory`), feeding `stdin`.
-/// - `shell`: shell commands run first in the same process (`ulimit -f 1;`), or a redirection of netreach's own
+/// Runs the built netreach (or another `program`) with `arguments` in the repository root (or `directory`), feeding
+/// `stdin`.
+/// - `shell`: shell commands run first in the same process (`ulimit -f 1;`), or a redirection of the program's own
 ///   descriptors (`>&-` closes its standard output).
 /// - `timeout`: seconds after which the process is killed and `timedOut` set.
 func netreach(
@@ -33,14 +34,15 @@ func netreach(
     stdin: String? = nil,
     in directory: String = root,
     shell: (before: String, redirect: String)? = nil,
-    timeout: Double = 120
+    timeout: Double = 120,
+    program: String = executable
 ) throws -> Run {
     let process = Process()
     if let shell {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\(shell.before) exec \"$0\" \"$@\" \(shell.redirect)", executable] + arguments
+        process.arguments = ["-c", "\(shell.before) exec \"$0\" \"$@\" \(shell.redirect)", program] + arguments
     } else {
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
     }
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
@@ -68,6 +70,11 @@ func netreach(
         signaled: process.terminationReason == .uncaughtSignal,
         timedOut: timedOut
     )
+}
+
+/// Runs a shell script (`sh -c`) in `directory`, with the same capture as `netreach`.
+func shell(_ script: String, in directory: String = root) throws -> Run {
+    try netreach(["-c", script], in: directory, program: "/bin/sh")
 }
 
 func golden(_ name: String) throws -> String {
