@@ -477,8 +477,7 @@ private let genericHeader =
 }
 
 @Test func repeatedWarningsAreGroupedUnlessVerbose() throws {
-    let dir = NSTemporaryDirectory() + "netreach-cli-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     for i in 1...5 {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: a}\n"

@@ -81,8 +81,17 @@ func golden(_ name: String) throws -> String {
     try String(contentsOfFile: root + "/Fixtures/shop/" + name, encoding: .utf8)
 }
 
-func temporaryDirectory() throws -> String {
+/// The directory that holds every scratch directory of this test process; removed when the process exits, so a
+/// test that does not clean up after itself (or fails before it does) leaves nothing behind in /tmp.
+let scratchRoot: String = {
     let path = NSTemporaryDirectory() + "netreach-cli-" + UUID().uuidString
+    atexit { try? FileManager.default.removeItem(atPath: scratchRoot) }
+    return path
+}()
+
+/// A fresh scratch directory under `scratchRoot`.
+func temporaryDirectory() throws -> String {
+    let path = scratchRoot + "/" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
