@@ -22,46 +22,46 @@ struct NodeReader {
         return value
     }
 
-    func mapping(_ node: YAMLNode, field: String) throws(Diagnostic) -> [YAMLNode.Pair] {
+    func mapping(_ node: YAMLNode, field: @autoclosure () -> String) throws(Diagnostic) -> [YAMLNode.Pair] {
         if node.isNull { return [] }
         guard let pairs = node.mapping else {
-            throw .wrongShape(field: field, expected: "a mapping", found: "a \(node.shape)", at: location(node))
+            throw .wrongShape(field: field(), expected: "a mapping", found: "a \(node.shape)", at: location(node))
         }
         return pairs
     }
 
-    func sequence(_ node: YAMLNode, field: String) throws(Diagnostic) -> [YAMLNode] {
+    func sequence(_ node: YAMLNode, field: @autoclosure () -> String) throws(Diagnostic) -> [YAMLNode] {
         if node.isNull { return [] }
         guard let items = node.sequence else {
-            throw .wrongShape(field: field, expected: "a list", found: "a \(node.shape)", at: location(node))
+            throw .wrongShape(field: field(), expected: "a list", found: "a \(node.shape)", at: location(node))
         }
         return items
     }
 
-    func string(_ node: YAMLNode, field: String) throws(Diagnostic) -> String {
+    func string(_ node: YAMLNode, field: @autoclosure () -> String) throws(Diagnostic) -> String {
         guard let text = node.scalar else {
-            throw .wrongShape(field: field, expected: "a string", found: "a \(node.shape)", at: location(node))
+            throw .wrongShape(field: field(), expected: "a string", found: "a \(node.shape)", at: location(node))
         }
         return text
     }
 
-    func int(_ node: YAMLNode, field: String) throws(Diagnostic) -> Int {
+    func int(_ node: YAMLNode, field: @autoclosure () -> String) throws(Diagnostic) -> Int {
         guard let text = node.scalar, let value = Int(text) else {
             throw Diagnostic(
-                "\(field) must be a whole number, found '\(node.scalar ?? node.shape)'",
+                "\(field()) must be a whole number, found '\(node.scalar ?? node.shape)'",
                 at: location(node)
             )
         }
         return value
     }
 
-    func bool(_ node: YAMLNode, field: String) throws(Diagnostic) -> Bool {
+    func bool(_ node: YAMLNode, field: @autoclosure () -> String) throws(Diagnostic) -> Bool {
         switch node.scalar {
         case "true", "True", "TRUE": return true
         case "false", "False", "FALSE": return false
         default:
             throw Diagnostic(
-                "\(field) must be true or false, found '\(node.scalar ?? node.shape)'",
+                "\(field()) must be true or false, found '\(node.scalar ?? node.shape)'",
                 at: location(node)
             )
         }
@@ -69,17 +69,17 @@ struct NodeReader {
 
     /// A name checked as the API server would (`rule`): an unprintable character is an error, a name that only
     /// breaks the naming rules is kept with a warning.
-    func name(_ node: YAMLNode, field: String, rule: NameRule) throws(Diagnostic) -> String {
-        let text = try string(node, field: field)
+    func name(_ node: YAMLNode, field: @autoclosure () -> String, rule: NameRule) throws(Diagnostic) -> String {
+        let text = try string(node, field: field())
         switch rule.check(text) {
         case .valid:
             break
         case .unprintable(let why):
-            throw .unprintableName(text, field: field, why: why, at: location(node))
+            throw .unprintableName(text, field: field(), why: why, at: location(node))
         case .nonConformant(let why):
             sink.warnings.append(
                 Diagnostic.warning(
-                    "\(field) '\(text)' is kept, but Kubernetes would reject it: \(why)",
+                    "\(field()) '\(text)' is kept, but Kubernetes would reject it: \(why)",
                     at: location(node),
                     group: "names Kubernetes would reject"
                 )
@@ -90,24 +90,24 @@ struct NodeReader {
 
     /// Labels (a `map[string]string`), keys and values checked as the API server would; scalar values of other
     /// YAML types are taken as written.
-    func labels(_ node: YAMLNode?, field: String) throws(Diagnostic) -> [String: String] {
+    func labels(_ node: YAMLNode?, field: @autoclosure () -> String) throws(Diagnostic) -> [String: String] {
         guard let node else { return [:] }
         var labels: [String: String] = [:]
-        for pair in try mapping(node, field: field) {
-            let key = try name(pair.key, field: "\(field) key", rule: .labelKey)
+        for pair in try mapping(node, field: field()) {
+            let key = try name(pair.key, field: "\(field()) key", rule: .labelKey)
             labels[key] =
-                pair.value.isNull ? "" : try name(pair.value, field: "\(field).\(key)", rule: .labelValue)
+                pair.value.isNull ? "" : try name(pair.value, field: "\(field()).\(key)", rule: .labelValue)
         }
         return labels
     }
 
     /// Annotations: free text, not checked (they are printed only escaped).
-    func annotations(_ node: YAMLNode?, field: String) throws(Diagnostic) -> [String: String] {
+    func annotations(_ node: YAMLNode?, field: @autoclosure () -> String) throws(Diagnostic) -> [String: String] {
         guard let node else { return [:] }
         var annotations: [String: String] = [:]
-        for pair in try mapping(node, field: field) {
-            let key = try string(pair.key, field: "\(field) key")
-            annotations[key] = pair.value.isNull ? "" : try string(pair.value, field: "\(field).\(key)")
+        for pair in try mapping(node, field: field()) {
+            let key = try string(pair.key, field: "\(field()) key")
+            annotations[key] = pair.value.isNull ? "" : try string(pair.value, field: "\(field()).\(key)")
         }
         if let entry = annotations[IgnoreAnnotation.key] {
             let at = child(node, IgnoreAnnotation.key).map(location) ?? location(node)
@@ -124,13 +124,13 @@ struct NodeReader {
         return annotations
     }
 
-    func selector(_ node: YAMLNode, field: String) throws(Diagnostic) -> LabelSelector {
-        _ = try mapping(node, field: field)
-        let matchLabels = try labels(child(node, "matchLabels"), field: "\(field).matchLabels")
+    func selector(_ node: YAMLNode, field: @autoclosure () -> String) throws(Diagnostic) -> LabelSelector {
+        _ = try mapping(node, field: field())
+        let matchLabels = try labels(child(node, "matchLabels"), field: "\(field()).matchLabels")
         var requirements: [LabelSelector.Requirement] = []
         if let expressions = child(node, "matchExpressions") {
-            for (index, item) in try sequence(expressions, field: "\(field).matchExpressions").enumerated() {
-                let path = "\(field).matchExpressions[\(index)]"
+            for (index, item) in try sequence(expressions, field: "\(field()).matchExpressions").enumerated() {
+                let path = "\(field()).matchExpressions[\(index)]"
                 _ = try mapping(item, field: path)
                 guard let keyNode = child(item, "key") else {
                     throw Diagnostic(
@@ -180,26 +180,26 @@ struct NodeReader {
         return LabelSelector(matchLabels: matchLabels, matchExpressions: requirements)
     }
 
-    func networkProtocol(_ node: YAMLNode?, field: String) throws(Diagnostic) -> NetworkProtocol {
+    func networkProtocol(_ node: YAMLNode?, field: @autoclosure () -> String) throws(Diagnostic) -> NetworkProtocol {
         guard let node else { return .tcp }
-        let text = try string(node, field: field)
+        let text = try string(node, field: field())
         guard let value = NetworkProtocol(rawValue: text) else {
-            throw .unknownProtocol(text, field: field, at: location(node))
+            throw .unknownProtocol(text, field: field(), at: location(node))
         }
         return value
     }
 
-    func portNumber(_ node: YAMLNode, field: String) throws(Diagnostic) -> Int {
-        let value = try int(node, field: field)
-        guard (1...65535).contains(value) else { throw .portOutOfRange(value, field: field, at: location(node)) }
+    func portNumber(_ node: YAMLNode, field: @autoclosure () -> String) throws(Diagnostic) -> Int {
+        let value = try int(node, field: field())
+        guard (1...65535).contains(value) else { throw .portOutOfRange(value, field: field(), at: location(node)) }
         return value
     }
 
     /// A container port name at `node`, validated as Kubernetes does (`isPortName`); `hint` says what else fits.
-    func portName(_ node: YAMLNode, field: String, hint: String) throws(Diagnostic) -> String {
-        let text = try string(node, field: field)
+    func portName(_ node: YAMLNode, field: @autoclosure () -> String, hint: String) throws(Diagnostic) -> String {
+        let text = try string(node, field: field())
         guard Self.isPortName(text) else {
-            throw Diagnostic("invalid port name '\(text)' in \(field)", at: location(node), hint: hint)
+            throw Diagnostic("invalid port name '\(text)' in \(field())", at: location(node), hint: hint)
         }
         return text
     }

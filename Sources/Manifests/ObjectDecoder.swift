@@ -343,7 +343,8 @@ struct ObjectDecoder {
             for (c, container) in try reader.sequence(containers, field: "\(field).containers").enumerated() {
                 guard let portList = reader.child(container, "ports") else { continue }
                 for (p, port) in try reader.sequence(portList, field: "\(field).containers[\(c)].ports").enumerated() {
-                    let path = "\(field).containers[\(c)].ports[\(p)]"
+                    // Built only for a message: most ports have none.
+                    func path() -> String { "\(field).containers[\(c)].ports[\(p)]" }
                     guard let numberNode = reader.child(port, "containerPort") else {
                         let near = port.mapping?.compactMap { $0.key.scalar }.first {
                             $0.lowercased() == "containerport"
@@ -351,17 +352,17 @@ struct ObjectDecoder {
                         let found = near.map { " (found '\($0)'; field names are case-sensitive)" } ?? ""
                         warnings.append(
                             Diagnostic.warning(
-                                "\(path) has no 'containerPort'\(found); the port is ignored",
+                                "\(path()) has no 'containerPort'\(found); the port is ignored",
                                 at: reader.location(port),
                                 group: "ports without containerPort"
                             )
                         )
                         continue
                     }
-                    let number = try reader.portNumber(numberNode, field: "\(path).containerPort")
-                    let proto = try reader.networkProtocol(reader.child(port, "protocol"), field: "\(path).protocol")
+                    let number = try reader.portNumber(numberNode, field: "\(path()).containerPort")
+                    let proto = try reader.networkProtocol(reader.child(port, "protocol"), field: "\(path()).protocol")
                     let name = try reader.child(port, "name").map { (n) throws(Diagnostic) in
-                        try reader.string(n, field: "\(path).name")
+                        try reader.string(n, field: "\(path()).name")
                     }
                     ports.append(ContainerPort(name: name, number: number, networkProtocol: proto))
                 }

@@ -97,8 +97,10 @@ extension YAMLNode {
 
     /// The value of `key` in a mapping, or nil when absent or when this is not a mapping.
     package subscript(key: String) -> YAMLNode? {
-        guard let pairs = mapping else { return nil }
-        for pair in pairs where pair.key.scalar == key { return pair.value }
+        guard case .mapping(let pairs) = content else { return nil }
+        for pair in pairs {
+            if case .scalar(let text, _, _) = pair.key.content, text == key { return pair.value }
+        }
         return nil
     }
 

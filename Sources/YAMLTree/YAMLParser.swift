@@ -83,9 +83,9 @@ package enum YAMLParser {
 
 /// Turns libyaml events into nodes. Iterative, so nesting costs heap, not stack.
 private struct TreeBuilder {
-    /// An open collection. A struct changed in place on the stack (`stack[top].items.append`): an enum with the
-    /// collection as payload had to be popped, appended to and pushed back, which copied the collection at every
-    /// item, so a List of n items or a mapping of n keys took n² time.
+    /// An open collection. Its finished children wait in the builder's shared `scratchItems` / `scratchPairs` from
+    /// `start` on, and become one array of exactly their number when it closes: one allocation per collection,
+    /// where an array per frame grew (and was copied) several times for the few keys of a Kubernetes mapping.
     private struct Frame {
         var isMapping: Bool
         var mark: SourceMark
@@ -93,69 +93,25 @@ private struct TreeBuilder {
         var countAtStart: Int
         /// `held` when the frame opened: the nodes of its subtree are `held` minus this when it closes.
         var heldAtStart = 0
-        var items: [YAMLNode] = []
-        var state: MappingState
-
-        static func sequence(_ mark: SourceMark, anchor: String?, countAtStart: Int) -> Frame {
-            Frame(
-                isMapping: false,
-                mark: mark,
-                anchor: anchor,
-                countAtStart: countAtStart,
-                state: MappingState(mark: mark)
-            )
-        }
-
-        static func mapping(_ mark: SourceMark, anchor: String?, countAtStart: Int) -> Frame {
-            Frame(
-                isMapping: true,
-                mark: mark,
-                anchor: anchor,
-                countAtStart: countAtStart,
-                state: MappingState(mark: mark)
-            )
-        }
-    }
-
-    private struct MappingState {
-        var pairs: [YAMLNode.Pair] = []
+        /// Where the frame's children start in `scratchItems` (a sequence) or `scratchPairs` (a mapping).
+        var start: Int
         var merges: [YAMLNode] = []
         /// The scalar keys seen and where, once the mapping is past `scanned` pairs (a mapping of a Kubernetes
         /// object has a handful of keys: they are compared in place, without a table per mapping).
         var firstSeen: [String: SourceMark]?
         var pendingKey: YAMLNode?
-        var mark: SourceMark
 
         static let scanned = 16
-
-        /// Where the scalar key `text` was first written in this mapping, if it was.
-        func firstMark(of text: String) -> SourceMark? {
-            if let firstSeen { return firstSeen[text] }
-            for pair in pairs {
-                if case .scalar(let key, _, _) = pair.key.content, key == text { return pair.key.mark }
-            }
-            return nil
-        }
-
-        /// Records the scalar key `text` (called before its pair is appended).
-        mutating func noteKey(_ text: String, at mark: SourceMark) {
-            if firstSeen != nil {
-                firstSeen?[text] = mark
-            } else if pairs.count >= Self.scanned {
-                var table: [String: SourceMark] = [:]
-                for pair in pairs {
-                    if case .scalar(let key, _, _) = pair.key.content { table[key] = pair.key.mark }
-                }
-                table[text] = mark
-                firstSeen = table
-            }
-        }
     }
 
     let limits: YAMLLimits
     let bytes: UnsafeBufferPointer<UInt8>
     let origin: SourceMark
     private var stack: [Frame] = []
+    /// The finished items of every open sequence, innermost last (see `Frame`).
+    private var scratchItems: [YAMLNode] = []
+    /// The finished pairs of every open mapping, innermost last.
+    private var scratchPairs: [YAMLNode.Pair] = []
     private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     private var nodeCount = 0
     /// Nodes that aliases repeat, counted at every use.
@@ -335,13 +291,9 @@ private struct TreeBuilder {
             try count(size, at: at, expanding: true)
             try add(YAMLNode(node.content, mark: at), held: 0)
         case YAML_SEQUENCE_START_EVENT:
-            try push(
-                .sequence(at, anchor: Self.string(event.data.sequence_start.anchor), countAtStart: nodeCount),
-                at: at
-            )
+            try push(isMapping: false, anchor: Self.string(event.data.sequence_start.anchor), at: at)
         case YAML_MAPPING_START_EVENT:
-            let anchor = Self.string(event.data.mapping_start.anchor)
-            try push(.mapping(at, anchor: anchor, countAtStart: nodeCount), at: at)
+            try push(isMapping: true, anchor: Self.string(event.data.mapping_start.anchor), at: at)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             try pop()
         default:
@@ -349,7 +301,7 @@ private struct TreeBuilder {
         }
     }
 
-    private mutating func push(_ frame: Frame, at: SourceMark) throws(YAMLError) {
+    private mutating func push(isMapping: Bool, anchor: String?, at: SourceMark) throws(YAMLError) {
         if stack.count >= limits.maxDepth {
             throw YAMLError(
                 .tooDeep(limit: limits.maxDepth),
@@ -357,25 +309,40 @@ private struct TreeBuilder {
                 hint: "Kubernetes manifests are never this deep; check the file is what you meant"
             )
         }
-        var frame = frame
-        frame.heldAtStart = held
+        let frame = Frame(
+            isMapping: isMapping,
+            mark: at,
+            anchor: anchor,
+            countAtStart: nodeCount,
+            heldAtStart: held,
+            start: isMapping ? scratchPairs.count : scratchItems.count
+        )
         try count(1, at: at)
         stack.append(frame)
     }
 
     private mutating func pop() throws(YAMLError) {
         guard let frame = stack.popLast() else { return }
-        let node =
-            frame.isMapping ? try Self.applyMerges(frame.state) : YAMLNode(.sequence(frame.items), mark: frame.mark)
+        let node: YAMLNode
+        if frame.isMapping {
+            let pairs = Array(scratchPairs[frame.start...])
+            scratchPairs.removeSubrange(frame.start...)
+            node = try Self.applyMerges(pairs, frame.merges, mark: frame.mark)
+        } else {
+            node = YAMLNode(.sequence(Array(scratchItems[frame.start...])), mark: frame.mark)
+            scratchItems.removeSubrange(frame.start...)
+        }
         if let anchor = frame.anchor { anchors[anchor] = (node, nodeCount - frame.countAtStart) }
         try add(node, held: held - frame.heldAtStart)
     }
 
-    private static func applyMerges(_ state: MappingState) throws(YAMLError) -> YAMLNode {
-        var pairs = state.pairs
-        guard !state.merges.isEmpty else { return YAMLNode(.mapping(pairs), mark: state.mark) }
+    private static func applyMerges(_ pairs: [YAMLNode.Pair], _ merges: [YAMLNode], mark: SourceMark)
+        throws(YAMLError) -> YAMLNode
+    {
+        var pairs = pairs
+        guard !merges.isEmpty else { return YAMLNode(.mapping(pairs), mark: mark) }
         var present = Set(pairs.compactMap { $0.key.scalar })
-        for source in state.merges {
+        for source in merges {
             let sources: [YAMLNode]
             switch source.content {
             case .mapping: sources = [source]
@@ -391,7 +358,31 @@ private struct TreeBuilder {
                 }
             }
         }
-        return YAMLNode(.mapping(pairs), mark: state.mark)
+        return YAMLNode(.mapping(pairs), mark: mark)
+    }
+
+    /// Where the scalar key `text` was first written in the open mapping `top`, if it was.
+    private func firstMark(of text: String, in top: Int) -> SourceMark? {
+        if let firstSeen = stack[top].firstSeen { return firstSeen[text] }
+        for pair in scratchPairs[stack[top].start...] {
+            if case .scalar(let key, _, _) = pair.key.content, key == text { return pair.key.mark }
+        }
+        return nil
+    }
+
+    /// Records the scalar key `text` of the open mapping `top` (called before its pair is appended); past
+    /// `Frame.scanned` keys they go to a table.
+    private mutating func noteKey(_ text: String, at mark: SourceMark, in top: Int) {
+        if stack[top].firstSeen != nil {
+            stack[top].firstSeen?[text] = mark
+        } else if scratchPairs.count - stack[top].start >= Frame.scanned {
+            var table: [String: SourceMark] = [:]
+            for pair in scratchPairs[stack[top].start...] {
+                if case .scalar(let key, _, _) = pair.key.content { table[key] = pair.key.mark }
+            }
+            table[text] = mark
+            stack[top].firstSeen = table
+        }
     }
 
     /// Adds a finished node (`held`: the plain nodes of its subtree) to the open collection, or hands it to the
@@ -404,35 +395,35 @@ private struct TreeBuilder {
         let top = stack.count - 1
         guard stack[top].isMapping else {
             if top == 1, let itemHandler, stack[0].isMapping,
-                case .scalar("items", .plain, nil)? = stack[0].state.pendingKey?.content
+                case .scalar("items", .plain, nil)? = stack[0].pendingKey?.content
             {
                 itemHandler(node, documents.count, streamedItems)
                 streamedItems += 1
                 held -= size
                 return
             }
-            stack[top].items.append(node)
+            scratchItems.append(node)
             return
         }
-        guard let key = stack[top].state.pendingKey else {
-            stack[top].state.pendingKey = node
+        guard let key = stack[top].pendingKey else {
+            stack[top].pendingKey = node
             return
         }
-        stack[top].state.pendingKey = nil
+        stack[top].pendingKey = nil
         if case .scalar("<<", .plain, nil) = key.content {
-            stack[top].state.merges.append(node)
+            stack[top].merges.append(node)
             return
         }
-        if let text = key.scalar {
-            if let first = stack[top].state.firstMark(of: text) {
+        if case .scalar(let text, _, _) = key.content {
+            if let first = firstMark(of: text, in: top) {
                 throw YAMLError(
                     .duplicateKey(text, first: first),
                     at: key.mark,
                     hint: "remove one of the two '\(text)' keys"
                 )
             }
-            stack[top].state.noteKey(text, at: key.mark)
+            noteKey(text, at: key.mark, in: top)
         }
-        stack[top].state.pairs.append(YAMLNode.Pair(key: key, value: node))
+        scratchPairs.append(YAMLNode.Pair(key: key, value: node))
     }
 }
