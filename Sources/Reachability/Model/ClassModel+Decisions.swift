@@ -226,6 +226,8 @@ extension ClassModel {
 /// Distinct connection sets by id: one table per worker of the class-level answer.
 struct ConnectionTable {
     private(set) var connections: [ConnectionSet] = []
+    /// Per id, whether its set is empty: read for every class pair, without copying the set.
+    private(set) var empty: [Bool] = []
     private var index: [ConnectionSet: Int32] = [:]
 
     /// The id of `connections`, added when new.
@@ -233,6 +235,7 @@ struct ConnectionTable {
         if let id = index[connections] { return id }
         let id = Int32(self.connections.count)
         self.connections.append(connections)
+        empty.append(connections.isEmpty)
         index[connections] = id
         return id
     }
@@ -273,6 +276,10 @@ struct FlowMemo {
                 ingress: ids(model.governing.ingress, into: &rules),
                 egress: ids(model.governing.egress, into: &rules)
             )
+            var lists = [[RuleID]](repeating: [], count: rules.count)
+            for (list, id) in rules { lists[Int(id)] = list }
+            listStart = lists.reduce(into: [0]) { $0.append($0[$0.count - 1] + Int32($1.count)) }
+            listRules = lists.flatMap { $0 }
             words = (model.classes.count + 63) / 64
             var bits = [UInt64](repeating: 0, count: model.rules.count * words)
             for (r, rule) in model.rules.enumerated() {
@@ -283,6 +290,12 @@ struct FlowMemo {
             matchBits = bits
             named = model.rules.map { $0.fixedConnections == nil }
         }
+
+        /// The rule lists of `rules`, one after another (`listRules[listStart[id]..<listStart[id + 1]]` is list
+        /// `id`): read for every class pair without retaining an array of its own (two cores retaining the same
+        /// arrays' counts cost more than the rest of the hop).
+        let listStart: [Int32]
+        let listRules: [RuleID]
 
         /// Per rule, a bit per class its peers match (`CompiledRule.matchesClass`, flat: read without touching a rule).
         private let matchBits: [UInt64]
@@ -322,23 +335,28 @@ struct FlowMemo {
     )
         -> Int32?
     {
-        let rules = model.governing[direction][governed]
-        guard rules.count <= RuleMask.capacity else {
-            return model.union(rules, matching: peer, destination: destination).map { table.intern($0) }
+        // Stored properties and the flat rule lists, not `PerDirection`'s subscript and `model.governing`: that was a
+        // call into another module for every class pair, and a retain of the rule list shared by both cores.
+        let list = direction == .ingress ? keys.rules.ingress[governed.index] : keys.rules.egress[governed.index]
+        let start = Int(keys.listStart[Int(list)])
+        let count = Int(keys.listStart[Int(list) + 1]) - start
+        guard count <= RuleMask.capacity else {
+            return model.union(model.governing[direction][governed], matching: peer, destination: destination).map {
+                table.intern($0)
+            }
         }
         var mask = RuleMask()
         var named = false
-        for (k, r) in rules.enumerated() where keys.matches(r, peer) {
+        for k in 0..<count {
+            let r = keys.listRules[start + k]
+            guard keys.matches(r, peer) else { continue }
             mask.insert(k)
             if keys.named[r.index] { named = true }
         }
         guard !mask.isEmpty else { return nil }
-        let key = HopKey(
-            rules: keys.rules[direction][governed.index],
-            mask: mask,
-            ports: named ? keys.ports[destination.index] : -1
-        )
+        let key = HopKey(rules: list, mask: mask, ports: named ? keys.ports[destination.index] : -1)
         if let known = hops[key] { return known }
+        let rules = model.governing[direction][governed]
         guard let union = model.union(rules, matching: peer, destination: destination) else { return nil }
         let id = table.intern(union)
         hops[key] = id
@@ -368,7 +386,7 @@ extension ClassModel {
         var egress = memo.allID
         if isolated.egress[source] {
             guard let id = memo.hop(.egress, at: source, peer: destination, destination: destination, model: self),
-                !memo.table.connections[Int(id)].isEmpty
+                !memo.table.empty[Int(id)]
             else { return nil }
             egress = id
         } else {
@@ -383,7 +401,7 @@ extension ClassModel {
             open |= OpenHops.bit(.ingress)
         }
         let allowed = memo.intersection(egress, ingress)
-        guard !memo.table.connections[Int(allowed)].isEmpty else { return nil }
+        guard !memo.table.empty[Int(allowed)] else { return nil }
         return (allowed, open)
     }
 }
