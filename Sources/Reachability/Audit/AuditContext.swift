@@ -94,22 +94,27 @@ struct AuditContext {
         let flows = result.classFlows
         let limit = Auditor.evidenceLimit + 1
         var out = Neighbors()
-        var candidates: [(name: String, peer: PeerID, connections: ConnectionSet)] = []
+        // The first `limit` endpoints, kept sorted as they are met: endpoint indices are in name order (`members`),
+        // so they are compared as numbers; a class connected to thousands of others sorted every name to keep four.
+        var endpoints: [(peer: Int, connection: Int32)] = []
         let bit = OpenHops.bit(inbound ? .ingress : .egress)
         for edge in inbound ? flows.inbound[c] : flows.outbound[c] where !openOnly || edge.open & bit != 0 {
             let members = model.classes[edge.peer].members
             out.count += members.count
             if edge.peer == c { out.includesOwnClass = true }
             for m in members.prefix(limit) {
-                candidates.append((result.peers[m].name, PeerID(m), flows.connections[Int(edge.connection)]))
+                if endpoints.count == limit, let last = endpoints.last, m >= last.peer { break }
+                endpoints.insert((m, edge.connection), at: endpoints.firstIndex { m < $0.peer } ?? endpoints.count)
+                if endpoints.count > limit { endpoints.removeLast() }
             }
         }
+        var candidates = endpoints.map { (name: result.peers[$0.peer].name, peer: PeerID($0.peer), $0.connection) }
         for edge in inbound ? flows.externalIn[c] : flows.externalOut[c] where !openOnly || edge.open & bit != 0 {
             out.count += 1
-            candidates.append((result.peers[edge.peer].name, edge.peer, flows.connections[Int(edge.connection)]))
+            candidates.append((result.peers[edge.peer].name, edge.peer, edge.connection))
         }
         candidates.sort { $0.name < $1.name }
-        out.first = Array(candidates.prefix(limit))
+        out.first = candidates.prefix(limit).map { ($0.name, $0.peer, flows.connections[Int($0.2)]) }
         return out
     }
 
