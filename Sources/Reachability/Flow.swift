@@ -43,8 +43,9 @@ package struct Flow: Hashable, Sendable {
     package var connections: ConnectionSet
     /// Index of `connections` in `Reachability.distinctConnections`, so formatters can render each value once.
     package var connectionsIndex: Int
-    /// Bit 1: egress left open at the source; bit 2: ingress left open at the destination.
-    let openBits: UInt8
+    /// Bit 1: egress left open at the source; bit 2: ingress left open at the destination (`isOpen` reads them; the
+    /// flow writers index their rendered words by them).
+    package let openBits: UInt8
 
     init(source: PeerID, destination: PeerID, connections: ConnectionSet, connectionsIndex: Int, openBits: UInt8) {
         self.source = source

@@ -17,9 +17,9 @@ struct FlowLines {
     static let blockSize = 1 << 15
 
     private let json: Bool
-    private let names: [[UInt8]]
-    private let connections: [[UInt8]]
-    private let hops: [[UInt8]]
+    private let names: ByteTable
+    private let connections: ByteTable
+    private let hops: ByteTable
     /// Whether a line was written (JSON puts `,` after every line but the last).
     private(set) var wroteLine = false
 
@@ -30,19 +30,24 @@ struct FlowLines {
         case .json: json = true
         }
         let json = json
-        names = result.peers.map { Array((json ? JSONValue.quoted($0.name) : $0.name).utf8) }
-        connections = result.distinctConnections.map { connections -> [UInt8] in
-            let text = (onlyConnection ?? connections).description
-            return Array((json ? JSONValue.quoted(text) : text).utf8)
-        }
-        hops = (0..<4).map { bits -> [UInt8] in
-            let words = (bits & 1 != 0 ? ["egress"] : []) + (bits & 2 != 0 ? ["ingress"] : [])
-            switch style {
-            case .json: return Array(("[" + words.map { "\"\($0)\"" }.joined(separator: ", ") + "]").utf8)
-            case .txt(let mark):
-                return mark && !words.isEmpty ? Array("  (default-allow: \(words.joined(separator: "+")))".utf8) : []
+        names = ByteTable(result.peers.map { Array((json ? JSONValue.quoted($0.name) : $0.name).utf8) })
+        connections = ByteTable(
+            result.distinctConnections.map { connections -> [UInt8] in
+                let text = (onlyConnection ?? connections).description
+                return Array((json ? JSONValue.quoted(text) : text).utf8)
             }
-        }
+        )
+        hops = ByteTable(
+            (0..<4).map { bits -> [UInt8] in
+                let words = (bits & 1 != 0 ? ["egress"] : []) + (bits & 2 != 0 ? ["ingress"] : [])
+                switch style {
+                case .json: return Array(("[" + words.map { "\"\($0)\"" }.joined(separator: ", ") + "]").utf8)
+                case .txt(let mark):
+                    return mark && !words.isEmpty
+                        ? Array("  (default-allow: \(words.joined(separator: "+")))".utf8) : []
+                }
+            }
+        )
     }
 
     /// Writes the lines of `flows`, which follow those of earlier calls.
@@ -66,42 +71,116 @@ struct FlowLines {
         wroteLine = true
     }
 
+    /// The lines of `flows` as bytes: their length is summed first, then every piece is copied once into one
+    /// array of exactly that size (appending piece by piece retained each name's array and grew the block).
     private func render(_ flows: ArraySlice<Flow>, leadingSeparator: Bool) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(flows.count * 120)
-        let arrow = Array(" => ".utf8)
-        let colon = Array(" : ".utf8)
-        let jsonSource = Array("    {\"src\": ".utf8)
-        let jsonDestination = Array(", \"dst\": ".utf8)
-        let jsonConnections = Array(", \"conn\": ".utf8)
-        let jsonHops = Array(", \"defaultAllow\": ".utf8)
-        let jsonFirst = Array("\n".utf8)
-        let jsonNext = Array(",\n".utf8)
-        var separate = leadingSeparator
-        for flow in flows {
-            let open = (flow.isOpen(.egress) ? 1 : 0) | (flow.isOpen(.ingress) ? 2 : 0)
-            if json {
-                bytes += separate ? jsonNext : jsonFirst
-                separate = true
-                bytes += jsonSource
-                bytes += names[flow.source]
-                bytes += jsonDestination
-                bytes += names[flow.destination]
-                bytes += jsonConnections
-                bytes += connections[flow.connectionsIndex]
-                bytes += jsonHops
-                bytes += hops[open]
-                bytes.append(UInt8(ascii: "}"))
-            } else {
-                bytes += names[flow.source]
-                bytes += arrow
-                bytes += names[flow.destination]
-                bytes += colon
-                bytes += connections[flow.connectionsIndex]
-                bytes += hops[open]
-                bytes.append(UInt8(ascii: "\n"))
+        let pieces = json ? Self.jsonPieces : Self.txtPieces
+        var total = 0
+        // Read in place: a copy of each flow retained and released its connection set's arrays.
+        flows.withUnsafeBufferPointer { flows in
+            for i in flows.indices {
+                total +=
+                    pieces.fixed + names.count(flows[i].source.index) + names.count(flows[i].destination.index)
+                    + connections.count(flows[i].connectionsIndex) + hops.count(Int(flows[i].openBits))
             }
         }
-        return bytes
+        if json && !leadingSeparator && !flows.isEmpty { total -= 1 }  // the first line starts with "\n", not ",\n"
+        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            var written = 0
+            names.withView { names in
+                connections.withView { connections in
+                    hops.withView { hops in
+                        pieces.table.withView { pieces in
+                            var at = base
+                            var separate = leadingSeparator
+                            flows.withUnsafeBufferPointer { flows in
+                                for i in flows.indices {
+                                    let source = flows[i].source.index
+                                    let destination = flows[i].destination.index
+                                    let connection = flows[i].connectionsIndex
+                                    let open = Int(flows[i].openBits)
+                                    if json {
+                                        pieces.copy(separate ? 0 : 1, to: &at)
+                                        separate = true
+                                        pieces.copy(2, to: &at)
+                                        names.copy(source, to: &at)
+                                        pieces.copy(3, to: &at)
+                                        names.copy(destination, to: &at)
+                                        pieces.copy(4, to: &at)
+                                        connections.copy(connection, to: &at)
+                                        pieces.copy(5, to: &at)
+                                        hops.copy(open, to: &at)
+                                        pieces.copy(6, to: &at)
+                                    } else {
+                                        names.copy(source, to: &at)
+                                        pieces.copy(0, to: &at)
+                                        names.copy(destination, to: &at)
+                                        pieces.copy(1, to: &at)
+                                        connections.copy(connection, to: &at)
+                                        hops.copy(open, to: &at)
+                                        pieces.copy(2, to: &at)
+                                    }
+                                }
+                            }
+                            written = at - base
+                        }
+                    }
+                }
+            }
+            initialized = written
+        }
+    }
+
+    /// The fixed pieces of a line, in the order `render` writes them, and their length per line.
+    private struct Pieces {
+        let table: ByteTable
+        let fixed: Int
+    }
+
+    private static let txtPieces = Pieces(table: ByteTable([" => ", " : ", "\n"].map { Array($0.utf8) }), fixed: 8)
+    private static let jsonPieces = Pieces(
+        table: ByteTable(
+            [",\n", "\n", "    {\"src\": ", ", \"dst\": ", ", \"conn\": ", ", \"defaultAllow\": ", "}"].map {
+                Array($0.utf8)
+            }
+        ),
+        // ",\n" (the first line's "\n" is one less), the four keys and "}".
+        fixed: 2 + 12 + 9 + 10 + 18 + 1
+    )
+}
+
+/// Byte strings kept one after another: string `i` is `bytes[offsets[i]..<offsets[i + 1]]`.
+struct ByteTable: Sendable {
+    let bytes: [UInt8]
+    let offsets: [Int]
+
+    init(_ strings: [[UInt8]]) {
+        bytes = strings.flatMap { $0 }
+        offsets = strings.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.count) }
+    }
+
+    /// The length of string `i`.
+    func count(_ i: Int) -> Int { offsets[i + 1] - offsets[i] }
+
+    /// The table as raw buffers, for copying strings without touching an array per string.
+    struct View {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let offsets: UnsafeBufferPointer<Int>
+
+        /// Copies string `i` to `at` and moves `at` past it.
+        func copy(_ i: Int, to at: inout UnsafeMutablePointer<UInt8>) {
+            let start = offsets[i]
+            let count = offsets[i + 1] - start
+            guard let base = bytes.baseAddress else { return }
+            at.update(from: base + start, count: count)
+            at += count
+        }
+    }
+
+    func withView<Result>(_ body: (View) -> Result) -> Result {
+        bytes.withUnsafeBufferPointer { bytes in
+            offsets.withUnsafeBufferPointer { offsets in body(View(bytes: bytes, offsets: offsets)) }
+        }
     }
 }
