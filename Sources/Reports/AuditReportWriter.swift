@@ -172,12 +172,13 @@ package enum AuditReportWriter {
     private static func json(_ report: AuditReport) -> JSONValue {
         let matrix = report.isolation
         // The cells are written as they are read: a matrix of thousands of namespaces holds millions.
-        var cells: [(Int32, Int32)] = []
+        var connected: [(Int32, Int32)] = []
         for i in matrix.namespaces.indices {
             for j in matrix.namespaces.indices where !matrix.connections(i, j).isEmpty {
-                cells.append((Int32(i), Int32(j)))
+                connected.append((Int32(i), Int32(j)))
             }
         }
+        let cells = connected
         return .object([
             (
                 "summary",

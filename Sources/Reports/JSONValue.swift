@@ -1,4 +1,5 @@
 import KubeModel
+import Parallel
 
 /// A JSON document built in code and written with keys in the order given, so output is deterministic.
 enum JSONValue {
@@ -8,8 +9,9 @@ enum JSONValue {
     case int(Int)
     case bool(Bool)
     /// An array of objects built one element at a time as it is written, so a long report is never held twice
-    /// (once as values, once as JSON). Written like `.array` of objects.
-    case objects(count: Int, element: (Int) -> JSONValue)
+    /// (once as values, once as JSON). Written like `.array` of objects; a long one is built and rendered in blocks
+    /// on every core, written in order.
+    case objects(count: Int, element: @Sendable (Int) -> JSONValue)
 
     /// Writes `quoted(text)` to `out`: a string that needs no escape goes out as it is, between quotes, with no
     /// new string built (the reports write millions of them).
@@ -103,10 +105,26 @@ enum JSONValue {
             }
             out.write("[\n")
             let inner = indent + "  "
-            for i in 0..<count {
-                out.write(inner)
-                element(i).write(to: &out, indent: inner)
-                out.write(i + 1 < count ? ",\n" : "\n")
+            // Blocks of elements rendered on every core, a batch at a time (a 150,000-pod audit writes 100 MB of
+            // findings), then written in order: the same text as one element after the other.
+            let block = 128
+            let batch = 8
+            var start = 0
+            while start < count {
+                let first = start
+                let blocks = Swift.min(batch, (count - first + block - 1) / block)
+                let texts = Parallel.map(blocks, maxChunks: 2) { b in
+                    var text = ""
+                    let low = first + b * block
+                    for i in low..<Swift.min(low + block, count) {
+                        text += inner
+                        element(i).write(to: &text, indent: inner)
+                        text += i + 1 < count ? ",\n" : "\n"
+                    }
+                    return text
+                }
+                for text in texts { out.write(text) }
+                start += blocks * block
             }
             out.write(indent)
             out.write("]")
