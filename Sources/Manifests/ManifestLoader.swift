@@ -128,18 +128,27 @@ private struct LoadState {
         var streamed: [Int: [StreamedItem]] = [:]
         do throws(Diagnostic) {
             let documents: [YAMLDocument]
+            // Items are decoded in batches on another core while the parser reads on.
+            let pipeline = ItemPipeline {
+                ObjectDecoder(
+                    file: file,
+                    keepGoing: options.keepGoing,
+                    defaultNamespace: options.defaultNamespace,
+                    forcedNamespace: options.forcedNamespace
+                )
+            }
             do {
                 documents = try YAMLParser.documents(in: chunk.bytes, limits: limits, origin: chunk.origin) {
                     item,
                     document,
                     index in
-                    Self.append(
-                        Self.decodeEarly(item, index: index, with: decoder),
-                        to: &streamed[document, default: []]
-                    )
+                    pipeline.add(item, document: document, index: index)
                 }
             } catch {
                 throw .yaml(error, file: file)
+            }
+            for batch in pipeline.finish() {
+                for (document, item) in batch { Self.append(item, to: &streamed[document, default: []]) }
             }
             for (d, document) in documents.enumerated() {
                 guard let root = document.root, !root.isNull else { continue }
@@ -176,8 +185,87 @@ private struct LoadState {
         return result
     }
 
+    /// Decodes the items of a List as the parser hands them over, in batches run on the other cores, and gives
+    /// the results back in item order. Nobody waits for a batch nobody has started: when too many are queued, and
+    /// at the end, the parsing thread decodes the next one itself, so a busy or single-core machine holds a bounded
+    /// number of item trees and cannot deadlock.
+    private final class ItemPipeline: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var batches: [[(item: YAMLNode, document: Int, index: Int)]] = []
+        private var results: [[(document: Int, item: StreamedItem)]] = []
+        /// The first batch no thread has taken.
+        private var next = 0
+        /// Batches being decoded.
+        private var running = 0
+        /// Items read since the last batch (the parsing thread's own).
+        private var pending: [(item: YAMLNode, document: Int, index: Int)] = []
+        private let makeDecoder: @Sendable () -> ObjectDecoder
+
+        static let batchSize = 256
+        /// Batches queued but not started before the parsing thread decodes one itself.
+        static let queued = 4
+
+        init(_ makeDecoder: @escaping @Sendable () -> ObjectDecoder) {
+            self.makeDecoder = makeDecoder
+        }
+
+        func add(_ item: YAMLNode, document: Int, index: Int) {
+            pending.append((item, document, index))
+            if pending.count >= Self.batchSize { submit() }
+        }
+
+        private func submit() {
+            guard !pending.isEmpty else { return }
+            condition.lock()
+            batches.append(pending)
+            results.append([])
+            let waiting = batches.count - next
+            condition.unlock()
+            pending = []
+            if waiting > Self.queued {
+                _ = decodeNext()
+            } else {
+                DispatchQueue.global().async { _ = self.decodeNext() }
+            }
+        }
+
+        /// Decodes the first batch nobody has taken; false when there is none.
+        private func decodeNext() -> Bool {
+            condition.lock()
+            guard next < batches.count else {
+                condition.unlock()
+                return false
+            }
+            let at = next
+            let batch = batches[at]
+            batches[at] = []
+            next += 1
+            running += 1
+            condition.unlock()
+            let decoder = makeDecoder()
+            let decoded = batch.map { ($0.document, LoadState.decodeEarly($0.item, index: $0.index, with: decoder)) }
+            condition.lock()
+            results[at] = decoded
+            running -= 1
+            condition.broadcast()
+            condition.unlock()
+            return true
+        }
+
+        /// Every item's result, by batch in item order, once all are decoded.
+        func finish() -> [[(document: Int, item: StreamedItem)]] {
+            submit()
+            while decodeNext() {}
+            condition.lock()
+            while running > 0 { condition.wait() }
+            let out = results
+            condition.unlock()
+            return out
+        }
+    }
+
     /// A List item as read: decoded, failed, or waiting for the List's kind.
-    private enum StreamedItem {
+    fileprivate enum StreamedItem {
         case decoded(DecodedObjects)
         case failed(Diagnostic)
         case waiting(YAMLNode, index: Int)
@@ -197,7 +285,7 @@ private struct LoadState {
     }
 
     /// Decodes a List item as soon as it is read, when it names its own kind and apiVersion.
-    private static func decodeEarly(_ item: YAMLNode, index: Int, with decoder: ObjectDecoder) -> StreamedItem {
+    fileprivate static func decodeEarly(_ item: YAMLNode, index: Int, with decoder: ObjectDecoder) -> StreamedItem {
         guard decoder.decodesAlone(item) else { return .waiting(item, index: index) }
         var objects = DecodedObjects()
         do throws(Diagnostic) {
@@ -484,6 +572,19 @@ private struct LoadState {
         var endpoint: Endpoint
         var pods: [String] = []
         var hasOwnerObject = false
+        /// The ports and addresses of every pod merged in, made the endpoint's (sorted) once all are read: sorting
+        /// the union at every pod was quadratic in the pods of one owner.
+        var union: (ports: Set<ContainerPort>, addresses: Set<IPAddress>, nodeAddresses: Set<IPAddress>)?
+
+        /// The endpoint with the merged ports and addresses.
+        var merged: Endpoint {
+            guard let union else { return endpoint }
+            var endpoint = endpoint
+            endpoint.ports = union.ports.sorted()
+            endpoint.addresses = union.addresses.sorted()
+            endpoint.nodeAddresses = union.nodeAddresses.sorted()
+            return endpoint
+        }
     }
 
     private mutating func mergeEndpoints() -> [Endpoint] {
@@ -515,7 +616,7 @@ private struct LoadState {
             }
             Self.add(item, to: &merged[at], id: id, warnings: &warnings)
         }
-        return merged.map(\.endpoint)
+        return merged.map(\.merged)
     }
 
     /// Adds a pod (or its owner object) to the endpoint of its owner already read.
@@ -548,11 +649,12 @@ private struct LoadState {
             )
             return
         }
-        existing.endpoint.ports = Array(Set(existing.endpoint.ports + item.endpoint.ports)).sorted()
         existing.endpoint.hostNetwork = existing.endpoint.hostNetwork || item.endpoint.hostNetwork
-        existing.endpoint.addresses = Array(Set(existing.endpoint.addresses + item.endpoint.addresses)).sorted()
-        existing.endpoint.nodeAddresses = Array(Set(existing.endpoint.nodeAddresses + item.endpoint.nodeAddresses))
-            .sorted()
+        let first = existing.endpoint
+        existing.union = existing.union ?? (Set(first.ports), Set(first.addresses), Set(first.nodeAddresses))
+        existing.union?.ports.formUnion(item.endpoint.ports)
+        existing.union?.addresses.formUnion(item.endpoint.addresses)
+        existing.union?.nodeAddresses.formUnion(item.endpoint.nodeAddresses)
     }
 
 }

@@ -383,3 +383,47 @@ import Testing
     #expect(kept.cluster.endpoints.map(\.id) == ["default/ok[Pod]"])
     #expect(kept.warnings.filter { $0.message.hasPrefix("skipped object: ") }.map(\.location?.line) == [4, 5])
 }
+
+/// The items of a long List are decoded in batches on other cores while the parser reads on: objects, warnings and
+/// errors come out in item order, exactly as the same objects read one document at a time, wherever batch
+/// boundaries fall (items that wait for the List's kind and items that fail included).
+@Test func aLongListReadsAsItsItemsOneByOne() throws {
+    var items: [String] = []
+    var documents: [String] = []
+    for i in 0..<3_000 {
+        let namespace = "ns\(i % 7)"
+        // Every 97th pod has a port without containerPort (a warning); every 101st omits its kind (it waits).
+        let ports = i % 97 == 0 ? "spec: {containers: [{name: c, ports: [{name: web}]}]}" : "spec: {}"
+        let kind = i % 101 == 0 ? "" : "kind: Pod, apiVersion: v1, "
+        items.append(
+            "  - {\(kind)metadata: {name: p\(i), namespace: \(namespace), labels: {i: \"\(i % 5)\"}}, \(ports)}"
+        )
+        documents.append(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p\(i), namespace: \(namespace), labels: {i: \"\(i % 5)\"}}\n\(ports)\n"
+        )
+    }
+    let list = try load("apiVersion: v1\nitems:\n" + items.joined(separator: "\n") + "\nkind: PodList\n")
+    let separate = try load(documents.joined(separator: "---\n"))
+    #expect(list.cluster.endpoints.count == 3_000)
+    #expect(list.cluster.endpoints.map(\.id) == separate.cluster.endpoints.map(\.id))
+    #expect(list.cluster.endpoints.map(\.labels) == separate.cluster.endpoints.map(\.labels))
+    let listWarnings = list.warnings.map(\.message)
+    #expect(listWarnings.count == separate.warnings.count)
+    #expect(listWarnings.filter { $0.contains("has no 'containerPort'") }.count == 31)
+    // The same item order: item i's warning names items[i].
+    let paths = list.warnings.compactMap { $0.message.split(separator: " ").first.map(String.init) }.filter {
+        $0.hasPrefix("spec.containers")
+    }
+    #expect(paths.count == 31)
+    let lines = list.warnings.filter { $0.message.contains("containerPort") }.compactMap(\.location?.line)
+    #expect(lines == lines.sorted())
+    #expect(lines.first == 3)
+    // An item that cannot be read stops the List at that item, wherever it falls; --keep-going skips it alone.
+    var broken = items
+    broken[2_500] = "  - {kind: Pod, apiVersion: v1, metadata: {name: bad, labels: {a: [x]}}}"
+    let text = "apiVersion: v1\nitems:\n" + broken.joined(separator: "\n") + "\nkind: PodList\n"
+    #expect(loadError(text)?.location?.line == 2_503)
+    let kept = try load(text, keepGoing: true)
+    #expect(kept.cluster.endpoints.count == 2_999)
+    #expect(kept.warnings.filter { $0.message.hasPrefix("skipped object: ") }.map(\.location?.line) == [2_503])
+}
