@@ -107,8 +107,8 @@ enum JSONValue {
             let inner = indent + "  "
             // Blocks of elements rendered on every core, a batch at a time (a 150,000-pod audit writes 100 MB of
             // findings), then written in order: the same text as one element after the other.
-            let block = 128
-            let batch = 8
+            let block = 32
+            let batch = 4
             var start = 0
             while start < count {
                 let first = start
