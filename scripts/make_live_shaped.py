@@ -16,6 +16,8 @@ usage: scripts/make_live_shaped.py FILE
 """
 import hashlib, sys
 
+from add_pod_ips import documents, is_pod, pod_ip, write
+
 
 def short_hash(text, length=10):
     return hashlib.sha256(text.encode()).hexdigest()[:length]
@@ -23,11 +25,10 @@ def short_hash(text, length=10):
 
 def main():
     path = sys.argv[1]
-    with open(path) as f:
-        documents = f.read().split("\n---\n")
+    docs = documents(path)
     pods = 0
-    for i, document in enumerate(documents):
-        if "\nkind: Pod\n" not in "\n" + document + "\n":
+    for i, document in enumerate(docs):
+        if not is_pod(document):
             continue
         lines = document.split("\n")
         name = next(l.split(": ", 1)[1] for l in lines if l.startswith("  name: "))
@@ -45,7 +46,7 @@ def main():
             extra = [f"    pod-template-hash: {revision}"]
         extra.append(f"    app.kubernetes.io/version: 1.{len(app) % 7}.{0 if stateful else index % 2}")
         pods += 1
-        ip = f"10.{(pods >> 16) & 255}.{(pods >> 8) & 255}.{pods & 255}"
+        ip = pod_ip(pods)
         out = []
         for line in lines:
             if line == "  labels:":
@@ -60,9 +61,8 @@ def main():
             out.append(line)
             if line == "status:":
                 out += [f"  podIP: {ip}", f"  podIPs:", f"    - ip: {ip}", f"  hostIP: 192.168.{pods % 250}.{pods % 200 + 1}"]
-        documents[i] = "\n".join(out)
-    with open(path, "w") as f:
-        f.write("\n---\n".join(documents))
+        docs[i] = "\n".join(out)
+    write(path, docs)
     print(f"{pods} pods made live-shaped", file=sys.stderr)
 
 
