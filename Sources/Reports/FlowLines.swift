@@ -84,7 +84,9 @@ struct FlowLines {
                     + connections.count(flows[i].connectionsIndex) + hops.count(Int(flows[i].openBits))
             }
         }
-        if json && !leadingSeparator && !flows.isEmpty { total -= 1 }  // the first line starts with "\n", not ",\n"
+        if json && !leadingSeparator && !flows.isEmpty {  // the first line starts with "\n", not ",\n"
+            total -= pieces.table.count(0) - pieces.table.count(1)
+        }
         return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
             var written = 0
@@ -124,6 +126,7 @@ struct FlowLines {
                                 }
                             }
                             written = at - base
+                            precondition(written == total, "flow lines: \(written) bytes written into \(total)")
                         }
                     }
                 }
@@ -132,21 +135,25 @@ struct FlowLines {
         }
     }
 
-    /// The fixed pieces of a line, in the order `render` writes them, and their length per line.
+    /// The fixed pieces of a line, in the order `render` writes them, and their length per line (counted from the
+    /// table, so the size `render` allocates always matches what it copies).
     private struct Pieces {
         let table: ByteTable
         let fixed: Int
+
+        init(_ pieces: [String], perLine: [Int]) {
+            let table = ByteTable(pieces.map { Array($0.utf8) })
+            self.table = table
+            fixed = perLine.reduce(0) { $0 + table.count($1) }
+        }
     }
 
-    private static let txtPieces = Pieces(table: ByteTable([" => ", " : ", "\n"].map { Array($0.utf8) }), fixed: 8)
+    /// `src => dst : conn` and the hops, then a newline.
+    private static let txtPieces = Pieces([" => ", " : ", "\n"], perLine: [0, 1, 2])
+    /// Each line opens with ",\n" (the first with "\n", one byte less), then the four keys and "}".
     private static let jsonPieces = Pieces(
-        table: ByteTable(
-            [",\n", "\n", "    {\"src\": ", ", \"dst\": ", ", \"conn\": ", ", \"defaultAllow\": ", "}"].map {
-                Array($0.utf8)
-            }
-        ),
-        // ",\n" (the first line's "\n" is one less), the four keys and "}".
-        fixed: 2 + 12 + 9 + 10 + 18 + 1
+        [",\n", "\n", "    {\"src\": ", ", \"dst\": ", ", \"conn\": ", ", \"defaultAllow\": ", "}"],
+        perLine: [0, 2, 3, 4, 5, 6]
     )
 }
 
