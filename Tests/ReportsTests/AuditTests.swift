@@ -288,3 +288,36 @@ private let threeWorkers = (1...3).map {
     #expect(onEndpoints.suppressed.map(\.suppression) == ["crawler"])
     #expect(!onEndpoints.findings.contains { $0.rule.id == "egress-to-cloud-metadata" })
 }
+
+/// A finding's evidence names the first peers by name, whatever order the classes that hold them come in: here the
+/// class of `a-1` also holds `z-1`…`z-6`, and the five `b-` pods are a class of their own.
+@Test func evidenceNamesTheFirstPeersByNameAcrossClasses() throws {
+    var pods = ["a-1": "x", "web": "w"]
+    for i in 1...6 {
+        pods["z-\(i)"] = "x"
+        pods["b-\(i)"] = "y"
+    }
+    // A policy that reads `role` (and selects nothing) splits the pods into classes by it.
+    var yaml = """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: reads-role, namespace: n}
+        spec:
+          podSelector: {matchLabels: {role: nobody}}
+          policyTypes: [Ingress]
+
+        """
+    for (name, role) in pods.sorted(by: { $0.key < $1.key }) {
+        yaml += "---\napiVersion: v1\nkind: Pod\nmetadata: {name: \(name), namespace: n, labels: {role: \(role)}}\n"
+    }
+    let loaded = try ManifestLoader.load(bytes: Array(yaml.utf8), name: "evidence.yaml")
+    let report = Auditor.audit(PolicyEngine(cluster: loaded.cluster).analyze())
+    let finding = try #require(
+        report.findings.first { $0.rule.id == "ingress-not-isolated" && $0.subject == "n/web[Pod]" }
+    )
+    let named = finding.evidence.map(\.text).filter { $0.contains(" => n/web[Pod]") }.map {
+        String($0.prefix { $0 != " " })
+    }
+    // Every address first ("0…" sorts before letters), then the pods by name; none of the z- pods.
+    #expect(named == ["0.0.0.0-255.255.255.255", "n/a-1[Pod]", "n/b-1[Pod]", "n/b-2[Pod]", "n/b-3[Pod]"])
+}
