@@ -6,7 +6,9 @@ final class WarningSink {
     var warnings: [Diagnostic] = []
 }
 
-/// Reads typed values out of YAML nodes, with messages that name the field and point at it.
+/// Reads typed values out of YAML nodes, with messages that name the field and point at it. Field names are
+/// autoclosures, built only when a message needs one (building a path for every value of 150,000 pods cost about a
+/// fifth of reading them).
 struct NodeReader {
     let file: String
     /// Where checks that keep the value (a non-conformant name) leave their warning.
