@@ -128,26 +128,30 @@ private struct LoadState {
         var streamed: [Int: [StreamedItem]] = [:]
         do throws(Diagnostic) {
             let documents: [YAMLDocument]
-            // Items are decoded in batches on another core while the parser reads on.
-            let pipeline = ItemPipeline {
-                ObjectDecoder(
-                    file: file,
-                    keepGoing: options.keepGoing,
-                    defaultNamespace: options.defaultNamespace,
-                    forcedNamespace: options.forcedNamespace
-                )
-            }
+            // Items are decoded in batches on another core while the parser reads on (a pipeline is made at the
+            // first item: most documents are not Lists).
+            var pipeline: ItemPipeline?
             do {
                 documents = try YAMLParser.documents(in: chunk.bytes, limits: limits, origin: chunk.origin) {
                     item,
                     document,
                     index in
-                    pipeline.add(item, document: document, index: index)
+                    if pipeline == nil {
+                        pipeline = ItemPipeline {
+                            ObjectDecoder(
+                                file: file,
+                                keepGoing: options.keepGoing,
+                                defaultNamespace: options.defaultNamespace,
+                                forcedNamespace: options.forcedNamespace
+                            )
+                        }
+                    }
+                    pipeline?.add(item, document: document, index: index)
                 }
             } catch {
                 throw .yaml(error, file: file)
             }
-            for batch in pipeline.finish() {
+            for batch in pipeline?.finish() ?? [] {
                 for (document, item) in batch { Self.append(item, to: &streamed[document, default: []]) }
             }
             for (d, document) in documents.enumerated() {
