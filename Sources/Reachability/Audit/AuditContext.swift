@@ -95,7 +95,7 @@ struct AuditContext {
         let limit = Auditor.evidenceLimit + 1
         var out = Neighbors()
         // The first `limit` endpoints, kept sorted as they are met: endpoint indices are in name order (`members`),
-        // so they are compared as numbers; a class connected to thousands of others sorted every name to keep four.
+        // so they are compared as numbers; a class connected to thousands of others sorted every name to keep six.
         var endpoints: [(peer: Int, connection: Int32)] = []
         let bit = OpenHops.bit(inbound ? .ingress : .egress)
         for edge in inbound ? flows.inbound[c] : flows.outbound[c] where !openOnly || edge.open & bit != 0 {
@@ -108,13 +108,15 @@ struct AuditContext {
                 if endpoints.count > limit { endpoints.removeLast() }
             }
         }
-        var candidates = endpoints.map { (name: result.peers[$0.peer].name, peer: PeerID($0.peer), $0.connection) }
+        var candidates = endpoints.map {
+            (name: result.peers[$0.peer].name, peer: PeerID($0.peer), connection: $0.connection)
+        }
         for edge in inbound ? flows.externalIn[c] : flows.externalOut[c] where !openOnly || edge.open & bit != 0 {
             out.count += 1
             candidates.append((result.peers[edge.peer].name, edge.peer, edge.connection))
         }
         candidates.sort { $0.name < $1.name }
-        out.first = candidates.prefix(limit).map { ($0.name, $0.peer, flows.connections[Int($0.2)]) }
+        out.first = candidates.prefix(limit).map { ($0.name, $0.peer, flows.connections[Int($0.connection)]) }
         return out
     }
 
