@@ -31,6 +31,9 @@ VARIANTS = {
     "TIERS": ("add_admin_tiers.py", "-tiers.yaml", " (+ 200 admin policies and a baseline)"),
 }
 
+# Row flags that rewrite the generated file in place: flag -> script.
+REWRITES = {"--pod-ips": "add_pod_ips.py", "--live-shaped": "make_live_shaped.py"}
+
 ROWS = [
     ("pods=1000 policies=200 ns=20 (--split)", ["--pods", "1000", "--policies", "200"], True,
      [(["list"], "txt"), (["list"], "json"), (["audit"], "json")]),
@@ -182,16 +185,12 @@ def generate(args, gen_args, target, split):
         subprocess.run([sys.executable, os.path.join(HERE, "kubectl_list.py"), *gen_args[1:], "-o", target], check=True)
         return
     flag = ["--split", target] if split else ["-o", target]
-    with_ips = "--pod-ips" in gen_args
-    live = "--live-shaped" in gen_args
-    gen_args = [a for a in gen_args if a not in ("--pod-ips", "--live-shaped")]
+    rewrites = [REWRITES[a] for a in gen_args if a in REWRITES]
+    gen_args = [a for a in gen_args if a not in REWRITES]
     subprocess.run([sys.executable, args.generator, *gen_args, "--seed", "1", *flag], check=True,
                    stdout=subprocess.DEVNULL)
-    if with_ips:
-        subprocess.run([sys.executable, os.path.join(HERE, "add_pod_ips.py"), target], check=True)
-    if live:
-        subprocess.run([sys.executable, os.path.join(HERE, "make_live_shaped.py"), target], check=True,
-                       stderr=subprocess.DEVNULL)
+    for script in rewrites:
+        subprocess.run([sys.executable, os.path.join(HERE, script), target], check=True, stderr=subprocess.DEVNULL)
 
 
 def netreach_cmd(args, words, fmt, cluster, out):

@@ -172,13 +172,9 @@ package enum AuditReportWriter {
     private static func json(_ report: AuditReport) -> JSONValue {
         let matrix = report.isolation
         // The cells are written as they are read: a matrix of thousands of namespaces holds millions.
-        var connected: [(Int32, Int32)] = []
-        for i in matrix.namespaces.indices {
-            for j in matrix.namespaces.indices where !matrix.connections(i, j).isEmpty {
-                connected.append((Int32(i), Int32(j)))
-            }
+        let cells = matrix.namespaces.indices.flatMap { i in
+            matrix.namespaces.indices.lazy.filter { !matrix.connections(i, $0).isEmpty }.map { (Int32(i), Int32($0)) }
         }
-        let cells = connected
         return .object([
             (
                 "summary",

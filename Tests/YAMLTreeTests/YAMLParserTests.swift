@@ -241,3 +241,24 @@ func anErrorAtTheEndOfAFileWithoutAFinalNewlineIsOnItsLastLine(text: String, exp
         #expect(error.mark.line == 2)
     }
 }
+
+/// The children of open collections wait in the builder's shared arrays: each lands in its own collection however
+/// they nest, and a key is a duplicate only within its own mapping (an inner mapping past 16 keys included).
+@Test func nestedCollectionsKeepTheirOwnChildren() throws {
+    let root = try #require(
+        try parse("a: {a: 1, b: [x, {a: 2, c: [y, z]}, w]}\nb: [1, [2, 3], 4]\nc: {}\n").first?.root
+    )
+    #expect(root.mapping?.map { $0.key.scalar } == ["a", "b", "c"])
+    #expect(root["a"]?.mapping?.map { $0.key.scalar } == ["a", "b"])
+    #expect(root["a"]?["b"]?.sequence?.map(\.shape) == ["scalar", "mapping", "scalar"])
+    #expect(root["a"]?["b"]?.sequence?[1]["c"]?.sequence?.compactMap(\.scalar) == ["y", "z"])
+    #expect(root["b"]?.sequence?[1].sequence?.compactMap(\.scalar) == ["2", "3"])
+    #expect(root["c"]?.mapping?.isEmpty == true)
+    #expect(error("a: {a: 1}\nb: 2\na: 3\n")?.kind == .duplicateKey("a", first: SourceMark(line: 1, column: 1)))
+    let inner = (0..<20).map { "k\($0): v" }.joined(separator: ", ")
+    #expect(try parse("k0: {\(inner)}\nk1: 1\n").first?.root?["k0"]?.mapping?.count == 20)
+    #expect(error("k0: {\(inner)}\nk1: 1\nk0: 2\n")?.kind == .duplicateKey("k0", first: SourceMark(line: 1, column: 1)))
+    #expect(
+        error("k0: {\(inner), k19: again}\n")?.kind == .duplicateKey("k19", first: SourceMark(line: 1, column: 148))
+    )
+}
