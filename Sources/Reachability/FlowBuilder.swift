@@ -10,18 +10,44 @@ struct Edge<Target: TableID>: Sendable {
     var open: UInt8
 }
 
-/// Every flow at class level: what the analyses read, and what endpoint flows are expanded from.
+/// Every flow at class level: what the analyses read, and what endpoint flows are expanded from. Class pairs are
+/// stored per pair group (`PairGroups`): every class of a group reaches every class of the groups its group reaches.
 struct ClassFlows: Sendable {
     /// Distinct connection sets.
     var connections: [ConnectionSet] = []
-    /// Per source class, the destination classes it reaches.
-    var outbound: [[Edge<ClassID>]] = []
-    /// Per destination class, the source classes that reach it.
-    var inbound: [[Edge<ClassID>]] = []
+    /// The classes grouped by what every rule sees of them.
+    var groups: PairGroups
+    /// Per source group, the destination groups it reaches, ascending.
+    var groupOutbound: [[Edge<GroupID>]] = []
+    /// Per destination group, the source groups that reach it, ascending.
+    var groupInbound: [[Edge<GroupID>]] = []
     /// Per class, the address peers it reaches.
     var externalOut: [[Edge<PeerID>]] = []
     /// Per class, the address peers that reach it.
     var externalIn: [[Edge<PeerID>]] = []
+
+    /// The classes class `c` reaches, ascending.
+    /// - Complexity: O(k log k) for the k classes it reaches; read once per class, not per pair.
+    func outbound(_ c: ClassID) -> [Edge<ClassID>] {
+        expand(groupOutbound[groups.groupOf[c]])
+    }
+
+    /// The classes that reach class `c`, ascending.
+    func inbound(_ c: ClassID) -> [Edge<ClassID>] {
+        expand(groupInbound[groups.groupOf[c]])
+    }
+
+    private func expand(_ edges: [Edge<GroupID>]) -> [Edge<ClassID>] {
+        var out: [Edge<ClassID>] = []
+        for edge in edges {
+            for d in groups.classes[edge.peer] {
+                out.append(Edge(peer: d, connection: edge.connection, open: edge.open))
+            }
+        }
+        // Each group's classes are ascending; groups interleave only when some group has several classes.
+        if edges.count != out.count { out.sort { $0.peer < $1.peer } }
+        return out
+    }
 }
 
 /// Evaluates class pairs (on every core) and expands them into endpoint flows with stable names and order.
@@ -85,7 +111,7 @@ struct FlowBuilder {
     /// What one worker computes for a range of classes, with its own table of distinct connection sets.
     private struct Chunk {
         var memo: FlowMemo
-        var outbound: [[Edge<ClassID>]] = []
+        var outbound: [[Edge<GroupID>]] = []
         /// Per class: connection id, addresses, and whether they pass the class's hop by default.
         var externalOut: [[(Int32, IPSet, Bool)]] = []
         var externalIn: [[(Int32, IPSet, Bool)]] = []
@@ -98,20 +124,25 @@ struct FlowBuilder {
     /// How many chunks the class pairs are cut into.
     static let chunks = 8
 
-    private func computeChunk(_ range: Range<Int>, universe: IPSet, keys: FlowMemo.Keys) -> Chunk {
+    private func computeChunk(
+        _ range: Range<Int>,
+        groups: PairGroups,
+        universe: IPSet,
+        keys: FlowMemo.Keys
+    ) -> Chunk {
         var chunk = Chunk(memo: FlowMemo(keys: keys))
-        let classCount = model.classes.count
-        let cache = model.tiered ? HopCache(classes: classCount) : nil
-        for s in range {
-            let s = ClassID(s)
-            var edges: [Edge<ClassID>] = []
-            for d in (0..<classCount).lazy.map(ClassID.init) {
+        let cache = model.tiered ? HopCache(classes: model.classes.count) : nil
+        for g in range {
+            let s = groups.representative(GroupID(g))
+            var edges: [Edge<GroupID>] = []
+            for h in (0..<groups.count).lazy.map(GroupID.init) {
+                let d = groups.representative(h)
                 if model.tiered {
                     let (connections, open) = model.classFlow(from: s, to: d, cache: cache)
                     guard !connections.isEmpty else { continue }
-                    edges.append(Edge(peer: d, connection: chunk.intern(connections), open: OpenHops.bits(open)))
+                    edges.append(Edge(peer: h, connection: chunk.intern(connections), open: OpenHops.bits(open)))
                 } else if let (connection, open) = model.memoisedClassFlow(from: s, to: d, memo: &chunk.memo) {
-                    edges.append(Edge(peer: d, connection: connection, open: open))
+                    edges.append(Edge(peer: h, connection: connection, open: open))
                 }
             }
             chunk.outbound.append(edges)
@@ -131,16 +162,17 @@ struct FlowBuilder {
         return chunk
     }
 
-    /// Evaluates every class pair and every class against the address atoms, in parallel chunks, then merges the
-    /// chunks in class order so the result does not depend on scheduling.
+    /// Evaluates every pair of pair groups and every group against the address atoms, in parallel chunks, then
+    /// merges the chunks in group order so the result does not depend on scheduling.
     private func computeClassFlows() -> (ClassFlows, [IPSet]) {
         let universe = model.universe
         let keys = FlowMemo.Keys(model: model)
-        // Few chunks, so that each worker's memo serves many classes (the unions repeat across classes).
-        let chunks = Parallel.chunks(model.classes.count, maxChunks: Self.chunks) { range in
-            computeChunk(range, universe: universe, keys: keys)
+        let groups = PairGroups(model, keys: keys)
+        // Few chunks, so that each worker's memo serves many groups (the unions repeat across groups).
+        let chunks = Parallel.chunks(groups.count, maxChunks: Self.chunks) { range in
+            computeChunk(range, groups: groups, universe: universe, keys: keys)
         }
-        var flows = ClassFlows()
+        var flows = ClassFlows(groups: groups)
         var global = ConnectionTable()  // the merged table of distinct connection sets
         var addressIndex: [IPSet: PeerID] = [:]
         var addressSets: [IPSet] = []
@@ -152,10 +184,12 @@ struct FlowBuilder {
             addressIndex[set] = index
             return index
         }
+        var externalOut: [[Edge<PeerID>]] = []
+        var externalIn: [[Edge<PeerID>]] = []
         for chunk in chunks {
             let map = chunk.connections.map { global.intern($0) }
             for edges in chunk.outbound {
-                flows.outbound.append(
+                flows.groupOutbound.append(
                     edges.map { Edge(peer: $0.peer, connection: map[Int($0.connection)], open: $0.open) }
                 )
             }
@@ -164,14 +198,19 @@ struct FlowBuilder {
                     Edge(peer: address($0.1), connection: map[Int($0.0)], open: $0.2 ? OpenHops.bit(direction) : 0)
                 }
             }
-            for groups in chunk.externalOut { flows.externalOut.append(edges(groups, .egress)) }
-            for groups in chunk.externalIn { flows.externalIn.append(edges(groups, .ingress)) }
+            for groups in chunk.externalOut { externalOut.append(edges(groups, .egress)) }
+            for groups in chunk.externalIn { externalIn.append(edges(groups, .ingress)) }
         }
+        // Per class, its group's address edges (one shared array per group).
+        flows.externalOut = groups.groupOf.map { externalOut[$0] }
+        flows.externalIn = groups.groupOf.map { externalIn[$0] }
         flows.connections = global.connections
-        flows.inbound = Array(repeating: [], count: model.classes.count)
-        for (s, edges) in flows.outbound.enumerated() {
+        flows.groupInbound = Array(repeating: [], count: groups.count)
+        for (s, edges) in flows.groupOutbound.enumerated() {
             for edge in edges {
-                flows.inbound[edge.peer].append(Edge(peer: ClassID(s), connection: edge.connection, open: edge.open))
+                flows.groupInbound[edge.peer].append(
+                    Edge(peer: GroupID(s), connection: edge.connection, open: edge.open)
+                )
             }
         }
         return (flows, addressSets)
@@ -179,10 +218,15 @@ struct FlowBuilder {
 
     /// The number of endpoint flows the class flows stand for (no flow from an endpoint to itself).
     static func count(_ flows: ClassFlows, model: ClassModel) -> Int {
+        let groups = flows.groups
+        let size = groups.classes.map { $0.reduce(0) { $0 + model.classes[$1].members.count } }
         var total = 0
-        for (s, edges) in flows.outbound.enumerated() {
-            for edge in edges { total += model.endpointPairs(from: ClassID(s), to: edge.peer) }
-            total += model.classes[s].members.count * (flows.externalOut[s].count + flows.externalIn[s].count)
+        for (g, edges) in flows.groupOutbound.enumerated() {
+            // Every member of the group to every member of the peer group, less each member to itself.
+            for edge in edges { total += size[g] * size[edge.peer] - (edge.peer.index == g ? size[g] : 0) }
+        }
+        for (c, cls) in model.classes.enumerated() {
+            total += cls.members.count * (flows.externalOut[c].count + flows.externalIn[c].count)
         }
         return total
     }
@@ -206,14 +250,15 @@ package struct FlowExpander {
     private let endpointCount: Int
     private let controllerFlows: [Edge<PeerID>]
     private var fromAddress: [[(ClassID, Int32, UInt8)]]
-    private var templates: [ClassID: [Target]] = [:]
+    /// Per pair group: its classes' destinations (the same for each).
+    private var templates: [GroupID: [Target]] = [:]
     private var cached = 0
     private var position = 0
     /// With a focus that names some endpoints: per class, its members the focus names, and the destinations of a
     /// class among them only (what a source outside the focus can pair with).
     private let focus: ResolvedFocus?
     private var focusMembers: [[Int]] = []
-    private var focusTemplates: [ClassID: [Target]] = [:]
+    private var focusTemplates: [GroupID: [Target]] = [:]
 
     init(answer: Reachability, focus: ResolvedFocus? = nil) {
         model = answer.model
@@ -241,22 +286,24 @@ package struct FlowExpander {
 
     /// The destinations of class `c` that the focus names, in output order.
     private mutating func focusTemplate(_ c: ClassID) -> [Target] {
-        if let known = focusTemplates[c] { return known }
+        let g = classFlows.groups.groupOf[c]
+        if let known = focusTemplates[g] { return known }
         var targets: [Target] = []
-        for edge in classFlows.outbound[c] {
+        for edge in classFlows.outbound(c) {
             for m in focusMembers[edge.peer.index] {
                 targets.append(Target(rank: rank[m], peer: PeerID(m), connection: edge.connection, open: edge.open))
             }
         }
         targets.sort { $0.rank < $1.rank }
-        focusTemplates[c] = targets
+        focusTemplates[g] = targets
         return targets
     }
 
     private mutating func template(_ c: ClassID) -> [Target] {
-        if let known = templates[c] { return known }
+        let g = classFlows.groups.groupOf[c]
+        if let known = templates[g] { return known }
         var targets: [Target] = []
-        for edge in classFlows.outbound[c] {
+        for edge in classFlows.outbound(c) {
             for m in model.classes[edge.peer].members {
                 targets.append(Target(rank: rank[m], peer: PeerID(m), connection: edge.connection, open: edge.open))
             }
@@ -269,7 +316,7 @@ package struct FlowExpander {
             templates.removeAll()
             cached = 0
         }
-        templates[c] = targets
+        templates[g] = targets
         cached += targets.count
         return targets
     }
@@ -342,7 +389,7 @@ package struct NamespaceFlow: Hashable, Sendable {
 
 extension Reachability {
     /// Every flow summed by (source namespace, destination namespace, open hops), in a stable order.
-    /// - Complexity: O(class edges), whatever the number of endpoint flows.
+    /// - Complexity: O(pair-group edges × the namespaces of their two groups), whatever the number of endpoint flows.
     package func namespaceFlows() -> [NamespaceFlow] {
         struct Key: Hashable {
             var from: String?
@@ -356,15 +403,26 @@ extension Reachability {
             sums[key] = (current.0.union(connections), current.1 + count)
         }
         let flows = classFlows
-        for (s, edges) in flows.outbound.enumerated() {
-            let source = model.classes[s]
+        let groups = flows.groups
+        // Per group, its endpoints by namespace: a group edge stands for every pair of them.
+        let namespaces = groups.classes.map { classes in
+            var count: [String: Int] = [:]
+            for c in classes { count[model.classes[c].namespace, default: 0] += model.classes[c].members.count }
+            return count.sorted { $0.key < $1.key }
+        }
+        for (g, edges) in flows.groupOutbound.enumerated() {
             for edge in edges {
-                add(
-                    Key(from: source.namespace, to: model.classes[edge.peer].namespace, open: edge.open),
-                    flows.connections[Int(edge.connection)],
-                    model.endpointPairs(from: ClassID(s), to: edge.peer)
-                )
+                let connections = flows.connections[Int(edge.connection)]
+                for (from, sources) in namespaces[g] {
+                    for (to, destinations) in namespaces[edge.peer] {
+                        // Less each endpoint to itself, within one group and namespace.
+                        let pairs = sources * destinations - (edge.peer.index == g && from == to ? sources : 0)
+                        add(Key(from: from, to: to, open: edge.open), connections, pairs)
+                    }
+                }
             }
+        }
+        for (s, source) in model.classes.enumerated() {
             for edge in flows.externalOut[s] {
                 add(
                     Key(from: source.namespace, to: nil, open: edge.open),

@@ -27,6 +27,9 @@ struct AuditContext {
     var findings: [Finding] = []
     /// Per namespace, its policies (indices into `cluster.policies`).
     let policiesByNamespace: [String: [Int]]
+    /// Per pair group: how many endpoints its classes hold, and the first of them by name (as many as `neighbors`
+    /// keeps), so that a group of thousands of classes is read once.
+    private let groupEndpoints: [(count: Int, first: [Int])]
 
     var cluster: Cluster { result.cluster }
     var model: ClassModel { result.model }
@@ -36,6 +39,16 @@ struct AuditContext {
         var byNamespace: [String: [Int]] = [:]
         for (i, policy) in result.cluster.policies.enumerated() { byNamespace[policy.namespace, default: []].append(i) }
         policiesByNamespace = byNamespace
+        let model = result.model
+        let limit = Auditor.evidenceLimit + 1
+        groupEndpoints = result.classFlows.groups.classes.map { classes in
+            let members = classes.map { model.classes[$0].members }
+            let count = members.reduce(0) { $0 + $1.count }
+            // Members are ascending endpoint indices, which are in name order.
+            let first =
+                members.count == 1 ? Array(members[0].prefix(limit)) : Array(members.joined().sorted().prefix(limit))
+            return (count, first)
+        }
     }
 
     /// Records a finding, suppressed when the object's `netreach.io/ignore` annotation names the rule.
@@ -98,11 +111,12 @@ struct AuditContext {
         // so they are compared as numbers; a class connected to thousands of others sorted every name to keep six.
         var endpoints: [(peer: Int, connection: Int32)] = []
         let bit = OpenHops.bit(inbound ? .ingress : .egress)
-        for edge in inbound ? flows.inbound[c] : flows.outbound[c] where !openOnly || edge.open & bit != 0 {
-            let members = model.classes[edge.peer].members
+        let g = flows.groups.groupOf[c]
+        for edge in inbound ? flows.groupInbound[g] : flows.groupOutbound[g] where !openOnly || edge.open & bit != 0 {
+            let members = groupEndpoints[edge.peer]
             out.count += members.count
-            if edge.peer == c { out.includesOwnClass = true }
-            for m in members.prefix(limit) {
+            if edge.peer == g { out.includesOwnClass = true }
+            for m in members.first {
                 if endpoints.count == limit, let last = endpoints.last, m >= last.peer { break }
                 endpoints.insert((m, edge.connection), at: endpoints.firstIndex { m < $0.peer } ?? endpoints.count)
                 if endpoints.count > limit { endpoints.removeLast() }

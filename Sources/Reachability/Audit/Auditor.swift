@@ -42,54 +42,103 @@ package enum Auditor {
         }
     }
 
-    /// The namespace matrix of `--isolation`.
-    /// - Complexity: O(class edges + namespaces²) time, four bytes per cell.
+    /// The namespace matrix of `--isolation`. Namespaces whose classes fall in the same pair groups (a kind) have
+    /// the same row and column but for their own cell, so cells are kept per pair of kinds and per namespace's own
+    /// cell: thousands of namespaces without policies are one kind, and the matrix grows with kinds², not namespaces².
+    /// - Complexity: O(pair-group edges × the kinds of their groups + kinds² + namespaces × their groups) time.
     package static func isolationMatrix(_ result: Reachability) -> IsolationMatrix {
         let names = Array(Set(result.cluster.endpoints.map(\.namespace))).sorted()
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, $0.offset) })
         let model = result.model
-        let row = model.classes.map { index[$0.namespace] ?? -1 }
+        let flows = result.classFlows
+        let groups = flows.groups
+        // Per namespace: its classes' pair groups, ascending, with how many of its endpoints each holds.
+        var held = [[GroupID: Int]](repeating: [:], count: names.count)
+        for (c, cls) in model.classes.enumerated() {
+            guard let i = index[cls.namespace] else { continue }
+            held[i][groups.groupOf[c], default: 0] += cls.members.count
+        }
+        let groupLists = held.map { $0.keys.sorted() }
+        var kindIndex: [[GroupID]: Int32] = [:]
+        var kindOf: [Int32] = []
+        var kindGroups: [[GroupID]] = []
+        for list in groupLists {
+            if let k = kindIndex[list] {
+                kindOf.append(k)
+            } else {
+                let k = Int32(kindGroups.count)
+                kindIndex[list] = k
+                kindGroups.append(list)
+                kindOf.append(k)
+            }
+        }
+        let kinds = kindGroups.count
+        var kindsOfGroup = [[Int]](repeating: [], count: groups.count)
+        for (k, list) in kindGroups.enumerated() { for g in list { kindsOfGroup[g].append(k) } }
         // Cells hold ids of distinct sets; the union of two ids is computed once.
         var table = ConnectionTable()
         let none = table.intern(.none)
-        let ids = result.classFlows.connections.map { table.intern($0) }
+        let ids = flows.connections.map { table.intern($0) }
         var unions: [UInt64: Int32] = [:]
-        let n = names.count
-        var cells = [Int32](repeating: none, count: n * n)
-        for (s, edges) in result.classFlows.outbound.enumerated() {
-            let i = row[s]
-            guard i >= 0 else { continue }
+        func union(_ current: Int32, _ id: Int32) -> Int32 {
+            if current == none || current == id { return id }
+            let key = UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: id))
+            if let known = unions[key] { return known }
+            let union = table.intern(table.connections[Int(current)].union(table.connections[Int(id)]))
+            unions[key] = union
+            return union
+        }
+        // Between two namespaces (of kinds p and q, p == q for two of one kind): every endpoint pair is a flow.
+        var cells = [Int32](repeating: none, count: kinds * kinds)
+        for (g, edges) in flows.groupOutbound.enumerated() {
             for edge in edges {
-                let d = edge.peer
-                // A class of one endpoint reaching itself is no flow.
-                if model.endpointPairs(from: ClassID(s), to: d) == 0 { continue }
-                let j = row[d.index]
-                guard j >= 0 else { continue }
                 let id = ids[Int(edge.connection)]
-                let current = cells[i * n + j]
-                if current == none || current == id {
-                    cells[i * n + j] = id
-                    continue
-                }
-                let key = UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: id))
-                if let known = unions[key] {
-                    cells[i * n + j] = known
-                } else {
-                    let union = table.intern(table.connections[Int(current)].union(table.connections[Int(id)]))
-                    unions[key] = union
-                    cells[i * n + j] = union
+                for p in kindsOfGroup[g] {
+                    for q in kindsOfGroup[edge.peer] { cells[p * kinds + q] = union(cells[p * kinds + q], id) }
                 }
             }
         }
-        let isolated = names.indices.filter { i in
-            names.indices.allSatisfy { j in i == j || (cells[i * n + j] == none && cells[j * n + i] == none) }
-        }.map { names[$0] }
+        // A namespace's own cell: no flow from an endpoint to itself (a group holding one endpoint there).
+        let diagonal = held.indices.map { i in
+            var cell = none
+            for (g, sources) in held[i] {
+                let edges = flows.groupOutbound[g]
+                for (h, destinations) in held[i] {
+                    guard sources * destinations - (g == h ? sources : 0) > 0,
+                        let edge = Self.edge(edges, to: h)
+                    else { continue }
+                    cell = union(cell, ids[Int(edge.connection)])
+                }
+            }
+            return cell
+        }
+        var namespacesOfKind = [Int](repeating: 0, count: kinds)
+        for k in kindOf { namespacesOfKind[Int(k)] += 1 }
+        let isolatedKind = (0..<kinds).map { p in
+            (0..<kinds).allSatisfy { q in
+                (p == q && namespacesOfKind[p] < 2) || (cells[p * kinds + q] == none && cells[q * kinds + p] == none)
+            }
+        }
+        let isolated = names.indices.filter { isolatedKind[Int(kindOf[$0])] }.map { names[$0] }
         return IsolationMatrix(
             namespaces: names,
+            kindOf: kindOf,
             cells: cells,
+            diagonal: diagonal,
             sets: table.connections,
-            isolated: n > 1 ? isolated : []
+            isolated: names.count > 1 ? isolated : []
         )
+    }
+
+    /// The edge of `edges` (ascending by peer) towards `peer`, if any.
+    private static func edge(_ edges: [Edge<GroupID>], to peer: GroupID) -> Edge<GroupID>? {
+        var low = 0
+        var high = edges.count
+        while low < high {
+            let mid = (low + high) / 2
+            if edges[mid].peer < peer { low = mid + 1 } else { high = mid }
+        }
+        return low < edges.count && edges[low].peer == peer ? edges[low] : nil
     }
 
     /// Parses `netreach.io/ignore` into rule id → reason (entries separated by newlines or `;`); entries it

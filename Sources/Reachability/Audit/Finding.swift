@@ -73,21 +73,45 @@ package struct AuditReport: Hashable, Sendable {
 package struct IsolationMatrix: Hashable, Sendable {
     /// Namespaces with endpoints, sorted.
     package var namespaces: [String]
-    /// Row by row, an index into `sets` per cell: four bytes a cell, as thousands of namespaces need.
+    /// Per namespace, its kind: namespaces of one kind have the same row and column, but for their own cell.
+    private var kindOf: [Int32]
+    /// The number of kinds.
+    private var kinds: Int
+    /// Kind by kind, an index into `sets` per cell (what a namespace of one kind may open to another namespace of
+    /// the other): four bytes a cell, kinds² cells, however many namespaces share a kind.
     private var cells: [Int32]
+    /// Per namespace, its own cell (an index into `sets`).
+    private var diagonal: [Int32]
     /// The distinct connection sets of the cells.
     private var sets: [ConnectionSet]
     /// Namespaces no flow enters from, or leaves to, another namespace.
     package var isolated: [String]
 
-    /// A matrix of `namespaces`, every cell `sets[cells[i * n + j]]`.
-    package init(namespaces: [String], cells: [Int32], sets: [ConnectionSet], isolated: [String]) {
+    /// A matrix of `namespaces`: cell (i, j) is `sets[diagonal[i]]` when i == j, else
+    /// `sets[cells[kindOf[i] * kinds + kindOf[j]]]`.
+    package init(
+        namespaces: [String],
+        kindOf: [Int32],
+        cells: [Int32],
+        diagonal: [Int32],
+        sets: [ConnectionSet],
+        isolated: [String]
+    ) {
+        let kinds = Int(Double(cells.count).squareRoot().rounded())
+        precondition(
+            kinds * kinds == cells.count && kindOf.count == namespaces.count && diagonal.count == namespaces.count
+        )
         self.namespaces = namespaces
+        self.kindOf = kindOf
+        self.kinds = kinds
         self.cells = cells
+        self.diagonal = diagonal
         self.sets = sets
         self.isolated = isolated
     }
 
     /// What endpoints of `namespaces[i]` may open to endpoints of `namespaces[j]`.
-    package func connections(_ i: Int, _ j: Int) -> ConnectionSet { sets[Int(cells[i * namespaces.count + j])] }
+    package func connections(_ i: Int, _ j: Int) -> ConnectionSet {
+        i == j ? sets[Int(diagonal[i])] : sets[Int(cells[Int(kindOf[i]) * kinds + Int(kindOf[j])])]
+    }
 }

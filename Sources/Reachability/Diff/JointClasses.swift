@@ -165,8 +165,8 @@ struct JointClasses: Sendable {
                 id < 0 ? .absent : VersionFlow(connections: connections[Int(id)], open: OpenHops.directions(open))
             }
             for s in range {
-                let oldEdges = oldClass[s] < 0 ? [] : old.classFlows.outbound[Int(oldClass[s])]
-                let newEdges = newClass[s] < 0 ? [] : new.classFlows.outbound[Int(newClass[s])]
+                let oldEdges = oldClass[s] < 0 ? [] : old.classFlows.outbound(ClassID(Int(oldClass[s])))
+                let newEdges = newClass[s] < 0 ? [] : new.classFlows.outbound(ClassID(Int(newClass[s])))
                 for edge in oldEdges {
                     oldRow[edge.peer.index] = oldIDs[Int(edge.connection)]
                     oldOpen[edge.peer.index] = edge.open

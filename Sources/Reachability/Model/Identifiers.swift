@@ -23,6 +23,8 @@ package struct TableIndex<Table>: TableID {
 package enum Tables {
     /// `ClassModel.classes`: endpoints with the same namespace, labels and named ports.
     package enum Classes {}
+    /// `ClassFlows.groupClasses`: classes that every rule treats alike, whose class pairs are computed once.
+    package enum PairGroups {}
     /// `ClassModel.rules`: compiled policy rules.
     package enum Rules {}
     /// `Cluster.policies`.
@@ -35,6 +37,8 @@ package enum Tables {
 
 /// An endpoint class (`ClassModel.classes`).
 package typealias ClassID = TableIndex<Tables.Classes>
+/// A group of classes whose class pairs have one answer (`ClassFlows.groupClasses`).
+package typealias GroupID = TableIndex<Tables.PairGroups>
 /// A compiled policy rule (`ClassModel.rules`).
 package typealias RuleID = TableIndex<Tables.Rules>
 /// A policy of the cluster (`Cluster.policies`).

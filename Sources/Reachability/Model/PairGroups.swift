@@ -1,0 +1,81 @@
+import KubeModel
+
+/// Classes that every rule treats alike, so that their class pairs are computed and stored once.
+///
+/// A class pair's answer without admin tiers (`memoisedClassFlow`, `addressFlows`) reads, of each class: whether it
+/// is isolated in each direction, the rules that govern it, its named ports, and which rules' peers match it. Two
+/// classes that agree on all of these get the same answer towards (and from) every class and address, themselves and
+/// each other included. Classes of different namespaces often agree: every namespace without policies whose pods no
+/// peer tells apart, however many there are. So the pairs grow with groups², not classes² (10,000 such namespaces
+/// were 100 million class pairs).
+struct PairGroups: Sendable {
+    /// Per class, its group.
+    let groupOf: [GroupID]
+    /// Per group, its classes, ascending: the first is the one the group's pairs are computed with. Groups are
+    /// numbered in the order of their first class.
+    let classes: [[ClassID]]
+
+    /// Groups `model`'s classes; with admin tiers every class is its own group (their rules read more of a class).
+    init(_ model: ClassModel, keys: FlowMemo.Keys) {
+        let count = model.classes.count
+        guard !model.tiered, count > 1 else {
+            groupOf = (0..<count).map(GroupID.init)
+            classes = (0..<count).map { [ClassID($0)] }
+            return
+        }
+        // Which rules' peers match each class, hashed (rules in order) and then compared exactly within a hash.
+        var hash = [UInt64](repeating: 0x9E37_79B9_7F4A_7C15, count: count)
+        for (r, rule) in model.rules.enumerated() {
+            for (c, matches) in rule.matchesClass.enumerated() where matches {
+                hash[c] = Self.mix(hash[c] ^ UInt64(r + 1))
+            }
+        }
+        struct Signature: Hashable {
+            var ingress: Int32
+            var egress: Int32
+            var ports: Int32
+            var matches: UInt64
+        }
+        func sameMatches(_ a: Int, _ b: Int) -> Bool {
+            model.rules.allSatisfy { $0.matchesClass[a] == $0.matchesClass[b] }
+        }
+        var buckets: [Signature: [GroupID]] = [:]
+        var groupOf: [GroupID] = []
+        var classes: [[ClassID]] = []
+        groupOf.reserveCapacity(count)
+        for c in 0..<count {
+            let signature = Signature(
+                ingress: model.isolated.ingress[c] ? keys.rules.ingress[c] : -1,
+                egress: model.isolated.egress[c] ? keys.rules.egress[c] : -1,
+                ports: keys.ports[c],
+                matches: hash[c]
+            )
+            let candidates = buckets[signature] ?? []
+            if let g = candidates.first(where: { sameMatches(classes[$0][0].index, c) }) {
+                classes[g].append(ClassID(c))
+                groupOf.append(g)
+            } else {
+                let g = GroupID(classes.count)
+                classes.append([ClassID(c)])
+                groupOf.append(g)
+                buckets[signature, default: []].append(g)
+            }
+        }
+        self.groupOf = groupOf
+        self.classes = classes
+    }
+
+    /// The number of groups.
+    var count: Int { classes.count }
+
+    /// The class a group's pairs are computed with.
+    func representative(_ g: GroupID) -> ClassID { classes[g][0] }
+
+    /// SplitMix64's finaliser.
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
