@@ -2,7 +2,7 @@
 """Mutation test of the engine: applies small semantic changes, one at a time, to a copy of the tree, runs the
 test suite on each, and prints which mutants the tests killed and which survived.
 
-usage: scripts/mutate.py [--only SUBSTRING] [--keep DIR] [--timeout SECONDS]
+usage: scripts/mutate.py [--only SUBSTRING[,SUBSTRING...]] [--keep DIR] [--timeout SECONDS]
 
 A surviving mutant is a change to what netreach answers that no test notices: write the test that kills it. Run
 it after every change to the engine (Sources/Reachability, Sources/KubeModel), and put the table in the closing
@@ -30,6 +30,24 @@ MUTANTS = [
     ("peer-selector-other-namespaces", "Sources/Reachability/Audit/Findings/PeerMatchesNothing.swift",
      "?? [policy.namespace]", "?? []",
      "peer-matches-nothing looks for a podSelector's pods outside the policy's namespace"),
+    ("pair-groups-ignore-ports", "Sources/Reachability/Model/PairGroups.swift",
+     "ports: keys.ports[c],", "ports: 0,",
+     "classes whose named ports differ share a pair group"),
+    ("pair-groups-ignore-isolation", "Sources/Reachability/Model/PairGroups.swift",
+     "ingress: model.isolated.ingress[c] ? keys.rules.ingress[c] : -1,", "ingress: keys.rules.ingress[c],",
+     "a class isolated by a policy without rules shares a pair group with one no policy selects"),
+    ("pair-groups-count-self", "Sources/Reachability/FlowBuilder.swift",
+     "total += size[g] * size[edge.peer] - (edge.peer.index == g ? size[g] : 0)", "total += size[g] * size[edge.peer]",
+     "the flow count of a pair group counts each endpoint to itself"),
+    ("matrix-diagonal-self", "Sources/Reachability/Audit/Auditor.swift",
+     "guard sources * destinations - (g == h ? sources : 0) > 0,", "guard sources * destinations > 0,",
+     "a namespace's own cell counts an endpoint reaching itself"),
+    ("matrix-kind-single-namespace", "Sources/Reachability/Audit/Auditor.swift",
+     "(p == q && namespacesOfKind[p] < 2) ||", "p == q ||",
+     "namespaces of one kind that reach each other are called isolated"),
+    ("neighbours-group-unsorted", "Sources/Reachability/Audit/AuditContext.swift",
+     "Array(members.joined().sorted().prefix(limit))", "Array(members.joined().prefix(limit))",
+     "a pair group's first endpoints are taken class by class, not by name"),
     ("memo-flat-list-short", "Sources/Reachability/Model/ClassModel+Decisions.swift",
      "let count = Int(keys.listStart[Int(list) + 1]) - start",
      "let count = max(0, Int(keys.listStart[Int(list) + 1]) - start - 1)",
@@ -203,11 +221,11 @@ def run(cmd, cwd, timeout):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", help="run only the mutants whose id contains this")
+    parser.add_argument("--only", help="run only the mutants whose id contains this (several: comma-separated)")
     parser.add_argument("--keep", help="build in this folder (kept, so a second run is incremental)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds for one build and test run")
     args = parser.parse_args()
-    mutants = [m for m in MUTANTS if not args.only or args.only in m[0]]
+    mutants = [m for m in MUTANTS if not args.only or any(o in m[0] for o in args.only.split(","))]
 
     work = args.keep or tempfile.mkdtemp(prefix="netreach-mutate-")
     source = os.path.join(work, "tree")

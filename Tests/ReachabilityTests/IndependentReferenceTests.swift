@@ -531,6 +531,25 @@ func theEngineAgreesWithAnIndependentReference(seed: Int) throws {
         mismatches.isEmpty,
         "seed \(seed), \(random.settings.name):\n\(mismatches.prefix(10).joined(separator: "\n"))\n\(yaml)"
     )
+    // The answers read per pair group and kind of namespace (the matrix, the namespace sums, the count).
+    expectNamespaceAnswersAgreeWithFlows(result)
+}
+
+/// The random clusters group classes, across namespaces and within one, so the reference checks grouped pairs.
+@Test func theRandomClustersHaveClassesThatShareAPairGroup() throws {
+    var across = 0
+    var within = 0
+    for seed in 0..<120 {
+        let random = RandomCluster(seed: UInt64(seed) &* 104_729 &+ 3)
+        let cluster = try ManifestLoader.load(bytes: Array(random.yaml.utf8), name: "random.yaml").cluster
+        let result = PolicyEngine(cluster: cluster, settings: random.settings).analyze()
+        let groups = result.classFlows.groups
+        for classes in groups.classes where classes.count > 1 {
+            let namespaces = Set(classes.map { result.model.classes[$0].namespace })
+            if namespaces.count > 1 { across += 1 } else { within += 1 }
+        }
+    }
+    #expect(across >= 10 && within >= 10, "groups across namespaces: \(across), within one: \(within)")
 }
 
 @Test func theIndependentReferenceCoversWhatItClaims() {

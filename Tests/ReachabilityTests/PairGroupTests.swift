@@ -1,0 +1,165 @@
+import KubeModel
+import Manifests
+import Testing
+
+@testable import Reachability
+
+// Class pairs are computed per pair group (classes every rule treats alike) and the namespace matrix per kind of
+// namespace (issue 18: 10,000 namespaces were 100 million class pairs). These tests check the class-level answers
+// that read the groups against what the endpoint flows say, one flow at a time.
+
+/// What the endpoint flows say about namespaces: per (source, destination) namespace, the union of the connections
+/// and, per open-hop bits, how many flows.
+struct NamespaceTally: Equatable {
+    var cells: [[String]: ConnectionSet] = [:]
+    var counts: [String: Int] = [:]
+
+    init(_ result: Reachability) {
+        let endpoints = result.cluster.endpoints
+        func namespace(_ peer: PeerID) -> String? {
+            peer.index < endpoints.count ? endpoints[peer.index].namespace : nil
+        }
+        for flow in result.flows {
+            let from = namespace(flow.source)
+            let to = namespace(flow.destination)
+            counts["\(from ?? "*") -> \(to ?? "*") \(flow.openBits)", default: 0] += 1
+            guard let from, let to else { continue }
+            cells[[from, to], default: .none].formUnion(flow.connections)
+        }
+    }
+}
+
+/// The namespace matrix and the namespace sums agree with the endpoint flows, cell by cell.
+func expectNamespaceAnswersAgreeWithFlows(
+    _ result: Reachability,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
+    let tally = NamespaceTally(result)
+    let matrix = Auditor.isolationMatrix(result)
+    var wrong: [String] = []
+    for (i, a) in matrix.namespaces.enumerated() {
+        for (j, b) in matrix.namespaces.enumerated() {
+            let expected = tally.cells[[a, b]] ?? .none
+            if matrix.connections(i, j) != expected { wrong.append("\(a) -> \(b): \(matrix.connections(i, j))") }
+        }
+    }
+    #expect(wrong.isEmpty, "\(wrong.prefix(5))", sourceLocation: sourceLocation)
+    let isolated = matrix.namespaces.filter { a in
+        matrix.namespaces.allSatisfy { b in a == b || (tally.cells[[a, b]] == nil && tally.cells[[b, a]] == nil) }
+    }
+    #expect(matrix.isolated == (matrix.namespaces.count > 1 ? isolated : []), sourceLocation: sourceLocation)
+    var sums: [String: Int] = [:]
+    for flow in result.namespaceFlows() {
+        sums["\(flow.from ?? "*") -> \(flow.to ?? "*") \(OpenHops.bits(flow.defaultAllow))", default: 0] += flow.count
+    }
+    let endpointOnly = tally.counts.filter { !$0.key.hasPrefix("{") }
+    #expect(sums == endpointOnly, sourceLocation: sourceLocation)
+    #expect(result.flowCount == tally.counts.values.reduce(0, +), sourceLocation: sourceLocation)
+}
+
+/// 40 namespaces without policies (team a or b; every fourth with two pods), five that isolate themselves, and a
+/// monitoring namespace whose policy admits team a: its rule's peer tells team a's pods from team b's.
+private func manyNamespaces() -> String {
+    var yaml = ""
+    for i in 0..<40 {
+        let name = "open-\(i)"
+        yaml += namespace(name, "{team: \(i % 2 == 0 ? "a" : "b")}")
+        yaml += pod("p", ns: name, labels: "{app: web}", ports: "[{name: http, containerPort: 80}]")
+        if i % 4 == 0 { yaml += pod("q", ns: name, labels: "{app: web}", ports: "[{name: http, containerPort: 80}]") }
+    }
+    for i in 0..<5 {
+        let name = "vault-\(i)"
+        yaml += namespace(name, "{team: v}")
+        yaml += pod("p", ns: name, labels: "{app: db}")
+        if i == 0 { yaml += pod("q", ns: name, labels: "{app: db}") }
+        yaml += netpol(
+            "own",
+            ns: name,
+            "{podSelector: {}, policyTypes: [Ingress, Egress], ingress: [{from: [{podSelector: {}}]}], egress: [{to: [{podSelector: {}}]}]}"
+        )
+    }
+    yaml += namespace("monitoring", "{team: m}")
+    yaml += pod("prom", ns: "monitoring", labels: "{app: prom}", ports: "[{name: http, containerPort: 9090}]")
+    yaml += netpol(
+        "from-a",
+        ns: "monitoring",
+        "{podSelector: {}, ingress: [{from: [{namespaceSelector: {matchLabels: {team: a}}}], ports: [{port: http}]}]}"
+    )
+    return yaml
+}
+
+@Test func namespacesThatNoRuleTellsApartShareAPairGroup() throws {
+    let result = try analyze(manyNamespaces())
+    let model = result.model
+    let groups = result.classFlows.groups
+    func group(_ namespace: String) -> GroupID {
+        groups.groupOf[model.classes.firstIndex { $0.namespace == namespace }!]
+    }
+    // Team a's namespaces are one group, team b's another (the monitoring rule's peer matches only team a).
+    #expect(group("open-0") == group("open-2"))
+    #expect(group("open-0") == group("open-4"))  // two pods: the class is bigger, the group the same
+    #expect(group("open-1") == group("open-3"))
+    #expect(group("open-0") != group("open-1"))
+    // Each vault is governed by its own policy; the monitoring namespace by its own.
+    #expect(Set((0..<5).map { group("vault-\($0)") }).count == 5)
+    #expect(group("monitoring") != group("open-0"))
+    #expect(groups.count == 2 + 5 + 1)
+    #expect(model.classes.count == 46)
+    expectNamespaceAnswersAgreeWithFlows(result)
+    // A vault's own pods reach each other; a vault of one pod has no flow inside it.
+    let matrix = Auditor.isolationMatrix(result)
+    let vault0 = matrix.namespaces.firstIndex(of: "vault-0")!
+    let vault1 = matrix.namespaces.firstIndex(of: "vault-1")!
+    let open0 = matrix.namespaces.firstIndex(of: "open-0")!
+    let open2 = matrix.namespaces.firstIndex(of: "open-2")!
+    #expect(matrix.connections(vault0, vault0) == .all)
+    #expect(matrix.connections(vault1, vault1) == .none)
+    #expect(matrix.connections(open0, open0) == .all)  // two pods
+    #expect(matrix.connections(open2, open2) == .none)  // one pod
+    #expect(matrix.connections(open0, open2) == .all)
+    #expect(matrix.isolated == (0..<5).map { "vault-\($0)" })
+    // The monitoring namespace admits team a on its named port only.
+    let monitoring = matrix.namespaces.firstIndex(of: "monitoring")!
+    #expect(matrix.connections(open0, monitoring).description == "TCP 9090")
+    #expect(matrix.connections(matrix.namespaces.firstIndex(of: "open-1")!, monitoring) == .none)
+}
+
+@Test func classesThatNamedPortsOrIsolationTellApartAreNotGrouped() throws {
+    // Same labels and no policy in their namespaces, but a rule towards them names a port that only one defines,
+    // and a deny-all policy with no rules isolates a third (its rule list is as empty as an unselected class's).
+    let yaml =
+        namespace("x") + namespace("y") + namespace("z") + namespace("client")
+        + pod("p", ns: "x", labels: "{app: web}", ports: "[{name: http, containerPort: 80}]")
+        + pod("p", ns: "y", labels: "{app: web}", ports: "[{name: http, containerPort: 8080}]")
+        + pod("p", ns: "z", labels: "{app: web}", ports: "[{name: http, containerPort: 80}]")
+        + netpol("deny", ns: "z", "{podSelector: {}, policyTypes: [Ingress]}")
+        + pod("c", ns: "client", labels: "{app: client}")
+        + netpol(
+            "out",
+            ns: "client",
+            "{podSelector: {}, policyTypes: [Egress], egress: [{to: [{namespaceSelector: {}}], ports: [{port: http}]}]}"
+        )
+    let result = try analyze(yaml)
+    let groups = result.classFlows.groups
+    #expect(Set(groups.groupOf).count == 4)
+    expectNamespaceAnswersAgreeWithFlows(result)
+    #expect(
+        try podFlows(yaml).filter { $0.hasPrefix("client/") } == [
+            "client/c[Pod] => x/p[Pod] : TCP 80", "client/c[Pod] => y/p[Pod] : TCP 8080",
+        ]
+    )
+}
+
+@Test func twoNamespacesOfOneKindThatReachOnlyEachOtherAreNotIsolated() throws {
+    // a1 and a2 have no policies and are one kind; the locked namespace denies everything both ways, so a1 and a2
+    // reach each other and nothing else.
+    let yaml =
+        pod("p", ns: "a1") + pod("p", ns: "a2") + pod("p", ns: "locked")
+        + netpol("deny", ns: "locked", "{podSelector: {}, policyTypes: [Ingress, Egress]}")
+    let result = try analyze(yaml)
+    #expect(Set(result.classFlows.groups.groupOf).count == 2)
+    let matrix = Auditor.isolationMatrix(result)
+    #expect(matrix.isolated == ["locked"])
+    #expect(matrix.connections(0, 1) == .all)
+    expectNamespaceAnswersAgreeWithFlows(result)
+}
