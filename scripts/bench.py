@@ -72,10 +72,18 @@ ROWS = [
       # Every command finishes at this size with a useful answer (issue 18).
       (["audit", "--isolation"], "txt"), (["check", "--rules", "RULES"], "txt"), (["graph", "--namespaces"], "svg"),
       (["list", "--focus", "ns-000/app-00-0"], "txt")]),
-    # Many namespaces, one pod each (issue 18): every namespace is a class, so class pairs grow as namespaces².
+    # Many namespaces, one pod each (issue 18): every namespace is a class; class pairs are computed per pair group
+    # (the namespaces without policies are one), and the matrix past 200 namespaces has a row per alike set.
     ("pods=2500 policies=1000 ns=2500 apps=1", ["--pods", "2500", "--policies", "1000", "--namespaces", "2500",
                                                 "--apps-per-namespace", "1"], False,
      [(["list", "--count"], "txt"), (["audit"], "json")]),
+    # 10,000 namespaces: every command within the 150,000-pod targets (issue 18).
+    ("pods=10000 policies=2000 ns=10000 apps=1", ["--pods", "10000", "--policies", "2000", "--namespaces", "10000",
+                                                  "--apps-per-namespace", "1"], False,
+     [(["list", "--count"], "txt"), (["audit"], "json"), (["audit", "--isolation"], "txt"),
+      (["check", "--rules", "RULES"], "txt"), (["graph", "--namespaces"], "svg"),
+      (["explain", "ns-000/app-00-0", "ns-001/app-00-0"], "txt"), (["diff", "--count", "CHANGED"], "txt"),
+      (["list", "--focus", "ns-000/app-00-0"], "txt")]),
     # The same 10,000 pods with IPs (scripts/add_pod_ips.py): --ipblock-pods must stay within 1.5x of the default.
     ("pods=10000 policies=2000 ns=50 with pod IPs", ["--pods", "10000", "--policies", "2000", "--namespaces", "50",
                                                      "--pod-ips"], False,

@@ -117,8 +117,13 @@ package enum DiagramBuilder {
     private static func namespaces(_ result: Reachability, maxNodes: Int, maxEdges: Int) throws(Diagnostic)
         -> Diagram
     {
-        let isolation = Auditor.isolationMatrix(result)
+        var isolation = Auditor.isolationMatrix(result)
         if isolation.namespaces.count > matrixAbove {
+            // Thousands of namespaces: those with the same marks share a row (a grid of millions of cells is neither
+            // drawn nor read).
+            let total = isolation.namespaces.count
+            if total > IsolationMatrix.mergeAbove { isolation = isolation.merged().matrix }
+            let rows = isolation.namespaces.count
             let marks = isolation.namespaces.indices.map { i in
                 isolation.namespaces.indices.map { j -> Diagram.Matrix.Mark in
                     let cell = isolation.connections(i, j)
@@ -126,7 +131,10 @@ package enum DiagramBuilder {
                 }
             }
             return Diagram(
-                title: "Reachability between \(isolation.namespaces.count) namespaces",
+                title: "Reachability between \(total) namespaces"
+                    + (rows < total
+                        ? " (\(rows) rows: namespaces with the same marks share one; audit --isolation lists them)"
+                        : ""),
                 nodes: [],
                 edges: [],
                 layout: .dot,

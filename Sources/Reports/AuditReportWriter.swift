@@ -115,10 +115,19 @@ package enum AuditReportWriter {
     }
 
     private static func isolationText(_ matrix: IsolationMatrix, to out: inout some TextOutputStream) {
+        let names = matrix.namespaces.map(\.escapedForDisplay)
+        var rows: [[Int]] = []
         var matrix = matrix
+        if matrix.namespaces.count > IsolationMatrix.mergeAbove { (matrix, rows) = matrix.merged() }
         matrix.namespaces = matrix.namespaces.map(\.escapedForDisplay)
         matrix.isolated = matrix.isolated.map(\.escapedForDisplay)
         out.write("Namespace isolation (row may open connections to column; ● all, ◐ some ports, · none)\n\n")
+        if !rows.isEmpty {
+            out.write(
+                "\(names.count) namespaces in \(rows.count) rows: namespaces with the same marks towards and from every"
+                    + " other namespace share a row, named by the first of them and how many more (listed below).\n\n"
+            )
+        }
         let corner = "from \\ to"
         let width = max(corner.count, matrix.namespaces.map(\.count).max() ?? 0)
         func pad(_ text: String, _ n: Int) -> String { text + String(repeating: " ", count: max(0, n - text.count)) }
@@ -142,6 +151,10 @@ package enum AuditReportWriter {
             }
         }
         out.write("\n")
+        for (r, members) in rows.enumerated() where members.count > 1 {
+            out.write("\(matrix.namespaces[r]): \(members.map { names[$0] }.joined(separator: ", "))\n")
+        }
+        if rows.contains(where: { $0.count > 1 }) { out.write("\n") }
         if matrix.isolated.isEmpty {
             out.write("No namespace is isolated from all others.\n\n")
         } else {
@@ -170,8 +183,11 @@ package enum AuditReportWriter {
     }
 
     private static func json(_ report: AuditReport) -> JSONValue {
-        let matrix = report.isolation
-        // The cells are written as they are read: a matrix of thousands of namespaces holds millions.
+        let names = report.isolation.namespaces
+        // Past `mergeAbove` namespaces, the cells are between rows of namespaces with the same marks, as in the text.
+        let (matrix, rows) =
+            names.count > IsolationMatrix.mergeAbove ? report.isolation.merged() : (report.isolation, [])
+        // The cells are written as they are read.
         let cells = matrix.namespaces.indices.flatMap { i in
             matrix.namespaces.indices.lazy.filter { !matrix.connections(i, $0).isEmpty }.map { (Int32(i), Int32($0)) }
         }
@@ -188,20 +204,34 @@ package enum AuditReportWriter {
             ("suppressed", .objects(count: report.suppressed.count) { json(report.suppressed[$0]) }),
             (
                 "isolation",
-                .object([
-                    ("namespaces", .array(matrix.namespaces.map(JSONValue.string))),
-                    (
-                        "connections",
-                        .objects(count: cells.count) {
-                            let (i, j) = (Int(cells[$0].0), Int(cells[$0].1))
-                            return .object([
-                                ("from", .string(matrix.namespaces[i])), ("to", .string(matrix.namespaces[j])),
-                                ("conn", .string(matrix.connections(i, j).description)),
-                            ])
-                        }
-                    ),
-                    ("isolated", .array(matrix.isolated.map(JSONValue.string))),
-                ])
+                .object(
+                    [("namespaces", .array(names.map(JSONValue.string)))]
+                        + (rows.isEmpty
+                            ? []
+                            : [
+                                (
+                                    "rows",
+                                    .objects(count: rows.count) {
+                                        .object([
+                                            ("name", .string(matrix.namespaces[$0])),
+                                            ("namespaces", .array(rows[$0].map { .string(names[$0]) })),
+                                        ])
+                                    }
+                                )
+                            ]) + [
+                            (
+                                "connections",
+                                .objects(count: cells.count) {
+                                    let (i, j) = (Int(cells[$0].0), Int(cells[$0].1))
+                                    return .object([
+                                        ("from", .string(matrix.namespaces[i])), ("to", .string(matrix.namespaces[j])),
+                                        ("conn", .string(matrix.connections(i, j).description)),
+                                    ])
+                                }
+                            ),
+                            ("isolated", .array(matrix.isolated.map(JSONValue.string))),
+                        ]
+                )
             ),
         ])
     }

@@ -235,6 +235,29 @@ func rendersInProcess(format: RenderFormat) throws {
     #expect(String(decoding: rendered.bytes, as: UTF8.self).contains("<svg"))
 }
 
+/// Past `IsolationMatrix.mergeAbove` namespaces, the grid's rows are namespaces with the same marks (10,000
+/// namespaces were a 100-million-cell grid that took 16 GB to draw).
+@Test func thousandsOfNamespacesAreDrawnAsRowsOfAlikeNamespaces() throws {
+    var yaml = ""
+    let count = IsolationMatrix.mergeAbove + 1
+    for i in 0..<count {
+        yaml += "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns-\(1000 + i)}\n---\n"
+    }
+    yaml += """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: only-web, namespace: ns-1000}
+        spec: {podSelector: {}, ingress: [{ports: [{port: 80}]}]}
+        """
+    let diagram = try DiagramBuilder.build(try analyze(yaml), view: .namespaces)
+    let matrix = try #require(diagram.matrix)
+    #expect(matrix.namespaces == ["ns-1000", "ns-1001 +\(count - 2)"])
+    #expect(matrix.marks == [[.none, .all], [.some, .all]])
+    #expect(diagram.title.hasPrefix("Reachability between \(count) namespaces (2 rows: namespaces with the same marks"))
+    let rendered = try GraphvizRenderer.render(diagram, format: .svg)
+    #expect(String(decoding: rendered.bytes, as: UTF8.self).contains("ns&#45;1001 +\(count - 2)"))
+}
+
 /// Argo CD's Redis: its clients have no egress policy, but Redis admits exactly them. Those edges are the
 /// destination's choice, not "unprotected"; a pod that nothing protects is.
 @Test func edgesSayWhatProtectsTheDestination() throws {

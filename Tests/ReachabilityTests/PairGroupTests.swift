@@ -54,7 +54,50 @@ func expectNamespaceAnswersAgreeWithFlows(
     }
     let endpointOnly = tally.counts.filter { !$0.key.hasPrefix("{") }
     #expect(sums == endpointOnly, sourceLocation: sourceLocation)
+    expectMergedRowsAreTheUnionOfTheirCells(matrix, sourceLocation: sourceLocation)
     #expect(result.flowCount == tally.counts.values.reduce(0, +), sourceLocation: sourceLocation)
+}
+
+/// The merged matrix: its rows partition the namespaces (in order of their first), the namespaces of a row show the
+/// same marks towards and from every other namespace and in their own cell, and a merged cell is the union of its
+/// namespaces' cells.
+func expectMergedRowsAreTheUnionOfTheirCells(
+    _ matrix: IsolationMatrix,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
+    let (merged, rows) = matrix.merged()
+    let n = matrix.namespaces.count
+    #expect(rows.flatMap { $0 }.sorted() == Array(0..<n), sourceLocation: sourceLocation)
+    #expect(rows.map { $0[0] } == rows.map { $0[0] }.sorted(), sourceLocation: sourceLocation)
+    #expect(merged.namespaces.count == rows.count, sourceLocation: sourceLocation)
+    func mark(_ set: ConnectionSet) -> Int { set.isEmpty ? 0 : set.allowsAll ? 2 : 1 }
+    for members in rows {
+        let first = members[0]
+        for i in members.dropFirst() {
+            let same =
+                mark(matrix.connections(i, i)) == mark(matrix.connections(first, first))
+                && (0..<n).allSatisfy { j in
+                    members.contains(j)
+                        || (mark(matrix.connections(i, j)) == mark(matrix.connections(first, j))
+                            && mark(matrix.connections(j, i)) == mark(matrix.connections(j, first)))
+                }
+            #expect(
+                same,
+                "\(matrix.namespaces[i]) is in the row of \(matrix.namespaces[first])",
+                sourceLocation: sourceLocation
+            )
+        }
+    }
+    for (a, rowA) in rows.enumerated() {
+        for (b, rowB) in rows.enumerated() {
+            var union = ConnectionSet.none
+            for i in rowA { for j in rowB { union.formUnion(matrix.connections(i, j)) } }
+            #expect(merged.connections(a, b) == union, sourceLocation: sourceLocation)
+        }
+    }
+    #expect(merged.isolated == matrix.isolated, sourceLocation: sourceLocation)
+    let labels = rows.map { $0.count == 1 ? matrix.namespaces[$0[0]] : "\(matrix.namespaces[$0[0]]) +\($0.count - 1)" }
+    #expect(merged.namespaces == labels, sourceLocation: sourceLocation)
 }
 
 /// 40 namespaces without policies (team a or b; every fourth with two pods), five that isolate themselves, and a
@@ -118,6 +161,12 @@ private func manyNamespaces() -> String {
     #expect(matrix.connections(open2, open2) == .none)  // one pod
     #expect(matrix.connections(open0, open2) == .all)
     #expect(matrix.isolated == (0..<5).map { "vault-\($0)" })
+    // Merged: team a with two pods and with one, team b (one pod each), vault-0 (two pods) and the other vaults, and
+    // the monitoring namespace.
+    let rows = matrix.merged().rows.map { $0.map { matrix.namespaces[$0] } }
+    #expect(rows.count == 6, "\(rows)")
+    #expect(rows.first { $0.contains("vault-1") } == ["vault-1", "vault-2", "vault-3", "vault-4"])
+    #expect(rows.first { $0.contains("open-0") }?.count == 10, "\(rows)")  // open-0, -4, -8, … (two pods each)
     // The monitoring namespace admits team a on its named port only.
     let monitoring = matrix.namespaces.firstIndex(of: "monitoring")!
     #expect(matrix.connections(open0, monitoring).description == "TCP 9090")

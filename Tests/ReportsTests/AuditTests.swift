@@ -127,6 +127,48 @@ func ruleFiresOnItsPositiveFixtureAndStaysSilentOnItsTwin(rule: String) throws {
     #expect(matrix.connections(0, 2) == .none)
 }
 
+/// Past `IsolationMatrix.mergeAbove` namespaces, the text grid and the JSON cells are between rows of namespaces that
+/// show the same marks, and the rows are listed: 10,000 namespaces were a 100-million-cell grid.
+@Test func aMatrixOfManyNamespacesIsMergedIntoRowsOfAlikeNamespaces() throws {
+    var yaml = ""
+    let count = IsolationMatrix.mergeAbove + 20
+    for i in 0..<count {
+        yaml += "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns-\(1000 + i)}\n---\n"
+        // Every tenth namespace denies everything both ways.
+        if i % 10 == 3 {
+            yaml += """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: deny, namespace: ns-\(1000 + i)}
+                spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+                ---
+
+                """
+        }
+    }
+    let report = Auditor.audit(
+        PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml").cluster).analyze()
+    )
+    let open = (0..<count).filter { $0 % 10 != 3 }.map { "ns-\(1000 + $0)" }
+    let closed = (0..<count).filter { $0 % 10 == 3 }.map { "ns-\(1000 + $0)" }
+    let text = render(report, .txt, isolation: true)
+    #expect(text.contains("\(count) namespaces in 2 rows: namespaces with the same marks"))
+    #expect(text.contains("from \\ to     ns-1000 +197  ns-1003 +21\n"))
+    #expect(text.contains("ns-1000 +197 -> ns-1000 +197 : All Connections\n"))
+    #expect(!text.contains("ns-1003 +21 -> "))
+    #expect(text.contains("ns-1000 +197: \(open.joined(separator: ", "))\n"))
+    #expect(text.contains("Isolated from all other namespaces: \(closed.joined(separator: ", "))\n"))
+    let json = try JSONSerialization.jsonObject(with: Data(render(report, .json).utf8)) as? [String: Any]
+    let isolation = try #require(json?["isolation"] as? [String: Any])
+    #expect((isolation["namespaces"] as? [String])?.count == count)
+    let rows = try #require(isolation["rows"] as? [[String: Any]])
+    #expect(rows.map { $0["name"] as? String } == ["ns-1000 +197", "ns-1003 +21"])
+    #expect(rows.map { $0["namespaces"] as? [String] } == [open, closed])
+    let cells = try #require(isolation["connections"] as? [[String: String]])
+    #expect(cells == [["from": "ns-1000 +197", "to": "ns-1000 +197", "conn": "All Connections"]])
+    #expect(isolation["isolated"] as? [String] == closed)
+}
+
 /// SARIF must validate against the official 2.1.0 schema; `make deps` fetches it into .build/schemas.
 @Test func sarifValidatesAgainstTheSchema() throws {
     let schema = root + "/.build/schemas/sarif-2.1.0.json"

@@ -110,6 +110,107 @@ package struct IsolationMatrix: Hashable, Sendable {
         self.isolated = isolated
     }
 
+    /// Past this many namespaces, the grids (`audit --isolation`, `graph --namespaces`) show `merged()`: a grid of
+    /// thousands of namespaces has millions of cells and can be neither drawn nor read.
+    package static let mergeAbove = 200
+
+    /// The matrix with the namespaces merged that show the same marks (● all, ◐ some, · none) towards and from
+    /// every other namespace and in their own cell, rows in the order of their first namespace, labelled
+    /// `first +N`. A cell of the result is the union of the cells of its rows' and columns' namespaces. With it, the
+    /// rows' namespaces (indices into `namespaces`).
+    /// - Complexity: O(kinds² + namespaces) time and memory.
+    package func merged() -> (matrix: IsolationMatrix, rows: [[Int]]) {
+        func mark(_ id: Int32) -> UInt8 { sets[Int(id)].isEmpty ? 0 : sets[Int(id)].allowsAll ? 2 : 1 }
+        var namespacesOfKind = [Int](repeating: 0, count: kinds)
+        for k in kindOf { namespacesOfKind[Int(k)] += 1 }
+        // A kind's marks towards (and from) every kind: what a namespace of it shows another namespace of that kind.
+        // A kind of one namespace has no other namespace of its own kind: that entry is its most common mark, so
+        // that such namespaces that reach (or not) all others alike share a row. Equal vectors and own marks make
+        // namespaces alike towards every namespace but each other, which the merged cell's union covers.
+        func vector(_ p: Int, towards: Bool) -> [UInt8] {
+            var marks = (0..<kinds).map { towards ? mark(cells[p * kinds + $0]) : mark(cells[$0 * kinds + p]) }
+            if namespacesOfKind[p] < 2 {
+                var count = [0, 0, 0]
+                for (q, m) in marks.enumerated() where q != p { count[Int(m)] += 1 }
+                marks[p] = UInt8(count.indices.max { count[$0] < count[$1] } ?? 0)
+            }
+            return marks
+        }
+        struct RowKey: Hashable {
+            var towards: Int
+            var from: Int
+            var own: UInt8
+        }
+        var vectorIDs: [[UInt8]: Int] = [:]
+        func id(_ vector: [UInt8]) -> Int {
+            if let id = vectorIDs[vector] { return id }
+            vectorIDs[vector] = vectorIDs.count
+            return vectorIDs.count - 1
+        }
+        let kindKey = (0..<kinds).map { (id(vector($0, towards: true)), id(vector($0, towards: false))) }
+        var rowOf: [RowKey: Int] = [:]
+        var rows: [[Int]] = []
+        for i in namespaces.indices {
+            let (towards, from) = kindKey[Int(kindOf[i])]
+            let key = RowKey(towards: towards, from: from, own: mark(diagonal[i]))
+            if let r = rowOf[key] {
+                rows[r].append(i)
+            } else {
+                rowOf[key] = rows.count
+                rows.append([i])
+            }
+        }
+        // Per row, how many of its namespaces each kind holds.
+        let rowKinds = rows.map { members in
+            var count: [Int: Int] = [:]
+            for i in members { count[Int(kindOf[i]), default: 0] += 1 }
+            return count.sorted { $0.key < $1.key }
+        }
+        var table = ConnectionTable()
+        let none = table.intern(.none)
+        let ids = sets.map { table.intern($0) }
+        var unions: [UInt64: Int32] = [:]
+        func union(_ current: Int32, _ id: Int32) -> Int32 {
+            if current == none || current == id { return id }
+            let key = UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: id))
+            if let known = unions[key] { return known }
+            let union = table.intern(table.connections[Int(current)].union(table.connections[Int(id)]))
+            unions[key] = union
+            return union
+        }
+        let n = rows.count
+        var merged = [Int32](repeating: none, count: n * n)
+        var own = [Int32](repeating: none, count: n)
+        for a in 0..<n {
+            for b in 0..<n {
+                var cell = none
+                for (p, inA) in rowKinds[a] {
+                    for (q, _) in rowKinds[b] where a != b || p != q || inA > 1 {
+                        cell = union(cell, ids[Int(cells[p * kinds + q])])
+                    }
+                }
+                if a == b {
+                    for i in rows[a] { cell = union(cell, ids[Int(diagonal[i])]) }
+                    own[a] = cell
+                } else {
+                    merged[a * n + b] = cell
+                }
+            }
+        }
+        let labels = rows.map { $0.count == 1 ? namespaces[$0[0]] : "\(namespaces[$0[0]]) +\($0.count - 1)" }
+        return (
+            IsolationMatrix(
+                namespaces: labels,
+                kindOf: (0..<n).map(Int32.init),
+                cells: merged,
+                diagonal: own,
+                sets: table.connections,
+                isolated: isolated
+            ),
+            rows
+        )
+    }
+
     /// What endpoints of `namespaces[i]` may open to endpoints of `namespaces[j]`.
     package func connections(_ i: Int, _ j: Int) -> ConnectionSet {
         i == j ? sets[Int(diagonal[i])] : sets[Int(cells[Int(kindOf[i]) * kinds + Int(kindOf[j])])]
