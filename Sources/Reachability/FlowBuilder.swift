@@ -50,6 +50,57 @@ struct ClassFlows: Sendable {
     }
 }
 
+/// Which destinations a source can reach at all, found from the rules before any pair is evaluated (without admin
+/// tiers): a source isolated for egress reaches only classes its egress rules' peers match, and a destination
+/// isolated for ingress admits only sources some ingress rule's peer matches. The other pairs have no flow, and
+/// among thousands of namespaces that each isolate themselves they are nearly all pairs: they cost a bit test.
+struct PairFilter: Sendable {
+    /// A bit per class that no policy isolates for ingress.
+    let ingressOpen: [UInt64]
+    /// Per pair group: the policies with an ingress rule whose peer matches the group's classes.
+    let admitting: [[PolicyID]]
+    /// A bit per class that is its pair group's representative.
+    let representatives: [UInt64]
+
+    init(_ model: ClassModel, groups: PairGroups, keys: FlowMemo.Keys) {
+        var open = [UInt64](repeating: 0, count: keys.classWords)
+        for c in 0..<model.classes.count where !model.isolated.ingress[c] { open[c / 64] |= 1 << UInt64(c % 64) }
+        ingressOpen = open
+        var representatives = [UInt64](repeating: 0, count: keys.classWords)
+        for classes in groups.classes { representatives[classes[0].index / 64] |= 1 << UInt64(classes[0].index % 64) }
+        self.representatives = representatives
+        var admitting = [[PolicyID]](repeating: [], count: groups.count)
+        // The last policy added to each group: policies are visited in order, so each is added once.
+        var last = [Int32](repeating: -1, count: groups.count)
+        for (p, rules) in model.policyRules.enumerated() {
+            for r in rules.ingress {
+                keys.forEachMatch(of: r) { c in
+                    let g = groups.groupOf[c].index
+                    guard last[g] != Int32(p) else { return }
+                    last[g] = Int32(p)
+                    admitting[g].append(PolicyID(p))
+                }
+            }
+        }
+        self.admitting = admitting
+    }
+
+    /// The classes group `g`'s representative `s` may reach: a bit per class, written into `bits`.
+    func candidates(_ g: GroupID, _ s: ClassID, model: ClassModel, keys: FlowMemo.Keys, into bits: inout [UInt64]) {
+        var ingress = ingressOpen
+        for p in admitting[g] {
+            for c in model.policySelection[p] { ingress[c.index / 64] |= 1 << UInt64(c.index % 64) }
+        }
+        if model.isolated.egress[s] {
+            for w in bits.indices { bits[w] = 0 }
+            for r in model.governing.egress[s] { keys.addMatches(of: r, to: &bits) }
+            for w in bits.indices { bits[w] &= ingress[w] }
+        } else {
+            bits = ingress
+        }
+    }
+}
+
 /// Evaluates class pairs (on every core) and expands them into endpoint flows with stable names and order.
 struct FlowBuilder {
     let model: ClassModel
@@ -127,23 +178,38 @@ struct FlowBuilder {
     private func computeChunk(
         _ range: Range<Int>,
         groups: PairGroups,
+        filter: PairFilter?,
         universe: IPSet,
         keys: FlowMemo.Keys
     ) -> Chunk {
         var chunk = Chunk(memo: FlowMemo(keys: keys))
         let cache = model.tiered ? HopCache(classes: model.classes.count) : nil
+        var candidates = [UInt64](repeating: 0, count: keys.classWords)
         for g in range {
             let s = groups.representative(GroupID(g))
             var edges: [Edge<GroupID>] = []
-            for h in (0..<groups.count).lazy.map(GroupID.init) {
+            func evaluate(_ h: GroupID) {
                 let d = groups.representative(h)
                 if model.tiered {
                     let (connections, open) = model.classFlow(from: s, to: d, cache: cache)
-                    guard !connections.isEmpty else { continue }
+                    guard !connections.isEmpty else { return }
                     edges.append(Edge(peer: h, connection: chunk.intern(connections), open: OpenHops.bits(open)))
                 } else if let (connection, open) = model.memoisedClassFlow(from: s, to: d, memo: &chunk.memo) {
                     edges.append(Edge(peer: h, connection: connection, open: open))
                 }
+            }
+            if let filter {
+                filter.candidates(GroupID(g), s, model: model, keys: keys, into: &candidates)
+                // A group's representative is its first class, so ascending classes visit the groups in order.
+                for w in candidates.indices {
+                    var word = candidates[w] & filter.representatives[w]
+                    while word != 0 {
+                        evaluate(groups.groupOf[w * 64 + word.trailingZeroBitCount])
+                        word &= word - 1
+                    }
+                }
+            } else {
+                for h in 0..<groups.count { evaluate(GroupID(h)) }
             }
             chunk.outbound.append(edges)
             // A class no policy decides reaches (or is reached by) every address on every port: one group.
@@ -168,9 +234,10 @@ struct FlowBuilder {
         let universe = model.universe
         let keys = FlowMemo.Keys(model: model)
         let groups = PairGroups(model, keys: keys)
+        let filter = model.tiered ? nil : PairFilter(model, groups: groups, keys: keys)
         // Few chunks, so that each worker's memo serves many groups (the unions repeat across groups).
         let chunks = Parallel.chunks(groups.count, maxChunks: Self.chunks) { range in
-            computeChunk(range, groups: groups, universe: universe, keys: keys)
+            computeChunk(range, groups: groups, filter: filter, universe: universe, keys: keys)
         }
         var flows = ClassFlows(groups: groups)
         var global = ConnectionTable()  // the merged table of distinct connection sets

@@ -307,6 +307,25 @@ struct FlowMemo {
         func matches(_ r: RuleID, _ c: ClassID) -> Bool {
             matchBits[r.index * words + c.index / 64] & (1 << UInt64(c.index % 64)) != 0
         }
+
+        /// Adds the classes rule `r`'s peers match to `bits` (a bit per class, `classWords` words).
+        func addMatches(of r: RuleID, to bits: inout [UInt64]) {
+            for w in 0..<words { bits[w] |= matchBits[r.index * words + w] }
+        }
+
+        /// Calls `body` with every class rule `r`'s peers match, ascending.
+        func forEachMatch(of r: RuleID, _ body: (Int) -> Void) {
+            for w in 0..<words {
+                var word = matchBits[r.index * words + w]
+                while word != 0 {
+                    body(w * 64 + word.trailingZeroBitCount)
+                    word &= word - 1
+                }
+            }
+        }
+
+        /// Words of a bit set over classes.
+        var classWords: Int { words }
     }
 
     var table = ConnectionTable()

@@ -25,10 +25,8 @@ struct PairGroups: Sendable {
         }
         // Which rules' peers match each class, hashed (rules in order) and then compared exactly within a hash.
         var hash = [UInt64](repeating: 0x9E37_79B9_7F4A_7C15, count: count)
-        for (r, rule) in model.rules.enumerated() {
-            for (c, matches) in rule.matchesClass.enumerated() where matches {
-                hash[c] = Self.mix(hash[c] ^ UInt64(r + 1))
-            }
+        for r in model.rules.indices {
+            keys.forEachMatch(of: RuleID(r)) { c in hash[c] = Self.mix(hash[c] ^ UInt64(r + 1)) }
         }
         struct Signature: Hashable {
             var ingress: Int32
@@ -37,7 +35,9 @@ struct PairGroups: Sendable {
             var matches: UInt64
         }
         func sameMatches(_ a: Int, _ b: Int) -> Bool {
-            model.rules.allSatisfy { $0.matchesClass[a] == $0.matchesClass[b] }
+            model.rules.indices.allSatisfy {
+                keys.matches(RuleID($0), ClassID(a)) == keys.matches(RuleID($0), ClassID(b))
+            }
         }
         var buckets: [Signature: [GroupID]] = [:]
         var groupOf: [GroupID] = []
