@@ -1,10 +1,11 @@
 import Foundation
 import KubeModel
 import Manifests
-import Reachability
 import Reports
 import TestSupport
 import Testing
+
+@testable import Reachability
 
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
@@ -333,13 +334,16 @@ private let threeWorkers = (1...3).map {
 
 /// A finding's evidence names the first peers by name, whatever order the classes that hold them come in: here the
 /// class of `a-1` also holds `z-1`…`z-6`, and the five `b-` pods are a class of their own.
-@Test func evidenceNamesTheFirstPeersByNameAcrossClasses() throws {
+@Test(arguments: [false, true])
+func evidenceNamesTheFirstPeersByNameAcrossClasses(twoGroups: Bool) throws {
     var pods = ["a-1": "x", "web": "w"]
     for i in 1...6 {
         pods["z-\(i)"] = "x"
         pods["b-\(i)"] = "y"
     }
-    // A policy that reads `role` (and selects nothing) splits the pods into classes by it.
+    // A policy that reads `role` (and selects nothing) splits the pods into classes by it. Without a rule no rule
+    // tells the classes apart: one pair group, whose first endpoints interleave its classes' members. With a rule
+    // whose peer is role x, the peers of web fall in two pair groups (x, and y with web itself).
     var yaml = """
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
@@ -347,13 +351,16 @@ private let threeWorkers = (1...3).map {
         spec:
           podSelector: {matchLabels: {role: nobody}}
           policyTypes: [Ingress]
+          ingress: \(twoGroups ? "[{from: [{podSelector: {matchLabels: {role: x}}}]}]" : "[]")
 
         """
     for (name, role) in pods.sorted(by: { $0.key < $1.key }) {
         yaml += "---\napiVersion: v1\nkind: Pod\nmetadata: {name: \(name), namespace: n, labels: {role: \(role)}}\n"
     }
     let loaded = try ManifestLoader.load(bytes: Array(yaml.utf8), name: "evidence.yaml")
-    let report = Auditor.audit(PolicyEngine(cluster: loaded.cluster).analyze())
+    let result = PolicyEngine(cluster: loaded.cluster).analyze()
+    #expect(result.model.classes.count == 3 && Set(result.classFlows.groups.groupOf).count == (twoGroups ? 2 : 1))
+    let report = Auditor.audit(result)
     let finding = try #require(
         report.findings.first { $0.rule.id == "ingress-not-isolated" && $0.subject == "n/web[Pod]" }
     )
