@@ -159,11 +159,11 @@ struct FlowBuilder {
 
     // MARK: - Class level
 
-    /// What one worker computes for a range of classes, with its own table of distinct connection sets.
+    /// What one worker computes for a range of pair groups, with its own table of distinct connection sets.
     private struct Chunk {
         var memo: FlowMemo
         var outbound: [[Edge<GroupID>]] = []
-        /// Per class: connection id, addresses, and whether they pass the class's hop by default.
+        /// Per group: connection id, addresses, and whether they pass its classes' hop by default.
         var externalOut: [[(Int32, IPSet, Bool)]] = []
         var externalIn: [[(Int32, IPSet, Bool)]] = []
 
@@ -214,15 +214,15 @@ struct FlowBuilder {
             chunk.outbound.append(edges)
             // A class no policy decides reaches (or is reached by) every address on every port: one group.
             for direction in Direction.allCases {
-                let groups: [(Int32, IPSet, Bool)]
+                let pieces: [(Int32, IPSet, Bool)]
                 if !model.decides(direction, s) {
-                    groups = [(chunk.intern(.all), universe, true)]
+                    pieces = [(chunk.intern(.all), universe, true)]
                 } else if model.tiered {
-                    groups = model.tieredAddressFlows(s, direction).map { (chunk.intern($0.0), $0.1, $0.2) }
+                    pieces = model.tieredAddressFlows(s, direction).map { (chunk.intern($0.0), $0.1, $0.2) }
                 } else {
-                    groups = model.addressFlows(s, direction).map { (chunk.intern($0.0), $0.1, false) }
+                    pieces = model.addressFlows(s, direction).map { (chunk.intern($0.0), $0.1, false) }
                 }
-                if direction == .egress { chunk.externalOut.append(groups) } else { chunk.externalIn.append(groups) }
+                if direction == .egress { chunk.externalOut.append(pieces) } else { chunk.externalIn.append(pieces) }
             }
         }
         return chunk
@@ -260,13 +260,13 @@ struct FlowBuilder {
                     edges.map { Edge(peer: $0.peer, connection: map[Int($0.connection)], open: $0.open) }
                 )
             }
-            func edges(_ groups: [(Int32, IPSet, Bool)], _ direction: Direction) -> [Edge<PeerID>] {
-                groups.map {
+            func edges(_ pieces: [(Int32, IPSet, Bool)], _ direction: Direction) -> [Edge<PeerID>] {
+                pieces.map {
                     Edge(peer: address($0.1), connection: map[Int($0.0)], open: $0.2 ? OpenHops.bit(direction) : 0)
                 }
             }
-            for groups in chunk.externalOut { externalOut.append(edges(groups, .egress)) }
-            for groups in chunk.externalIn { externalIn.append(edges(groups, .ingress)) }
+            for pieces in chunk.externalOut { externalOut.append(edges(pieces, .egress)) }
+            for pieces in chunk.externalIn { externalIn.append(edges(pieces, .ingress)) }
         }
         // Per class, its group's address edges (one shared array per group).
         flows.externalOut = groups.groupOf.map { externalOut[$0] }

@@ -116,9 +116,9 @@ package enum AuditReportWriter {
 
     private static func isolationText(_ matrix: IsolationMatrix, to out: inout some TextOutputStream) {
         let names = matrix.namespaces.map(\.escapedForDisplay)
-        var rows: [[Int]] = []
-        var matrix = matrix
-        if matrix.namespaces.count > IsolationMatrix.mergeAbove { (matrix, rows) = matrix.merged() }
+        // Past `mergeAbove` namespaces, a row per set of namespaces with the same marks, listed after the cells.
+        let (merged, rows) = names.count > IsolationMatrix.mergeAbove ? matrix.merged() : (matrix, [])
+        var matrix = merged
         matrix.namespaces = matrix.namespaces.map(\.escapedForDisplay)
         matrix.isolated = matrix.isolated.map(\.escapedForDisplay)
         out.write("Namespace isolation (row may open connections to column; ● all, ◐ some ports, · none)\n\n")
@@ -191,6 +191,33 @@ package enum AuditReportWriter {
         let cells = matrix.namespaces.indices.flatMap { i in
             matrix.namespaces.indices.lazy.filter { !matrix.connections(i, $0).isEmpty }.map { (Int32(i), Int32($0)) }
         }
+        var isolation: [(String, JSONValue)] = [("namespaces", .array(names.map(JSONValue.string)))]
+        if !rows.isEmpty {
+            isolation.append(
+                (
+                    "rows",
+                    .objects(count: rows.count) {
+                        .object([
+                            ("name", .string(matrix.namespaces[$0])),
+                            ("namespaces", .array(rows[$0].map { .string(names[$0]) })),
+                        ])
+                    }
+                )
+            )
+        }
+        isolation += [
+            (
+                "connections",
+                .objects(count: cells.count) {
+                    let (i, j) = (Int(cells[$0].0), Int(cells[$0].1))
+                    return .object([
+                        ("from", .string(matrix.namespaces[i])), ("to", .string(matrix.namespaces[j])),
+                        ("conn", .string(matrix.connections(i, j).description)),
+                    ])
+                }
+            ),
+            ("isolated", .array(matrix.isolated.map(JSONValue.string))),
+        ]
         return .object([
             (
                 "summary",
@@ -202,37 +229,7 @@ package enum AuditReportWriter {
             ("networkPlugin", PluginText.json(report.settings)),
             ("findings", .objects(count: report.findings.count) { json(report.findings[$0]) }),
             ("suppressed", .objects(count: report.suppressed.count) { json(report.suppressed[$0]) }),
-            (
-                "isolation",
-                .object(
-                    [("namespaces", .array(names.map(JSONValue.string)))]
-                        + (rows.isEmpty
-                            ? []
-                            : [
-                                (
-                                    "rows",
-                                    .objects(count: rows.count) {
-                                        .object([
-                                            ("name", .string(matrix.namespaces[$0])),
-                                            ("namespaces", .array(rows[$0].map { .string(names[$0]) })),
-                                        ])
-                                    }
-                                )
-                            ]) + [
-                            (
-                                "connections",
-                                .objects(count: cells.count) {
-                                    let (i, j) = (Int(cells[$0].0), Int(cells[$0].1))
-                                    return .object([
-                                        ("from", .string(matrix.namespaces[i])), ("to", .string(matrix.namespaces[j])),
-                                        ("conn", .string(matrix.connections(i, j).description)),
-                                    ])
-                                }
-                            ),
-                            ("isolated", .array(matrix.isolated.map(JSONValue.string))),
-                        ]
-                )
-            ),
+            ("isolation", .object(isolation)),
         ])
     }
 }

@@ -76,18 +76,10 @@ package enum Auditor {
         var kindsOfGroup = [[Int]](repeating: [], count: groups.count)
         for (k, list) in kindGroups.enumerated() { for g in list { kindsOfGroup[g].append(k) } }
         // Cells hold ids of distinct sets; the union of two ids is computed once.
-        var table = ConnectionTable()
-        let none = table.intern(.none)
-        let ids = flows.connections.map { table.intern($0) }
-        var unions: [UInt64: Int32] = [:]
-        func union(_ current: Int32, _ id: Int32) -> Int32 {
-            if current == none || current == id { return id }
-            let key = UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: id))
-            if let known = unions[key] { return known }
-            let union = table.intern(table.connections[Int(current)].union(table.connections[Int(id)]))
-            unions[key] = union
-            return union
-        }
+        var table = UnionTable()
+        let none = table.none
+        let ids = flows.connections.map { table.id($0) }
+        func union(_ current: Int32, _ id: Int32) -> Int32 { table.union(current, id) }
         // Between two namespaces (of kinds p and q, p == q for two of one kind): every endpoint pair is a flow.
         var cells = [Int32](repeating: none, count: kinds * kinds)
         for (g, edges) in flows.groupOutbound.enumerated() {
@@ -101,9 +93,12 @@ package enum Auditor {
         // A namespace's own cell: no flow from an endpoint to itself (a group holding one endpoint there).
         let diagonal = held.indices.map { i in
             var cell = none
-            for (g, sources) in held[i] {
+            // In group order, so that the table's ids do not depend on the dictionary's.
+            for g in groupLists[i] {
                 let edges = flows.groupOutbound[g]
-                for (h, destinations) in held[i] {
+                let sources = held[i][g] ?? 0
+                for h in groupLists[i] {
+                    let destinations = held[i][h] ?? 0
                     guard sources * destinations - (g == h ? sources : 0) > 0,
                         let edge = Self.edge(edges, to: h)
                     else { continue }
@@ -125,7 +120,7 @@ package enum Auditor {
             kindOf: kindOf,
             cells: cells,
             diagonal: diagonal,
-            sets: table.connections,
+            sets: table.sets,
             isolated: names.count > 1 ? isolated : []
         )
     }

@@ -166,18 +166,10 @@ package struct IsolationMatrix: Hashable, Sendable {
             for i in members { count[Int(kindOf[i]), default: 0] += 1 }
             return count.sorted { $0.key < $1.key }
         }
-        var table = ConnectionTable()
-        let none = table.intern(.none)
-        let ids = sets.map { table.intern($0) }
-        var unions: [UInt64: Int32] = [:]
-        func union(_ current: Int32, _ id: Int32) -> Int32 {
-            if current == none || current == id { return id }
-            let key = UInt64(UInt32(bitPattern: current)) << 32 | UInt64(UInt32(bitPattern: id))
-            if let known = unions[key] { return known }
-            let union = table.intern(table.connections[Int(current)].union(table.connections[Int(id)]))
-            unions[key] = union
-            return union
-        }
+        var table = UnionTable()
+        let none = table.none
+        let ids = sets.map { table.id($0) }
+        func union(_ current: Int32, _ id: Int32) -> Int32 { table.union(current, id) }
         let n = rows.count
         var merged = [Int32](repeating: none, count: n * n)
         var own = [Int32](repeating: none, count: n)
@@ -204,7 +196,7 @@ package struct IsolationMatrix: Hashable, Sendable {
                 kindOf: (0..<n).map(Int32.init),
                 cells: merged,
                 diagonal: own,
-                sets: table.connections,
+                sets: table.sets,
                 isolated: isolated
             ),
             rows

@@ -241,6 +241,36 @@ struct ConnectionTable {
     }
 }
 
+/// Distinct connection sets by id, with the union of two ids computed once: the namespace matrix's cells, where
+/// thousands of class edges fold into one cell.
+struct UnionTable {
+    private var table = ConnectionTable()
+    private var unions: [UInt64: Int32] = [:]
+    /// The id of the empty set.
+    let none: Int32
+
+    init() {
+        none = table.intern(.none)
+    }
+
+    /// The id of `connections`.
+    mutating func id(_ connections: ConnectionSet) -> Int32 { table.intern(connections) }
+
+    /// The id of the union of the sets `a` and `b`.
+    mutating func union(_ a: Int32, _ b: Int32) -> Int32 {
+        if a == none || a == b { return b }
+        if b == none { return a }
+        let key = UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
+        if let known = unions[key] { return known }
+        let union = table.intern(table.connections[Int(a)].union(table.connections[Int(b)]))
+        unions[key] = union
+        return union
+    }
+
+    /// The sets, by id.
+    var sets: [ConnectionSet] { table.connections }
+}
+
 /// What one worker of the class-level answer remembers. A hop's answer depends only on which of the governing
 /// class's rules match the peer (and, for rules that name ports, on the destination's named ports), and few of those
 /// subsets occur: the unions and intersections are computed once each and kept as ids of `table`.
