@@ -285,8 +285,7 @@ struct FlowBuilder {
 
     /// The number of endpoint flows the class flows stand for (no flow from an endpoint to itself).
     static func count(_ flows: ClassFlows, model: ClassModel) -> Int {
-        let groups = flows.groups
-        let size = groups.classes.map { $0.reduce(0) { $0 + model.classes[$1].members.count } }
+        let size = flows.groups.endpoints
         var total = 0
         for (g, edges) in flows.groupOutbound.enumerated() {
             // Every member of the group to every member of the peer group, less each member to itself.

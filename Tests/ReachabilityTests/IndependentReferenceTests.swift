@@ -847,6 +847,10 @@ func tieredDecisionsAgreeWithTheFastPaths(seed: Int) throws {
     #expect(!cluster.adminPolicies.isEmpty)
     let model = PolicyEngine(cluster: cluster, settings: random.settings).compile()
     #expect(model.tiered)
+    // With tiers every class is its own pair group, and the answers read per group still agree with the flows.
+    let answer = model.answer()
+    #expect(answer.classFlows.groups.count == model.classes.count)
+    expectNamespaceAnswersAgreeWithFlows(answer)
     let classes = (0..<model.classes.count).map(ClassID.init)
     let cache = HopCache(classes: classes.count)
     for s in classes {

@@ -27,9 +27,9 @@ struct AuditContext {
     var findings: [Finding] = []
     /// Per namespace, its policies (indices into `cluster.policies`).
     let policiesByNamespace: [String: [Int]]
-    /// Per pair group: how many endpoints its classes hold, and the first of them by name (as many as `neighbors`
-    /// keeps), so that a group of thousands of classes is read once.
-    private let groupEndpoints: [(count: Int, first: [Int])]
+    /// Per pair group: the first endpoints of its classes by name (as many as `neighbors` keeps), so that a group of
+    /// thousands of classes is read once.
+    private let firstEndpoints: [[Int]]
 
     var cluster: Cluster { result.cluster }
     var model: ClassModel { result.model }
@@ -41,13 +41,10 @@ struct AuditContext {
         policiesByNamespace = byNamespace
         let model = result.model
         let limit = Auditor.evidenceLimit + 1
-        groupEndpoints = result.classFlows.groups.classes.map { classes in
+        firstEndpoints = result.classFlows.groups.classes.map { classes in
             let members = classes.map { model.classes[$0].members }
-            let count = members.reduce(0) { $0 + $1.count }
             // Members are ascending endpoint indices, which are in name order.
-            let first =
-                members.count == 1 ? Array(members[0].prefix(limit)) : Array(members.joined().sorted().prefix(limit))
-            return (count, first)
+            return members.count == 1 ? Array(members[0].prefix(limit)) : Array(members.joined().sorted().prefix(limit))
         }
     }
 
@@ -113,10 +110,9 @@ struct AuditContext {
         let bit = OpenHops.bit(inbound ? .ingress : .egress)
         let g = flows.groups.groupOf[c]
         for edge in inbound ? flows.groupInbound[g] : flows.groupOutbound[g] where !openOnly || edge.open & bit != 0 {
-            let members = groupEndpoints[edge.peer]
-            out.count += members.count
+            out.count += flows.groups.endpoints[edge.peer]
             if edge.peer == g { out.includesOwnClass = true }
-            for m in members.first {
+            for m in firstEndpoints[edge.peer] {
                 if endpoints.count == limit, let last = endpoints.last, m >= last.peer { break }
                 endpoints.insert((m, edge.connection), at: endpoints.firstIndex { m < $0.peer } ?? endpoints.count)
                 if endpoints.count > limit { endpoints.removeLast() }

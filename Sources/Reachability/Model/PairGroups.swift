@@ -14,6 +14,8 @@ struct PairGroups: Sendable {
     /// Per group, its classes, ascending: the first is the one the group's pairs are computed with. Groups are
     /// numbered in the order of their first class.
     let classes: [[ClassID]]
+    /// Per group, how many endpoints its classes hold.
+    let endpoints: [Int]
 
     /// Groups `model`'s classes; with admin tiers every class is its own group (their rules read more of a class).
     init(_ model: ClassModel, keys: FlowMemo.Keys) {
@@ -21,6 +23,7 @@ struct PairGroups: Sendable {
         guard !model.tiered, count > 1 else {
             groupOf = (0..<count).map(GroupID.init)
             classes = (0..<count).map { [ClassID($0)] }
+            endpoints = model.classes.map(\.members.count)
             return
         }
         // Which rules' peers match each class, hashed (rules in order) and then compared exactly within a hash.
@@ -63,6 +66,7 @@ struct PairGroups: Sendable {
         }
         self.groupOf = groupOf
         self.classes = classes
+        endpoints = classes.map { $0.reduce(0) { $0 + model.classes[$1].members.count } }
     }
 
     /// The number of groups.
