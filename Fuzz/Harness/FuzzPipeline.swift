@@ -48,6 +48,15 @@ package enum FuzzPipeline {
             inspector.inspect("rules error", error.description)
         }
         for keepGoing in [false, true] {
+            // The pod scanner is a fast path: without it, every document goes through the tree, and the answer
+            // (objects, warnings or the error) must be the same.
+            var treeOnly = LoadOptions(keepGoing: keepGoing)
+            treeOnly.scanPods = false
+            if Outcome(bytes, LoadOptions(keepGoing: keepGoing)) != Outcome(bytes, treeOnly) {
+                inspector.violations.append(
+                    Violation(output: "load", problem: "the pod scanner and the YAML tree read the input differently")
+                )
+            }
             do throws(Diagnostic) {
                 let loaded = try ManifestLoader.load(
                     bytes: bytes,
@@ -62,6 +71,21 @@ package enum FuzzPipeline {
             }
         }
         return inspector.violations
+    }
+
+    /// What loading gave: the cluster and the warnings, or the error.
+    private enum Outcome: Equatable {
+        case loaded(Cluster, [Diagnostic])
+        case failed(Diagnostic)
+
+        init(_ bytes: [UInt8], _ options: LoadOptions) {
+            do throws(Diagnostic) {
+                let result = try ManifestLoader.load(bytes: bytes, name: "fuzz.yaml", options: options)
+                self = .loaded(result.cluster, result.warnings)
+            } catch {
+                self = .failed(error)
+            }
+        }
     }
 
     /// Runs every report, diagram and check on a cluster given as values (bypassing the loader's checks, as a

@@ -19,6 +19,9 @@ package struct LoadOptions: Sendable {
     /// Two admin policies of one tier at the same priority whose subjects overlap are a warning (evaluated in name
     /// order) instead of an error: the specification leaves their order undefined.
     package var allowSamePriority = false
+    /// Read Pods straight from the parser's events when they hold nothing unusual (`PodScanner`); off, every
+    /// document goes through the YAML tree. The answer is the same either way: tests and the fuzz harness compare.
+    package var scanPods = true
 
     /// Creates options.
     package init(keepGoing: Bool = false, limits: YAMLLimits = .default, defaultNamespace: String = "default") {
@@ -122,6 +125,21 @@ private struct LoadState {
             forcedNamespace: options.forcedNamespace
         )
         var result = ChunkResult()
+        if options.scanPods,
+            let pod = PodScanner.pod(
+                in: chunk.bytes,
+                origin: chunk.origin,
+                file: file,
+                limits: limits,
+                defaultNamespace: options.defaultNamespace,
+                forcedNamespace: options.forcedNamespace
+            )
+        {
+            var decoded = DecodedObjects()
+            decoded.endpoints = [pod]
+            result.decoded = [decoded]
+            return result
+        }
         // The items of a List (kubectl's one document for a whole cluster) are decoded as the parser reads them and
         // never held as a tree; an item that needs the List's own kind (a typed list's items may omit theirs) waits
         // for the end of its document. They count only if the document turns out to be a List.

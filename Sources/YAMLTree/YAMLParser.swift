@@ -164,8 +164,7 @@ private struct TreeBuilder {
     }
 
     private func mark(_ m: yaml_mark_t) -> SourceMark {
-        let line = Int(m.line)
-        return SourceMark(line: origin.line + line, column: Int(m.column) + 1 + (line == 0 ? origin.column - 1 : 0))
+        SourceMark(m, origin: origin)
     }
 
     /// Position of a byte offset, for reader errors (libyaml gives only the offset for those).

@@ -1,0 +1,246 @@
+import Foundation
+import KubeModel
+import Testing
+import YAMLTree
+
+@testable import Manifests
+
+/// What loading gave: the cluster and the warnings, or the error.
+private enum Outcome: Equatable {
+    case loaded(Cluster, [Diagnostic])
+    case failed(Diagnostic)
+}
+
+private func outcome(_ text: String, scanPods: Bool, keepGoing: Bool = false) -> Outcome {
+    var options = LoadOptions(keepGoing: keepGoing)
+    options.scanPods = scanPods
+    do {
+        let result = try ManifestLoader.load(bytes: Array(text.utf8), name: "pods.yaml", options: options)
+        return .loaded(result.cluster, result.warnings)
+    } catch {
+        return .failed(error)
+    }
+}
+
+/// The scanner's pod for a one-document text, or nil when it leaves the document to the tree.
+private func scanned(_ text: String) -> PodOrWorkload? {
+    PodScanner.pod(
+        in: Array(text.utf8)[...],
+        origin: SourceMark(line: 1, column: 1),
+        file: "pods.yaml",
+        limits: .default,
+        defaultNamespace: "default",
+        forcedNamespace: nil
+    )
+}
+
+private let livePod = """
+    apiVersion: v1
+    kind: Pod
+    metadata:
+      name: web-7d4b9-x2x
+      namespace: shop
+      uid: 0b1c
+      managedFields:
+        - manager: kubelet
+          fieldsV1: {f:status: {f:conditions: {}}}
+      ownerReferences:
+        - apiVersion: apps/v1
+          kind: ReplicaSet
+          name: web-7d4b9
+          controller: true
+      labels:
+        app: web
+        pod-template-hash: 7d4b9
+        empty: ~
+      annotations:
+        note: "hello: world"
+    spec:
+      hostNetwork: false
+      containers:
+        - name: main
+          image: web:1
+          env: [{name: A, value: b}]
+          ports:
+            - {name: http, containerPort: 8080}
+            - {containerPort: 53, protocol: UDP, name: ~}
+        - name: sidecar
+    status:
+      phase: Running
+      podIP: 10.0.0.7
+      podIPs: [{ip: 10.0.0.7}, {ip: "fd00::7"}]
+      hostIP: 192.168.1.2
+      conditions: [{type: Ready, status: "True"}]
+    """
+
+@Test func theScannerReadsALivePodAsTheTreeDoes() throws {
+    let pod = try #require(scanned(livePod))
+    #expect(pod.endpoint.name == "web-7d4b9")
+    #expect(pod.endpoint.kind == "ReplicaSet")
+    #expect(pod.podName == "web-7d4b9-x2x")
+    #expect(pod.endpoint.labels == ["app": "web", "pod-template-hash": "7d4b9", "empty": ""])
+    #expect(pod.endpoint.ports.count == 2)
+    #expect(pod.endpoint.addresses.map(\.description) == ["10.0.0.7", "fd00::7"])
+    #expect(pod.endpoint.location == SourceLocation(file: "pods.yaml", line: 1, column: 1))
+    let viaTree = outcome(livePod, scanPods: false)
+    #expect(outcome(livePod, scanPods: true) == viaTree)
+    guard case .loaded(let cluster, _) = viaTree else {
+        Issue.record("the pod did not load")
+        return
+    }
+    #expect(cluster.endpoints.map(\.name) == ["web-7d4b9"])
+}
+
+@Test func theScannerReadsJSONAndAGluedSeparatorAtTheirPositions() throws {
+    let json = #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "labels": {"app": "a"}}}"#
+    #expect(try #require(scanned(json)).endpoint.labels == ["app": "a"])
+    let text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---" + livePod + "\n---\n" + json + "\n"
+    #expect(outcome(text, scanPods: true) == outcome(text, scanPods: false))
+}
+
+/// Documents the scanner must leave to the tree: each one is read there with a message, or needs the tree.
+@Test(arguments: [
+    "kind: Pod\napiVersion: v1\nmetadata: &m {name: a}\nspec: {}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a, labels: {app: a}}\nx: &x 1\ny: *x\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: !!str a}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a}\nspec:\n  <<: {hostNetwork: true}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a}\nmetadata: {name: b}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a, annotations: {\"é\": 1, \"e\u{301}\": 2}}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: Bad_Name}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a, labels: {\"bad key!\": x}}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a}\nspec: {containers: [{ports: [{containerport: 80}]}]}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a}\nstatus: {podIP: not-an-address}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a, annotations: {netreach.io/ignore: \"nonsense\"}}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a}\n...\nkind: Pod\n",
+    "kind: Deployment\napiVersion: apps/v1\nmetadata: {name: a}\n",
+    "kind: Pod\napiVersion: v1\n",
+    "kind: ~\napiVersion: v1\nmetadata: {name: a}\n",
+    "kind: Pod\nmetadata: {name: a}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a}\nspec: {hostNetwork: yes}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a}\nspec: {containers: [{ports: [{containerPort: 0}]}]}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a}\nspec: {containers: [{ports: [{containerPort: 80, protocol: udp}]}]}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a, ownerReferences: [{kind: \"no kind\", name: b}]}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a}\nspec: {containers: [{ports: [80]}]}\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a}\nspec: [1]\n",
+    "kind: Pod\napiVersion: v1\nmetadata: {name: a}\nspec: {containers: [{ports: [{containerPort: 80}]}]\n",
+    "- kind: Pod\n",
+])
+func theScannerLeavesToTheTreeWhatOnlyTheTreeReads(text: String) {
+    #expect(scanned(text) == nil)
+    for keepGoing in [false, true] {
+        #expect(
+            outcome(text, scanPods: true, keepGoing: keepGoing) == outcome(text, scanPods: false, keepGoing: keepGoing)
+        )
+    }
+}
+
+/// A deterministic generator (SplitMix64), so a failure names its seed.
+private struct SplitMix {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func pick<T>(_ options: [T]) -> T { options[Int(next() % UInt64(options.count))] }
+}
+
+/// A pod document with a random choice, for every field the decoder reads, of a usual value, a null, a wrong
+/// shape or a value that breaks a rule; nil choices leave the field out.
+private func randomPod(_ random: inout SplitMix) -> String {
+    // The first choice is the usual value; the others (one in ten of the fields) are nulls, wrong shapes and
+    // values that break a rule.
+    func field(_ key: String, _ choices: [String?], indent: String = "  ") -> String {
+        guard let value = random.next() % 10 == 0 ? random.pick(choices) : choices[0] else { return "" }
+        return "\(indent)\(key): \(value)\n"
+    }
+    var text = ""
+    text += field("apiVersion", ["v1", "v1", "v1", "\"v1\"", "~", nil], indent: "")
+    text += field("kind", ["Pod", "Pod", "Pod", "Pod", "'Pod'", "~", "Deployment", nil], indent: "")
+    if random.next() % 20 != 0 {
+        text += "metadata:\n"
+        text += field("name", ["web-1", "web-1", "a.b", "Web_1", "\"\"", "~", "[x]", "\"a\\x07\"", nil])
+        text += field("namespace", ["shop", "shop", "\"\"", "~", "Bad_NS", "{}", nil])
+        text += field(
+            "labels",
+            [
+                "{app: web}", "{app: web, tier: ~}", "{}", "~", "{\"bad key!\": x}", "{app: \"v@l\"}", "{a/b: c}", "x",
+                "[app]", "{app: [x]}", nil,
+            ]
+        )
+        text += field(
+            "annotations",
+            ["{note: hi}", "{note: ~}", "{netreach.io/ignore: \"default-allow: ok\"}", "{n: 1, n2: {x: y}}", "x", nil]
+        )
+        text += field(
+            "ownerReferences",
+            [
+                "[{kind: ReplicaSet, name: rs-1, controller: true}]", "[{kind: Node, name: node-1, controller: true}]",
+                "[{name: a}, {kind: StatefulSet, name: b, controller: \"true\"}]",
+                "[{kind: StatefulSet, name: b, controller: TRUE}, {kind: ReplicaSet, name: c}]",
+                "[{kind: \"bad kind\", name: x}]", "[{kind: ReplicaSet, name: Bad_Name}]", "[{kind: Job, name: ~}]",
+                "[{kind: ~, name: j}]", "[]", "~", "x", "[x]", "{kind: Job}", "[{controller: [true], name: a}]", nil,
+            ]
+        )
+        text += field("uid", ["abc", "{x: [1, {y: z}]}", nil])
+    }
+    let ports = [
+        "{containerPort: 80}", "{containerPort: \"80\"}", "{containerPort: 0}", "{containerPort: 70000}",
+        "{containerport: 80}", "{containerPort: 80, protocol: UDP}", "{containerPort: 80, protocol: udp}",
+        "{containerPort: 80, name: http}", "{containerPort: 80, name: ~}", "{containerPort: ~}",
+        "{containerPort: abc}", "{containerPort: 80, protocol: ~}", "{containerPort: +80}", "x",
+    ]
+    func port() -> String { random.next() % 8 == 0 ? random.pick(ports) : ports[random.pick([0, 5, 7])] }
+    let container = "{name: c, image: i, ports: [\(port()), \(port())]}"
+    text += field(
+        "spec",
+        [
+            "{containers: [\(container)]}", "{containers: [\(container), {name: d}], hostNetwork: true}",
+            "{hostNetwork: \(random.pick(["true", "false", "True", "FALSE", "yes", "~", "[]"]))}",
+            "{containers: ~}", "{containers: x}", "{containers: [x]}", "{containers: [{ports: ~}]}",
+            "{containers: [{ports: x}]}", "~", "x", "[]", nil,
+        ],
+        indent: ""
+    )
+    text += field(
+        "status",
+        [
+            "{phase: Running, podIP: 10.0.0.1, hostIP: 192.168.0.1}", "{phase: Succeeded}", "{phase: Failed, podIP: ~}",
+            "{podIP: not-ip}", "{podIPs: [{ip: 10.0.0.1}, {ip: \"fd00::1\"}]}", "{podIPs: [{ip: bad}]}",
+            "{podIPs: [{}]}", "{podIPs: [x]}", "{podIPs: ~}", "{podIPs: x}", "{podIPs: {ip: 1.2.3.4}}",
+            "{hostIP: bad}", "{hostIP: ~}", "{phase: ~}", "x", "[]", nil,
+        ],
+        indent: ""
+    )
+    if random.next() % 10 == 0 {
+        text += random.pick(["extra: &a 1\nmore: *a\n", "metadata: {name: again}\n", "x: !!str y\n"])
+    }
+    return text
+}
+
+@Test func randomPodsLoadTheSameWithAndWithoutTheScanner() {
+    var random = SplitMix(state: 18)
+    var taken = 0
+    var left = 0
+    for seed in 0..<1500 {
+        let text = randomPod(&random)
+        if scanned(text) == nil { left += 1 } else { taken += 1 }
+        let keepGoing = seed % 2 == 0
+        let viaScanner = outcome(text, scanPods: true, keepGoing: keepGoing)
+        let viaTree = outcome(text, scanPods: false, keepGoing: keepGoing)
+        #expect(viaScanner == viaTree, "document \(seed):\n\(text)")
+        if viaScanner != viaTree { return }
+    }
+    // Both paths are exercised: the scanner takes plain pods and leaves the rest.
+    #expect(taken > 100)
+    #expect(left > 100)
+}
+
+@Test func aStreamOfManyPodsLoadsTheSameWithAndWithoutTheScanner() {
+    var random = SplitMix(state: 7)
+    let text = (0..<300).map { _ in randomPod(&random) }.joined(separator: "---\n")
+    #expect(outcome(text, scanPods: true, keepGoing: true) == outcome(text, scanPods: false, keepGoing: true))
+    #expect(outcome(text, scanPods: true) == outcome(text, scanPods: false))
+}
