@@ -609,13 +609,8 @@ private struct LoadState {
         }
     }
 
+    /// One endpoint per id, in id order: the pods of one owner merged into it, in the order they were read.
     private mutating func mergeEndpoints() -> [Endpoint] {
-        // Each id maps to its place in `merged`, which is changed in place (150,000 pods: no copy of an endpoint
-        // out of a dictionary and back).
-        var index: [String: Int] = [:]
-        index.reserveCapacity(objects.endpoints.count)
-        var merged: [Merged] = []
-        merged.reserveCapacity(objects.endpoints.count)
         let completed = objects.endpoints.filter(\.completed).count
         if completed > 0 {
             warnings.append(
@@ -626,32 +621,52 @@ private struct LoadState {
                 )
             )
         }
-        for item in objects.endpoints where !(options.skipCompleted && item.completed) {
-            let id = item.endpoint.id
-            let isOwnedPod = item.podName != nil
-            guard let at = index[id] else {
-                index[id] = merged.count
-                merged.append(
-                    Merged(endpoint: item.endpoint, pods: item.podName.map { [$0] } ?? [], hasOwnerObject: !isOwnedPod)
-                )
+        let items = options.skipCompleted ? objects.endpoints.filter { !$0.completed } : objects.endpoints
+        // Sorting by id, ties in reading order, puts each owner's pods together in the order they were read, and
+        // the endpoints in the order `Cluster` keeps them: one sort on every core (150,000 pods) instead of a table
+        // of ids and then a sort.
+        let ids = Parallel.map(items.count) { items[$0].endpoint.id }
+        let order = Parallel.sortedIndices(items.count) { a, b in ids[a] == ids[b] ? a < b : ids[a] < ids[b] }
+        var merged: [Endpoint] = []
+        merged.reserveCapacity(items.count)
+        // The warnings of each pod merged, put back in reading order at the end.
+        var found: [(item: Int, warning: Diagnostic)] = []
+        var at = 0
+        while at < order.count {
+            let first = order[at]
+            var end = at + 1
+            while end < order.count, ids[order[end]] == ids[first] { end += 1 }
+            guard end > at + 1 else {
+                merged.append(items[first].endpoint)
+                at = end
                 continue
             }
-            Self.add(item, to: &merged[at], id: id, warnings: &warnings)
+            let item = items[first]
+            var run = Merged(
+                endpoint: item.endpoint,
+                pods: item.podName.map { [$0] } ?? [],
+                hasOwnerObject: item.podName == nil
+            )
+            for i in order[(at + 1)..<end] {
+                if let warning = Self.add(items[i], to: &run, id: ids[first]) { found.append((i, warning)) }
+            }
+            merged.append(run.merged)
+            at = end
         }
-        return merged.map(\.merged)
+        warnings += found.sorted { $0.item < $1.item }.map(\.warning)
+        return merged
     }
 
     /// Adds a pod (or its owner object) to the endpoint of its owner already read.
-    private static func add(_ item: PodOrWorkload, to existing: inout Merged, id: String, warnings: inout [Diagnostic])
-    {
+    /// Returns the warning it gives, if any.
+    private static func add(_ item: PodOrWorkload, to existing: inout Merged, id: String) -> Diagnostic? {
+        var warning: Diagnostic?
         if let podName = item.podName {
             if !existing.hasOwnerObject, item.endpoint.labels != existing.endpoint.labels {
-                warnings.append(
-                    Diagnostic.warning(
-                        "pod '\(podName)' has other labels than pod '\(existing.pods[0])' of the same owner \(id); netreach uses the labels of '\(existing.pods[0])' for all of them",
-                        at: item.endpoint.location,
-                        group: "pods of one owner with other labels"
-                    )
+                warning = Diagnostic.warning(
+                    "pod '\(podName)' has other labels than pod '\(existing.pods[0])' of the same owner \(id); netreach uses the labels of '\(existing.pods[0])' for all of them",
+                    at: item.endpoint.location,
+                    group: "pods of one owner with other labels"
                 )
             }
             existing.pods.append(podName)
@@ -662,14 +677,11 @@ private struct LoadState {
             existing.endpoint.location = item.endpoint.location
             existing.endpoint.annotations = item.endpoint.annotations
         } else {
-            warnings.append(
-                Diagnostic.warning(
-                    "\(id) is defined again (first at \(existing.endpoint.location.map(\.description) ?? "?")); the first definition is used",
-                    at: item.endpoint.location,
-                    group: "objects defined again"
-                )
+            return Diagnostic.warning(
+                "\(id) is defined again (first at \(existing.endpoint.location.map(\.description) ?? "?")); the first definition is used",
+                at: item.endpoint.location,
+                group: "objects defined again"
             )
-            return
         }
         existing.endpoint.hostNetwork = existing.endpoint.hostNetwork || item.endpoint.hostNetwork
         let first = existing.endpoint
@@ -677,6 +689,7 @@ private struct LoadState {
         existing.union?.ports.formUnion(item.endpoint.ports)
         existing.union?.addresses.formUnion(item.endpoint.addresses)
         existing.union?.nodeAddresses.formUnion(item.endpoint.nodeAddresses)
+        return warning
     }
 
 }

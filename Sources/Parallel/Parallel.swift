@@ -39,4 +39,37 @@ package enum Parallel {
             initialized = count
         }
     }
+
+    /// The indices `0..<count` sorted by `less`, which must be a strict total order (break ties, by index for a
+    /// stable order): runs sorted on every core, then merged in pairs.
+    package static func sortedIndices(_ count: Int, by less: @Sendable (Int, Int) -> Bool) -> [Int] {
+        var runs = chunks(count, maxChunks: 8) { range in Array(range).sorted(by: less) }
+        while runs.count > 1 {
+            let pairs = runs
+            runs = map((pairs.count + 1) / 2) { p in
+                p * 2 + 1 < pairs.count ? merge(pairs[p * 2], pairs[p * 2 + 1], by: less) : pairs[p * 2]
+            }
+        }
+        return runs.first ?? []
+    }
+
+    /// Two sorted runs as one.
+    private static func merge(_ a: [Int], _ b: [Int], by less: (Int, Int) -> Bool) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0
+        var j = 0
+        while i < a.count, j < b.count {
+            if less(b[j], a[i]) {
+                out.append(b[j])
+                j += 1
+            } else {
+                out.append(a[i])
+                i += 1
+            }
+        }
+        out += a[i...]
+        out += b[j...]
+        return out
+    }
 }

@@ -120,6 +120,44 @@ import Testing
     )
 }
 
+/// Pods of many owners, interleaved: each owner's pods merge in reading order, the endpoints come out sorted by id,
+/// and the warnings in reading order (the merge sorts by id; the warnings must not follow it).
+@Test func podsOfInterleavedOwnersMergeInReadingOrder() throws {
+    var text = ""
+    for i in 0..<60 {
+        let owner = ["web", "db", "api", "cache"][(i * 7) % 4]
+        let label = i % 9 == 0 ? "odd" : owner
+        text += """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: \(owner)-\(i), labels: {app: \(label)}, ownerReferences: [{kind: ReplicaSet, name: \(owner), controller: true}]}
+            spec: {containers: [{ports: [{containerPort: \(8000 + i % 3)}]}]}
+            ---
+
+            """
+    }
+    text += "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web}\n---\n"
+    text += "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web}\n"
+    let result = try load(text)
+    #expect(
+        result.cluster.endpoints.map(\.id) == [
+            "default/api[ReplicaSet]", "default/cache[ReplicaSet]", "default/db[ReplicaSet]", "default/web[ReplicaSet]",
+        ]
+    )
+    #expect(result.cluster.endpoints.allSatisfy { $0.ports.map(\.number) == [8000, 8001, 8002] })
+    let merged = result.warnings.filter {
+        $0.group == "pods of one owner with other labels" || $0.group == "objects defined again"
+    }
+    let lines = merged.compactMap { $0.location?.line }
+    #expect(lines.count == merged.count)
+    #expect(lines == lines.sorted())
+    // Pods 0, 9, ... 54 are labelled `odd`. Pod 0 is the first of `web`, so the 13 other `web` pods not labelled
+    // `odd` warn; `cache` (9, 45), `api` (18, 54) and `db` (27) warn once per `odd` pod. The ReplicaSet `web` read
+    // after its pods takes their place without a warning, and is then defined again.
+    #expect(merged.filter { $0.group == "pods of one owner with other labels" }.count == 18)
+    #expect(merged.last?.message.hasPrefix("default/web[ReplicaSet] is defined again") == true)
+}
+
 @Test func kubectlListsAndTypedListsWhoseItemsOmitKind() throws {
     let text = """
         apiVersion: v1

@@ -89,6 +89,15 @@ func parallelRangesCoverEveryIndexOnce(count: Int) {
     }
 }
 
+@Test(arguments: [0, 1, 2, 7, 8, 9, 1000, 4970])
+func parallelSortedIndicesIsTheSortedOrder(count: Int) {
+    // Few distinct keys, so most comparisons are ties broken by index (the order `mergeEndpoints` relies on).
+    let keys = (0..<count).map { ($0 * 7919) % 13 }
+    let less: @Sendable (Int, Int) -> Bool = { a, b in keys[a] == keys[b] ? a < b : keys[a] < keys[b] }
+    let expected = (0..<count).sorted(by: less)
+    #expect(Parallel.sortedIndices(count, by: less) == expected)
+}
+
 /// Labels that no selector reads do not split classes (`pod-template-hash` and the like): 70 pods with a unique
 /// `id` each are one class while nothing reads `id`, and 70 once a policy does; the flows are the same either way.
 @Test func labelsNoSelectorReadsDoNotSplitClasses() throws {
