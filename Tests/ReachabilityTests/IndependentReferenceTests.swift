@@ -920,3 +920,98 @@ func narrowedFlowsKeepWhatTheFocusKeeps(seed: Int) throws {
         }
     }
 }
+
+/// The definition of a shadowed policy, checked plainly: every class it selects is also selected by another policy
+/// in that direction, and for each of its rules, each peer class and each address atom the rule admits, the other
+/// rules governing the class allow at least as much. No bit sets, no covering shortcut, no memo by match.
+private func plainlyShadowed(_ p: PolicyID, in model: ClassModel) -> Bool {
+    let policy = model.policy(p)
+    let defaultDeny = policy.podSelector.isEmpty && policy.ingress.isEmpty && policy.egress.isEmpty
+    guard !model.policySelection[p].isEmpty, !defaultDeny else { return false }
+    for direction in Direction.allCases where policy.policyTypes.contains(direction) {
+        let own = model.policyRules[p][direction]
+        for c in model.policySelection[p] {
+            guard model.selectedBy[direction][c].contains(where: { $0 != p }) else { return false }
+            let others = model.governing[direction][c].filter { !own.contains($0) }
+            for r in own {
+                for index in model.classes.indices where model.rules[r].matchesClass[index] {
+                    let peer = ClassID(index)
+                    let destination = direction == .ingress ? c : peer
+                    let mine = model.connections(r, destinationClass: destination)
+                    let theirs = model.union(others, matching: peer, destination: destination) ?? .none
+                    if !mine.isEmpty, !mine.isSubset(of: theirs) { return false }
+                }
+                let destination: ClassID? = direction == .ingress ? c : nil
+                let mine = model.connections(r, destinationClass: destination)
+                guard !mine.isEmpty else { continue }
+                for a in model.atomIntervals(model.rules[r].addresses).joined()
+                where !mine.isSubset(of: model.union(others, atom: model.atoms[a], destination: destination)) {
+                    return false
+                }
+            }
+        }
+    }
+    return true
+}
+
+/// `policy-shadowed` names exactly the policies the plain definition calls shadowed, and removing one changes no
+/// flow (the promise of the finding). Each random cluster gets a copy of its first policy, and every other one a
+/// copy whose ingress rules admit every peer, so that some policies are shadowed (and some shadowing is partial).
+@Test func shadowedPoliciesAreThoseWhoseRemovalChangesNoFlow() throws {
+    func analyze(_ random: RandomCluster) throws -> Reachability {
+        let cluster = try ManifestLoader.load(bytes: Array(random.yaml.utf8), name: "random.yaml").cluster
+        return PolicyEngine(cluster: cluster, settings: random.settings).analyze()
+    }
+    func flows(_ result: Reachability) -> [String] {
+        result.flows.map { "\(result.peers[$0.source].name) => \(result.peers[$0.destination].name) \($0.connections)" }
+            .sorted()
+    }
+    var shadowed = 0
+    var kept = 0
+    for seed in 0..<80 {
+        var random = RandomCluster(seed: UInt64(seed) &* 7_919 &+ 11)
+        guard let first = random.policies.first else { continue }
+        func variant(_ name: String, _ change: (Rule) -> Rule, ingress: Bool = true, egress: Bool = true) {
+            var copy = first
+            copy.name = name
+            if ingress { copy.ingress = copy.ingress?.map(change) }
+            if egress { copy.egress = copy.egress?.map(change) }
+            random.policies.append(copy)
+        }
+        variant("copy") { $0 }
+        switch seed % 4 {
+        case 0: variant("any-peer", { Rule(peers: nil, ports: $0.ports) }, egress: seed % 8 == 0)
+        case 1: variant("all-ports") { Rule(peers: $0.peers, ports: nil) }
+        case 2:
+            // Named ports made numbers: the same as the name for some destinations, not for others.
+            variant("numbered") { rule in
+                Rule(peers: rule.peers, ports: rule.ports?.map { $0.name == "http" ? Port(number: 80) : $0 })
+            }
+        default: variant("one-port") { Rule(peers: $0.peers, ports: [Port(number: 80)]) }
+        }
+        let result = try analyze(random)
+        let model = result.model
+        let reported = Set(
+            Auditor.audit(result).findings.filter { $0.rule.id == "policy-shadowed" }.map(\.subject)
+        )
+        let expected = Set(
+            model.cluster.policies.indices.filter { plainlyShadowed(PolicyID($0), in: model) }
+                .map { "NetworkPolicy \(model.cluster.policies[$0].id)" }
+        )
+        #expect(reported == expected, "seed \(seed):\n\(random.yaml)")
+        let all = flows(result)
+        for (i, policy) in random.policies.enumerated() {
+            guard reported.contains("NetworkPolicy \(policy.namespace)/\(policy.name)") else {
+                kept += 1
+                continue
+            }
+            shadowed += 1
+            var without = random
+            without.policies.remove(at: i)
+            #expect(flows(try analyze(without)) == all, "seed \(seed): removing \(policy.name) changes flows")
+        }
+    }
+    // Both answers occur often enough to mean something.
+    #expect(shadowed > 40)
+    #expect(kept > 40)
+}

@@ -120,3 +120,25 @@ func parallelSortedIndicesIsTheSortedOrder(count: Int) {
     }
     #expect(lines(unread) == lines(read))
 }
+
+/// An egress rule to a named port resolves per destination: towards one pod `http` is 80, which another policy's
+/// port 80 covers, towards the other it is 8080, which it does not. The two pods are matched by the same rules,
+/// so only their ports tell them apart: the policy is not shadowed, whichever pod comes first.
+@Test(arguments: [("80", "8080"), ("8080", "80")])
+func anEgressRuleToANamedPortIsCoveredPerDestination(ports: (String, String)) throws {
+    let yaml =
+        pod("client", labels: "{app: client}")
+        + pod("web-a", labels: "{app: web, v: a}", ports: "[{name: http, containerPort: \(ports.0)}]")
+        + pod("web-b", labels: "{app: web, v: b}", ports: "[{name: http, containerPort: \(ports.1)}]")
+        + netpol(
+            "named",
+            "{podSelector: {matchLabels: {app: client}}, policyTypes: [Egress], egress: [{to: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: http}]}]}"
+        )
+        + netpol(
+            "numbered",
+            "{podSelector: {matchLabels: {app: client}}, policyTypes: [Egress], egress: [{to: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 80}]}]}"
+        )
+    let shadowed = Auditor.audit(try analyze(yaml)).findings.filter { $0.rule.id == "policy-shadowed" }.map(\.subject)
+    // `numbered` is within `named` only towards the pod on 80; neither covers the other.
+    #expect(shadowed.isEmpty)
+}

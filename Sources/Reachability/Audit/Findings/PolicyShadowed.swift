@@ -25,11 +25,12 @@ enum PolicyShadowed: AuditCheck {
             for (c, matches) in rule.matchesClass.enumerated() where matches { bits[c / 64] |= 1 << UInt64(c % 64) }
             return bits
         }
+        let fixed = FixedConnections(model)
         // The shadowing test is the audit's costliest part and independent per policy: run it on every core.
         let covering = Parallel.map(model.cluster.policies.count) { p -> [PolicyID]? in
             let policy = model.cluster.policies[p]
             guard !model.policySelection[p].isEmpty, !isDefaultDeny(policy) else { return nil }
-            return Self.covering(PolicyID(p), in: model, ruleBits: ruleBits)
+            return Self.covering(PolicyID(p), in: model, ruleBits: ruleBits, fixed: fixed)
         }
         for (p, policy) in model.cluster.policies.enumerated() {
             guard let covering = covering[p]?.map({ model.policy($0) }) else { continue }
@@ -58,46 +59,75 @@ enum PolicyShadowed: AuditCheck {
     /// the rule lets through from a peer, the other rules selecting that class let through too. Most of that is
     /// settled with class bitsets (another rule whose connections include the rule's covers all its peers at
     /// once); only the peers and address atoms left over are compared one by one.
-    private static func covering(_ p: PolicyID, in model: ClassModel, ruleBits: [[UInt64]]) -> [PolicyID]? {
+    private static func covering(
+        _ p: PolicyID,
+        in model: ClassModel,
+        ruleBits: [[UInt64]],
+        fixed: FixedConnections
+    ) -> [PolicyID]? {
         let policy = model.policy(p)
         var covering = Set<PolicyID>()
         for direction in Direction.allCases where policy.policyTypes.contains(direction) {
             let ownRules = model.policyRules[p][direction]
-            let own = Set(ownRules)
             for c in model.policySelection[p] {
                 let all = model.governing[direction][c]
-                let others = all.filter { !own.contains($0) }
+                // A policy has a few rules: a scan of them is cheaper than a set (this runs for every class every
+                // policy selects).
+                let others = all.filter { !ownRules.contains($0) }
                 let coveringHere = model.selectedBy[direction][c].filter { $0 != p }
                 // Without another policy selecting c in this direction, removing p would lift the isolation.
                 guard !coveringHere.isEmpty else { return nil }
                 let withRules = coveringHere.filter { !model.policyRules[$0][direction].isEmpty }
                 covering.formUnion(withRules.isEmpty ? coveringHere : withRules)
+                let othersFixed = others.allSatisfy { fixed.id[$0] >= 0 }
                 for r in ownRules {
                     let rule = model.rules[r]
                     var remaining = ruleBits[r]
                     var remainingAddresses = rule.addresses
-                    if let fixed = rule.fixedConnections {
-                        for o in others {
-                            guard let theirs = model.rules[o].fixedConnections, fixed.isSubset(of: theirs) else {
-                                continue
+                    if fixed.id[r] >= 0 {
+                        for o in others where fixed.isSubset(r, of: o) {
+                            var left: UInt64 = 0
+                            for w in remaining.indices {
+                                remaining[w] &= ~ruleBits[o][w]
+                                left |= remaining[w]
                             }
-                            for w in remaining.indices { remaining[w] &= ~ruleBits[o][w] }
-                            remainingAddresses = remainingAddresses.subtracting(model.rules[o].addresses)
+                            if !remainingAddresses.isEmpty, !model.rules[o].addresses.isEmpty {
+                                remainingAddresses = remainingAddresses.subtracting(model.rules[o].addresses)
+                            }
+                            // Nothing of the rule is left for the other rules to cover.
+                            if left == 0, remainingAddresses.isEmpty { break }
                         }
                     }
+                    // A peer's verdict depends only on which of the other rules match it when the destination is
+                    // the same for every peer (ingress: c) or no rule here has a named port: it is worked out once
+                    // per such set of rules (a bit mask over `others`), not once per peer.
+                    let byMatch =
+                        others.count <= 64 && (direction == .ingress || (fixed.id[r] >= 0 && othersFixed))
+                    var verdicts: [UInt64: Bool] = [:]
                     for (w, word) in remaining.enumerated() where word != 0 {
                         var bits = word
                         while bits != 0 {
+                            let bit = bits & (~bits &+ 1)
                             let peer = ClassID(w * 64 + bits.trailingZeroBitCount)
                             bits &= bits - 1
+                            var mask: UInt64 = 0
+                            if byMatch {
+                                for k in others.indices where ruleBits[others[k]][w] & bit != 0 {
+                                    mask |= 1 << UInt64(k)
+                                }
+                                if let known = verdicts[mask] {
+                                    if known { continue } else { return nil }
+                                }
+                            }
                             let destination = direction == .ingress ? c : peer
                             let mine = model.connections(rule, destinationClass: destination)
-                            guard !mine.isEmpty else { continue }
-                            if !mine.isSubset(
-                                of: model.union(others, matching: peer, destination: destination) ?? .none
-                            ) {
-                                return nil
-                            }
+                            let covered =
+                                mine.isEmpty
+                                || mine.isSubset(
+                                    of: model.union(others, matching: peer, destination: destination) ?? .none
+                                )
+                            if byMatch { verdicts[mask] = covered }
+                            if !covered { return nil }
                         }
                     }
                     guard !remainingAddresses.isEmpty else { continue }
@@ -113,5 +143,41 @@ enum PolicyShadowed: AuditCheck {
             }
         }
         return covering.sorted()
+    }
+}
+
+/// The rules' connections that need no destination (no named port), each distinct set once, with which of them
+/// holds which: the shadowing test asks that of every pair of a policy's rule and another rule governing a class it
+/// selects (millions of pairs for 10,000 policies, over a few distinct sets).
+private struct FixedConnections: Sendable {
+    /// Per rule, the index of its fixed connections in `sets`, or -1 when it has a named port.
+    let id: [Int32]
+    private let sets: [ConnectionSet]
+    /// `subset[a * sets.count + b]`: whether set `a` is within set `b`; empty when there are too many sets to
+    /// tabulate (then they are compared).
+    private let subset: [Bool]
+
+    init(_ model: ClassModel) {
+        var index: [ConnectionSet: Int32] = [:]
+        var sets: [ConnectionSet] = []
+        id = model.rules.map { rule in
+            guard let fixed = rule.fixedConnections else { return -1 }
+            if let known = index[fixed] { return known }
+            index[fixed] = Int32(sets.count)
+            sets.append(fixed)
+            return Int32(sets.count - 1)
+        }
+        self.sets = sets
+        let n = sets.count
+        subset = n <= 1024 ? (0..<(n * n)).map { sets[$0 / n].isSubset(of: sets[$0 % n]) } : []
+    }
+
+    /// Whether the fixed connections of rule `r` are within those of rule `o` (false when either has a named port).
+    func isSubset(_ r: RuleID, of o: RuleID) -> Bool {
+        let a = id[r]
+        let b = id[o]
+        guard a >= 0, b >= 0 else { return false }
+        if subset.isEmpty { return sets[Int(a)].isSubset(of: sets[Int(b)]) }
+        return subset[Int(a) * sets.count + Int(b)]
     }
 }
