@@ -169,10 +169,8 @@ package struct ClassModel: Sendable {
     /// Compiles one policy's rules and records which classes it selects and isolates.
     private mutating func compile(_ policy: NetworkPolicy, _ p: PolicyID, with compiler: inout RuleCompiler) {
         let matches = compiler.podMatches(policy.podSelector)
-        let selected = matches.indices.filter {
-            classes[$0].namespace == policy.namespace && matches[$0] && !classes[$0].ungoverned
-        }
-        .map(ClassID.init)
+        let selected = compiler.classes(in: policy.namespace).filter { matches[$0] && !classes[$0].ungoverned }
+            .map(ClassID.init)
         policySelection.append(selected)
         policyRules.append(PerDirection(repeating: []))
         for direction in Direction.allCases where policy.policyTypes.contains(direction) {
@@ -386,15 +384,25 @@ private struct RuleCompiler {
     /// The classes an admin `networks` peer can match by address.
     private let adminAddressed: [Int]
     private let nodes: [Node]
+    /// The classes of each namespace, ascending.
+    private let namespaceClasses: [String: [Int]]
 
     init(cluster: Cluster, classes: [ClassModel.EndpointClass]) {
         self.classes = classes
+        var namespaceClasses: [String: [Int]] = [:]
+        for (c, cls) in classes.enumerated() { namespaceClasses[cls.namespace, default: []].append(c) }
+        self.namespaceClasses = namespaceClasses
         nodes = cluster.nodes
         addressed = classes.indices.filter { !classes[$0].addressAtoms.isEmpty }
         adminAddressed = classes.indices.filter { !classes[$0].adminAtoms.isEmpty }
         var namespaceLabels: [String: [String: String]] = [:]
         for namespace in cluster.namespaces { namespaceLabels[namespace.name] = namespace.labels }
         classNamespaceLabels = classes.map { namespaceLabels[$0.namespace] ?? [Namespace.nameLabel: $0.namespace] }
+    }
+
+    /// The classes of `namespace`, ascending.
+    func classes(in namespace: String) -> [Int] {
+        namespaceClasses[namespace] ?? []
     }
 
     /// For each class, whether its pods match `selector`.
@@ -430,9 +438,16 @@ private struct RuleCompiler {
                     let pods = podSelector.map { podMatches($0) }
                     let namespaces = namespaceSelector.map { namespaceMatches($0) }
                     // A plugin that leaves host-network pods out of every policy matches them by address only.
-                    for c in classes.indices where !classes[c].ungoverned {
-                        let inNamespace = namespaces?[c] ?? (classes[c].namespace == policy.namespace)
-                        if inNamespace && (pods?[c] ?? true) { matchesClass[c] = true }
+                    // Without a namespace selector, only the policy's own namespace is looked at (10,000 policies
+                    // over 2,000 classes: the other namespaces' classes were most of the work).
+                    if let namespaces {
+                        for c in classes.indices where !classes[c].ungoverned && namespaces[c] && (pods?[c] ?? true) {
+                            matchesClass[c] = true
+                        }
+                    } else {
+                        for c in classes(in: policy.namespace) where !classes[c].ungoverned && (pods?[c] ?? true) {
+                            matchesClass[c] = true
+                        }
                     }
                 }
             }
