@@ -65,15 +65,16 @@ struct FlowLines {
                 let high = Swift.min(low + Self.blockSize, flows.count)
                 return this.render(flows[low..<high], leadingSeparator: this.wroteLine || low > 0)
             }
-            for bytes in rendered { out.write(String(decoding: bytes, as: UTF8.self)) }
+            for text in rendered { out.write(text) }
             start += batch
         }
         wroteLine = true
     }
 
-    /// The lines of `flows` as bytes: their length is summed first, then every piece is copied once into one
-    /// array of exactly that size (appending piece by piece retained each name's array and grew the block).
-    private func render(_ flows: ArraySlice<Flow>, leadingSeparator: Bool) -> [UInt8] {
+    /// The lines of `flows`: their length is summed first, then every piece is copied once into one string of
+    /// exactly that size (appending piece by piece retained each name's array and grew the block; rendering bytes
+    /// and then making a string of them copied every block twice more).
+    private func render(_ flows: ArraySlice<Flow>, leadingSeparator: Bool) -> String {
         let pieces = json ? Self.jsonPieces : Self.txtPieces
         var total = 0
         // Read in place: a copy of each flow retained and released its connection set's arrays.
@@ -87,8 +88,8 @@ struct FlowLines {
         if json && !leadingSeparator && !flows.isEmpty {  // the first line starts with "\n", not ",\n"
             total -= pieces.table.count(0) - pieces.table.count(1)
         }
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
+        return String(unsafeUninitializedCapacity: total) { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
             var written = 0
             names.withView { names in
                 connections.withView { connections in
@@ -131,7 +132,7 @@ struct FlowLines {
                     }
                 }
             }
-            initialized = written
+            return written
         }
     }
 

@@ -150,6 +150,13 @@ struct BufferedOutput: TextOutputStream {
     }
 
     mutating func write(_ string: String) {
+        // A large piece (a block of flow lines) goes out from its own storage, not copied into the buffer first.
+        if string.utf8.count >= 1 << 16 {
+            flush()
+            var string = string
+            string.withUTF8 { write(from: UnsafeRawBufferPointer($0)) }
+            return
+        }
         buffer.append(contentsOf: string.utf8)
         if buffer.count >= 1 << 16 { flush() }
     }
@@ -160,12 +167,17 @@ struct BufferedOutput: TextOutputStream {
     }
 
     mutating func flush() {
+        let pending = buffer  // shares the storage; read while `write(from:)` changes `failed`
+        pending.withUnsafeBytes { write(from: $0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes all of `bytes` to the descriptor, retrying after interruptions and partial writes.
+    private mutating func write(from bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
         var offset = 0
-        while offset < buffer.count, !failed {
-            let written = buffer.withUnsafeBytes { bytes -> Int in
-                guard let base = bytes.baseAddress else { return 0 }
-                return Glibc.write(descriptor, base + offset, bytes.count - offset)
-            }
+        while offset < bytes.count, !failed {
+            let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 failed = true
@@ -173,6 +185,5 @@ struct BufferedOutput: TextOutputStream {
                 offset += written
             }
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 }

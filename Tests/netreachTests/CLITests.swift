@@ -72,6 +72,31 @@ func listWritesEachFormat(format: String) throws {
     )
 }
 
+/// A list of many flows reaches the output in blocks larger than the output's buffer, written straight from their
+/// own storage: the file and standard output get the same text, in order, as valid JSON.
+@Test func largeFlowListsAreWrittenWholeAndInOrder() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let pods = (0..<90).map { "apiVersion: v1\nkind: Pod\nmetadata: {name: pod-\($0), namespace: ns}\n" }
+    let input = dir + "/pods.yaml"
+    try pods.joined(separator: "---\n").write(toFile: input, atomically: true, encoding: .utf8)
+    let target = dir + "/flows.json"
+    let toFile = try netreach(["list", input, "-o", "json", "--file", target, "-q"])
+    let toStdout = try netreach(["list", input, "-o", "json", "-q"])
+    #expect(toFile.status == 0 && toStdout.status == 0)
+    let written = try String(contentsOfFile: target, encoding: .utf8)
+    #expect(written == toStdout.stdout)
+    #expect(written.utf8.count > 1 << 18, "the flows fill several blocks")
+    let object = try JSONSerialization.jsonObject(with: Data(written.utf8)) as? [String: Any]
+    let flows = object?["flows"] as? [[String: Any]]
+    // 90 pods reach each other (90 × 89) and the outside world both ways (90 × 2).
+    #expect(flows?.count == 90 * 89 + 90 * 2)
+    // Flows are listed by source, then destination: a block written out of its place breaks the order.
+    let pairs = (flows ?? []).map { "\($0["src"] ?? "")\u{1}\($0["dst"] ?? "")" }
+    #expect(pairs == pairs.sorted())
+    #expect(Set(pairs).count == pairs.count)
+}
+
 @Test func unwritableOutputPathExitsTwo() throws {
     let run = try netreach(["list", "examples/shop", "--file", "/no/such/dir/out.txt"])
     #expect(run.status == 2)
