@@ -118,13 +118,9 @@ private struct LoadState {
 
     private static func parse(_ chunk: DocumentChunk, file: String, options: LoadOptions) -> ChunkResult {
         let limits = options.limits
-        let decoder = ObjectDecoder(
-            file: file,
-            keepGoing: options.keepGoing,
-            defaultNamespace: options.defaultNamespace,
-            forcedNamespace: options.forcedNamespace
-        )
         var result = ChunkResult()
+        // A plain Pod is read from the parser's events; anything else, and anything that would give a message,
+        // through the tree below.
         if options.scanPods,
             let pod = PodScanner.pod(
                 in: chunk.bytes,
@@ -140,6 +136,12 @@ private struct LoadState {
             result.decoded = [decoded]
             return result
         }
+        let decoder = ObjectDecoder(
+            file: file,
+            keepGoing: options.keepGoing,
+            defaultNamespace: options.defaultNamespace,
+            forcedNamespace: options.forcedNamespace
+        )
         // The items of a List (kubectl's one document for a whole cluster) are decoded as the parser reads them and
         // never held as a tree; an item that needs the List's own kind (a typed list's items may omit theirs) waits
         // for the end of its document. They count only if the document turns out to be a List.

@@ -103,7 +103,8 @@ enum PolicyShadowed: AuditCheck {
                     // per such set of rules (a bit mask over `others`), not once per peer.
                     let byMatch =
                         others.count <= 64 && (direction == .ingress || (fixed.id[r] >= 0 && othersFixed))
-                    var verdicts: [UInt64: Bool] = [:]
+                    // The masks whose peers are covered (a peer not covered ends the test).
+                    var coveredMasks = Set<UInt64>()
                     for (w, word) in remaining.enumerated() where word != 0 {
                         var bits = word
                         while bits != 0 {
@@ -115,9 +116,7 @@ enum PolicyShadowed: AuditCheck {
                                 for k in others.indices where ruleBits[others[k]][w] & bit != 0 {
                                     mask |= 1 << UInt64(k)
                                 }
-                                if let known = verdicts[mask] {
-                                    if known { continue } else { return nil }
-                                }
+                                if coveredMasks.contains(mask) { continue }
                             }
                             let destination = direction == .ingress ? c : peer
                             let mine = model.connections(rule, destinationClass: destination)
@@ -126,8 +125,8 @@ enum PolicyShadowed: AuditCheck {
                                 || mine.isSubset(
                                     of: model.union(others, matching: peer, destination: destination) ?? .none
                                 )
-                            if byMatch { verdicts[mask] = covered }
-                            if !covered { return nil }
+                            guard covered else { return nil }
+                            if byMatch { coveredMasks.insert(mask) }
                         }
                     }
                     guard !remainingAddresses.isEmpty else { continue }
