@@ -19,7 +19,8 @@ struct PodScanner: YAMLScanVisitor {
 
     /// The key whose value comes next.
     private enum Field {
-        case other, apiVersion, kind, metadata, spec, status, name, namespace, labels, annotations, ownerReferences
+        case other, apiVersion, kind, metadata, spec, status, items, name, namespace, labels, annotations
+        case ownerReferences
         case controller, containers, ports, containerPort, protocolName, hostNetwork, podIP, podIPs, ip, hostIP, phase
         /// A label or annotation key, held in `keyText`.
         case text
@@ -179,8 +180,12 @@ struct PodScanner: YAMLScanVisitor {
         if skipDepth > 0 { return true }
         guard let top = frames.last, top.isMapping else { return false }
         if top.expectsKey {
+            let field = field(text, in: top.context)
+            // A List (kubectl's whole cluster in one document) is no Pod: stop before reading its items, which
+            // the tree reads anyway.
+            guard field != .items else { return false }
             frames[frames.count - 1].expectsKey = false
-            frames[frames.count - 1].field = field(text, in: top.context)
+            frames[frames.count - 1].field = field
             return true
         }
         valueDone()
@@ -266,7 +271,7 @@ struct PodScanner: YAMLScanVisitor {
         case .root:
             candidates = [
                 ("apiVersion", .apiVersion), ("kind", .kind), ("metadata", .metadata), ("spec", .spec),
-                ("status", .status),
+                ("status", .status), ("items", .items),
             ]
         case .metadata:
             candidates = [
