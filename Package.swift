@@ -50,11 +50,11 @@ let package = Package(
         .testTarget(name: "YAMLTreeTests", dependencies: ["YAMLTree"]),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
         // Every module a test target imports is listed, so an interface change rebuilds the tests that use it.
-        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "KubeModel"]),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "KubeModel", "TestSupport"]),
         // Reports renders the structured reasons the check tests compare as text.
         .testTarget(
             name: "ReachabilityTests",
-            dependencies: ["Reachability", "Manifests", "KubeModel", "Parallel", "Reports"]
+            dependencies: ["Reachability", "Manifests", "KubeModel", "Parallel", "Reports", "TestSupport"]
         ),
         // Golden-file comparison shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

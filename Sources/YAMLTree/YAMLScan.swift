@@ -15,8 +15,8 @@ extension YAMLParser {
     /// Streams the events of `bytes` to `visitor` without building a tree: the fast path for the large repetitive
     /// objects of a cluster (issue 18). True only when `bytes` hold exactly one document that `documents(in:)`
     /// reads without error and with nothing the visitor would need a tree for: no anchor, alias, explicit tag,
-    /// merge key (`<<`) or key that is not a scalar; no duplicate key; within `limits`; and the visitor took every
-    /// event. Otherwise false, and the caller reads `bytes` with `documents(in:)`, which reports any problem at its
+    /// merge key (`<<`), or key that is not a scalar or not ASCII; no duplicate key; within `limits` (depth, size
+    /// and nodes, as the tree counts them); and the visitor took every event. Otherwise false, and the caller reads `bytes` with `documents(in:)`, which reports any problem at its
     /// position: the scan itself never reports one.
     /// - Complexity: O(n) in the input size.
     package static func scan(
@@ -49,8 +49,8 @@ extension YAMLParser {
                     break
                 case YAML_SCALAR_EVENT:
                     let data = event.data.scalar
-                    guard data.anchor == nil, data.tag == nil else { return false }
                     nodes += 1
+                    guard data.anchor == nil, data.tag == nil, nodes <= limits.maxTreeNodes else { return false }
                     let text = UnsafeBufferPointer(start: data.value, count: data.value == nil ? 0 : data.length)
                     let plain =
                         data.style != YAML_SINGLE_QUOTED_SCALAR_STYLE && data.style != YAML_DOUBLE_QUOTED_SCALAR_STYLE

@@ -1,5 +1,6 @@
 import Foundation
 import KubeModel
+import TestSupport
 import Testing
 import YAMLTree
 
@@ -136,19 +137,6 @@ func theScannerLeavesToTheTreeWhatOnlyTheTreeReads(text: String) {
     }
 }
 
-/// A deterministic generator (SplitMix64), so a failure names its seed.
-private struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func pick<T>(_ options: [T]) -> T { options[Int(next() % UInt64(options.count))] }
-}
-
 /// A pod document with a random choice, for every field the decoder reads, of a usual value, a null, a wrong
 /// shape or a value that breaks a rule; nil choices leave the field out.
 private func randomPod(_ random: inout SplitMix) -> String {
@@ -245,4 +233,32 @@ private func randomPod(_ random: inout SplitMix) -> String {
     let text = (0..<300).map { _ in randomPod(&random) }.joined(separator: "---\n")
     #expect(outcome(text, scanPods: true, keepGoing: true) == outcome(text, scanPods: false, keepGoing: true))
     #expect(outcome(text, scanPods: true) == outcome(text, scanPods: false))
+}
+
+/// A pod past the tree's node limit is the tree's error, not a pod the scanner read: the scan counts scalars too.
+@Test func aPodPastTheNodeLimitIsLeftToTheTree() {
+    let text =
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nextra: [" + (0..<40).map(String.init).joined(separator: ", ")
+        + "]\n"
+    let limits = YAMLLimits(maxDepth: 64, maxNodes: 1000, maxBytes: 1 << 20, maxTreeNodes: 30)
+    let pod = PodScanner.pod(
+        in: Array(text.utf8)[...],
+        origin: SourceMark(line: 1, column: 1),
+        file: "pods.yaml",
+        limits: limits,
+        defaultNamespace: "default",
+        forcedNamespace: nil
+    )
+    #expect(pod == nil)
+    func load(scanPods: Bool) -> String {
+        var options = LoadOptions(limits: limits)
+        options.scanPods = scanPods
+        do {
+            return "\(try ManifestLoader.load(bytes: Array(text.utf8), name: "pods.yaml", options: options).cluster)"
+        } catch {
+            return error.description
+        }
+    }
+    #expect(load(scanPods: true) == load(scanPods: false))
+    #expect(load(scanPods: false).contains("pods.yaml:"))
 }

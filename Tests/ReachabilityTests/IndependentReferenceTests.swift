@@ -1,5 +1,6 @@
 import KubeModel
 import Manifests
+import TestSupport
 import Testing
 
 @testable import Reachability
@@ -9,21 +10,7 @@ import Testing
 // policyTypes default, its own address containment, and connections as plain sets of ports per protocol. Nothing
 // of the engine (or of the model netreach loads) is reused, so a bug there cannot hide in both.
 
-private struct Generator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-    mutating func count(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-}
+private typealias Generator = SplitMix
 
 private struct Selector {
     var matchLabels: [(String, String)] = []
