@@ -100,6 +100,7 @@ enum JSONValue {
                 Self.appendSpaces(indent + 2, to: &bytes)
                 item.render(into: &bytes, indent: indent + 2, flush: flush)
                 bytes.append(contentsOf: (i + 1 < items.count ? ",\n" : "\n").utf8)
+                Self.handOver(&bytes, flush)
             }
             Self.appendSpaces(indent, to: &bytes)
             bytes.append(UInt8(ascii: "]"))
@@ -148,10 +149,17 @@ enum JSONValue {
                 bytes.append(contentsOf: ": ".utf8)
                 value.render(into: &bytes, indent: indent + 2, flush: flush)
                 bytes.append(contentsOf: (i + 1 < pairs.count ? ",\n" : "\n").utf8)
+                Self.handOver(&bytes, flush)
             }
             Self.appendSpaces(indent, to: &bytes)
             bytes.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Hands what `bytes` holds to `flush` once it is past 64 KiB, so a long `.array` or `.object` streams as it
+    /// did when it was written piece by piece, instead of being held whole.
+    private static func handOver(_ bytes: inout [UInt8], _ flush: ((inout [UInt8]) -> Void)?) {
+        if let flush, bytes.count >= 1 << 16 { flush(&bytes) }
     }
 
     private static func appendSpaces(_ count: Int, to bytes: inout [UInt8]) {
