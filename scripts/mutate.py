@@ -43,7 +43,7 @@ MUTANTS = [
      "(direction == .ingress || (fixed.id[r] >= 0 && othersFixed))", "true",
      "the shadowing test reuses a peer's verdict for an egress rule to a named port of another destination"),
     ("large-write-unflushed", "Sources/netreach/Console.swift",
-     "            flush()\n            var string = string\n", "            var string = string\n",
+     "            flush()\n            write(from: piece)\n", "            write(from: piece)\n",
      "a large piece of output overtakes what the buffer still holds"),
     ("memo-ignores-destination-ports", "Sources/Reachability/Model/ClassModel+Decisions.swift",
      "ports: named ? keys.ports[destination.index] : -1", "ports: -1",

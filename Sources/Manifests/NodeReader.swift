@@ -57,16 +57,26 @@ struct NodeReader {
         return value
     }
 
-    func bool(_ node: YAMLNode, field: @autoclosure () -> String) throws(Diagnostic) -> Bool {
-        switch node.scalar {
+    /// The booleans Kubernetes reads from YAML, by their spelling; nil for any other text.
+    static func boolValue(_ text: String?) -> Bool? {
+        switch text {
         case "true", "True", "TRUE": return true
         case "false", "False", "FALSE": return false
-        default:
+        default: return nil
+        }
+    }
+
+    /// The numbers a container or policy port may have.
+    static let portNumbers = 1...65535
+
+    func bool(_ node: YAMLNode, field: @autoclosure () -> String) throws(Diagnostic) -> Bool {
+        guard let value = Self.boolValue(node.scalar) else {
             throw Diagnostic(
                 "\(field()) must be true or false, found '\(node.scalar ?? node.shape)'",
                 at: location(node)
             )
         }
+        return value
     }
 
     /// A name checked as the API server would (`rule`): an unprintable character is an error, a name that only
@@ -193,7 +203,7 @@ struct NodeReader {
 
     func portNumber(_ node: YAMLNode, field: @autoclosure () -> String) throws(Diagnostic) -> Int {
         let value = try int(node, field: field())
-        guard (1...65535).contains(value) else { throw .portOutOfRange(value, field: field(), at: location(node)) }
+        guard Self.portNumbers.contains(value) else { throw .portOutOfRange(value, field: field(), at: location(node)) }
         return value
     }
 

@@ -47,7 +47,6 @@ struct PodScanner: YAMLScanVisitor {
     private var rootMark: SourceMark?
     private var isPod = false
     private var hasAPIVersion = false
-    private var hasMetadata = false
     private var name: String?
     private var namespace: String?
     private var labels: [String: String] = [:]
@@ -76,7 +75,8 @@ struct PodScanner: YAMLScanVisitor {
 
     /// The Pod as `ObjectDecoder.pod` builds it, or nil when the document is not one it reads without a message.
     private func result(file: String, defaultNamespace: String, forcedNamespace: String?) -> PodOrWorkload? {
-        guard isPod, hasAPIVersion, hasMetadata, var name, let rootMark else { return nil }
+        // A name is read only inside a metadata mapping.
+        guard isPod, hasAPIVersion, var name, let rootMark else { return nil }
         var kind = "Pod"
         var podName: String?
         if let owner = owners.first(where: \.controller) ?? owners.first, let ownerName = owner.name,
@@ -119,9 +119,7 @@ struct PodScanner: YAMLScanVisitor {
         let context: Context?
         if top.isMapping {
             switch (top.context, top.field) {
-            case (.root, .metadata):
-                hasMetadata = true
-                context = .metadata
+            case (.root, .metadata): context = .metadata
             case (.root, .spec): context = .spec
             case (.root, .status): context = .status
             case (.metadata, .labels): context = .labels
@@ -189,7 +187,7 @@ struct PodScanner: YAMLScanVisitor {
             return true
         }
         valueDone()
-        let isNull = plain && Self.isNull(text)
+        let isNull = plain && YAMLNode.isNull(plainText: text)
         func string() -> String { String(decoding: text, as: UTF8.self) }
         switch (top.context, top.field) {
         case (.root, .apiVersion): hasAPIVersion = !isNull
@@ -222,20 +220,14 @@ struct PodScanner: YAMLScanVisitor {
             annotations[keyText] = isNull ? "" : string()
         case (.owner, .name): owners[owners.count - 1].name = isNull ? nil : string()
         case (.owner, .kind): owners[owners.count - 1].kind = isNull ? nil : string()
-        case (.owner, .controller):
-            owners[owners.count - 1].controller =
-                Self.equals(text, "true") || Self.equals(text, "True") || Self.equals(text, "TRUE")
+        case (.owner, .controller): owners[owners.count - 1].controller = NodeReader.boolValue(string()) == true
         case (.spec, .hostNetwork):
-            if isNull || Self.equals(text, "false") || Self.equals(text, "False") || Self.equals(text, "FALSE") {
-                hostNetwork = false
-            } else if Self.equals(text, "true") || Self.equals(text, "True") || Self.equals(text, "TRUE") {
-                hostNetwork = true
-            } else {
-                return false
-            }
+            guard !isNull else { return true }
+            guard let value = NodeReader.boolValue(string()) else { return false }
+            hostNetwork = value
         case (.port, .containerPort):
             guard !isNull else { return true }
-            guard let number = Int(string()), (1...65535).contains(number) else { return false }
+            guard let number = Int(string()), NodeReader.portNumbers.contains(number) else { return false }
             port.number = number
         case (.port, .protocolName):
             guard !isNull else { return true }
@@ -288,11 +280,6 @@ struct PodScanner: YAMLScanVisitor {
         }
         for (word, field) in candidates where Self.equals(text, word) { return field }
         return .other
-    }
-
-    /// YAML's null as `YAMLNode.isNull` reads a plain scalar: empty, `~`, `null`, `Null`, `NULL`.
-    private static func isNull(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        text.isEmpty || equals(text, "~") || equals(text, "null") || equals(text, "Null") || equals(text, "NULL")
     }
 
     private static func equals(_ text: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {

@@ -92,7 +92,18 @@ extension YAMLNode {
         guard case .scalar(let text, let style, let tag) = content else { return false }
         if tag == "tag:yaml.org,2002:null" { return true }
         guard style == .plain, tag == nil else { return false }
-        return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+        return Self.isNull(plainText: text.utf8)
+    }
+
+    /// Whether the text of a plain, untagged scalar is YAML's null: empty, `~`, `null`, `Null` or `NULL` (the one
+    /// definition, for the tree and for readers of events).
+    package static func isNull(plainText text: some Collection<UInt8>) -> Bool {
+        switch text.count {
+        case 0: return true
+        case 1: return text.first == UInt8(ascii: "~")
+        case 4: return ["null", "Null", "NULL"].contains { $0.utf8.elementsEqual(text) }
+        default: return false
+        }
     }
 
     /// The value of `key` in a mapping, or nil when absent or when this is not a mapping.

@@ -150,19 +150,23 @@ struct BufferedOutput: TextOutputStream {
     }
 
     mutating func write(_ string: String) {
-        // A large piece (a block of flow lines) goes out from its own storage, not copied into the buffer first.
-        if string.utf8.count >= 1 << 16 {
-            flush()
-            var string = string
-            string.withUTF8 { write(from: UnsafeRawBufferPointer($0)) }
-            return
-        }
-        buffer.append(contentsOf: string.utf8)
-        if buffer.count >= 1 << 16 { flush() }
+        var string = string
+        string.withUTF8 { write(piece: UnsafeRawBufferPointer($0)) }
     }
 
     mutating func write(bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
+        bytes.withUnsafeBytes { write(piece: $0) }
+    }
+
+    /// A large piece (a block of flow lines, a drawing) goes out from its own storage, after what the buffer holds;
+    /// a small one is gathered in the buffer.
+    private mutating func write(piece: UnsafeRawBufferPointer) {
+        if piece.count >= 1 << 16 {
+            flush()
+            write(from: piece)
+            return
+        }
+        buffer.append(contentsOf: piece)
         if buffer.count >= 1 << 16 { flush() }
     }
 
