@@ -111,6 +111,8 @@ private struct LoadState {
 
     /// What one document chunk gave: its objects, or the error that stopped it.
     private struct ChunkResult {
+        /// The Pod the scanner read (most documents of a large cluster): no `DecodedObjects` to make and merge.
+        var pod: PodOrWorkload?
         var decoded: [DecodedObjects] = []
         var notKubernetes: [SourceLocation] = []
         var error: Diagnostic?
@@ -131,9 +133,7 @@ private struct LoadState {
                 forcedNamespace: options.forcedNamespace
             )
         {
-            var decoded = DecodedObjects()
-            decoded.endpoints = [pod]
-            result.decoded = [decoded]
+            result.pod = pod
             return result
         }
         let decoder = ObjectDecoder(
@@ -356,6 +356,7 @@ private struct LoadState {
             }
             // Documents before an error in the same chunk count, as they do when read one by one.
             notKubernetes += result.notKubernetes
+            if let pod = result.pod { objects.endpoints.append(pod) }
             for decoded in result.decoded { merge(decoded) }
             if let error = result.error {
                 guard options.keepGoing else { throw error }
@@ -416,6 +417,7 @@ private struct LoadState {
         let cluster = Cluster(
             namespaces: namespaces,
             endpoints: endpoints,
+            endpointsInIDOrder: true,
             policies: policies,
             services: services,
             waysIn: waysIn,

@@ -253,6 +253,30 @@ struct PodScanner: YAMLScanVisitor {
         frames[frames.count - 1].expectsKey = true
     }
 
+    // The fields each context reads, by key: built once (a table per key cost an allocation per key).
+    private static let rootFields: [(StaticString, Field)] = [
+        ("apiVersion", .apiVersion), ("kind", .kind), ("metadata", .metadata), ("spec", .spec), ("status", .status),
+        ("items", .items),
+    ]
+    private static let metadataFields: [(StaticString, Field)] = [
+        ("name", .name), ("namespace", .namespace), ("labels", .labels), ("annotations", .annotations),
+        ("ownerReferences", .ownerReferences),
+    ]
+    private static let ownerFields: [(StaticString, Field)] = [
+        ("name", .name), ("kind", .kind), ("controller", .controller),
+    ]
+    private static let specFields: [(StaticString, Field)] = [
+        ("containers", .containers), ("hostNetwork", .hostNetwork),
+    ]
+    private static let containerFields: [(StaticString, Field)] = [("ports", .ports)]
+    private static let portFields: [(StaticString, Field)] = [
+        ("containerPort", .containerPort), ("protocol", .protocolName), ("name", .name),
+    ]
+    private static let statusFields: [(StaticString, Field)] = [
+        ("podIP", .podIP), ("podIPs", .podIPs), ("hostIP", .hostIP), ("phase", .phase),
+    ]
+    private static let podIPFields: [(StaticString, Field)] = [("ip", .ip)]
+
     /// The field a key names in `context`.
     private mutating func field(_ text: UnsafeBufferPointer<UInt8>, in context: Context) -> Field {
         let candidates: [(StaticString, Field)]
@@ -260,22 +284,14 @@ struct PodScanner: YAMLScanVisitor {
         case .labels, .annotations:
             keyText = String(decoding: text, as: UTF8.self)
             return .text
-        case .root:
-            candidates = [
-                ("apiVersion", .apiVersion), ("kind", .kind), ("metadata", .metadata), ("spec", .spec),
-                ("status", .status), ("items", .items),
-            ]
-        case .metadata:
-            candidates = [
-                ("name", .name), ("namespace", .namespace), ("labels", .labels),
-                ("annotations", .annotations), ("ownerReferences", .ownerReferences),
-            ]
-        case .owner: candidates = [("name", .name), ("kind", .kind), ("controller", .controller)]
-        case .spec: candidates = [("containers", .containers), ("hostNetwork", .hostNetwork)]
-        case .container: candidates = [("ports", .ports)]
-        case .port: candidates = [("containerPort", .containerPort), ("protocol", .protocolName), ("name", .name)]
-        case .status: candidates = [("podIP", .podIP), ("podIPs", .podIPs), ("hostIP", .hostIP), ("phase", .phase)]
-        case .podIP: candidates = [("ip", .ip)]
+        case .root: candidates = Self.rootFields
+        case .metadata: candidates = Self.metadataFields
+        case .owner: candidates = Self.ownerFields
+        case .spec: candidates = Self.specFields
+        case .container: candidates = Self.containerFields
+        case .port: candidates = Self.portFields
+        case .status: candidates = Self.statusFields
+        case .podIP: candidates = Self.podIPFields
         case .owners, .containers, .ports, .podIPs: return .other
         }
         for (word, field) in candidates where Self.equals(text, word) { return field }
