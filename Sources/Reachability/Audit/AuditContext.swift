@@ -59,15 +59,36 @@ struct AuditContext {
         annotations: [String: String]
     ) {
         findings.append(
-            Finding(
-                rule: rule,
+            Self.finding(
+                rule,
                 subject: subject,
-                message: message,
+                message,
                 fix: fix,
-                locations: locations.compactMap { $0 },
+                at: locations,
                 evidence: evidence,
-                suppression: IgnoreAnnotation(annotations).reasons[rule.id]
+                annotations: annotations
             )
+        )
+    }
+
+    /// The finding `add` records, for a check that builds its findings on every core and adds them in order.
+    static func finding(
+        _ rule: AuditRule,
+        subject: String,
+        _ message: String,
+        fix: String,
+        at locations: [SourceLocation?],
+        evidence: [Evidence] = [],
+        annotations: [String: String]
+    ) -> Finding {
+        Finding(
+            rule: rule,
+            subject: subject,
+            message: message,
+            fix: fix,
+            locations: locations.compactMap { $0 },
+            evidence: evidence,
+            suppression: IgnoreAnnotation(annotations).reasons[rule.id]
         )
     }
 

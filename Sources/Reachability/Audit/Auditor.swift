@@ -1,4 +1,5 @@
 import KubeModel
+import Parallel
 
 /// Finds where a cluster falls short of NetworkPolicy hardening (NSA/CISA guide, CIS benchmark). Each kind of
 /// finding is one type in `Findings/`, registered in `checks`.
@@ -34,12 +35,24 @@ package enum Auditor {
         )
     }
 
+    /// Most severe first, then by location, rule and subject; ties in the order found. The keys are read once and
+    /// indices sorted on every core: a 150,000-pod audit has 24,000 findings, and sorting them moved each whole.
     private static func sort(_ findings: [Finding]) -> [Finding] {
-        findings.sorted {
-            let a = $0.locations.first ?? SourceLocation(file: "~", line: 0, column: 0)
-            let b = $1.locations.first ?? SourceLocation(file: "~", line: 0, column: 0)
-            return ($1.severity, a, $0.rule.id, $0.subject) < ($0.severity, b, $1.rule.id, $1.subject)
+        let keys = findings.map { finding in
+            (
+                severity: finding.severity,
+                location: finding.locations.first ?? SourceLocation(file: "~", line: 0, column: 0),
+                rule: finding.rule.id,
+                subject: finding.subject
+            )
         }
+        let order = Parallel.sortedIndices(findings.count) { i, j in
+            let a = keys[i]
+            let b = keys[j]
+            if a.severity != b.severity { return a.severity > b.severity }
+            return (a.location, a.rule, a.subject, i) < (b.location, b.rule, b.subject, j)
+        }
+        return order.map { findings[$0] }
     }
 
     /// The namespace matrix of `--isolation`. Namespaces whose classes fall in the same pair groups (a kind) have
