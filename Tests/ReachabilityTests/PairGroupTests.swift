@@ -212,3 +212,39 @@ private func manyNamespaces() -> String {
     #expect(matrix.connections(0, 1) == .all)
     expectNamespaceAnswersAgreeWithFlows(result)
 }
+
+/// Endpoints are grouped into classes on every core in ranges cut where the namespace changes (issue 18): the
+/// classes are those of one pass in endpoint order, and a namespace whose endpoints are not together in id order
+/// (a name holding '/', from a hand-made cluster) is still one class, not one per range.
+@Test func classesGroupedInNamespaceRangesAreThoseOfOnePass() {
+    func endpoints(_ namespace: String, _ names: [String], app: String = "web") -> [Endpoint] {
+        names.map { Endpoint(namespace: namespace, name: $0, kind: "Pod", labels: ["app": app]) }
+    }
+    // 40 namespaces of 1-3 pods, two label sets each: more than the 8 ranges.
+    var many: [Endpoint] = []
+    for n in 0..<40 {
+        many += endpoints("ns-\(n)", (0..<(1 + n % 3)).map { "p\($0)" })
+        many += endpoints("ns-\(n)", ["db"], app: "db")
+    }
+    // A policy reads `app`, so that the label tells classes apart.
+    let reader = NetworkPolicy(namespace: "ns-0", name: "web", podSelector: LabelSelector(matchLabels: ["app": "web"]))
+    let model = ClassModel(cluster: Cluster(namespaces: [], endpoints: many, policies: [reader]))
+    #expect(model.classes.count == 80)
+    // In first-member order, each class's members are the endpoints of its namespace and labels, ascending.
+    #expect(model.classes.map { $0.members.first! } == model.classes.map { $0.members.first! }.sorted())
+    for (c, cls) in model.classes.enumerated() {
+        let expected = model.cluster.endpoints.indices.filter {
+            model.cluster.endpoints[$0].namespace == cls.namespace && model.cluster.endpoints[$0].labels == cls.labels
+        }
+        #expect(cls.members == expected)
+        #expect(cls.members.allSatisfy { model.classOf(endpoint: $0) == ClassID(c) })
+    }
+    // "a/a0".."a/a7", then namespace "a/b"'s "a/b/x0".., then "a/b0".. of namespace "a" again.
+    let split =
+        endpoints("a", (0..<8).map { "a\($0)" }) + endpoints("a/b", (0..<8).map { "x\($0)" })
+        + endpoints("a", (0..<8).map { "b\($0)" })
+    let splitModel = ClassModel(cluster: Cluster(namespaces: [], endpoints: split, policies: []))
+    #expect(splitModel.cluster.endpoints.map(\.namespace).prefix(9).last == "a/b")
+    #expect(splitModel.classes.map(\.namespace) == ["a", "a/b"])
+    #expect(splitModel.classes.map(\.members.count) == [16, 8])
+}

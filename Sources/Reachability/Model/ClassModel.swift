@@ -1,4 +1,5 @@
 package import KubeModel
+import Parallel
 
 /// The compiled model, the first stage of an analysis: endpoints grouped into classes, every policy rule compiled
 /// against them (with its origin), and external addresses cut into atoms. Every answer is read from it: the
@@ -92,46 +93,66 @@ package struct ClassModel: Sendable {
             settings.ipBlockMatchesPods || settings.ipBlockMatchesNodes ? Self.addressAtoms(cluster) : []
         tiered = !cluster.adminPolicies.isEmpty
         let adminMatchable = tiered ? Self.adminAddressAtoms(cluster) : []
-        var index: [ClassKey: ClassID] = [:]
         let read = Self.labelKeysRead(cluster)
-        for (e, endpoint) in cluster.endpoints.enumerated() {
-            let named = endpoint.ports.filter { $0.name != nil }.sorted()
-            let labels =
-                endpoint.labels.keys.allSatisfy(read.contains)
-                ? endpoint.labels : endpoint.labels.filter { read.contains($0.key) }
-            let atoms =
-                matchable.isEmpty ? [] : Self.atoms(holding: settings.ipBlockAddresses(of: endpoint), in: matchable)
-            let hostNetwork = tiered && endpoint.hostNetwork
-            let key = ClassKey(
-                namespace: endpoint.namespace,
-                labels: labels,
-                ports: named,
-                addressAtoms: atoms,
-                ungoverned: settings.isUngoverned(endpoint),
-                hostNetwork: hostNetwork,
-                adminAtoms: adminMatchable.isEmpty || hostNetwork
-                    ? [] : Self.atoms(holding: endpoint.addresses, in: adminMatchable)
-            )
-            if let c = index[key] {
-                classes[c].members.append(e)
-                classOfEndpoint.append(c)
-            } else {
-                let c = ClassID(classes.count)
-                index[key] = c
-                classOfEndpoint.append(c)
-                classes.append(
-                    EndpointClass(
-                        namespace: endpoint.namespace,
-                        labels: labels,
-                        ports: named,
-                        addressAtoms: atoms,
-                        ungoverned: key.ungoverned,
-                        hostNetwork: hostNetwork,
-                        adminAtoms: key.adminAtoms,
-                        members: [e]
-                    )
+        let endpoints = cluster.endpoints
+        let tiered = tiered
+        // A class never spans namespaces, and endpoints are sorted by id, so each namespace's endpoints are
+        // consecutive: ranges cut at namespace changes are grouped on every core, and their classes put one after
+        // the other are those of one pass in endpoint order.
+        let ranges = Self.namespaceRanges(endpoints)
+        let grouped = Parallel.map(ranges.count, maxChunks: ranges.count) { r in
+            var index: [ClassKey: ClassID] = [:]
+            var classes: [EndpointClass] = []
+            var classOf: [ClassID] = []
+            classOf.reserveCapacity(ranges[r].count)
+            for e in ranges[r] {
+                let endpoint = endpoints[e]
+                let named = endpoint.ports.filter { $0.name != nil }.sorted()
+                let labels =
+                    endpoint.labels.keys.allSatisfy(read.contains)
+                    ? endpoint.labels : endpoint.labels.filter { read.contains($0.key) }
+                let atoms =
+                    matchable.isEmpty
+                    ? [] : Self.atoms(holding: settings.ipBlockAddresses(of: endpoint), in: matchable)
+                let hostNetwork = tiered && endpoint.hostNetwork
+                let key = ClassKey(
+                    namespace: endpoint.namespace,
+                    labels: labels,
+                    ports: named,
+                    addressAtoms: atoms,
+                    ungoverned: settings.isUngoverned(endpoint),
+                    hostNetwork: hostNetwork,
+                    adminAtoms: adminMatchable.isEmpty || hostNetwork
+                        ? [] : Self.atoms(holding: endpoint.addresses, in: adminMatchable)
                 )
+                if let c = index[key] {
+                    classes[c].members.append(e)
+                    classOf.append(c)
+                } else {
+                    let c = ClassID(classes.count)
+                    index[key] = c
+                    classOf.append(c)
+                    classes.append(
+                        EndpointClass(
+                            namespace: endpoint.namespace,
+                            labels: labels,
+                            ports: named,
+                            addressAtoms: atoms,
+                            ungoverned: key.ungoverned,
+                            hostNetwork: hostNetwork,
+                            adminAtoms: key.adminAtoms,
+                            members: [e]
+                        )
+                    )
+                }
             }
+            return (classes: classes, classOf: classOf)
+        }
+        classOfEndpoint.reserveCapacity(endpoints.count)
+        for piece in grouped {
+            let offset = classes.count
+            classOfEndpoint += piece.classOf.map { ClassID(offset + $0.index) }
+            classes += piece.classes
         }
         var compiler = RuleCompiler(cluster: cluster, classes: classes)
         governing = PerDirection(repeating: Array(repeating: [], count: classes.count))
@@ -151,6 +172,31 @@ package struct ClassModel: Sendable {
         universe = IPSet.all(Array(Set(atoms.map(\.family))).sorted())
         serviceEndpoints = Self.serviceEndpoints(cluster)
         ingress = ingressController()
+    }
+
+    /// `0..<endpoints.count` in up to 8 consecutive ranges, each cut where the namespace changes (endpoints sorted
+    /// by id hold each namespace's together), so that no class spans two ranges. One range when some namespace's
+    /// endpoints are not together.
+    private static func namespaceRanges(_ endpoints: [Endpoint]) -> [Range<Int>] {
+        var runs = endpoints.isEmpty ? 0 : 1
+        var names: Set<String> = endpoints.first.map { [$0.namespace] } ?? []
+        for e in endpoints.indices.dropFirst() where endpoints[e].namespace != endpoints[e - 1].namespace {
+            runs += 1
+            names.insert(endpoints[e].namespace)
+        }
+        guard runs == names.count else { return endpoints.isEmpty ? [] : [endpoints.indices] }
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for nominal in Parallel.ranges(endpoints.count, maxChunks: 8) {
+            var end = nominal.upperBound
+            while end < endpoints.count, end > start, endpoints[end].namespace == endpoints[end - 1].namespace {
+                end += 1
+            }
+            guard end > start else { continue }
+            ranges.append(start..<end)
+            start = end
+        }
+        return ranges
     }
 
     /// The endpoints each Service selects, in its namespace.
