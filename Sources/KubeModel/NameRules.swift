@@ -65,8 +65,15 @@ package enum NameRule: Sendable {
         case .dnsLabel:
             return Self.isLabel(bytes)
         case .dnsSubdomain:
-            return bytes.count <= 253
-                && bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy(Self.isLabel)
+            // Label by label, without an array of them (a pod name is checked for every pod).
+            guard bytes.count <= 253 else { return false }
+            var start = bytes.startIndex
+            while true {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: ".")) ?? bytes.endIndex
+                guard Self.isLabel(bytes[start..<end]) else { return false }
+                guard end < bytes.endIndex else { return true }
+                start = bytes.index(after: end)
+            }
         case .labelKey:
             guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return Self.isQualifiedName(bytes[...]) }
             let prefix = bytes[..<slash]

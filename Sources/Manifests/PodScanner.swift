@@ -59,6 +59,10 @@ struct PodScanner: YAMLScanVisitor {
     private var hostIP: IPAddress?
     private var phase: String?
 
+    init() {
+        frames.reserveCapacity(16)
+    }
+
     /// The Pod in `bytes` (one document starting at `origin`), or nil when the tree must read it.
     static func pod(
         in bytes: ArraySlice<UInt8>,

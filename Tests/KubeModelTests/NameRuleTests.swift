@@ -2,7 +2,8 @@ import KubeModel
 import Testing
 
 @Test(arguments: [
-    (NameRule.dnsLabel, "shop-1"), (.dnsSubdomain, "web.shop-1"), (.labelKey, "app.kubernetes.io/name"),
+    (NameRule.dnsLabel, "shop-1"), (.dnsSubdomain, "web.shop-1"), (.dnsSubdomain, "a.b-2.c"),
+    (.dnsSubdomain, String(repeating: "a.", count: 126) + "a"), (.labelKey, "app.kubernetes.io/name"),
     (.labelKey, "App_Name.2"), (.labelValue, ""), (.labelValue, "Prod_1.x"), (.kind, "StatefulSet"),
 ])
 func conformingNamesAreValid(rule: NameRule, value: String) {
@@ -12,7 +13,9 @@ func conformingNamesAreValid(rule: NameRule, value: String) {
 @Test(arguments: [
     (NameRule.dnsLabel, "Shop"), (.dnsLabel, "shop.prod"), (.dnsLabel, String(repeating: "a", count: 64)),
     (.dnsSubdomain, "use_common_labels_same_values"), (.dnsSubdomain, "-web"), (.dnsSubdomain, "a..b"),
-    (.dnsSubdomain, "a b"), (.dnsSubdomain, ""), (.labelKey, "/name"), (.labelKey, "Bad_Prefix/name"),
+    (.dnsSubdomain, "a b"), (.dnsSubdomain, ""), (.dnsSubdomain, "web."), (.dnsSubdomain, ".web"),
+    (.dnsSubdomain, String(repeating: "a.", count: 127)), (.dnsSubdomain, "ok." + String(repeating: "b", count: 64)),
+    (.labelKey, "/name"), (.labelKey, "Bad_Prefix/name"),
     (.labelKey, "app/"), (.labelValue, "-x"), (.labelValue, String(repeating: "v", count: 64)), (.kind, "2Pods"),
 ])
 func namesThatBreakOnlyTheRulesAreNonConformant(rule: NameRule, value: String) {
