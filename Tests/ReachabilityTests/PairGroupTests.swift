@@ -248,3 +248,17 @@ private func manyNamespaces() -> String {
     #expect(splitModel.classes.map(\.namespace) == ["a", "a/b"])
     #expect(splitModel.classes.map(\.members.count) == [16, 8])
 }
+
+/// The inbound edges are the outbound ones turned around (built on every core by range of destination groups):
+/// the same edges, each list in ascending source order.
+@Test func inboundEdgesAreTheOutboundOnesTurnedAround() throws {
+    let flows = try analyze(manyNamespaces()).classFlows
+    #expect(flows.groups.count == 8)
+    var expected = [[String]](repeating: [], count: flows.groups.count)
+    for (s, edges) in flows.groupOutbound.enumerated() {
+        for edge in edges { expected[edge.peer.index].append("\(s) \(edge.connection) \(edge.open)") }
+    }
+    let inbound = flows.groupInbound.map { $0.map { "\($0.peer.index) \($0.connection) \($0.open)" } }
+    #expect(inbound == expected)
+    #expect(inbound.joined().count > 8)
+}
