@@ -86,8 +86,20 @@ package enum Auditor {
             }
         }
         let kinds = kindGroups.count
-        var kindsOfGroup = [[Int]](repeating: [], count: groups.count)
-        for (k, list) in kindGroups.enumerated() { for g in list { kindsOfGroup[g].append(k) } }
+        // Per group, the kinds holding it, as ranges of one flat array: the loop below reads them for every edge,
+        // and a list per group scattered over the heap was a cache miss per edge (live-shaped: 15,000 groups).
+        var kindCount = [Int](repeating: 0, count: groups.count + 1)
+        for list in kindGroups { for g in list { kindCount[g.index + 1] += 1 } }
+        for g in 0..<groups.count { kindCount[g + 1] += kindCount[g] }
+        let kindStart = kindCount
+        var kindFlat = [Int](repeating: 0, count: kindStart[groups.count])
+        var filled = kindStart
+        for (k, list) in kindGroups.enumerated() {
+            for g in list {
+                kindFlat[filled[g.index]] = k
+                filled[g.index] += 1
+            }
+        }
         // Cells hold ids of distinct sets; the union of two ids is computed once.
         var table = UnionTable()
         let none = table.none
@@ -98,8 +110,12 @@ package enum Auditor {
         for (g, edges) in flows.groupOutbound.enumerated() {
             for edge in edges {
                 let id = ids[Int(edge.connection)]
-                for p in kindsOfGroup[g] {
-                    for q in kindsOfGroup[edge.peer] { cells[p * kinds + q] = union(cells[p * kinds + q], id) }
+                for i in kindStart[g]..<kindStart[g + 1] {
+                    let p = kindFlat[i]
+                    for j in kindStart[edge.peer.index]..<kindStart[edge.peer.index + 1] {
+                        let q = kindFlat[j]
+                        cells[p * kinds + q] = union(cells[p * kinds + q], id)
+                    }
                 }
             }
         }

@@ -1,4 +1,5 @@
 import KubeModel
+import Parallel
 
 extension AuditRule {
     /// An endpoint no policy selects for ingress, in a namespace that has policies.
@@ -28,24 +29,38 @@ enum EndpointNotIsolated: AuditCheck {
     static func run(_ context: inout AuditContext) {
         let model = context.model
         // A host-network pod the plugin leaves out of every policy cannot be isolated: host-network says so.
-        for c in (0..<model.classes.count).map(ClassID.init)
-        where context.hasPolicies(model.classes[c].namespace) && !model.classes[c].ungoverned {
-            // With admin tiers, what the admin or baseline tier decides is no default-allow: only the flows no tier
-            // decides count, and a side whose tiers decide everything is no finding (a baseline Deny protects it).
-            func open(_ direction: Direction) -> Neighbors? {
-                guard !model.isolated[direction][c] else { return nil }
-                let side = context.neighbors(c, inbound: direction == .ingress, openOnly: model.tiered)
-                return model.tiered && model.decides(direction, c) && side.count == 0 ? nil : side
-            }
-            let inbound = open(.ingress)
-            let outbound = open(.egress)
-            for e in model.classes[c].members {
-                let endpoint = context.cluster.endpoints[e]
-                for (direction, side) in [(Direction.ingress, inbound), (.egress, outbound)] {
-                    guard let side else { continue }
-                    let (count, evidence) = context.evidence(e, side, inbound: direction == .ingress)
-                    let word = direction.rawValue.lowercased()
-                    context.add(
+        let classes = (0..<model.classes.count).map(ClassID.init).filter {
+            context.hasPolicies(model.classes[$0].namespace) && !model.classes[$0].ungoverned
+        }
+        // Each class's neighbors read its group's edges (thousands, on a live cluster of 20,000 classes): the
+        // classes are read on every core, and their findings added in class order.
+        let reader = context
+        let found = Parallel.map(classes.count) { i in findings(of: classes[i], in: reader) }
+        context.findings += found.joined()
+    }
+
+    /// The findings of class `c`'s endpoints, in member order, ingress before egress for each.
+    private static func findings(of c: ClassID, in context: AuditContext) -> [Finding] {
+        let model = context.model
+        // With admin tiers, what the admin or baseline tier decides is no default-allow: only the flows no tier
+        // decides count, and a side whose tiers decide everything is no finding (a baseline Deny protects it).
+        func open(_ direction: Direction) -> Neighbors? {
+            guard !model.isolated[direction][c] else { return nil }
+            let side = context.neighbors(c, inbound: direction == .ingress, openOnly: model.tiered)
+            return model.tiered && model.decides(direction, c) && side.count == 0 ? nil : side
+        }
+        let inbound = open(.ingress)
+        let outbound = open(.egress)
+        guard inbound != nil || outbound != nil else { return [] }
+        var findings: [Finding] = []
+        for e in model.classes[c].members {
+            let endpoint = context.cluster.endpoints[e]
+            for (direction, side) in [(Direction.ingress, inbound), (.egress, outbound)] {
+                guard let side else { continue }
+                let (count, evidence) = context.evidence(e, side, inbound: direction == .ingress)
+                let word = direction.rawValue.lowercased()
+                findings.append(
+                    AuditContext.finding(
                         rule[direction],
                         subject: endpoint.id,
                         "\(endpoint.id) is not selected by any NetworkPolicy for \(word): \(count) \(count == 1 ? "flow exists" : "flows exist") only because of that",
@@ -55,8 +70,9 @@ enum EndpointNotIsolated: AuditCheck {
                         evidence: evidence,
                         annotations: endpoint.annotations
                     )
-                }
+                )
             }
         }
+        return findings
     }
 }
