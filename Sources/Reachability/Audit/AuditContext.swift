@@ -59,36 +59,15 @@ struct AuditContext {
         annotations: [String: String]
     ) {
         findings.append(
-            Self.finding(
-                rule,
+            Finding(
+                rule: rule,
                 subject: subject,
-                message,
+                message: message,
                 fix: fix,
-                at: locations,
+                locations: locations.compactMap { $0 },
                 evidence: evidence,
-                annotations: annotations
+                suppression: IgnoreAnnotation(annotations).reasons[rule.id]
             )
-        )
-    }
-
-    /// The finding `add` records, for a check that builds its findings on every core and adds them in order.
-    static func finding(
-        _ rule: AuditRule,
-        subject: String,
-        _ message: String,
-        fix: String,
-        at locations: [SourceLocation?],
-        evidence: [Evidence] = [],
-        annotations: [String: String]
-    ) -> Finding {
-        Finding(
-            rule: rule,
-            subject: subject,
-            message: message,
-            fix: fix,
-            locations: locations.compactMap { $0 },
-            evidence: evidence,
-            suppression: IgnoreAnnotation(annotations).reasons[rule.id]
         )
     }
 

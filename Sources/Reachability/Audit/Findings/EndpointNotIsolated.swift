@@ -39,8 +39,11 @@ enum EndpointNotIsolated: AuditCheck {
         context.findings += found.joined()
     }
 
-    /// The findings of class `c`'s endpoints, in member order, ingress before egress for each.
-    private static func findings(of c: ClassID, in context: AuditContext) -> [Finding] {
+    /// The findings of class `c`'s endpoints, in member order, ingress before egress for each: recorded in a copy
+    /// of `reader` that starts without findings.
+    private static func findings(of c: ClassID, in reader: AuditContext) -> [Finding] {
+        var context = reader
+        context.findings = []
         let model = context.model
         // With admin tiers, what the admin or baseline tier decides is no default-allow: only the flows no tier
         // decides count, and a side whose tiers decide everything is no finding (a baseline Deny protects it).
@@ -52,27 +55,24 @@ enum EndpointNotIsolated: AuditCheck {
         let inbound = open(.ingress)
         let outbound = open(.egress)
         guard inbound != nil || outbound != nil else { return [] }
-        var findings: [Finding] = []
         for e in model.classes[c].members {
             let endpoint = context.cluster.endpoints[e]
             for (direction, side) in [(Direction.ingress, inbound), (.egress, outbound)] {
                 guard let side else { continue }
                 let (count, evidence) = context.evidence(e, side, inbound: direction == .ingress)
                 let word = direction.rawValue.lowercased()
-                findings.append(
-                    AuditContext.finding(
-                        rule[direction],
-                        subject: endpoint.id,
-                        "\(endpoint.id) is not selected by any NetworkPolicy for \(word): \(count) \(count == 1 ? "flow exists" : "flows exist") only because of that",
-                        fix:
-                            "select it with a NetworkPolicy in '\(endpoint.namespace)' that has policyTypes [\(direction.rawValue)] and allows only what it needs",
-                        at: [endpoint.location],
-                        evidence: evidence,
-                        annotations: endpoint.annotations
-                    )
+                context.add(
+                    rule[direction],
+                    subject: endpoint.id,
+                    "\(endpoint.id) is not selected by any NetworkPolicy for \(word): \(count) \(count == 1 ? "flow exists" : "flows exist") only because of that",
+                    fix:
+                        "select it with a NetworkPolicy in '\(endpoint.namespace)' that has policyTypes [\(direction.rawValue)] and allows only what it needs",
+                    at: [endpoint.location],
+                    evidence: evidence,
+                    annotations: endpoint.annotations
                 )
             }
         }
-        return findings
+        return context.findings
     }
 }

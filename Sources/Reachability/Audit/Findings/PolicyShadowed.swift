@@ -28,11 +28,12 @@ enum PolicyShadowed: AuditCheck {
         let fixed = FixedConnections(model)
         // The shadowing test is the audit's costliest part and independent per policy: run it on every core, and
         // build each finding there too (a shadowed policy of 150,000 pods lists some 70 covering ones).
-        let found = Parallel.map(model.cluster.policies.count) { p -> Finding? in
+        let reader = context
+        let found = Parallel.map(model.cluster.policies.count) { p -> [Finding] in
             let policy = model.cluster.policies[p]
             guard !model.policySelection[p].isEmpty, !isDefaultDeny(policy),
                 let covering = Self.covering(PolicyID(p), in: model, ruleBits: ruleBits, fixed: fixed)
-            else { return nil }
+            else { return [] }
             // Field by field: a reference made from the whole policy copied it first (470,000 copies).
             let references = covering.map { q in
                 PolicyReference(
@@ -42,7 +43,10 @@ enum PolicyShadowed: AuditCheck {
                     location: model.cluster.policies[q].location
                 )
             }
-            return AuditContext.finding(
+            // Recorded in a copy of the context that starts without findings.
+            var context = reader
+            context.findings = []
+            context.add(
                 .policyShadowed,
                 subject: "NetworkPolicy \(policy.id)",
                 "NetworkPolicy \(policy.id) changes no flow: removing it leaves every flow as it is, because "
@@ -53,8 +57,9 @@ enum PolicyShadowed: AuditCheck {
                 evidence: references.map { .coveredBy($0) },
                 annotations: policy.annotations
             )
+            return context.findings
         }
-        context.findings += found.lazy.compactMap { $0 }
+        context.findings += found.joined()
     }
 
     /// A default-deny (`podSelector: {}` without rules) guards pods that do not exist yet; it is never "shadowed".
