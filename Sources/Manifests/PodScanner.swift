@@ -59,6 +59,7 @@ struct PodScanner: YAMLScanVisitor {
     private var hostIP: IPAddress?
     private var phase: String?
 
+    /// A scanner with room for a pod's nesting (growing the frame stack step by step cost allocations per pod).
     init() {
         frames.reserveCapacity(16)
     }

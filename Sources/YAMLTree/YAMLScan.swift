@@ -108,6 +108,7 @@ private struct KeyTracker {
         keys.reserveCapacity(64)
         bytes.reserveCapacity(1024)
     }
+
     /// Past this many keys, a mapping is left to the tree builder (which keeps a table for them).
     private static let maxKeys = 64
 
