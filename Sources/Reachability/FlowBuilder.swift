@@ -61,6 +61,11 @@ struct PairFilter: Sendable {
     let admitting: [[PolicyID]]
     /// A bit per class that is its pair group's representative.
     let representatives: [UInt64]
+    /// Per policy, the classes it selects, as ranges of one flat array (`selectionStart[p]..<selectionStart[p + 1]`):
+    /// `candidates` reads them for every admitting policy of every group, and a list per policy scattered over the
+    /// heap was a cache miss each (live-shaped: 15,240 groups).
+    private let selectionStart: [Int]
+    private let selectionFlat: [Int32]
 
     init(_ model: ClassModel, groups: PairGroups, keys: FlowMemo.Keys) {
         var open = [UInt64](repeating: 0, count: keys.classWords)
@@ -83,13 +88,25 @@ struct PairFilter: Sendable {
             }
         }
         self.admitting = admitting
+        var start = [0]
+        start.reserveCapacity(model.policySelection.count + 1)
+        var flat: [Int32] = []
+        for selection in model.policySelection {
+            for c in selection { flat.append(Int32(c.index)) }
+            start.append(flat.count)
+        }
+        selectionStart = start
+        selectionFlat = flat
     }
 
     /// The classes group `g`'s representative `s` may reach: a bit per class, written into `bits`.
     func candidates(_ g: GroupID, _ s: ClassID, model: ClassModel, keys: FlowMemo.Keys, into bits: inout [UInt64]) {
         var ingress = ingressOpen
         for p in admitting[g] {
-            for c in model.policySelection[p] { ingress[c.index / 64] |= 1 << UInt64(c.index % 64) }
+            for i in selectionStart[p.index]..<selectionStart[p.index + 1] {
+                let c = Int(selectionFlat[i])
+                ingress[c / 64] |= 1 << UInt64(c % 64)
+            }
         }
         if model.isolated.egress[s] {
             for w in bits.indices { bits[w] = 0 }

@@ -16,6 +16,9 @@ struct PairGroups: Sendable {
     let classes: [[ClassID]]
     /// Per group, how many endpoints its classes hold.
     let endpoints: [Int]
+    /// Per group, its first class, in one flat array: the class-level answer reads it for every pair of groups, and
+    /// reading it from the group's list was a cache miss each (live-shaped: 15,240 groups).
+    private let representatives: [ClassID]
 
     /// Groups `model`'s classes; with admin tiers every class is its own group (their rules read more of a class).
     init(_ model: ClassModel, keys: FlowMemo.Keys) {
@@ -24,6 +27,7 @@ struct PairGroups: Sendable {
             groupOf = (0..<count).map(GroupID.init)
             classes = (0..<count).map { [ClassID($0)] }
             endpoints = model.classes.map(\.members.count)
+            representatives = (0..<count).map(ClassID.init)
             return
         }
         // Which rules' peers match each class, hashed (rules in order) and then compared exactly within a hash.
@@ -67,13 +71,14 @@ struct PairGroups: Sendable {
         self.groupOf = groupOf
         self.classes = classes
         endpoints = classes.map { $0.reduce(0) { $0 + model.classes[$1].members.count } }
+        representatives = classes.map { $0[0] }
     }
 
     /// The number of groups.
     var count: Int { classes.count }
 
     /// The class a group's pairs are computed with.
-    func representative(_ g: GroupID) -> ClassID { classes[g][0] }
+    func representative(_ g: GroupID) -> ClassID { representatives[g] }
 
     /// SplitMix64's finaliser.
     private static func mix(_ x: UInt64) -> UInt64 {
