@@ -48,7 +48,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "YAMLTreeTests", dependencies: ["YAMLTree"]),
-        .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
+        .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "TestSupport"]),
         // Every module a test target imports is listed, so an interface change rebuilds the tests that use it.
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "KubeModel", "TestSupport"]),
         // Reports renders the structured reasons the check tests compare as text.

@@ -16,8 +16,8 @@ extension YAMLParser {
     /// objects of a cluster (issue 18). True only when `bytes` hold exactly one document that `documents(in:)`
     /// reads without error and with nothing the visitor would need a tree for: no anchor, alias, explicit tag,
     /// merge key (`<<`), or key that is not a scalar or not ASCII; no duplicate key; within `limits` (depth, size
-    /// and nodes, as the tree counts them); and the visitor took every event. Otherwise false, and the caller reads `bytes` with `documents(in:)`, which reports any problem at its
-    /// position: the scan itself never reports one.
+    /// and nodes, as the tree counts them); and the visitor took every event. Otherwise false, and the caller reads
+    /// `bytes` with `documents(in:)`, which reports any problem at its position: the scan itself never reports one.
     /// - Complexity: O(n) in the input size.
     package static func scan(
         _ bytes: ArraySlice<UInt8>,

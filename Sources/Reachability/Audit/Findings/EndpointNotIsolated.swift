@@ -40,21 +40,21 @@ enum EndpointNotIsolated: AuditCheck {
     }
 
     /// The findings of class `c`'s endpoints, in member order, ingress before egress for each: recorded in a copy
-    /// of `reader` that starts without findings.
+    /// of `reader` that starts without findings, made only for a class that has some.
     private static func findings(of c: ClassID, in reader: AuditContext) -> [Finding] {
-        var context = reader
-        context.findings = []
-        let model = context.model
+        let model = reader.model
         // With admin tiers, what the admin or baseline tier decides is no default-allow: only the flows no tier
         // decides count, and a side whose tiers decide everything is no finding (a baseline Deny protects it).
         func open(_ direction: Direction) -> Neighbors? {
             guard !model.isolated[direction][c] else { return nil }
-            let side = context.neighbors(c, inbound: direction == .ingress, openOnly: model.tiered)
+            let side = reader.neighbors(c, inbound: direction == .ingress, openOnly: model.tiered)
             return model.tiered && model.decides(direction, c) && side.count == 0 ? nil : side
         }
         let inbound = open(.ingress)
         let outbound = open(.egress)
         guard inbound != nil || outbound != nil else { return [] }
+        var context = reader
+        context.findings = []
         for e in model.classes[c].members {
             let endpoint = context.cluster.endpoints[e]
             for (direction, side) in [(Direction.ingress, inbound), (.egress, outbound)] {
