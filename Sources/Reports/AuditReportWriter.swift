@@ -168,18 +168,20 @@ package enum AuditReportWriter {
         .object([("file", .string(location.file)), ("line", .int(location.line)), ("column", .int(location.column))])
     }
 
-    private static func json(_ finding: Finding) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("id", .string(finding.rule.id)),
-            ("severity", .string(finding.severity.rawValue)),
-            ("subject", .string(finding.subject)),
-            ("message", .string(finding.message)),
-            ("fix", .string(finding.fix)),
-            ("locations", .array(finding.locations.map(location))),
-            ("evidence", .array(finding.evidence.map { .string($0.text) })),
-        ]
-        if let reason = finding.suppression { pairs.append(("suppressedBecause", .string(reason))) }
-        return .object(pairs)
+    /// A finding's JSON object: its rule, severity, text, locations and evidence (and why it is suppressed).
+    private static func write(_ finding: Finding, to writer: inout JSONObjectWriter) {
+        writer.string("id", finding.rule.id)
+        writer.string("severity", finding.severity.rawValue)
+        writer.string("subject", finding.subject)
+        writer.string("message", finding.message)
+        writer.string("fix", finding.fix)
+        writer.objects("locations", count: finding.locations.count) { i, location in
+            location.string("file", finding.locations[i].file)
+            location.int("line", finding.locations[i].line)
+            location.int("column", finding.locations[i].column)
+        }
+        writer.strings("evidence", count: finding.evidence.count) { finding.evidence[$0].text }
+        if let reason = finding.suppression { writer.string("suppressedBecause", reason) }
     }
 
     private static func json(_ report: AuditReport) -> JSONValue {
@@ -227,8 +229,8 @@ package enum AuditReportWriter {
                 ])
             ),
             ("networkPlugin", PluginText.json(report.settings)),
-            ("findings", .objects(count: report.findings.count) { json(report.findings[$0]) }),
-            ("suppressed", .objects(count: report.suppressed.count) { json(report.suppressed[$0]) }),
+            ("findings", .writtenObjects(count: report.findings.count) { write(report.findings[$0], to: &$1) }),
+            ("suppressed", .writtenObjects(count: report.suppressed.count) { write(report.suppressed[$0], to: &$1) }),
             ("isolation", .object(isolation)),
         ])
     }

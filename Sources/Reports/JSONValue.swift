@@ -12,6 +12,10 @@ enum JSONValue {
     /// (once as values, once as JSON). Written like `.array` of objects; a long one is built and rendered in blocks
     /// on every core, written in order.
     case objects(count: Int, element: @Sendable (Int) -> JSONValue)
+    /// Like `.objects`, with each element written field by field straight into the text (`JSONObjectWriter`): for
+    /// the longest arrays, where a value per element cost as much as the analysis (the findings of a 150,000-pod
+    /// audit are 92 MB of text).
+    case writtenObjects(count: Int, element: @Sendable (Int, inout JSONObjectWriter) -> Void)
 
     /// Whether `text` is written in JSON between quotes as it is.
     private static func isPlain(_ text: String) -> Bool {
@@ -105,38 +109,18 @@ enum JSONValue {
             Self.appendSpaces(indent, to: &bytes)
             bytes.append(UInt8(ascii: "]"))
         case .objects(let count, let element):
-            guard count > 0 else {
-                bytes.append(contentsOf: "[]".utf8)
-                return
+            Self.renderBlocks(count, into: &bytes, indent: indent, flush: flush) { i, text, inner in
+                element(i).render(into: &text, indent: inner, flush: nil)
             }
-            bytes.append(contentsOf: "[\n".utf8)
-            flush?(&bytes)
-            let inner = indent + 2
-            // Blocks of elements rendered on every core, a batch at a time (a 150,000-pod audit writes 100 MB of
-            // findings), then written in order: the same text as one element after the other.
-            let block = 32
-            let batch = 4
-            var start = 0
-            while start < count {
-                let first = start
-                let blocks = Swift.min(batch, (count - first + block - 1) / block)
-                var texts = Parallel.map(blocks, maxChunks: 2) { b in
-                    var text: [UInt8] = []
-                    let low = first + b * block
-                    for i in low..<Swift.min(low + block, count) {
-                        Self.appendSpaces(inner, to: &text)
-                        element(i).render(into: &text, indent: inner, flush: nil)
-                        text.append(contentsOf: (i + 1 < count ? ",\n" : "\n").utf8)
-                    }
-                    return text
-                }
-                for b in texts.indices {
-                    if let flush { flush(&texts[b]) } else { bytes += texts[b] }
-                }
-                start += blocks * block
+        case .writtenObjects(let count, let element):
+            Self.renderBlocks(count, into: &bytes, indent: indent, flush: flush) { i, text, inner in
+                var writer = JSONObjectWriter(indent: inner)
+                swap(&writer.bytes, &text)
+                writer.open()
+                element(i, &writer)
+                writer.close()
+                swap(&writer.bytes, &text)
             }
-            Self.appendSpaces(indent, to: &bytes)
-            bytes.append(UInt8(ascii: "]"))
         case .object(let pairs):
             if pairs.isEmpty {
                 bytes.append(contentsOf: "{}".utf8)
@@ -156,28 +140,159 @@ enum JSONValue {
         }
     }
 
+    /// Renders an array of `count` objects at `indent`, `element` appending element `i` at the inner indent.
+    private static func renderBlocks(
+        _ count: Int,
+        into bytes: inout [UInt8],
+        indent: Int,
+        flush: ((inout [UInt8]) -> Void)?,
+        element: @Sendable (Int, inout [UInt8], Int) -> Void
+    ) {
+        guard count > 0 else {
+            bytes.append(contentsOf: "[]".utf8)
+            return
+        }
+        bytes.append(contentsOf: "[\n".utf8)
+        flush?(&bytes)
+        let inner = indent + 2
+        // Blocks of elements rendered on every core, a batch at a time (a 150,000-pod audit writes 100 MB of
+        // findings), then written in order: the same text as one element after the other.
+        let block = 32
+        let batch = 4
+        var start = 0
+        while start < count {
+            let first = start
+            let blocks = Swift.min(batch, (count - first + block - 1) / block)
+            var texts = Parallel.map(blocks, maxChunks: 2) { b in
+                var text: [UInt8] = []
+                let low = first + b * block
+                for i in low..<Swift.min(low + block, count) {
+                    Self.appendSpaces(inner, to: &text)
+                    element(i, &text, inner)
+                    text.append(contentsOf: (i + 1 < count ? ",\n" : "\n").utf8)
+                }
+                return text
+            }
+            for b in texts.indices {
+                if let flush { flush(&texts[b]) } else { bytes += texts[b] }
+            }
+            start += blocks * block
+        }
+        Self.appendSpaces(indent, to: &bytes)
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     /// Hands what `bytes` holds to `flush` once it is past 64 KiB, so a long `.array` or `.object` streams as it
     /// did when it was written piece by piece, instead of being held whole.
     private static func handOver(_ bytes: inout [UInt8], _ flush: ((inout [UInt8]) -> Void)?) {
         if let flush, bytes.count >= 1 << 16 { flush(&bytes) }
     }
 
-    private static func appendSpaces(_ count: Int, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
+    fileprivate static func appendSpaces(_ count: Int, to bytes: inout [UInt8]) {
+        // From a row of spaces (a repeated element was appended one by one: a tenth of a long report's writing).
+        var left = count
+        while left > 0 {
+            let n = Swift.min(left, spaces.count)
+            spaces.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<n])) }
+            left -= n
+        }
     }
 
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
     /// Appends `quoted(text)`: the bytes of a string that needs no escape are copied as they are.
-    private static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+    fileprivate static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
         var text = text
         let plainASCII = text.withUTF8 { utf8 in
-            !utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 >= 0x7F }
+            guard
+                !utf8.contains(where: {
+                    $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 >= 0x7F
+                })
+            else { return false }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return true
         }
-        guard plainASCII else {
-            bytes.append(contentsOf: quoted(text).utf8)
+        if !plainASCII { bytes.append(contentsOf: quoted(text).utf8) }
+    }
+}
+
+/// Writes one JSON object field by field straight into text, as `JSONValue.object` renders the same fields at the
+/// same indent (`JSONValue.writtenObjects`).
+struct JSONObjectWriter {
+    fileprivate var bytes: [UInt8] = []
+    /// The object's own indent (its fields are two spaces further in).
+    private let indent: Int
+    private var fields = 0
+
+    fileprivate init(indent: Int) {
+        self.indent = indent
+    }
+
+    fileprivate mutating func open() {
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    fileprivate mutating func close() {
+        if fields > 0 {
+            bytes.append(UInt8(ascii: "\n"))
+            JSONValue.appendSpaces(indent, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// Starts a field: `key` is one of the report's own names, written as it is.
+    private mutating func key(_ key: StaticString) {
+        if fields > 0 { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "\n"))
+        JSONValue.appendSpaces(indent + 2, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        bytes.append(contentsOf: "\": ".utf8)
+        fields += 1
+    }
+
+    mutating func string(_ key: StaticString, _ value: String) {
+        self.key(key)
+        JSONValue.appendQuoted(value, to: &bytes)
+    }
+
+    mutating func int(_ key: StaticString, _ value: Int) {
+        self.key(key)
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// An array of strings, on one line as `JSONValue.array` writes one.
+    mutating func strings(_ key: StaticString, count: Int, _ element: (Int) -> String) {
+        self.key(key)
+        bytes.append(UInt8(ascii: "["))
+        for i in 0..<count {
+            if i > 0 { bytes.append(contentsOf: ", ".utf8) }
+            JSONValue.appendQuoted(element(i), to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// An array of objects, one per line block as `JSONValue.array` writes one.
+    mutating func objects(_ key: StaticString, count: Int, _ element: (Int, inout JSONObjectWriter) -> Void) {
+        self.key(key)
+        guard count > 0 else {
+            bytes.append(contentsOf: "[]".utf8)
             return
         }
-        bytes.append(UInt8(ascii: "\""))
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: "[\n".utf8)
+        for i in 0..<count {
+            JSONValue.appendSpaces(indent + 4, to: &bytes)
+            var writer = JSONObjectWriter(indent: indent + 4)
+            swap(&writer.bytes, &bytes)
+            writer.open()
+            element(i, &writer)
+            writer.close()
+            swap(&writer.bytes, &bytes)
+            bytes.append(contentsOf: (i + 1 < count ? ",\n" : "\n").utf8)
+        }
+        JSONValue.appendSpaces(indent + 2, to: &bytes)
+        bytes.append(UInt8(ascii: "]"))
     }
 }
