@@ -80,7 +80,8 @@ enum PolicyShadowed: AuditCheck {
         fixed: FixedConnections
     ) -> [PolicyID]? {
         let policy = model.policy(p)
-        var covering = Set<PolicyID>()
+        // Appended class by class, sorted and made unique at the end (a set hashed every policy of every class).
+        var covering: [PolicyID] = []
         for direction in Direction.allCases where policy.policyTypes.contains(direction) {
             let ownRules = model.policyRules[p][direction]
             for c in model.policySelection[p] {
@@ -92,7 +93,7 @@ enum PolicyShadowed: AuditCheck {
                 // Without another policy selecting c in this direction, removing p would lift the isolation.
                 guard !coveringHere.isEmpty else { return nil }
                 let withRules = coveringHere.filter { !model.policyRules[$0][direction].isEmpty }
-                covering.formUnion(withRules.isEmpty ? coveringHere : withRules)
+                covering += withRules.isEmpty ? coveringHere : withRules
                 let othersFixed = others.allSatisfy { fixed.id[$0] >= 0 }
                 for r in ownRules {
                     let rule = model.rules[r]
@@ -118,7 +119,7 @@ enum PolicyShadowed: AuditCheck {
                     let byMatch =
                         others.count <= 64 && (direction == .ingress || (fixed.id[r] >= 0 && othersFixed))
                     // The masks whose peers are covered (a peer not covered ends the test).
-                    var coveredMasks = Set<UInt64>()
+                    var coveredMasks = MaskSet()
                     for (w, word) in remaining.enumerated() where word != 0 {
                         var bits = word
                         while bits != 0 {
@@ -155,7 +156,26 @@ enum PolicyShadowed: AuditCheck {
                 }
             }
         }
-        return covering.sorted()
+        covering.sort()
+        var unique: [PolicyID] = []
+        unique.reserveCapacity(covering.count)
+        for q in covering where q != unique.last { unique.append(q) }
+        return unique
+    }
+}
+
+/// A set of masks: the first few in an array searched in order (a set hashed once for every peer of every rule
+/// cost a tenth of the shadowing test), the rest hashed.
+private struct MaskSet {
+    private var few: [UInt64] = []
+    private var more = Set<UInt64>()
+
+    func contains(_ mask: UInt64) -> Bool {
+        few.contains(mask) || (!more.isEmpty && more.contains(mask))
+    }
+
+    mutating func insert(_ mask: UInt64) {
+        if few.count < 16 { few.append(mask) } else { more.insert(mask) }
     }
 }
 
