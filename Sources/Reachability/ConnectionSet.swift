@@ -48,7 +48,11 @@ package struct ConnectionSet: Hashable, Sendable, CustomStringConvertible {
 
     /// Connections in either.
     package func union(_ other: ConnectionSet) -> ConnectionSet {
-        ConnectionSet(sets: zip(sets, other.sets).map { $0.union($1) })
+        // The same sets (one rule's, or memoised ones) are united over and over: no new array for them.
+        if other.sets == sets { return self }
+        return ConnectionSet(sets: [
+            sets[0].union(other.sets[0]), sets[1].union(other.sets[1]), sets[2].union(other.sets[2]),
+        ])
     }
 
     /// Adds `other`.
@@ -70,7 +74,8 @@ package struct ConnectionSet: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether every connection of `self` is in `other`.
     package func isSubset(of other: ConnectionSet) -> Bool {
-        zip(sets, other.sets).allSatisfy { $0.isSubset(of: $1) }
+        sets[0].isSubset(of: other.sets[0]) && sets[1].isSubset(of: other.sets[1])
+            && sets[2].isSubset(of: other.sets[2])
     }
 
     /// `All Connections`, `No Connections`, or `TCP 80,443,8000-8080; UDP 53` (TCP, UDP, SCTP order).

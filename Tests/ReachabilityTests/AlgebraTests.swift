@@ -1,4 +1,5 @@
 import Reachability
+import TestSupport
 import Testing
 
 @Test func intervalSetNormalizesMergingAdjacentRanges() {
@@ -40,4 +41,44 @@ import Testing
     #expect(ConnectionSet.all.subtracting(ConnectionSet(.tcp, .allPorts)).description == "UDP 1-65535; SCTP 1-65535")
     #expect(set.intersection(.all) == set)
     #expect(set.isSubset(of: .all))
+}
+
+/// Union, intersection, difference and inclusion of random sets agree with the same operations on sets of their
+/// elements, on a small domain whose top value is the type's maximum (so ranges that end there are merged right).
+@Test func intervalSetOperationsAgreeWithSetsOfElements() {
+    var random = SplitMix(state: 29)
+    func randomSet() -> (IntervalSet<UInt8>, Set<UInt8>) {
+        var ranges: [ClosedRange<UInt8>] = []
+        var elements = Set<UInt8>()
+        for _ in 0..<random.count(0...5) {
+            let low = UInt8(random.count(200...255))
+            let high = UInt8(random.count(Int(low)...255))
+            ranges.append(low...high)
+            elements.formUnion(low...high)
+        }
+        return (IntervalSet(ranges), elements)
+    }
+    func elements(_ set: IntervalSet<UInt8>) -> Set<UInt8> {
+        set.ranges.reduce(into: Set<UInt8>()) { $0.formUnion($1) }
+    }
+    func isNormal(_ set: IntervalSet<UInt8>) -> Bool {
+        zip(set.ranges, set.ranges.dropFirst()).allSatisfy {
+            $0.upperBound < UInt8.max && $0.upperBound + 1 < $1.lowerBound
+        }
+    }
+    for _ in 0..<2000 {
+        let (a, x) = randomSet()
+        let (b, y) = randomSet()
+        let union = a.union(b)
+        #expect(elements(union) == x.union(y) && isNormal(union), "\(a.ranges) ∪ \(b.ranges)")
+        #expect(union == IntervalSet(a.ranges + b.ranges))
+        #expect(elements(a.intersection(b)) == x.intersection(y))
+        #expect(elements(a.subtracting(b)) == x.subtracting(y))
+        #expect(a.isSubset(of: b) == x.isSubset(of: y), "\(a.ranges) ⊆ \(b.ranges)")
+        let ca = ConnectionSet(.tcp, PortSet(a.ranges.map { Int($0.lowerBound)...Int($0.upperBound) }))
+        let cb = ConnectionSet(.tcp, PortSet(b.ranges.map { Int($0.lowerBound)...Int($0.upperBound) }))
+            .union(ConnectionSet(.udp, PortSet(53...53)))
+        #expect(ca.union(cb).isSubset(of: cb) == x.isSubset(of: y))
+        #expect(ca.union(ca) == ca && cb.isSubset(of: cb.union(ca)))
+    }
 }
