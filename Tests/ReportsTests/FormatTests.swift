@@ -2,8 +2,10 @@ import Foundation
 import KubeModel
 import Manifests
 import Reachability
-import Reports
+import TestSupport
 import Testing
+
+@testable import Reports
 
 private func report(_ yaml: String, _ format: ReportFormat) throws -> String {
     let loaded = try ManifestLoader.load(bytes: Array(yaml.utf8), name: "t.yaml")
@@ -102,5 +104,72 @@ func listsSpanningManyBlocksStreamLikeOneList(format: String) throws {
         let lines = streamed.split(separator: "\n").dropFirst()  // the network-plugin header
         #expect(lines.count == compact.flowCount)
         #expect(lines.elementsEqual(pairs) { $0.hasPrefix("\($1.0) => \($1.1) : ") })
+    }
+}
+
+/// Findings written field by field (`JSONValue.writtenObjects`) are the same text as the same fields built as values
+/// (`.objects`), whatever the strings hold and however many locations and pieces of evidence there are.
+@Test func writtenObjectsAreTheTextOfTheSameValues() {
+    var random = SplitMix(state: 61)
+    let strings = [
+        "plain", "", "quote \" and \\ backslash", "line\nbreak\ttab\r", "bell \u{07} and del \u{7F}",
+        "bidi \u{202E}override", "é accents and 日本", "ns/name[Pod]",
+    ]
+    struct Item {
+        var id: String
+        var locations: [(String, Int, Int)]
+        var evidence: [String]
+        var note: String?
+    }
+    let items = (0..<300).map { _ in
+        Item(
+            id: random.pick(strings),
+            locations: (0..<Int(random.next() % 4)).map { _ in
+                (random.pick(strings), Int(random.next() % 100_000), Int(random.next() % 80) + 1)
+            },
+            evidence: (0..<Int(random.next() % 4)).map { _ in random.pick(strings) },
+            note: random.next() % 3 == 0 ? random.pick(strings) : nil
+        )
+    }
+    for count in [0, 1, 2, 33, items.count] {
+        let values = JSONValue.object([
+            ("count", .int(count)),
+            (
+                "items",
+                .objects(count: count) { i in
+                    var pairs: [(String, JSONValue)] = [
+                        ("id", .string(items[i].id)),
+                        (
+                            "locations",
+                            .array(
+                                items[i].locations.map {
+                                    .object([("file", .string($0.0)), ("line", .int($0.1)), ("column", .int($0.2))])
+                                }
+                            )
+                        ),
+                        ("evidence", .array(items[i].evidence.map(JSONValue.string))),
+                    ]
+                    if let note = items[i].note { pairs.append(("note", .string(note))) }
+                    return .object(pairs)
+                }
+            ),
+        ])
+        let written = JSONValue.object([
+            ("count", .int(count)),
+            (
+                "items",
+                .writtenObjects(count: count) { i, writer in
+                    writer.string("id", items[i].id)
+                    writer.objects("locations", count: items[i].locations.count) { l, location in
+                        location.string("file", items[i].locations[l].0)
+                        location.int("line", items[i].locations[l].1)
+                        location.int("column", items[i].locations[l].2)
+                    }
+                    writer.strings("evidence", count: items[i].evidence.count) { items[i].evidence[$0] }
+                    if let note = items[i].note { writer.string("note", note) }
+                }
+            ),
+        ])
+        #expect(written.text == values.text, "\(count) items")
     }
 }
