@@ -269,6 +269,21 @@ MUTANTS = [
     ("tier-host-network-subject", "Sources/Reachability/Model/ClassModel.swift",
      "            !classes[c].hostNetwork\n                && selection.matches", "            true\n                && selection.matches",
      "host-network pods are admin subjects and peers"),
+    ("written-objects-flat-indent", "Sources/Reports/JSONValue.swift",
+     "var writer = JSONObjectWriter(indent: indent + 4)", "var writer = JSONObjectWriter(indent: indent + 2)",
+     "an array of objects inside a written finding (its locations) is indented as its field, not two spaces in"),
+    ("shadowed-covering-repeated", "Sources/Reachability/Audit/Findings/PolicyShadowed.swift",
+     "for q in covering where q != unique.last {", "for q in covering {",
+     "a policy covering a shadowed one in several classes is listed once per class"),
+    ("interval-union-skips-overlap", "Sources/Reachability/IntervalSet.swift",
+     "if next.upperBound > last.upperBound { out[out.count - 1] = last.lowerBound...next.upperBound }",
+     "if next.upperBound > last.upperBound { out.append(next) }",
+     "a union keeps two overlapping ranges apart instead of merging them"),
+    ("interval-subset-lower-only", "Sources/Reachability/IntervalSet.swift",
+     """guard j < other.ranges.count, other.ranges[j].lowerBound <= range.lowerBound,
+                other.ranges[j].upperBound >= range.upperBound""",
+     """guard j < other.ranges.count, other.ranges[j].lowerBound <= range.lowerBound""",
+     "a range counts as inside another that holds only its start"),
 ]
 
 

@@ -142,3 +142,22 @@ func anEgressRuleToANamedPortIsCoveredPerDestination(ports: (String, String)) th
     // `numbered` is within `named` only towards the pod on 80; neither covers the other.
     #expect(shadowed.isEmpty)
 }
+
+/// A policy shadowed in two classes by the same policy names it once: as evidence, as a location and in the text.
+@Test func aPolicyCoveringAShadowedOneInSeveralClassesIsNamedOnce() throws {
+    let yaml =
+        pod("a", labels: "{app: a}") + pod("b", labels: "{app: b}")
+        + netpol("narrow", "{podSelector: {}, policyTypes: [Ingress], ingress: [{ports: [{port: 80}]}]}")
+        + netpol("wide", "{podSelector: {}, policyTypes: [Ingress], ingress: [{}]}")
+        // Reads `app`, so that a and b are two classes.
+        + netpol("reader", "{podSelector: {matchLabels: {app: b}}, policyTypes: [Egress], egress: [{}]}")
+    let model = try analyze(yaml).model
+    #expect(model.classes.count == 2)
+    let findings = Auditor.audit(try analyze(yaml)).findings.filter { $0.rule.id == "policy-shadowed" }
+    let finding = try #require(findings.first)
+    #expect(findings.count == 1)
+    #expect(finding.subject == "NetworkPolicy default/narrow")
+    #expect(finding.evidence.count == 1)
+    #expect(finding.locations.count == 2)
+    #expect(finding.message.components(separatedBy: "default/wide").count == 2)
+}
