@@ -175,9 +175,10 @@ package struct Cluster: Hashable, Sendable {
         var byName: [String: Namespace] = [:]
         for namespace in namespaces { byName[namespace.name] = namespace }
         var previous: String?
-        for endpoint in endpoints where endpoint.namespace != previous {
-            previous = endpoint.namespace
-            if byName[endpoint.namespace] == nil { byName[endpoint.namespace] = Namespace(name: endpoint.namespace) }
+        for e in endpoints.indices where endpoints[e].namespace != previous {
+            let namespace = endpoints[e].namespace
+            previous = namespace
+            if byName[namespace] == nil { byName[namespace] = Namespace(name: namespace) }
         }
         for policy in policies where byName[policy.namespace] == nil {
             byName[policy.namespace] = Namespace(name: policy.namespace)
@@ -199,6 +200,24 @@ package struct Cluster: Hashable, Sendable {
         self.waysIn = waysIn.sorted {
             ($0.kind.rawValue, $0.namespace, $0.name) < ($1.kind.rawValue, $1.namespace, $1.name)
         }
+    }
+}
+
+extension Cluster {
+    /// The indices of each namespace's endpoints, ascending. One lookup per run of endpoints of one namespace
+    /// (sorted by id, a namespace's endpoints are one run) and no endpoint copied: a loop over the endpoints'
+    /// values copied 150,000 of them each time.
+    package func endpointIndicesByNamespace() -> [String: [Int]] {
+        var out: [String: [Int]] = [:]
+        var start = 0
+        while start < endpoints.count {
+            let namespace = endpoints[start].namespace
+            var end = start + 1
+            while end < endpoints.count, endpoints[end].namespace == namespace { end += 1 }
+            out[namespace, default: []].append(contentsOf: start..<end)
+            start = end
+        }
+        return out
     }
 }
 

@@ -69,7 +69,9 @@ package struct ConnectionSet: Hashable, Sendable, CustomStringConvertible {
 
     /// Connections in `self` not in `other`.
     package func subtracting(_ other: ConnectionSet) -> ConnectionSet {
-        ConnectionSet(sets: zip(sets, other.sets).map { $0.subtracting($1) })
+        // Nothing taken away (no exception matches, most of the time): no new sets.
+        if other.sets[0].isEmpty && other.sets[1].isEmpty && other.sets[2].isEmpty { return self }
+        return ConnectionSet(sets: zip(sets, other.sets).map { $0.subtracting($1) })
     }
 
     /// Whether every connection of `self` is in `other`.

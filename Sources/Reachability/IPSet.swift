@@ -1,5 +1,16 @@
 package import KubeModel
 
+extension IPFamily {
+    /// Whether this is IPv4: a check of the case here, where `==` is a call through the protocol's table (the
+    /// family is compared for every rule and address atom).
+    var isV4: Bool {
+        if case .v4 = self { true } else { false }
+    }
+
+    /// Whether `other` is the same family, without `==` (see `isV4`).
+    func isSame(as other: IPFamily) -> Bool { isV4 == other.isV4 }
+}
+
 /// A contiguous range of addresses of one family.
 package struct IPRange: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The family.
@@ -59,8 +70,8 @@ package struct IPSet: Hashable, Sendable {
 
     /// The set for one family.
     package subscript(family: IPFamily) -> IntervalSet<UInt128> {
-        get { family == .v4 ? v4 : v6 }
-        set { if family == .v4 { v4 = newValue } else { v6 = newValue } }
+        get { family.isV4 ? v4 : v6 }
+        set { if family.isV4 { v4 = newValue } else { v6 = newValue } }
     }
 
     /// True when the set holds no address.
@@ -92,7 +103,10 @@ package struct IPSet: Hashable, Sendable {
     package func isSubset(of other: IPSet) -> Bool { v4.isSubset(of: other.v4) && v6.isSubset(of: other.v6) }
 
     /// Whether the whole range is in the set.
-    package func contains(_ range: IPRange) -> Bool { self[range.family].contains(range.bounds) }
+    package func contains(_ range: IPRange) -> Bool {
+        // Read in place: the subscript's copy of a family's ranges was a retain and a release per rule and atom.
+        range.family.isV4 ? v4.contains(range.bounds) : v6.contains(range.bounds)
+    }
 
     /// The set as ranges, IPv4 first.
     package var ranges: [IPRange] {

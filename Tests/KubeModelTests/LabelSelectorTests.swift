@@ -1,4 +1,5 @@
 import KubeModel
+import TestSupport
 import Testing
 
 @Test func emptySelectorMatchesEverything() {
@@ -54,4 +55,25 @@ import Testing
     #expect(cluster.namespaces.map(\.name) == ["b", "c", "z"])
     #expect(cluster.namespaces.map(\.isImplicit) == [false, true, true])
     #expect(cluster.endpoints.map(\.id) == ["b/a[Pod]", "z/p[Pod]"])
+}
+
+/// Each namespace's endpoints by index, as a plain pass over them gives them, with namespaces whose names are
+/// prefixes of others (sorted by id, `a-b/…` comes before `a/…`) and in an order other than id order.
+@Test func endpointIndicesByNamespaceAreThoseOfAPlainPass() {
+    let names = ["a", "a-b", "ab", "b", "a.b"]
+    var random = SplitMix(state: 5)
+    let endpoints = (0..<200).map { i in
+        Endpoint(namespace: random.pick(names), name: "p\(i)", kind: random.pick(["Pod", "Deployment"]))
+    }
+    func plain(_ endpoints: [Endpoint]) -> [String: [Int]] {
+        var out: [String: [Int]] = [:]
+        for (e, endpoint) in endpoints.enumerated() { out[endpoint.namespace, default: []].append(e) }
+        return out
+    }
+    let sorted = Cluster(namespaces: [], endpoints: endpoints, policies: [])
+    #expect(sorted.endpointIndicesByNamespace() == plain(sorted.endpoints))
+    var unsorted = sorted
+    unsorted.endpoints = endpoints
+    #expect(unsorted.endpointIndicesByNamespace() == plain(endpoints))
+    #expect(Set(sorted.endpointIndicesByNamespace().keys) == Set(names))
 }

@@ -66,7 +66,12 @@ package struct AuditReport: Hashable, Sendable {
     package var settings = EngineSettings()
 
     /// The number of active findings of a severity.
-    package func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+    package func count(_ severity: Severity) -> Int {
+        // Counted in place (a filter copied every finding).
+        var count = 0
+        for f in findings.indices where findings[f].severity == severity { count += 1 }
+        return count
+    }
 }
 
 /// Namespace × namespace reachability.

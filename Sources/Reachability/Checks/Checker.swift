@@ -63,10 +63,8 @@ struct CheckContext {
         for namespace in model.cluster.namespaces { labels[namespace.name] = namespace.labels }
         namespaceLabels = labels
         let endpoints = model.cluster.endpoints
-        var byNamespace: [String: [Int]] = [:]
-        for (e, endpoint) in endpoints.enumerated() { byNamespace[endpoint.namespace, default: []].append(e) }
         names = endpoints.map(\.id)
-        endpointsByNamespace = byNamespace
+        endpointsByNamespace = model.cluster.endpointIndicesByNamespace()
     }
 
     mutating func evaluate(_ rule: CheckRule) throws(Diagnostic) -> CheckResult {

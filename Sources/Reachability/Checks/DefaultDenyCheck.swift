@@ -32,11 +32,12 @@ enum DefaultDenyCheck {
                 continue
             }
             missing.append(direction)
-            for (e, endpoint) in context.cluster.endpoints.enumerated()
-            where endpoint.namespace == namespace.name && !model.isolated[direction][model.classOf(endpoint: e)] {
+            // The namespace's endpoints only (every endpoint was read, and copied, for every rule).
+            for e in context.endpointsByNamespace[namespace.name] ?? []
+            where !model.isolated[direction][model.classOf(endpoint: e)] {
                 count += 1
                 if examples.count < context.options.examples {
-                    examples.append(.notIsolated(endpoint: endpoint.id, direction: direction))
+                    examples.append(.notIsolated(endpoint: context.names[e], direction: direction))
                 }
             }
         }

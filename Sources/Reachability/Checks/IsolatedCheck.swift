@@ -73,12 +73,16 @@ private struct Exemptions {
     let resolved: [(Side, ConnectionSet)]
     /// Per exception, which endpoints it names.
     let masks: [[Bool]]
+    /// Per exception, the connections it exempts (apart from its side: read for every pair of classes, a tuple
+    /// read with its side retained both).
+    private let exempted: [ConnectionSet]
 
     init(_ exceptions: [RuleException], _ direction: Direction, in context: CheckContext) {
         resolved = exceptions.compactMap { exception -> (Side, ConnectionSet)? in
             guard let peer = exception.peer(direction) else { return nil }
             return (context.resolve(peer), context.connections(exception.ports))
         }
+        exempted = resolved.map(\.1)
         let count = context.cluster.endpoints.count
         masks = resolved.map { side, _ -> [Bool] in
             var mask = [Bool](repeating: false, count: count)
@@ -107,7 +111,7 @@ private struct Exemptions {
     /// What the exceptions matching a signature allow.
     func connections(_ signature: [Bool]) -> ConnectionSet {
         var out = ConnectionSet.none
-        for (i, matched) in signature.enumerated() where matched { out.formUnion(resolved[i].1) }
+        for i in signature.indices where signature[i] { out.formUnion(exempted[i]) }
         return out
     }
 }

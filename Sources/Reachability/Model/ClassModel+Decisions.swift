@@ -120,7 +120,7 @@ extension ClassModel {
     func union(_ rules: some Sequence<RuleID>, matching peer: ClassID, destination: ClassID) -> ConnectionSet? {
         var out: ConnectionSet?
         for r in rules where self.rules[r].matchesClass[peer.index] {
-            let more = connections(self.rules[r], destinationClass: destination)
+            let more = connections(r, destinationClass: destination)
             out = out.map { $0.union(more) } ?? more
         }
         return out
@@ -130,7 +130,7 @@ extension ClassModel {
     func union(_ rules: some Sequence<RuleID>, atom: IPRange, destination: ClassID?) -> ConnectionSet {
         var out = ConnectionSet.none
         for r in rules where self.rules[r].addresses.contains(atom) {
-            out.formUnion(connections(self.rules[r], destinationClass: destination))
+            out.formUnion(connections(r, destinationClass: destination))
         }
         return out
     }
@@ -178,7 +178,7 @@ extension ClassModel {
         while i < range.upperBound {
             let family = atoms[i].family
             var j = i
-            while j + 1 < range.upperBound, atoms[j + 1].family == family { j += 1 }
+            while j + 1 < range.upperBound, atoms[j + 1].family.isSame(as: family) { j += 1 }
             set.formUnion(
                 IPSet(IPRange(family: family, bounds: atoms[i].bounds.lowerBound...atoms[j].bounds.upperBound))
             )
@@ -216,8 +216,12 @@ extension ClassModel {
     }
 
     /// What a rule allows towards class `destinationClass`, by id.
+    ///
+    /// Reads the rule's fields in place: a rule passed by value was copied, a retain and a release of each of its
+    /// arrays, for every rule of every pair and address atom.
     package func connections(_ rule: RuleID, destinationClass: ClassID?) -> ConnectionSet {
-        connections(rules[rule], destinationClass: destinationClass)
+        if let fixed = rules[rule].fixedConnections { return fixed }
+        return Self.connections(rules[rule].ports, destinationPorts: destinationClass.map { classes[$0].ports } ?? [])
     }
 }
 

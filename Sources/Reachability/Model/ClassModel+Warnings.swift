@@ -8,12 +8,14 @@ extension ClassModel {
     /// - Complexity: O(ipBlocks × log(pod IPs) + matches).
     package func pluginWarnings() -> [Diagnostic] {
         var podIPs: [(address: IPAddress, endpoint: Int)] = []
-        for (e, endpoint) in cluster.endpoints.enumerated() where !endpoint.hostNetwork {
-            for address in endpoint.addresses { podIPs.append((address, e)) }
+        for e in cluster.endpoints.indices where !cluster.endpoints[e].hostNetwork {
+            for address in cluster.endpoints[e].addresses { podIPs.append((address, e)) }
         }
         podIPs.sort { $0.address < $1.address }
         var nodeIPs: [(address: IPAddress, endpoint: Int)] = []
-        for (e, endpoint) in cluster.endpoints.enumerated() {
+        for e in cluster.endpoints.indices
+        where !cluster.endpoints[e].nodeAddresses.isEmpty || cluster.endpoints[e].hostNetwork {
+            let endpoint = cluster.endpoints[e]
             for address in Set(endpoint.nodeAddresses + (endpoint.hostNetwork ? endpoint.addresses : [])) {
                 nodeIPs.append((address, e))
             }

@@ -202,8 +202,7 @@ package struct ClassModel: Sendable {
     /// The endpoints each Service selects, in its namespace.
     private static func serviceEndpoints(_ cluster: Cluster) -> [[Int]] {
         guard !cluster.services.isEmpty else { return [] }
-        var byNamespace: [String: [Int]] = [:]
-        for (e, endpoint) in cluster.endpoints.enumerated() { byNamespace[endpoint.namespace, default: []].append(e) }
+        let byNamespace = cluster.endpointIndicesByNamespace()
         return cluster.services.map { service in
             guard let selector = service.selector else { return [] }
             return (byNamespace[service.namespace] ?? []).filter { e in
@@ -292,7 +291,7 @@ package struct ClassModel: Sendable {
                 }
             }
             var last = low - 1
-            while last + 1 < atoms.count, atoms[last + 1].family == range.family,
+            while last + 1 < atoms.count, atoms[last + 1].family.isSame(as: range.family),
                 atoms[last + 1].bounds.upperBound <= range.bounds.upperBound
             {
                 last += 1

@@ -46,10 +46,7 @@ struct NamespaceMembers {
     let withEndpoints: [(Namespace, [Int])]
 
     init(_ cluster: Cluster) {
-        var endpointsByNamespace: [String: [Int]] = [:]
-        for (i, endpoint) in cluster.endpoints.enumerated() {
-            endpointsByNamespace[endpoint.namespace, default: []].append(i)
-        }
+        let endpointsByNamespace = cluster.endpointIndicesByNamespace()
         withEndpoints = cluster.namespaces.compactMap { namespace in
             endpointsByNamespace[namespace.name].map { (namespace, $0) }
         }
