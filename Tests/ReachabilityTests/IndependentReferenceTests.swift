@@ -1002,3 +1002,36 @@ private func plainlyShadowed(_ p: PolicyID, in model: ClassModel) -> Bool {
     #expect(shadowed > 40)
     #expect(kept > 40)
 }
+
+/// Pair groups are the classes alike by definition (same isolation, governing rules, named ports and matching rules),
+/// whether classes are compared by their lists of matching rules or bit by bit.
+@Test func pairGroupsAreTheClassesAlikeByDefinition() throws {
+    var grouped = 0
+    for seed in 0..<60 {
+        let random = RandomCluster(seed: UInt64(seed) &* 104_729 &+ 3)
+        let cluster = try ManifestLoader.load(bytes: Array(random.yaml.utf8), name: "random.yaml").cluster
+        let model = PolicyEngine(cluster: cluster, settings: random.settings).analyze().model
+        guard !model.tiered else { continue }
+        let keys = FlowMemo.Keys(model: model)
+        func alike(_ a: Int, _ b: Int) -> Bool {
+            model.isolated.ingress[a] == model.isolated.ingress[b]
+                && model.isolated.egress[a] == model.isolated.egress[b]
+                && (!model.isolated.ingress[a] || keys.rules.ingress[a] == keys.rules.ingress[b])
+                && (!model.isolated.egress[a] || keys.rules.egress[a] == keys.rules.egress[b])
+                && keys.ports[a] == keys.ports[b]
+                && model.rules.indices.allSatisfy {
+                    keys.matches(RuleID($0), ClassID(a)) == keys.matches(RuleID($0), ClassID(b))
+                }
+        }
+        let byLists = PairGroups(model, keys: keys)
+        let byBits = PairGroups(model, keys: keys, listLimit: 0)
+        #expect(byLists.groupOf == byBits.groupOf, "seed \(seed)")
+        for a in model.classes.indices {
+            for b in model.classes.indices where b > a {
+                #expect((byLists.groupOf[a] == byLists.groupOf[b]) == alike(a, b), "seed \(seed): classes \(a), \(b)")
+            }
+        }
+        grouped += byLists.classes.filter { $0.count > 1 }.count
+    }
+    #expect(grouped > 20)
+}
