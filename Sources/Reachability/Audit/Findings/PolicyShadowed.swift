@@ -26,13 +26,20 @@ enum PolicyShadowed: AuditCheck {
             return bits
         }
         let fixed = FixedConnections(model)
+        let tables = PerDirection(ingress: DirectionTables(model, .ingress), egress: DirectionTables(model, .egress))
         // The shadowing test is the audit's costliest part and independent per policy: run it on every core, and
         // build each finding there too (a shadowed policy of 150,000 pods lists some 70 covering ones).
         let reader = context
         let found = Parallel.map(model.cluster.policies.count) { p -> [Finding] in
             let policy = model.cluster.policies[p]
             guard !model.policySelection[p].isEmpty, !isDefaultDeny(policy),
-                let covering = Self.covering(PolicyID(p), in: model, ruleBits: ruleBits, fixed: fixed)
+                let covering = Self.covering(
+                    PolicyID(p),
+                    in: model,
+                    tables: tables,
+                    ruleBits: ruleBits,
+                    fixed: fixed
+                )
             else { return [] }
             // Field by field: a reference made from the whole policy copied it first (470,000 copies).
             let references = covering.map { q in
@@ -76,6 +83,7 @@ enum PolicyShadowed: AuditCheck {
     private static func covering(
         _ p: PolicyID,
         in model: ClassModel,
+        tables: PerDirection<DirectionTables>,
         ruleBits: [[UInt64]],
         fixed: FixedConnections
     ) -> [PolicyID]? {
@@ -83,22 +91,24 @@ enum PolicyShadowed: AuditCheck {
         // Appended class by class, sorted and made unique at the end (a set hashed every policy of every class).
         var covering: [PolicyID] = []
         for direction in Direction.allCases where policy.policyTypes.contains(direction) {
-            let ownRules = model.policyRules[p][direction]
+            let governing = tables[direction].governing
+            let selectedBy = tables[direction].selectedBy
+            let policyRules = tables[direction].policyRules
+            let ownRules = policyRules[p.index]
             for c in model.policySelection[p] {
-                let all = model.governing[direction][c]
+                let all = governing[c]
                 // A policy has a few rules: a scan of them is cheaper than a set (this runs for every class every
                 // policy selects).
                 let others = all.filter { !ownRules.contains($0) }
-                let coveringHere = model.selectedBy[direction][c].filter { $0 != p }
+                let coveringHere = selectedBy[c].filter { $0.index != p.index }
                 // Without another policy selecting c in this direction, removing p would lift the isolation.
                 guard !coveringHere.isEmpty else { return nil }
-                let withRules = coveringHere.filter { !model.policyRules[$0][direction].isEmpty }
+                let withRules = coveringHere.filter { !policyRules[$0.index].isEmpty }
                 covering += withRules.isEmpty ? coveringHere : withRules
                 let othersFixed = others.allSatisfy { fixed.id[$0] >= 0 }
                 for r in ownRules {
-                    let rule = model.rules[r]
                     var remaining = ruleBits[r]
-                    var remainingAddresses = rule.addresses
+                    var remainingAddresses = model.rules[r].addresses
                     if fixed.id[r] >= 0 {
                         for o in others where fixed.isSubset(r, of: o) {
                             var left: UInt64 = 0
@@ -134,7 +144,7 @@ enum PolicyShadowed: AuditCheck {
                                 if coveredMasks.contains(mask) { continue }
                             }
                             let destination = direction == .ingress ? c : peer
-                            let mine = model.connections(rule, destinationClass: destination)
+                            let mine = model.connections(r, destinationClass: destination)
                             let covered =
                                 mine.isEmpty
                                 || mine.isSubset(
@@ -146,7 +156,7 @@ enum PolicyShadowed: AuditCheck {
                     }
                     guard !remainingAddresses.isEmpty else { continue }
                     let destination: ClassID? = direction == .ingress ? c : nil
-                    let mine = model.connections(rule, destinationClass: destination)
+                    let mine = model.connections(r, destinationClass: destination)
                     guard !mine.isEmpty else { continue }
                     for a in model.atomIntervals(remainingAddresses).joined() {
                         if !mine.isSubset(of: model.union(others, atom: model.atoms[a], destination: destination)) {
@@ -161,6 +171,23 @@ enum PolicyShadowed: AuditCheck {
         unique.reserveCapacity(covering.count)
         for q in covering where q != unique.last { unique.append(q) }
         return unique
+    }
+}
+
+/// The model's tables for one direction, read once: `PerDirection`'s subscript is a generic call from the audit, which
+/// copied an array for every class of every policy.
+private struct DirectionTables: Sendable {
+    /// Per class, the rules that govern it.
+    let governing: [[RuleID]]
+    /// Per class, the policies that select it.
+    let selectedBy: [[PolicyID]]
+    /// Per policy, its rules.
+    let policyRules: [[RuleID]]
+
+    init(_ model: ClassModel, _ direction: Direction) {
+        governing = model.governing[direction]
+        selectedBy = model.selectedBy[direction]
+        policyRules = model.policyRules.map { $0[direction] }
     }
 }
 
