@@ -41,15 +41,23 @@ package struct ConnectionSet: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// True when nothing is allowed.
-    package var isEmpty: Bool { sets.allSatisfy(\.isEmpty) }
+    package var isEmpty: Bool { sets[0].isEmpty && sets[1].isEmpty && sets[2].isEmpty }
 
-    /// True when every port of every protocol is allowed.
-    package var allowsAll: Bool { self == .all }
+    /// True when every port of every protocol is allowed (`self == .all`, read set by set: comparing with `.all` as
+    /// arrays was a tenth of a hop with admin tiers).
+    package var allowsAll: Bool {
+        func isAll(_ ports: PortSet) -> Bool { ports.ranges.count == 1 && ports.ranges[0] == 1...65535 }
+        return isAll(sets[0]) && isAll(sets[1]) && isAll(sets[2])
+    }
 
     /// Connections in either.
     package func union(_ other: ConnectionSet) -> ConnectionSet {
-        // The same sets (one rule's, or memoised ones) are united over and over: no new array for them.
-        if other.sets == sets { return self }
+        // The same sets (one rule's, or memoised ones) are united over and over: no new array for them. Only the
+        // same storage is looked for (comparing the sets cost more than it saved where they differ).
+        let same = sets.withUnsafeBufferPointer { a in
+            other.sets.withUnsafeBufferPointer { a.baseAddress == $0.baseAddress }
+        }
+        if same { return self }
         return ConnectionSet(sets: [
             sets[0].union(other.sets[0]), sets[1].union(other.sets[1]), sets[2].union(other.sets[2]),
         ])

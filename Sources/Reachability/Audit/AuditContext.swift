@@ -146,7 +146,7 @@ struct AuditContext {
     /// The policies whose rules open class `c` in `direction` (those that only isolate it are left out), in policy
     /// order: the origins of the rules that govern it.
     func policies(selectingClass c: ClassID, _ direction: Direction) -> [NetworkPolicy] {
-        Set(model.governing[direction][c].compactMap { model.origin($0).policy }).sorted().map { model.policy($0) }
+        Set(model.governing.of(direction)[c].compactMap { model.origin($0).policy }).sorted().map { model.policy($0) }
     }
 }
 

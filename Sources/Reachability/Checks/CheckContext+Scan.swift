@@ -98,7 +98,7 @@ extension CheckContext {
     private func openHop(_ direction: Direction, at c: ClassID, addresses: IPSet, _ connections: ConnectionSet)
         -> Set<Direction>
     {
-        guard !model.isolated[direction][c] else { return [] }
+        guard !model.isolated.of(direction)[c] else { return [] }
         guard model.tiered else { return [direction] }
         let undecided = model.decide(direction, at: c, peer: .addresses(addresses)).undecided
         return undecided.intersection(connections).isEmpty ? [] : [direction]

@@ -34,7 +34,7 @@ enum DefaultDenyCheck {
             missing.append(direction)
             // The namespace's endpoints only (every endpoint was read, and copied, for every rule).
             for e in context.endpointsByNamespace[namespace.name] ?? []
-            where !model.isolated[direction][model.classOf(endpoint: e)] {
+            where !model.isolated.of(direction)[model.classOf(endpoint: e)] {
                 count += 1
                 if examples.count < context.options.examples {
                     examples.append(.notIsolated(endpoint: context.names[e], direction: direction))

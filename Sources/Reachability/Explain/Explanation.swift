@@ -134,8 +134,8 @@ extension ClassModel {
             }
             open += passed
         }
-        tier(adminGoverning[direction][governed])
-        if isolated[direction][governed] {
+        tier(adminGoverning.of(direction)[governed])
+        if isolated.of(direction)[governed] {
             for piece in open {
                 decided += networkPolicySide(
                     direction,
@@ -147,7 +147,7 @@ extension ClassModel {
                 )
             }
         } else {
-            tier(baselineGoverning[direction][governed])
+            tier(baselineGoverning.of(direction)[governed])
             decided += open.map {
                 SidePiece(connections: $0.connections, allowed: true, reasons: $0.reasons + [.systemDefault])
             }
@@ -165,14 +165,14 @@ extension ClassModel {
         on connections: ConnectionSet,
         after prefix: [SideReason]
     ) -> [SidePiece] {
-        guard isolated[direction][governed] else {
+        guard isolated.of(direction)[governed] else {
             return [SidePiece(connections: connections, allowed: true, reasons: prefix + [.systemDefault])]
         }
         var pieces = [SidePiece(connections: connections, allowed: false, reasons: prefix)]
         // Within a policy the first rule that admits a connection is named for it, as netpol-analyzer names them;
         // every policy that admits it is named.
         var byPolicy: [PolicyID: ConnectionSet] = [:]
-        for r in governing[direction][governed] where matches(rules[r], peer) {
+        for r in governing.of(direction)[governed] where matches(rules[r], peer) {
             guard let policy = rules[r].origin.policy else { continue }
             let earlier = byPolicy[policy] ?? .none
             let admitted = self.connections(rules[r], destinationClass: destination).subtracting(earlier)
@@ -205,7 +205,7 @@ extension ClassModel {
         -> [SideReason]
     {
         var reasons: [SideReason] = []
-        for p in selectedBy[direction][governed] {
+        for p in selectedBy.of(direction)[governed] {
             let own = policyRules[p][direction]
             guard !own.isEmpty else {
                 reasons.append(.noRules(p))

@@ -143,7 +143,7 @@ extension Reachability {
                 }
                 // Every selector peer of the rules, with what its rule admits.
                 var written: [(RuleSelectors, ExposedPeer, ExposedConnections)] = []
-                for rule in model.governing[direction][c] {
+                for rule in model.governing.of(direction)[c] {
                     let namespace = model.origin(rule).namespace
                     let policyRule = model.policyRule(rule)
                     let connections = exposedConnections(policyRule.ports, direction: direction, at: c)
@@ -250,8 +250,9 @@ extension Reachability {
         only: ConnectionSet?
     ) -> [(Direction, ExposedPeer, ExposedConnections)] {
         let governing =
-            model.adminGoverning[direction][c]
-            + (model.isolated[direction][c] ? model.governing[direction][c] : model.baselineGoverning[direction][c])
+            model.adminGoverning.of(direction)[c]
+            + (model.isolated.of(direction)[c]
+                ? model.governing.of(direction)[c] : model.baselineGoverning.of(direction)[c])
         // Per rule: the selector peers it names (nil: it matches every pod, as a rule without peers does).
         var peersOf: [RuleID: [(RuleSelectors, ExposedPeer)]?] = [:]
         var representatives: [(RuleSelectors, ExposedPeer)] = [(RuleSelectors(), .entireCluster)]

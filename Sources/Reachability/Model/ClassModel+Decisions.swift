@@ -27,16 +27,16 @@ extension ClassModel {
             }
         // The baseline is folded last: an isolating NetworkPolicy layer has decided everything by then.
         return Decision(folding: [
-            tierLayer(adminGoverning[direction][governed], peer: peer, destination: destination),
+            tierLayer(adminGoverning.of(direction)[governed], peer: peer, destination: destination),
             networkPolicies,
-            tierLayer(baselineGoverning[direction][governed], peer: peer, destination: destination),
+            tierLayer(baselineGoverning.of(direction)[governed], peer: peer, destination: destination),
         ])
     }
 
     /// What the NetworkPolicies say at one hop. Policies that select the endpoint in `direction` isolate it: the
     /// union of their rules that match `peer` is allowed, everything else denied. Selected by none, they say nothing.
     func networkPolicyLayer(_ direction: Direction, at governed: ClassID, peer: HopPeer) -> LayerDecision {
-        guard isolated[direction][governed] else { return .silent }
+        guard isolated.of(direction)[governed] else { return .silent }
         let destination: ClassID? =
             switch (direction, peer) {
             case (.ingress, _): governed
@@ -45,7 +45,7 @@ extension ClassModel {
             }
         var allowed = ConnectionSet.none
         var deciding: [DecidingRule] = []
-        for r in governing[direction][governed] where matches(rules[r], peer) {
+        for r in governing.of(direction)[governed] where matches(rules[r], peer) {
             let connections = connections(rules[r], destinationClass: destination)
             guard !connections.isEmpty else { continue }
             allowed.formUnion(connections)
@@ -56,7 +56,7 @@ extension ClassModel {
                 DecisionPart(allowed, .allow, rules: deciding),
                 DecisionPart(ConnectionSet.all.subtracting(allowed), .deny),
             ],
-            selectedBy: selectedBy[direction][governed]
+            selectedBy: selectedBy.of(direction)[governed]
         )
     }
 
@@ -140,7 +140,7 @@ extension ClassModel {
     /// its rules, not with the number of atoms.
     func addressFlows(_ c: ClassID, _ direction: Direction) -> [(ConnectionSet, IPSet)] {
         var events: [(position: Int, rule: RuleID, starts: Bool)] = []
-        for r in governing[direction][c] {
+        for r in governing.of(direction)[c] {
             for interval in ruleAtoms[r] {
                 events.append((interval.lowerBound, r, true))
                 events.append((interval.upperBound + 1, r, false))
@@ -390,11 +390,11 @@ struct FlowMemo {
     {
         // Stored properties and the flat rule lists, not `PerDirection`'s subscript and `model.governing`: that was a
         // call into another module for every class pair, and a retain of the rule list shared by both cores.
-        let list = direction == .ingress ? keys.rules.ingress[governed.index] : keys.rules.egress[governed.index]
+        let list = direction.isIngress ? keys.rules.ingress[governed.index] : keys.rules.egress[governed.index]
         let start = Int(keys.listStart[Int(list)])
         let count = Int(keys.listStart[Int(list) + 1]) - start
         guard count <= RuleMask.capacity else {
-            return model.union(model.governing[direction][governed], matching: peer, destination: destination).map {
+            return model.union(model.governing.of(direction)[governed], matching: peer, destination: destination).map {
                 table.intern($0)
             }
         }
@@ -409,7 +409,7 @@ struct FlowMemo {
         guard !mask.isEmpty else { return nil }
         let key = HopKey(rules: list, mask: mask, ports: named ? keys.ports[destination.index] : -1)
         if let known = hops[key] { return known }
-        let rules = model.governing[direction][governed]
+        let rules = model.governing.of(direction)[governed]
         guard let union = model.union(rules, matching: peer, destination: destination) else { return nil }
         let id = table.intern(union)
         hops[key] = id

@@ -16,8 +16,8 @@ extension ClassModel {
     /// Whether some policy of any tier can decide connections of class `c` in `direction`: when none can, every
     /// connection passes by default, to and from everywhere.
     package func decides(_ direction: Direction, _ c: ClassID) -> Bool {
-        isolated[direction][c]
-            || (tiered && (!adminGoverning[direction][c].isEmpty || !baselineGoverning[direction][c].isEmpty))
+        isolated.of(direction)[c]
+            || (tiered && (!adminGoverning.of(direction)[c].isEmpty || !baselineGoverning.of(direction)[c].isEmpty))
     }
 
     /// The baseline rule that denies every pod peer to every pod of `namespace` in `direction` (a baseline
@@ -103,13 +103,13 @@ extension ClassModel {
         // The admin tier, from the cache when the same of its rules matched before.
         var undecided = ConnectionSet.all
         var allowed = ConnectionSet.none
-        let admin = adminGoverning[direction][governed]
+        let admin = adminGoverning.of(direction)[governed]
         if !admin.isEmpty {
             var mask = RuleMask()
             var cacheable = cache != nil && admin.count <= RuleMask.capacity
             for (k, r) in admin.enumerated() where matching(r) {
                 mask.insert(k)
-                if direction == .egress && tierTables.fixed[r.index] == nil { cacheable = false }
+                if direction.slot == 1 && tierTables.fixed[r.index] == nil { cacheable = false }
             }
             if !mask.isEmpty {
                 if cacheable, let known = cache?.lookup(direction, governed, mask) {
@@ -121,16 +121,16 @@ extension ClassModel {
             }
         }
         guard !undecided.isEmpty else { return (allowed, .none) }
-        if isolated[direction][governed] {
+        if isolated.of(direction)[governed] {
             var admitted = ConnectionSet.none
-            for r in governing[direction][governed] where matching(r) {
+            for r in governing.of(direction)[governed] where matching(r) {
                 let more = tierConnections(r, destination)
                 admitted = admitted.isEmpty ? more : admitted.union(more)
             }
             let rest = undecided.intersection(admitted)
             return (allowed.isEmpty ? rest : allowed.union(rest), .none)
         }
-        fold(baselineGoverning[direction][governed], &undecided, &allowed)
+        fold(baselineGoverning.of(direction)[governed], &undecided, &allowed)
         return (allowed.isEmpty ? undecided : allowed.union(undecided), undecided)
     }
 
@@ -154,11 +154,14 @@ extension ClassModel {
         guard !egress.allowed.isEmpty else { return (.none, []) }
         let ingress = tieredHop(.ingress, at: destination, destination: destination, cache: cache, peer: source)
         let allowed = egress.allowed.intersection(ingress.allowed)
-        var open = Set<Direction>()
-        for (direction, undecided) in [(Direction.egress, egress.undecided), (.ingress, ingress.undecided)]
-        where !undecided.isEmpty && !(undecided.allowsAll ? allowed : undecided.intersection(allowed)).isEmpty {
-            open.insert(direction)
+        // Whether some allowed connection passes the hop only because no tier decides it (no array of the two hops
+        // per class pair).
+        func isOpen(_ undecided: ConnectionSet) -> Bool {
+            !undecided.isEmpty && !(undecided.allowsAll ? allowed : undecided.intersection(allowed)).isEmpty
         }
+        var open = Set<Direction>()
+        if isOpen(egress.undecided) { open.insert(.egress) }
+        if isOpen(ingress.undecided) { open.insert(.ingress) }
         return (allowed, open)
     }
 
@@ -171,7 +174,7 @@ extension ClassModel {
     /// `addressFlows` with the admin tiers: every address (rules or not: what no rule decides is allowed by default
     /// unless a NetworkPolicy isolates the class), grouped by connections and whether some of them pass by default.
     func tieredAddressFlows(_ c: ClassID, _ direction: Direction) -> [(ConnectionSet, IPSet, Bool)] {
-        let all = adminGoverning[direction][c] + governing[direction][c] + baselineGoverning[direction][c]
+        let all = adminGoverning.of(direction)[c] + governing.of(direction)[c] + baselineGoverning.of(direction)[c]
         var events: [(position: Int, rule: RuleID, starts: Bool)] = []
         for r in all {
             for interval in ruleAtoms[r] {
@@ -250,7 +253,7 @@ final class HopCache {
     func lookup(_ direction: Direction, _ c: ClassID, _ mask: RuleMask) -> (
         allowed: ConnectionSet, undecided: ConnectionSet
     )? {
-        hops[c.index * 2 + (direction == .ingress ? 0 : 1)][mask]
+        hops[c.index * 2 + direction.slot][mask]
     }
 
     func store(
@@ -259,7 +262,7 @@ final class HopCache {
         _ mask: RuleMask,
         _ result: (allowed: ConnectionSet, undecided: ConnectionSet)
     ) {
-        hops[c.index * 2 + (direction == .ingress ? 0 : 1)][mask] = result
+        hops[c.index * 2 + direction.slot][mask] = result
     }
 }
 
@@ -296,5 +299,18 @@ final class TierTables: Sendable {
     @inline(__always)
     func matches(_ r: RuleID, _ c: ClassID) -> Bool {
         bits[r.index * words + c.index / 64] & (1 << UInt64(c.index % 64)) != 0
+    }
+}
+
+extension Direction {
+    /// 0 for ingress, 1 for egress, by case: `==` on a direction is a call through the protocol's table from this
+    /// module (several per class pair with admin tiers).
+    var slot: Int {
+        if case .ingress = self { 0 } else { 1 }
+    }
+
+    /// Whether this is ingress, by case (see `slot`).
+    var isIngress: Bool {
+        if case .ingress = self { true } else { false }
     }
 }

@@ -184,7 +184,7 @@ enum AdminTierFindings: AuditCheck {
             for direction in Direction.allCases {
                 for r in model.adminPolicyRules[p][direction] where model.rules[r].verdict == .pass {
                     let bare = model.adminSelection[p].filter {
-                        !model.isolated[direction][$0] && model.baselineGoverning[direction][$0].isEmpty
+                        !model.isolated.of(direction)[$0] && model.baselineGoverning.of(direction)[$0].isEmpty
                     }
                     guard !bare.isEmpty else { continue }
                     let endpoints = bare.flatMap { model.classes[$0].members }.sorted()
@@ -214,7 +214,7 @@ enum AdminTierFindings: AuditCheck {
             for direction in Direction.allCases {
                 guard let r = model.adminPolicyRules[p][direction].first(where: { model.rules[$0].verdict == .deny })
                 else { continue }
-                let isolated = model.adminSelection[p].filter { model.isolated[direction][$0] }
+                let isolated = model.adminSelection[p].filter { model.isolated.of(direction)[$0] }
                 guard !isolated.isEmpty else { continue }
                 let namespaces = Array(Set(isolated.map { model.classes[$0].namespace })).sorted()
                 let origin = model.origin(r)
@@ -249,7 +249,7 @@ enum AdminTierFindings: AuditCheck {
                 }
                 let allowing = Set(
                     classes.flatMap { c in
-                        model.adminGoverning[direction][c].filter { model.rules[$0].verdict == .allow }
+                        model.adminGoverning.of(direction)[c].filter { model.rules[$0].verdict == .allow }
                     }
                 ).sorted()
                 guard let first = allowing.first else { continue }

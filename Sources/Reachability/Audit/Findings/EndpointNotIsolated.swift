@@ -46,7 +46,7 @@ enum EndpointNotIsolated: AuditCheck {
         // With admin tiers, what the admin or baseline tier decides is no default-allow: only the flows no tier
         // decides count, and a side whose tiers decide everything is no finding (a baseline Deny protects it).
         func open(_ direction: Direction) -> Neighbors? {
-            guard !model.isolated[direction][c] else { return nil }
+            guard !model.isolated.of(direction)[c] else { return nil }
             let side = reader.neighbors(c, inbound: direction == .ingress, openOnly: model.tiered)
             return model.tiered && model.decides(direction, c) && side.count == 0 ? nil : side
         }
