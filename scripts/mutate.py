@@ -253,7 +253,7 @@ MUTANTS = [
      "passed = passed.isEmpty ? open : passed.union(open)", "undecided = undecided.subtracting(open)",
      "an admin Pass drops the connections instead of handing them to the next tier"),
     ("tier-baseline-over-networkpolicy", "Sources/Reachability/Model/ClassModel+Tiers.swift",
-     "        if isolated[direction][governed] {\n            var admitted", "        if false {\n            var admitted",
+     "        if isolated.of(direction)[governed] {\n            var admitted", "        if false {\n            var admitted",
      "the baseline decides even for pods a NetworkPolicy selects"),
     ("tier-priority-reversed", "Sources/KubeModel/AdminPolicy.swift",
      "(a.tier, a.priority, a.kind.rawValue, a.name) < (b.tier, b.priority, b.kind.rawValue, b.name)",
