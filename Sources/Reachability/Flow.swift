@@ -68,7 +68,7 @@ package struct Flow: Hashable, Sendable {
 
 /// Open hops as bits: 1 egress (at the source), 2 ingress (at the destination).
 enum OpenHops {
-    static func bit(_ direction: Direction) -> UInt8 { direction == .egress ? 1 : 2 }
+    static func bit(_ direction: Direction) -> UInt8 { direction.isIngress ? 2 : 1 }
 
     static func bits(_ directions: Set<Direction>) -> UInt8 {
         directions.reduce(0) { $0 | bit($1) }

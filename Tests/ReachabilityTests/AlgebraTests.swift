@@ -82,3 +82,17 @@ import Testing
         #expect(ca.union(ca) == ca && cb.isSubset(of: cb.union(ca)))
     }
 }
+
+/// `allowsAll`, read set by set, is `== .all`, however the sets were put together.
+@Test func allowsAllIsEqualityWithAll() {
+    let tcp = ConnectionSet(.tcp, .allPorts)
+    let udp = ConnectionSet(.udp, .allPorts)
+    let sctp = ConnectionSet(.sctp, PortSet([1...100, 101...65535]))
+    let cases = [
+        ConnectionSet.all, .none, tcp, tcp.union(udp), tcp.union(udp).union(sctp),
+        tcp.union(udp).union(ConnectionSet(.sctp, PortSet(2...65535))), ConnectionSet.all.subtracting(tcp).union(tcp),
+    ]
+    for set in cases { #expect(set.allowsAll == (set == .all), "\(set)") }
+    #expect(tcp.union(udp).union(sctp).allowsAll)
+    #expect(ConnectionSet.all.intersection(tcp) == tcp && tcp.intersection(.all) == tcp)
+}

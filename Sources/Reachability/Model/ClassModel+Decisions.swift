@@ -1,5 +1,4 @@
 package import KubeModel
-import Parallel
 
 /// The other side of a hop, as a decision sees it: endpoints of a class, or addresses outside the cluster.
 package enum HopPeer: Hashable, Sendable {
@@ -316,17 +315,7 @@ struct FlowMemo {
             listStart = lists.reduce(into: [0]) { $0.append($0[$0.count - 1] + Int32($1.count)) }
             listRules = lists.flatMap { $0 }
             words = (model.classes.count + 63) / 64
-            // Rule by rule on every core, each rule's flags read in place (live-shaped: 9,675 rules × 20,001
-            // classes; a pass copying each rule was a fifth of a second on one core).
-            let words = words
-            let rows = Parallel.map(model.rules.count) { r -> [UInt64] in
-                var row = [UInt64](repeating: 0, count: words)
-                model.rules[r].matchesClass.withUnsafeBufferPointer { matches in
-                    for c in matches.indices where matches[c] { row[c / 64] |= 1 << UInt64(c % 64) }
-                }
-                return row
-            }
-            matchBits = Array(rows.joined())
+            matchBits = Array(ClassModel.matchBitRows(model.rules, classes: model.classes.count).joined())
             named = model.rules.map { $0.fixedConnections == nil }
         }
 

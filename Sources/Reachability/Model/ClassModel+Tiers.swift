@@ -282,15 +282,8 @@ final class TierTables: Sendable {
     }
 
     init(rules: [CompiledRule], classes: Int) {
-        let words = (classes + 63) / 64
-        var bits = Array(repeating: UInt64(0), count: rules.count * words)
-        for (r, rule) in rules.enumerated() {
-            for (c, match) in rule.matchesClass.enumerated() where match {
-                bits[r * words + c / 64] |= 1 << UInt64(c % 64)
-            }
-        }
-        self.bits = bits
-        self.words = words
+        bits = Array(ClassModel.matchBitRows(rules, classes: classes).joined())
+        words = (classes + 63) / 64
         verdicts = rules.map(\.verdict)
         fixed = rules.map(\.fixedConnections)
     }
@@ -299,18 +292,5 @@ final class TierTables: Sendable {
     @inline(__always)
     func matches(_ r: RuleID, _ c: ClassID) -> Bool {
         bits[r.index * words + c.index / 64] & (1 << UInt64(c.index % 64)) != 0
-    }
-}
-
-extension Direction {
-    /// 0 for ingress, 1 for egress, by case: `==` on a direction is a call through the protocol's table from this
-    /// module (several per class pair with admin tiers).
-    var slot: Int {
-        if case .ingress = self { 0 } else { 1 }
-    }
-
-    /// Whether this is ingress, by case (see `slot`).
-    var isIngress: Bool {
-        if case .ingress = self { true } else { false }
     }
 }

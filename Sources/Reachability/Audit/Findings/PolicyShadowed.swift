@@ -19,31 +19,15 @@ enum PolicyShadowed: AuditCheck {
 
     static func run(_ context: inout AuditContext) {
         let model = context.model
-        let words = (model.classes.count + 63) / 64
-        // On every core, each rule's flags read in place (live-shaped: 9,675 rules × 20,001 classes, a fifth of a
-        // second on one core).
-        let ruleBits = Parallel.map(model.rules.count) { r -> [UInt64] in
-            var bits = [UInt64](repeating: 0, count: words)
-            model.rules[r].matchesClass.withUnsafeBufferPointer { matches in
-                for c in matches.indices where matches[c] { bits[c / 64] |= 1 << UInt64(c % 64) }
-            }
-            return bits
-        }
+        let ruleBits = ClassModel.matchBitRows(model.rules, classes: model.classes.count)
         let fixed = FixedConnections(model)
-        let tables = PerDirection(ingress: DirectionTables(model, .ingress), egress: DirectionTables(model, .egress))
         // The shadowing test is the audit's costliest part and independent per policy: run it on every core, and
         // build each finding there too (a shadowed policy of 150,000 pods lists some 70 covering ones).
         let reader = context
         let found = Parallel.map(model.cluster.policies.count) { p -> [Finding] in
             let policy = model.cluster.policies[p]
             guard !model.policySelection[p].isEmpty, !isDefaultDeny(policy),
-                let covering = Self.covering(
-                    PolicyID(p),
-                    in: model,
-                    tables: tables,
-                    ruleBits: ruleBits,
-                    fixed: fixed
-                )
+                let covering = Self.covering(PolicyID(p), in: model, ruleBits: ruleBits, fixed: fixed)
             else { return [] }
             // Field by field: a reference made from the whole policy copied it first (470,000 copies).
             let references = covering.map { q in
@@ -87,7 +71,6 @@ enum PolicyShadowed: AuditCheck {
     private static func covering(
         _ p: PolicyID,
         in model: ClassModel,
-        tables: PerDirection<DirectionTables>,
         ruleBits: [[UInt64]],
         fixed: FixedConnections
     ) -> [PolicyID]? {
@@ -95,10 +78,9 @@ enum PolicyShadowed: AuditCheck {
         // Appended class by class, sorted and made unique at the end (a set hashed every policy of every class).
         var covering: [PolicyID] = []
         for direction in Direction.allCases where policy.policyTypes.contains(direction) {
-            let governing = tables[direction].governing
-            let selectedBy = tables[direction].selectedBy
-            let policyRules = tables[direction].policyRules
-            let ownRules = policyRules[p.index]
+            let governing = model.governing.of(direction)
+            let selectedBy = model.selectedBy.of(direction)
+            let ownRules = model.policyRules[p].of(direction)
             for c in model.policySelection[p] {
                 let all = governing[c]
                 // A policy has a few rules: a scan of them is cheaper than a set (this runs for every class every
@@ -107,7 +89,7 @@ enum PolicyShadowed: AuditCheck {
                 let coveringHere = selectedBy[c].filter { $0.index != p.index }
                 // Without another policy selecting c in this direction, removing p would lift the isolation.
                 guard !coveringHere.isEmpty else { return nil }
-                let withRules = coveringHere.filter { !policyRules[$0.index].isEmpty }
+                let withRules = coveringHere.filter { !model.policyRules[$0].of(direction).isEmpty }
                 covering += withRules.isEmpty ? coveringHere : withRules
                 let othersFixed = others.allSatisfy { fixed.id[$0] >= 0 }
                 for r in ownRules {
@@ -175,23 +157,6 @@ enum PolicyShadowed: AuditCheck {
         unique.reserveCapacity(covering.count)
         for q in covering where q != unique.last { unique.append(q) }
         return unique
-    }
-}
-
-/// The model's tables for one direction, read once: `PerDirection`'s subscript is a generic call from the audit, which
-/// copied an array for every class of every policy.
-private struct DirectionTables: Sendable {
-    /// Per class, the rules that govern it.
-    let governing: [[RuleID]]
-    /// Per class, the policies that select it.
-    let selectedBy: [[PolicyID]]
-    /// Per policy, its rules.
-    let policyRules: [[RuleID]]
-
-    init(_ model: ClassModel, _ direction: Direction) {
-        governing = model.governing[direction]
-        selectedBy = model.selectedBy[direction]
-        policyRules = model.policyRules.map { $0[direction] }
     }
 }
 
