@@ -631,40 +631,38 @@ private struct LoadState {
                 )
             )
         }
-        let items = options.skipCompleted ? objects.endpoints.filter { !$0.completed } : objects.endpoints
+        // The pods are moved out of the state: once merged, nothing holds them but `items`.
+        var taken: [PodOrWorkload] = []
+        swap(&taken, &objects.endpoints)
+        if options.skipCompleted { taken.removeAll { $0.completed } }
+        let items = consume taken
         // Sorting by id, ties in reading order, puts each owner's pods together in the order they were read, and
         // the endpoints in the order `Cluster` keeps them: one sort on every core (150,000 pods) instead of a table
         // of ids and then a sort.
         let ids = Parallel.map(items.count) { items[$0].endpoint.id }
         let order = Parallel.sortedIndices(items.count) { a, b in ids[a] == ids[b] ? a < b : ids[a] < ids[b] }
-        var merged: [Endpoint] = []
-        merged.reserveCapacity(items.count)
-        // The warnings of each pod merged, put back in reading order at the end.
-        var found: [(item: Int, warning: Diagnostic)] = []
-        var at = 0
-        while at < order.count {
+        // The runs of one id, found in one pass; each merged on every core (150,000 pods of 15,000 owners: copying
+        // each pod and comparing its labels with its first pod's was a third of a second on one core).
+        let starts = order.indices.filter { $0 == 0 || ids[order[$0]] != ids[order[$0 - 1]] } + [order.count]
+        let runs = Parallel.map(starts.count - 1) { r -> (Endpoint, [(item: Int, warning: Diagnostic)]) in
+            let at = starts[r]
+            let end = starts[r + 1]
             let first = order[at]
-            var end = at + 1
-            while end < order.count, ids[order[end]] == ids[first] { end += 1 }
-            guard end > at + 1 else {
-                merged.append(items[first].endpoint)
-                at = end
-                continue
-            }
-            let item = items[first]
+            guard end > at + 1 else { return (items[first].endpoint, []) }
             var run = Merged(
-                endpoint: item.endpoint,
-                pods: item.podName.map { [$0] } ?? [],
-                hasOwnerObject: item.podName == nil
+                endpoint: items[first].endpoint,
+                pods: items[first].podName.map { [$0] } ?? [],
+                hasOwnerObject: items[first].podName == nil
             )
+            var found: [(item: Int, warning: Diagnostic)] = []
             for i in order[(at + 1)..<end] {
                 if let warning = Self.add(items[i], to: &run, id: ids[first]) { found.append((i, warning)) }
             }
-            merged.append(run.merged)
-            at = end
+            return (run.merged, found)
         }
-        warnings += found.sorted { $0.item < $1.item }.map(\.warning)
-        return merged
+        // The warnings of each pod merged, put back in reading order.
+        warnings += runs.flatMap(\.1).sorted { $0.item < $1.item }.map(\.warning)
+        return runs.map(\.0)
     }
 
     /// Adds a pod (or its owner object) to the endpoint of its owner already read.
@@ -694,8 +692,11 @@ private struct LoadState {
             )
         }
         existing.endpoint.hostNetwork = existing.endpoint.hostNetwork || item.endpoint.hostNetwork
-        let first = existing.endpoint
-        existing.union = existing.union ?? (Set(first.ports), Set(first.addresses), Set(first.nodeAddresses))
+        if existing.union == nil {
+            existing.union = (
+                Set(existing.endpoint.ports), Set(existing.endpoint.addresses), Set(existing.endpoint.nodeAddresses)
+            )
+        }
         existing.union?.ports.formUnion(item.endpoint.ports)
         existing.union?.addresses.formUnion(item.endpoint.addresses)
         existing.union?.nodeAddresses.formUnion(item.endpoint.nodeAddresses)
