@@ -55,6 +55,7 @@ struct AuditCommand: ParsableCommand {
         let loaded = try input.load()
         let result = input.compile(loaded).answer()
         let report = Auditor.audit(result)
+        defer { Console.keepUntilExit((loaded, result, report)) }
         let colored = format == .txt && file == nil && (color || isatty(STDOUT_FILENO) == 1)
         let auditFormat = AuditFormat(rawValue: format.rawValue) ?? .txt
         try Console.emit(to: file, inputs: loaded.inputs) { out in

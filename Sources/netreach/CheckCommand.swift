@@ -56,6 +56,7 @@ struct CheckCommand: ParsableCommand {
         }
         let loaded = try input.load()
         let result = input.compile(loaded)
+        defer { Console.keepUntilExit((loaded, result)) }
         let report: CheckReport
         do throws(Diagnostic) {
             report = try Checker.check(

@@ -111,6 +111,7 @@ struct DiffCommand: ParsableCommand {
             filter: DiffFilter(from: from, to: to, focus: focus),
             listing: !count
         )
+        defer { Console.keepUntilExit((before, after, diff)) }
         if count {
             try Console.emit(to: file, inputs: before.inputs + after.inputs) { $0.write("\(diff.summary)\n") }
             try failIfAsked(diff)

@@ -139,6 +139,7 @@ struct ExplainCommand: ParsableCommand {
         }
         let loaded = try input.load()
         let model = input.compile(loaded)
+        defer { Console.keepUntilExit((loaded, model)) }
         let from = try end(source, in: model, what: "source")
         let to = try end(destination, in: model, what: "destination")
         if case .addresses = from.end, case .addresses = to.end {

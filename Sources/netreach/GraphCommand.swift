@@ -54,6 +54,7 @@ struct GraphCommand: ParsableCommand {
         let renderFormat = try chooseFormat()
         let loaded = try input.load()
         let result = input.compile(loaded).answer()
+        defer { Console.keepUntilExit((loaded, result)) }
         let view: DiagramView
         if namespaces {
             view = .namespaces

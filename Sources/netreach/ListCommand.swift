@@ -209,6 +209,7 @@ struct ListCommand: ParsableCommand {
         let chosen = try focus.focus(in: loaded.cluster)
         if explain, let report = format.format {
             let model = input.compile(loaded)
+            defer { Console.keepUntilExit((loaded, model)) }
             try Console.emit(to: file, inputs: loaded.inputs) { out in
                 ExplainReport.write(model, format: report, pairs: { model.explainedPairs(focus: chosen, $0) }, to: &out)
             }
@@ -216,11 +217,13 @@ struct ListCommand: ParsableCommand {
         }
         if count {
             let result = input.compile(loaded).answer()
+            defer { Console.keepUntilExit((loaded, result)) }
             try Console.emit(to: file, inputs: loaded.inputs) { $0.write("\(result.flowCount)\n") }
             return
         }
         // Flows are expanded as they are written (bounded memory); a diagram reads them all.
         let result = input.compile(loaded).answer()
+        defer { Console.keepUntilExit((loaded, result)) }
         guard let report = format.format else {
             let diagram: Diagram
             do {
