@@ -262,3 +262,29 @@ private func manyNamespaces() -> String {
     #expect(inbound == expected)
     #expect(inbound.joined().count > 8)
 }
+
+/// 70 namespaces of one pod each, each admitting every other namespace on a port of its own: 70 kinds of one
+/// namespace (no rule is alike), no flow inside any (one pod, and its own namespace is left out), "some" towards and
+/// from every other. A kind of one namespace reads its own entry as its most common mark, so they are one row of the
+/// merged matrix; kinds past the 32 of a word of marks included.
+@Test func kindsOfOneNamespaceWithTheSameMarksShareAMergedRow() throws {
+    var yaml = ""
+    for i in 0..<70 {
+        let name = "t-\(i)"
+        yaml += namespace(name, "{team: t}")
+        yaml += pod("p", ns: name, labels: "{app: web}")
+        yaml += netpol(
+            "others",
+            ns: name,
+            "{podSelector: {}, ingress: [{from: [{namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [\(name)]}]}}], ports: [{port: \(1000 + i)}]}]}"
+        )
+    }
+    let result = try analyze(yaml)
+    let matrix = Auditor.isolationMatrix(result)
+    #expect(Set(result.classFlows.groups.groupOf).count == 70)
+    #expect(matrix.connections(40, 40) == .none)
+    #expect(matrix.connections(40, 41).description == "TCP \(1000 + Int(matrix.namespaces[41].dropFirst(2))!)")
+    let rows = matrix.merged().rows
+    #expect(rows == [Array(0..<70)], "\(rows)")
+    expectMergedRowsAreTheUnionOfTheirCells(matrix)
+}

@@ -1,4 +1,5 @@
 package import KubeModel
+import Parallel
 
 /// How serious a finding is; the CLI's `--fail-on` compares against it.
 package enum Severity: String, Hashable, Sendable, CaseIterable, Comparable {
@@ -125,34 +126,44 @@ package struct IsolationMatrix: Hashable, Sendable {
     /// rows' namespaces (indices into `namespaces`).
     /// - Complexity: O(kinds² + namespaces) time and memory.
     package func merged() -> (matrix: IsolationMatrix, rows: [[Int]]) {
-        func mark(_ id: Int32) -> UInt8 { sets[Int(id)].isEmpty ? 0 : sets[Int(id)].allowsAll ? 2 : 1 }
+        let marks = sets.map { $0.isEmpty ? UInt8(0) : $0.allowsAll ? 2 : 1 }
+        func mark(_ id: Int32) -> UInt8 { marks[Int(id)] }
         var namespacesOfKind = [Int](repeating: 0, count: kinds)
         for k in kindOf { namespacesOfKind[Int(k)] += 1 }
         // A kind's marks towards (and from) every kind: what a namespace of it shows another namespace of that kind.
         // A kind of one namespace has no other namespace of its own kind: that entry is its most common mark, so
         // that such namespaces that reach (or not) all others alike share a row. Equal vectors and own marks make
         // namespaces alike towards every namespace but each other, which the merged cell's union covers.
-        func vector(_ p: Int, towards: Bool) -> [UInt8] {
-            var marks = (0..<kinds).map { towards ? mark(cells[p * kinds + $0]) : mark(cells[$0 * kinds + p]) }
-            if namespacesOfKind[p] < 2 {
-                var count = [0, 0, 0]
-                for (q, m) in marks.enumerated() where q != p { count[Int(m)] += 1 }
-                marks[p] = UInt8(count.indices.max { count[$0] < count[$1] } ?? 0)
+        // Two bits a mark, 32 marks a word (hashed a word at a time), every kind's vectors on every core: live-shaped,
+        // 1,000 kinds' vectors of bytes were a fifth of the JSON audit's time on one core.
+        let (cells, kinds, counts) = (cells, kinds, namespacesOfKind)
+        let vector = { @Sendable (p: Int, towards: Bool) -> [UInt64] in
+            var count = [0, 0, 0]
+            var words = [UInt64](repeating: 0, count: (kinds + 31) / 32)
+            for q in 0..<kinds {
+                let m = marks[Int(towards ? cells[p * kinds + q] : cells[q * kinds + p])]
+                if q != p { count[Int(m)] += 1 }
+                words[q >> 5] |= UInt64(m) << UInt64((q & 31) * 2)
             }
-            return marks
+            if counts[p] < 2 {
+                let own = UInt64(count.indices.max { count[$0] < count[$1] } ?? 0)
+                words[p >> 5] = words[p >> 5] & ~(3 << UInt64((p & 31) * 2)) | own << UInt64((p & 31) * 2)
+            }
+            return words
         }
         struct RowKey: Hashable {
             var towards: Int
             var from: Int
             var own: UInt8
         }
-        var vectorIDs: [[UInt8]: Int] = [:]
-        func id(_ vector: [UInt8]) -> Int {
+        var vectorIDs: [[UInt64]: Int] = [:]
+        func id(_ vector: [UInt64]) -> Int {
             if let id = vectorIDs[vector] { return id }
             vectorIDs[vector] = vectorIDs.count
             return vectorIDs.count - 1
         }
-        let kindKey = (0..<kinds).map { (id(vector($0, towards: true)), id(vector($0, towards: false))) }
+        let vectors = Parallel.map(kinds) { (vector($0, true), vector($0, false)) }
+        let kindKey = vectors.map { (id($0.0), id($0.1)) }
         var rowOf: [RowKey: Int] = [:]
         var rows: [[Int]] = []
         for i in namespaces.indices {
