@@ -1007,6 +1007,8 @@ private func plainlyShadowed(_ p: PolicyID, in model: ClassModel) -> Bool {
 /// whether classes are compared by their lists of matching rules or bit by bit.
 @Test func pairGroupsAreTheClassesAlikeByDefinition() throws {
     var grouped = 0
+    // Models of more than one word of classes: PairGroups hashes and lists ranges of words on every core.
+    var multiWord = 0
     for seed in 0..<60 {
         let random = RandomCluster(seed: UInt64(seed) &* 104_729 &+ 3)
         let cluster = try ManifestLoader.load(bytes: Array(random.yaml.utf8), name: "random.yaml").cluster
@@ -1032,6 +1034,8 @@ private func plainlyShadowed(_ p: PolicyID, in model: ClassModel) -> Bool {
             }
         }
         grouped += byLists.classes.filter { $0.count > 1 }.count
+        if keys.classWords > 1 { multiWord += 1 }
     }
     #expect(grouped > 20)
+    #expect(multiWord > 0)
 }

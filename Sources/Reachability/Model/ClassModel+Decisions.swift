@@ -343,8 +343,14 @@ struct FlowMemo {
 
         /// Calls `body` with every class rule `r`'s peers match, ascending.
         func forEachMatch(of r: RuleID, _ body: (Int) -> Void) {
-            for w in 0..<words {
-                var word = matchBits[r.index * words + w]
+            forEachMatch(of: r, inWords: 0..<words, body)
+        }
+
+        /// Calls `body` with each class rule `r`'s peers match among classes `64 * words.lowerBound ..<
+        /// 64 * words.upperBound`, ascending.
+        func forEachMatch(of r: RuleID, inWords words: Range<Int>, _ body: (Int) -> Void) {
+            for w in words {
+                var word = matchBits[r.index * self.words + w]
                 while word != 0 {
                     body(w * 64 + word.trailingZeroBitCount)
                     word &= word - 1

@@ -1,4 +1,5 @@
 import KubeModel
+import Parallel
 
 /// Classes that every rule treats alike, so that their class pairs are computed and stored once.
 ///
@@ -31,17 +32,28 @@ struct PairGroups: Sendable {
             representatives = (0..<count).map(ClassID.init)
             return
         }
-        // Which rules' peers match each class, hashed (rules in order) and then compared exactly within a hash.
-        var hash = [UInt64](repeating: 0x9E37_79B9_7F4A_7C15, count: count)
-        var matchCount = [Int32](repeating: 0, count: count)
-        for r in model.rules.indices {
-            // Each rule's mixed value once; per match a rotation and an exclusive or (14 million matches).
-            let value = Self.mix(UInt64(r + 1))
-            keys.forEachMatch(of: RuleID(r)) { c in
-                hash[c] = ((hash[c] << 7) | (hash[c] >> 57)) ^ value
-                matchCount[c] += 1
+        // Which rules' peers match each class, hashed (rules in order) and then compared exactly within a hash. On
+        // every core, by range of classes (64 a word of the rules' match bits).
+        let ruleCount = model.rules.count
+        let wordRanges = Parallel.ranges(keys.classWords, maxChunks: 8)
+        let classRanges = wordRanges.map { ($0.lowerBound * 64)..<min($0.upperBound * 64, count) }
+        let hashed = Parallel.map(wordRanges.count, maxChunks: wordRanges.count) { i in
+            let range = classRanges[i]
+            var hash = [UInt64](repeating: 0x9E37_79B9_7F4A_7C15, count: range.count)
+            var matchCount = [Int32](repeating: 0, count: range.count)
+            for r in 0..<ruleCount {
+                // Each rule's mixed value once; per match a rotation and an exclusive or (14 million matches).
+                let value = Self.mix(UInt64(r + 1))
+                keys.forEachMatch(of: RuleID(r), inWords: wordRanges[i]) { c in
+                    let k = c - range.lowerBound
+                    hash[k] = ((hash[k] << 7) | (hash[k] >> 57)) ^ value
+                    matchCount[k] += 1
+                }
             }
+            return (hash, matchCount)
         }
+        let hash = hashed.flatMap(\.0)
+        let matchCount = hashed.flatMap(\.1)
         struct Signature: Hashable {
             var ingress: Int32
             var egress: Int32
@@ -75,15 +87,25 @@ struct PairGroups: Sendable {
         var listStart = [Int](repeating: 0, count: count + 1)
         for c in 0..<count { listStart[c + 1] = listStart[c] + (compared[c] ? Int(matchCount[c]) : 0) }
         let listed = listStart[count] <= listLimit
-        var next = listStart
-        var listRules = [Int32](repeating: 0, count: listed ? listStart[count] : 0)
-        for r in model.rules.indices where listed {
-            keys.forEachMatch(of: RuleID(r)) { c in
-                guard compared[c] else { return }
-                listRules[next[c]] = Int32(r)
-                next[c] += 1
-            }
-        }
+        // Each range of classes' lists, one after another, on every core.
+        let (starts, marked) = (listStart, compared)
+        let listRules =
+            !listed
+            ? []
+            : Parallel.map(wordRanges.count, maxChunks: wordRanges.count) { i in
+                let range = classRanges[i]
+                let base = starts[range.lowerBound]
+                var next = Array(starts[range])
+                var lists = [Int32](repeating: 0, count: starts[range.upperBound] - base)
+                for r in 0..<ruleCount {
+                    keys.forEachMatch(of: RuleID(r), inWords: wordRanges[i]) { c in
+                        guard marked[c] else { return }
+                        lists[next[c - range.lowerBound] - base] = Int32(r)
+                        next[c - range.lowerBound] += 1
+                    }
+                }
+                return lists
+            }.flatMap { $0 }
         func sameMatches(_ a: Int, _ b: Int) -> Bool {
             guard matchCount[a] == matchCount[b] else { return false }
             guard listed else {
