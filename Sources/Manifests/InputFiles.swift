@@ -522,7 +522,7 @@ extension DocumentChunk {
                     glued = isGlued
                 }
             }
-            guard let newline = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) else { break }
+            guard let newline = Self.newline(in: bytes, from: lineStart) else { break }
             lineStart = newline + 1
             line += 1
         }
@@ -530,5 +530,16 @@ extension DocumentChunk {
             chunks.append(DocumentChunk(bytes: bytes[start...], origin: origin, gluedSeparator: glued))
         }
         return chunks
+    }
+
+    /// The index of the first line feed of `bytes` at or after `start`: memchr (the byte-by-byte search of a slice
+    /// was most of the time to cut a 116 MB file into its 150,000 documents, on one core before any parsing).
+    private static func newline(in bytes: [UInt8], from start: Int) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard start < buffer.count, let base = buffer.baseAddress,
+                let found = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
+            else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
     }
 }
