@@ -344,6 +344,9 @@ private struct LoadState {
             )
             return
         }
+        // Room for the scanned pods at once: grown by doubling, the array of 150,000 pods was copied and faulted in
+        // again and again on one core.
+        objects.endpoints.reserveCapacity(objects.endpoints.count + results.count { $0.pod != nil })
         for i in results.indices {
             let chunk = chunks[i]
             if chunk.gluedSeparator {
@@ -644,25 +647,29 @@ private struct LoadState {
         // The runs of one id, found in one pass; each merged on every core (150,000 pods of 15,000 owners: copying
         // each pod and comparing its labels with its first pod's was a third of a second on one core).
         let starts = order.indices.filter { $0 == 0 || ids[order[$0]] != ids[order[$0 - 1]] } + [order.count]
-        let runs = Parallel.map(starts.count - 1) { r -> (Endpoint, [(item: Int, warning: Diagnostic)]) in
-            let at = starts[r]
-            let end = starts[r + 1]
-            let first = order[at]
-            guard end > at + 1 else { return (items[first].endpoint, []) }
-            var run = Merged(
-                endpoint: items[first].endpoint,
-                pods: items[first].podName.map { [$0] } ?? [],
-                hasOwnerObject: items[first].podName == nil
-            )
-            var found: [(item: Int, warning: Diagnostic)] = []
-            for i in order[(at + 1)..<end] {
-                if let warning = Self.add(items[i], to: &run, id: ids[first]) { found.append((i, warning)) }
+        // Each run's warnings go to its own slot, so the endpoints need no second array to be copied out of.
+        var found = [[(item: Int, warning: Diagnostic)]](repeating: [], count: starts.count - 1)
+        let merged = found.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            return Parallel.map(starts.count - 1) { r -> Endpoint in
+                let at = starts[r]
+                let end = starts[r + 1]
+                let first = order[at]
+                guard end > at + 1 else { return items[first].endpoint }
+                var run = Merged(
+                    endpoint: items[first].endpoint,
+                    pods: items[first].podName.map { [$0] } ?? [],
+                    hasOwnerObject: items[first].podName == nil
+                )
+                for i in order[(at + 1)..<end] {
+                    if let warning = Self.add(items[i], to: &run, id: ids[first]) { slots[r].append((i, warning)) }
+                }
+                return run.merged
             }
-            return (run.merged, found)
         }
         // The warnings of each pod merged, put back in reading order.
-        warnings += runs.flatMap(\.1).sorted { $0.item < $1.item }.map(\.warning)
-        return runs.map(\.0)
+        warnings += found.flatMap { $0 }.sorted { $0.item < $1.item }.map(\.warning)
+        return merged
     }
 
     /// Adds a pod (or its owner object) to the endpoint of its owner already read.
