@@ -40,6 +40,25 @@ package enum Parallel {
         }
     }
 
+    /// `body(i)` for every `i` in `0..<count`, one index per task, and `side` (when given) as one more task, all on
+    /// every core: a core that finishes its share takes the next task, so the side task's time is shared out (a flow
+    /// listing expands its next block while this one is rendered). The results in index order.
+    package static func map<T>(
+        _ count: Int,
+        alongside side: (@Sendable () -> Void)?,
+        _ body: @Sendable (Int) -> T
+    ) -> [T] {
+        guard let side else { return map(count, maxChunks: count, body) }
+        var results = [T?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: count + 1) { i in
+                if i == 0 { side() } else { out[i - 1] = body(i - 1) }
+            }
+        }
+        return results.map { $0! }
+    }
+
     /// The indices `0..<count` sorted by `less`, which must be a strict total order (break ties, by index for a
     /// stable order): runs sorted on every core, then merged in pairs.
     package static func sortedIndices(_ count: Int, by less: @Sendable (Int, Int) -> Bool) -> [Int] {

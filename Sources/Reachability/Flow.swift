@@ -118,11 +118,23 @@ package struct FlowSequence: Sequence, Sendable {
     let answer: Reachability
     var focus: ResolvedFocus?
 
-    /// Calls `body` with consecutive blocks of the flows, in order.
-    package func forEachBlock(_ body: ([Flow]) throws -> Void) rethrows {
+    /// Calls `body` with consecutive blocks of the flows, in order, and a function that expands the block after
+    /// this one: `body` may call it once while it handles the block (on another core, beside its own work); if it
+    /// does not, it is called when `body` returns.
+    package func forEachBlock(_ body: ([Flow], _ expandNext: @escaping @Sendable () -> Void) throws -> Void) rethrows {
         guard answer.flowCount > 0 else { return }
-        var expander = FlowExpander(answer: answer, focus: focus)
-        while let block = expander.next(atLeast: 1 << 16) { try body(block) }
+        nonisolated(unsafe) var expander = FlowExpander(answer: answer, focus: focus)
+        nonisolated(unsafe) var next = expander.next(atLeast: 1 << 16)
+        while let block = next {
+            nonisolated(unsafe) var expanded = false
+            let expandNext: @Sendable () -> Void = {
+                guard !expanded else { return }
+                expanded = true
+                next = expander.next(atLeast: 1 << 16)
+            }
+            try body(block, expandNext)
+            expandNext()
+        }
     }
 
     /// Iterates the flows one by one.

@@ -14,7 +14,8 @@ struct FlowLines {
         case json
     }
 
-    static let blockSize = 1 << 15
+    /// Flows per rendering task: small enough that the tasks of a block share out evenly over the cores.
+    static let blockSize = 1 << 13
 
     private let json: Bool
     private let names: ByteTable
@@ -50,24 +51,26 @@ struct FlowLines {
         )
     }
 
-    /// Writes the lines of `flows`, which follow those of earlier calls.
-    mutating func add(_ flows: [Flow], to out: inout some TextOutputStream) {
-        guard !flows.isEmpty else { return }
-        let blockCount = (flows.count + Self.blockSize - 1) / Self.blockSize
-        let lanes = 2
-        var start = 0
-        while start < blockCount {
-            let batch = Swift.min(lanes, blockCount - start)
-            let first = start
-            let this = self
-            let rendered = Parallel.map(batch, maxChunks: batch) { i in
-                let low = (first + i) * Self.blockSize
-                let high = Swift.min(low + Self.blockSize, flows.count)
-                return this.render(flows[low..<high], leadingSeparator: this.wroteLine || low > 0)
-            }
-            for text in rendered { out.write(text) }
-            start += batch
+    /// Writes the lines of `flows`, which follow those of earlier calls. `side` (the expansion of the next block of
+    /// flows) runs beside the rendering, as one more task on every core: rendering on two lanes after expanding on
+    /// one left a core idle a third of the time (`list -o json`, 10,000 pods).
+    mutating func add(
+        _ flows: [Flow],
+        to out: inout some TextOutputStream,
+        alongside side: (@Sendable () -> Void)? = nil
+    ) {
+        guard !flows.isEmpty else {
+            side?()
+            return
         }
+        let blockCount = (flows.count + Self.blockSize - 1) / Self.blockSize
+        let this = self
+        let rendered = Parallel.map(blockCount, alongside: side) { i in
+            let low = i * Self.blockSize
+            let high = Swift.min(low + Self.blockSize, flows.count)
+            return this.render(flows[low..<high], leadingSeparator: this.wroteLine || low > 0)
+        }
+        for text in rendered { out.write(text) }
         wroteLine = true
     }
 

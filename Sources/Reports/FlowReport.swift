@@ -49,11 +49,11 @@ package enum FlowReport {
         }
         let filtered = onlyDefaultAllow || !focus.isEmpty
         let flows = focus.workloads.isEmpty ? result.flows : result.flows(narrowedTo: focused)
-        flows.forEachBlock { block in
+        flows.forEachBlock { block, expandNext in
             let flows = filtered ? block.filter(kept) : block
             switch format.kind {
             case .txt, .json:
-                lines?.add(flows, to: &out)
+                lines?.add(flows, to: &out, alongside: expandNext)
             case .csv:
                 for flow in flows {
                     out.write(fields(result, flow, only: only).map(csvField).joined(separator: ",") + "\n")

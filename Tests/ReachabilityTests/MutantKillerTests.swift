@@ -89,6 +89,43 @@ func parallelRangesCoverEveryIndexOnce(count: Int) {
     }
 }
 
+/// The side task of `Parallel.map(_:alongside:_:)` runs once, beside every index's task, whose results stay in order.
+@Test(arguments: [0, 1, 2, 9, 1000])
+func parallelMapAlongsideRunsTheSideTaskOnce(count: Int) {
+    final class Counter: @unchecked Sendable {
+        var runs = 0
+    }
+    let counter = Counter()
+    let results = Parallel.map(count, alongside: { counter.runs += 1 }) { $0 * 3 }
+    #expect(results == (0..<count).map { $0 * 3 })
+    #expect(counter.runs == 1)
+    #expect(Parallel.map(count, alongside: nil) { $0 + 1 } == (0..<count).map { $0 + 1 })
+}
+
+/// The blocks of a flow listing are the same whether the body expands the next one itself (once or more: only the
+/// first call counts) or leaves it to `forEachBlock`, and they are the flows in order.
+@Test func flowBlocksAreTheSameWhoeverExpandsTheNext() throws {
+    // 300 pods that all reach each other (and the addresses outside): more than one block of 65,536 flows.
+    var yaml = ""
+    for i in 0..<300 { yaml += pod("p\(i)", labels: "{app: a\(i % 3)}") }
+    let result = try analyze(yaml)
+    #expect(result.flowCount > 1 << 16)
+    func blocks(_ expand: Int) -> [[String]] {
+        var out: [[String]] = []
+        result.flows.forEachBlock { block, expandNext in
+            for _ in 0..<expand { expandNext() }
+            out.append(block.map { "\($0.source.index) \($0.destination.index) \($0.connectionsIndex)" })
+        }
+        return out
+    }
+    let left = blocks(0)
+    #expect(left.count > 1)
+    #expect(blocks(1) == left)
+    #expect(blocks(3) == left)
+    let all = result.flows.map { "\($0.source.index) \($0.destination.index) \($0.connectionsIndex)" }
+    #expect(left.flatMap { $0 } == all)
+}
+
 @Test(arguments: [0, 1, 2, 7, 8, 9, 1000, 4970])
 func parallelSortedIndicesIsTheSortedOrder(count: Int) {
     // Few distinct keys, so most comparisons are ties broken by index (the order `mergeEndpoints` relies on).
