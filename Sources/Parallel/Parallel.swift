@@ -56,7 +56,7 @@ package enum Parallel {
                 if i == 0 { side() } else { out[i - 1] = body(i - 1) }
             }
         }
-        return results.map { $0! }
+        return results.compactMap { $0 }
     }
 
     /// The indices `0..<count` sorted by `less`, which must be a strict total order (break ties, by index for a
