@@ -126,3 +126,23 @@ func eachProfileReadsTheFixtureAsItsPluginDoes(settings: EngineSettings, expecte
         ) == true
     )
 }
+
+/// Pod IPs of both families with the same numbers (0.1.0.1 and ::1:1 are both 65,537), read in alternation: each
+/// ipBlock finds every pod IP of its own family and none of the other (the pod IPs are sorted by family, then
+/// number, before the blocks are looked up). Endpoints sort by id, so `app/p11[Pod]` comes before `app/p1[Pod]`.
+@Test func ipBlocksFindThePodIPsOfTheirOwnFamilyOnly() throws {
+    var yaml = ""
+    for i in 1...40 {
+        let address = i % 2 == 0 ? "0.1.0.\(i)" : "::1:\(String(i, radix: 16))"
+        yaml +=
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p\(i), namespace: app}\nspec: {containers: [{name: c}]}\nstatus: {podIP: '\(address)'}\n---\n"
+    }
+    yaml +=
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: out, namespace: app}\nspec: {podSelector: {}, policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 0.1.0.0/24}}, {ipBlock: {cidr: '::1:0/112'}}]}]}\n"
+    let cluster = try ManifestLoader.load(bytes: Array(yaml.utf8), name: "test.yaml").cluster
+    let warnings = PolicyEngine(cluster: cluster, settings: EngineSettings()).compile().pluginWarnings()
+        .filter { $0.group == "ipBlocks that hold pod IPs" }.map(\.message)
+    #expect(warnings.count == 2, "\(warnings)")
+    #expect(warnings.contains { $0.contains("ipBlock 0.1.0.0/24, holds the IPs of 20 pods (app/p10[Pod], …)") })
+    #expect(warnings.contains { $0.contains("ipBlock ::1:0/112, holds the IPs of 20 pods (app/p11[Pod], …)") })
+}
