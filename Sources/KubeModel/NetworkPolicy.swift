@@ -133,6 +133,11 @@ package struct NetworkPolicy: Hashable, Sendable {
     package func rules(_ direction: Direction) -> [PolicyRule] {
         direction == .ingress ? ingress : egress
     }
+
+    /// The peers of the rules of the directions in `policyTypes` (the rules of another direction are never read).
+    package var peersOfItsTypes: [PolicyPeer] {
+        Direction.allCases.filter(policyTypes.contains).flatMap { rules($0).flatMap { $0.peers ?? [] } }
+    }
 }
 
 /// Everything netreach reads from the manifests.

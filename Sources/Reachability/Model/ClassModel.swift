@@ -225,11 +225,7 @@ package struct ClassModel: Sendable {
         _ compiled: RuleCompiler.CompiledPolicy,
         with compiler: inout RuleCompiler
     ) {
-        for case .ipBlock(let block) in Direction.allCases.filter(policy.policyTypes.contains)
-            .flatMap({ policy.rules($0).flatMap { $0.peers ?? [] } })
-        {
-            compiler.cut(at: block)
-        }
+        for case .ipBlock(let block) in policy.peersOfItsTypes { compiler.cut(at: block) }
         policySelection.append(compiled.selected)
         policyRules.append(PerDirection(repeating: []))
         for direction in Direction.allCases where policy.policyTypes.contains(direction) {
@@ -472,13 +468,9 @@ private struct RuleCompiler {
         var namespaces = Set<LabelSelector>()
         for policy in policies {
             pods.insert(policy.podSelector)
-            for direction in Direction.allCases where policy.policyTypes.contains(direction) {
-                for rule in policy.rules(direction) {
-                    for case .pods(let podSelector, let namespaceSelector) in rule.peers ?? [] {
-                        if let podSelector { pods.insert(podSelector) }
-                        if let namespaceSelector { namespaces.insert(namespaceSelector) }
-                    }
-                }
+            for case .pods(let podSelector, let namespaceSelector) in policy.peersOfItsTypes {
+                if let podSelector { pods.insert(podSelector) }
+                if let namespaceSelector { namespaces.insert(namespaceSelector) }
             }
         }
         let podList = Array(pods)

@@ -28,13 +28,7 @@ enum PeerMatchesNothing: AuditCheck {
         for (c, endpointClass) in classes.enumerated() { classesIn[endpointClass.namespace, default: []].append(c) }
         var selectors = Set<LabelSelector>()
         for policy in policies {
-            for direction in Direction.allCases where policy.policyTypes.contains(direction) {
-                for rule in policy.rules(direction) {
-                    for case .pods(_, let namespaceSelector?) in rule.peers ?? [] {
-                        selectors.insert(namespaceSelector)
-                    }
-                }
-            }
+            for case .pods(_, let namespaceSelector?) in policy.peersOfItsTypes { selectors.insert(namespaceSelector) }
         }
         let distinct = Array(selectors)
         let names = Parallel.map(distinct.count) { i in namespaces.filter { distinct[i].matches($0.labels) }.map(\.name)
