@@ -40,15 +40,14 @@ package enum Parallel {
         }
     }
 
-    /// `body(i)` for every `i` in `0..<count`, one index per task, and `side` (when given) as one more task, all on
-    /// every core: a core that finishes its share takes the next task, so the side task's time is shared out (a flow
-    /// listing expands its next block while this one is rendered). The results in index order.
+    /// `body(i)` for every `i` in `0..<count`, one index per task, and `side` as one more task, all on every core: a
+    /// core that finishes its share takes the next task, so the side task's time is shared out (a flow listing
+    /// expands its next block while this one is rendered). The results in index order.
     package static func map<T>(
         _ count: Int,
-        alongside side: (@Sendable () -> Void)?,
+        alongside side: @Sendable () -> Void,
         _ body: @Sendable (Int) -> T
     ) -> [T] {
-        guard let side else { return map(count, maxChunks: count, body) }
         var results = [T?](repeating: nil, count: count)
         results.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer

@@ -57,10 +57,10 @@ struct FlowLines {
     mutating func add(
         _ flows: [Flow],
         to out: inout some TextOutputStream,
-        alongside side: (@Sendable () -> Void)? = nil
+        alongside side: @Sendable () -> Void
     ) {
         guard !flows.isEmpty else {
-            side?()
+            side()
             return
         }
         let blockCount = (flows.count + Self.blockSize - 1) / Self.blockSize

@@ -99,7 +99,6 @@ func parallelMapAlongsideRunsTheSideTaskOnce(count: Int) {
     let results = Parallel.map(count, alongside: { counter.runs += 1 }) { $0 * 3 }
     #expect(results == (0..<count).map { $0 * 3 })
     #expect(counter.runs == 1)
-    #expect(Parallel.map(count, alongside: nil) { $0 + 1 } == (0..<count).map { $0 + 1 })
 }
 
 /// The blocks of a flow listing are the same whether the body expands the next one itself (once or more: only the
