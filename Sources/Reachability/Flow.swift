@@ -122,6 +122,21 @@ package struct FlowSequence: Sequence, Sendable {
     /// this one: `body` may call it once while it handles the block (on another core, beside its own work); if it
     /// does not, it is called when `body` returns.
     package func forEachBlock(_ body: ([Flow], _ expandNext: @escaping @Sendable () -> Void) throws -> Void) rethrows {
+        let connections = answer.distinctConnections
+        try forEachRunBlock { runs, expandNext in
+            var flows: [Flow] = []
+            flows.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+            for run in runs { flows += run.flows(connections: connections) }
+            try body(flows, expandNext)
+        }
+    }
+
+    /// Calls `body` with consecutive blocks of the flows as runs (one source each, whose targets the runs of one
+    /// pair group share), in order: what a writer of millions of flows reads, so that it renders each shared list
+    /// once and makes no value per flow. `expandNext` is as in `forEachBlock`.
+    package func forEachRunBlock(
+        _ body: ([FlowRun], _ expandNext: @escaping @Sendable () -> Void) throws -> Void
+    ) rethrows {
         guard answer.flowCount > 0 else { return }
         nonisolated(unsafe) var expander = FlowExpander(answer: answer, focus: focus)
         nonisolated(unsafe) var next = expander.next(atLeast: 1 << 16)
@@ -140,17 +155,18 @@ package struct FlowSequence: Sequence, Sendable {
     /// Iterates the flows one by one.
     package struct Iterator: IteratorProtocol {
         var expander: FlowExpander?
+        let connections: [ConnectionSet]
         var block: [Flow] = []
         var position = 0
 
         /// The next flow, nil after the last.
         package mutating func next() -> Flow? {
             while position == block.count {
-                guard let next = expander?.next(atLeast: 1 << 12) else {
+                guard let runs = expander?.next(atLeast: 1 << 12) else {
                     expander = nil
                     return nil
                 }
-                block = next
+                block = runs.flatMap { $0.flows(connections: connections) }
                 position = 0
             }
             position += 1
@@ -160,9 +176,13 @@ package struct FlowSequence: Sequence, Sendable {
 
     /// Iterates the flows one by one.
     package func makeIterator() -> Iterator {
-        Iterator(expander: answer.flowCount > 0 ? FlowExpander(answer: answer, focus: focus) : nil)
+        Iterator(
+            expander: answer.flowCount > 0 ? FlowExpander(answer: answer, focus: focus) : nil,
+            connections: answer.distinctConnections
+        )
     }
 
-    /// The number of flows.
-    package var underestimatedCount: Int { answer.flowCount }
+    /// The number of flows; narrowed to a focus, 0 (it keeps some of them, how many is not known before: a count
+    /// above what the sequence holds makes `Array(_:)` and `map` trap).
+    package var underestimatedCount: Int { focus == nil ? answer.flowCount : 0 }
 }

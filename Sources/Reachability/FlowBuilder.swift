@@ -347,17 +347,85 @@ struct FlowBuilder {
     }
 }
 
-/// Expands class-level flows into endpoint flows in output order (by source name, then destination name), a block
-/// at a time, so a caller can stream any number of flows in bounded memory. Every member of a class has the same
-/// destinations (less itself), so each class's sorted destination list is built once and reused.
-package struct FlowExpander {
-    private struct Target {
-        var rank: Int32
-        var peer: PeerID
-        var connection: Int32
-        var open: UInt8
+/// A destination of a run of flows (`FlowRun`).
+package struct FlowTarget: Sendable {
+    /// The destination's place in output order (sorts the targets).
+    let rank: Int32
+    /// The destination.
+    package let peer: PeerID
+    /// Index of the flow's connections in `Reachability.distinctConnections`.
+    package let connectionsIndex: Int32
+    /// The hops left open by default, as `Flow.openBits`.
+    package let openBits: UInt8
+}
+
+/// The flows from one source, in output order: to each of `targets` but `targets[skip]` (the source itself, which
+/// has no flow to itself). Every member of a pair group has the same targets, so the runs of its members share one
+/// list, and a writer can render each list once (`key`) instead of each flow.
+package struct FlowRun: Sendable {
+    /// The side that opens the connections.
+    package let source: PeerID
+    /// Identifies `targets` within one flow sequence: runs with the same key have the same targets (nil: a list of
+    /// this run's own).
+    package let key: Int?
+    /// The destinations, sorted in output order.
+    package let targets: [FlowTarget]
+    /// The position of the source itself in `targets`, which is skipped; nil when it is not there.
+    package let skip: Int?
+
+    init(source: PeerID, key: Int?, targets: [FlowTarget], skip: Int?) {
+        self.source = source
+        self.key = key
+        self.targets = targets
+        self.skip = skip
     }
 
+    /// Consecutive flows from one source (at least one), as a run of their own, in their order.
+    package init(flows: ArraySlice<Flow>) {
+        precondition(!flows.isEmpty, "a run has at least one flow")
+        let source = flows[flows.startIndex].source
+        self.source = source
+        key = nil
+        targets = flows.map {
+            precondition($0.source == source, "the flows of a run have one source")
+            // The rank sorts the targets the expander builds; these are in order already.
+            return FlowTarget(
+                rank: 0,
+                peer: $0.destination,
+                connectionsIndex: Int32($0.connectionsIndex),
+                openBits: $0.openBits
+            )
+        }
+        skip = nil
+    }
+
+    /// How many flows the run stands for.
+    package var count: Int { targets.count - (skip == nil ? 0 : 1) }
+
+    /// The run's flows, in order.
+    package func flows(connections: [ConnectionSet]) -> [Flow] {
+        var flows: [Flow] = []
+        flows.reserveCapacity(count)
+        for (i, target) in targets.enumerated() where i != skip {
+            flows.append(
+                Flow(
+                    source: source,
+                    destination: target.peer,
+                    connections: connections[Int(target.connectionsIndex)],
+                    connectionsIndex: Int(target.connectionsIndex),
+                    openBits: target.openBits
+                )
+            )
+        }
+        return flows
+    }
+}
+
+/// Expands class-level flows into endpoint flows in output order (by source name, then destination name), a block
+/// at a time, so a caller can stream any number of flows in bounded memory. Every member of a class has the same
+/// destinations (less itself), so each pair group's sorted destination list is built once and reused: a block is a
+/// list of runs (`FlowRun`), one per source, that share those lists.
+package struct FlowExpander {
     private let model: ClassModel
     private let classFlows: ClassFlows
     private let order: [PeerID]
@@ -366,14 +434,14 @@ package struct FlowExpander {
     private let controllerFlows: [Edge<PeerID>]
     private var fromAddress: [[(ClassID, Int32, UInt8)]]
     /// Per pair group: its classes' destinations (the same for each).
-    private var templates: [GroupID: [Target]] = [:]
+    private var templates: [GroupID: [FlowTarget]] = [:]
     private var cached = 0
     private var position = 0
     /// With a focus that names some endpoints: per class, its members the focus names, and the destinations of a
     /// class among them only (what a source outside the focus can pair with).
     private let focus: ResolvedFocus?
     private var focusMembers: [[Int]] = []
-    private var focusTemplates: [GroupID: [Target]] = [:]
+    private var focusTemplates: [GroupID: [FlowTarget]] = [:]
 
     init(answer: Reachability, focus: ResolvedFocus? = nil) {
         model = answer.model
@@ -399,33 +467,31 @@ package struct FlowExpander {
         }
     }
 
+    private func target(_ peer: PeerID, _ connection: Int32, _ open: UInt8) -> FlowTarget {
+        FlowTarget(rank: rank[peer], peer: peer, connectionsIndex: connection, openBits: open)
+    }
+
     /// The destinations of class `c` that the focus names, in output order.
-    private mutating func focusTemplate(_ c: ClassID) -> [Target] {
+    private mutating func focusTemplate(_ c: ClassID) -> [FlowTarget] {
         let g = classFlows.groups.groupOf[c]
         if let known = focusTemplates[g] { return known }
-        var targets: [Target] = []
+        var targets: [FlowTarget] = []
         for edge in classFlows.outbound(c) {
-            for m in focusMembers[edge.peer.index] {
-                targets.append(Target(rank: rank[m], peer: PeerID(m), connection: edge.connection, open: edge.open))
-            }
+            for m in focusMembers[edge.peer.index] { targets.append(target(PeerID(m), edge.connection, edge.open)) }
         }
         targets.sort { $0.rank < $1.rank }
         focusTemplates[g] = targets
         return targets
     }
 
-    private mutating func template(_ c: ClassID) -> [Target] {
+    private mutating func template(_ c: ClassID) -> [FlowTarget] {
         let g = classFlows.groups.groupOf[c]
         if let known = templates[g] { return known }
-        var targets: [Target] = []
+        var targets: [FlowTarget] = []
         for edge in classFlows.outbound(c) {
-            for m in model.classes[edge.peer].members {
-                targets.append(Target(rank: rank[m], peer: PeerID(m), connection: edge.connection, open: edge.open))
-            }
+            for m in model.classes[edge.peer].members { targets.append(target(PeerID(m), edge.connection, edge.open)) }
         }
-        for edge in classFlows.externalOut[c] {
-            targets.append(Target(rank: rank[edge.peer], peer: edge.peer, connection: edge.connection, open: edge.open))
-        }
+        for edge in classFlows.externalOut[c] { targets.append(target(edge.peer, edge.connection, edge.open)) }
         targets.sort { $0.rank < $1.rank }
         if cached + targets.count > 8_000_000 {
             templates.removeAll()
@@ -436,46 +502,50 @@ package struct FlowExpander {
         return targets
     }
 
-    /// The flows of the next sources in order, at least `atLeast` of them unless the end comes first; nil at the end.
-    mutating func next(atLeast: Int) -> [Flow]? {
+    /// The runs of the next sources in order, standing for at least `atLeast` flows unless the end comes first; nil
+    /// at the end. A source without flows has no run.
+    mutating func next(atLeast: Int) -> [FlowRun]? {
         guard position < order.count else { return nil }
-        var flows: [Flow] = []
-        let connections = classFlows.connections
-        func append(_ source: PeerID, _ target: Target) {
-            flows.append(
-                Flow(
-                    source: source,
-                    destination: target.peer,
-                    connections: connections[Int(target.connection)],
-                    connectionsIndex: Int(target.connection),
-                    openBits: target.open
-                )
-            )
+        var runs: [FlowRun] = []
+        var count = 0
+        func add(_ run: FlowRun) {
+            guard run.count > 0 else { return }
+            runs.append(run)
+            count += run.count
         }
-        while position < order.count, flows.count < atLeast {
+        while position < order.count, count < atLeast {
             let p = order[position]
             position += 1
             if p.index < endpointCount {
                 let c = model.classOfEndpoint[p.index]
-                let targets = focus.map { $0.names(p.index) } == false ? focusTemplate(c) : template(c)
-                for target in targets where target.peer != p { append(p, target) }
+                let g = classFlows.groups.groupOf[c].index
+                let narrowed = focus.map { $0.names(p.index) } == false
+                let targets = narrowed ? focusTemplate(c) : template(c)
+                let key = narrowed ? classFlows.groups.classes.count + g : g
+                add(FlowRun(source: p, key: key, targets: targets, skip: Self.position(of: rank[p], in: targets)))
             } else if !controllerFlows.isEmpty, p.index == rank.count - 1 {
-                let targets = controllerFlows.map {
-                    Target(rank: rank[$0.peer], peer: $0.peer, connection: $0.connection, open: $0.open)
-                }
-                for target in targets.sorted(by: { $0.rank < $1.rank }) { append(p, target) }
+                let targets = controllerFlows.map { target($0.peer, $0.connection, $0.open) }
+                add(FlowRun(source: p, key: nil, targets: targets.sorted { $0.rank < $1.rank }, skip: nil))
             } else {
-                var targets: [Target] = []
+                var targets: [FlowTarget] = []
                 for (c, connection, open) in fromAddress[p.index - endpointCount] {
-                    for m in model.classes[c].members {
-                        targets.append(Target(rank: rank[m], peer: PeerID(m), connection: connection, open: open))
-                    }
+                    for m in model.classes[c].members { targets.append(target(PeerID(m), connection, open)) }
                 }
-                targets.sort { $0.rank < $1.rank }
-                for target in targets { append(p, target) }
+                add(FlowRun(source: p, key: nil, targets: targets.sorted { $0.rank < $1.rank }, skip: nil))
             }
         }
-        return flows
+        return runs
+    }
+
+    /// The position of the target of rank `rank` in `targets` (sorted by rank), nil when none has it.
+    private static func position(of rank: Int32, in targets: [FlowTarget]) -> Int? {
+        var low = 0
+        var high = targets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if targets[middle].rank < rank { low = middle + 1 } else { high = middle }
+        }
+        return low < targets.count && targets[low].rank == rank ? low : nil
     }
 }
 

@@ -20,7 +20,7 @@ package enum FlowReport {
         markOpenHops: Bool = false,
         focus: Focus = Focus(),
         exposure: Exposure? = nil,
-        to out: inout some TextOutputStream
+        to out: inout some UTF8Output
     ) {
         var lines: FlowLines?
         let only = focus.connection
@@ -49,20 +49,26 @@ package enum FlowReport {
         }
         let filtered = onlyDefaultAllow || !focus.isEmpty
         let flows = focus.workloads.isEmpty ? result.flows : result.flows(narrowedTo: focused)
-        flows.forEachBlock { block, expandNext in
-            let flows = filtered ? block.filter(kept) : block
-            switch format.kind {
-            case .txt, .json:
-                lines?.add(flows, to: &out, alongside: expandNext)
-            case .csv:
-                for flow in flows {
-                    out.write(fields(result, flow, only: only).map(csvField).joined(separator: ",") + "\n")
-                }
-            case .md:
-                for flow in flows {
-                    out.write(
-                        "| " + fields(result, flow, only: only).map(markdownCell).joined(separator: " | ") + " |\n"
-                    )
+        if !filtered, var fast = lines {
+            // Every flow, as runs: no value per flow.
+            flows.forEachRunBlock { runs, expandNext in fast.add(runs: runs, to: &out, alongside: expandNext) }
+            lines = fast
+        } else {
+            flows.forEachBlock { block, expandNext in
+                let flows = filtered ? block.filter(kept) : block
+                switch format.kind {
+                case .txt, .json:
+                    lines?.add(flows, to: &out, alongside: expandNext)
+                case .csv:
+                    for flow in flows {
+                        out.write(fields(result, flow, only: only).map(csvField).joined(separator: ",") + "\n")
+                    }
+                case .md:
+                    for flow in flows {
+                        out.write(
+                            "| " + fields(result, flow, only: only).map(markdownCell).joined(separator: " | ") + " |\n"
+                        )
+                    }
                 }
             }
         }

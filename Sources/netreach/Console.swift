@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KubeModel
 import Manifests
+import Reports
 
 #if canImport(Glibc)
     @preconcurrency import Glibc
@@ -149,7 +150,7 @@ private enum TemporaryFile {
 }
 
 /// A `TextOutputStream` that writes to a file descriptor in 64 KiB blocks.
-struct BufferedOutput: TextOutputStream {
+struct BufferedOutput: UTF8Output {
     let descriptor: Int32
     private var buffer: [UInt8] = []
     private(set) var failed = false
@@ -167,6 +168,8 @@ struct BufferedOutput: TextOutputStream {
     mutating func write(bytes: [UInt8]) {
         bytes.withUnsafeBytes { write(piece: $0) }
     }
+
+    mutating func write(utf8 bytes: [UInt8]) { write(bytes: bytes) }
 
     /// A large piece (a block of flow lines, a drawing) goes out from its own storage, after what the buffer holds;
     /// a small one is gathered in the buffer.

@@ -197,3 +197,90 @@ func anEgressRuleToANamedPortIsCoveredPerDestination(ports: (String, String)) th
     #expect(finding.locations.count == 2)
     #expect(finding.message.components(separatedBy: "default/wide").count == 2)
 }
+
+/// Pods of two namespaces and three apps, addresses both ways (ipBlocks) and an ingress controller (an Ingress): every
+/// kind of source a flow listing has.
+let everySourceKind =
+    (0..<12).map { i in
+        pod(
+            "p\(i)",
+            ns: i % 2 == 0 ? "a" : "b",
+            labels: "{app: x\(i % 3)}",
+            ports: "[{name: http, containerPort: 8080}]"
+        )
+    }.joined()
+    + netpol(
+        "out",
+        ns: "a",
+        "{podSelector: {matchLabels: {app: x0}}, policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}], ports: [{port: 443}]}, {to: [{podSelector: {}}]}]}"
+    )
+    + netpol(
+        "in",
+        ns: "b",
+        "{podSelector: {matchLabels: {app: x1}}, ingress: [{from: [{ipBlock: {cidr: 192.168.0.0/16}}, {namespaceSelector: {}}], ports: [{port: 8080}]}]}"
+    )
+        + """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: front, namespace: b}
+        spec: {selector: {app: x1}, ports: [{port: 80, targetPort: http}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: site, namespace: b}
+        spec: {defaultBackend: {service: {name: front, port: {number: 80}}}}
+
+        """
+
+/// The runs of a listing stand for its flows: expanded, they are the flows in order; each skips its own source
+/// (only where it is among the targets); runs of one key have the same targets, and every source of a class outside
+/// a focus shares them; addresses and the ingress controller have runs of their own; no run is empty. The same holds
+/// narrowed to a focus, where sources outside it have targets of their own kind (and keys of their own).
+@Test func flowRunsStandForTheFlowsInOrder() throws {
+    let result = try analyze(everySourceKind)
+    var focus = Focus()
+    focus.workloads = ["a/p0"]
+    let resolved = focus.resolved(for: result.cluster.endpoints)
+    for (sequence, narrowed) in [(result.flows, false), (result.flows(narrowedTo: resolved), true)] {
+        var runs: [FlowRun] = []
+        var blocks = 0
+        sequence.forEachRunBlock { block, _ in
+            runs += block
+            blocks += 1
+        }
+        #expect(blocks == 1)
+        let expanded = runs.flatMap { $0.flows(connections: result.distinctConnections) }
+        #expect(expanded == Array(sequence))
+        #expect(expanded.count == (narrowed ? expanded.count : result.flowCount))
+        #expect(runs.allSatisfy { $0.count > 0 })
+        #expect(Set(runs.map(\.source)).count == runs.count)
+        var byKey: [Int: [PeerID]] = [:]
+        var keyOfClass: [ClassID: Int] = [:]
+        for run in runs {
+            let endpoint = result.peers[run.source].endpointIndex
+            if let skip = run.skip {
+                #expect(run.targets[skip].peer == run.source)
+            } else {
+                #expect(!run.targets.contains { $0.peer == run.source })
+            }
+            guard let key = run.key else {
+                #expect(endpoint == nil)
+                continue
+            }
+            let e = try #require(endpoint)
+            let peers = run.targets.map(\.peer)
+            #expect(byKey[key, default: peers] == peers)
+            byKey[key] = peers
+            if !resolved.names(e) || !narrowed {
+                let c = result.model.classOfEndpoint[e]
+                #expect(keyOfClass[c, default: key] == key)
+                keyOfClass[c] = key
+            }
+        }
+        #expect(byKey.count < runs.filter { $0.key != nil }.count)
+        let unkeyed = runs.filter { $0.key == nil }.map { result.peers[$0.source].name }
+        #expect(unkeyed.contains("{ingress-controller}"))
+        #expect(unkeyed.contains { $0.hasPrefix("192.168.0.0") })
+        #expect(runs.contains { run in run.targets.contains { result.peers[$0.peer].name.hasPrefix("10.0.0.0") } })
+    }
+}

@@ -173,3 +173,65 @@ func listsSpanningManyBlocksStreamLikeOneList(format: String) throws {
         #expect(written.text == values.text, "\(count) items")
     }
 }
+
+/// Lines rendered from runs (the whole list: shared suffix lists, kept or rendered anew at every block) are the lines
+/// rendered from flows (a filtered list: runs of their own) and the lines written here flow by flow: names,
+/// connections and open hops, and JSON commas at every seam, over several blocks of flows and addresses both ways.
+@Test(arguments: ["txt", "json"])
+func runsRenderTheLinesOfTheirFlows(format: String) throws {
+    var yaml = ""
+    for i in 0..<500 {
+        yaml +=
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p\(i), namespace: n\(i % 2), labels: {app: x\(i % 10)}}\n---\n"
+    }
+    yaml += """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: edge, namespace: n0}
+        spec:
+          podSelector: {matchExpressions: [{key: app, operator: In, values: [x0, x2, x4]}]}
+          policyTypes: [Ingress, Egress]
+          ingress: [{from: [{ipBlock: {cidr: 192.168.0.0/16}}, {podSelector: {matchLabels: {app: x2}}}, {podSelector: {matchLabels: {app: x6}}}], ports: [{port: 8080}, {port: 443}]}]
+          egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}, {namespaceSelector: {}}], ports: [{port: 443}, {port: 53, protocol: UDP}]}]
+
+        """
+    let result = PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "runs.yaml").cluster)
+        .analyze()
+    #expect(result.flowCount > 2 << 16)
+    let json = format == "json"
+    func render(cacheBytes: Int, asFlows: Bool) -> String {
+        var lines = FlowLines(result, style: json ? .json : .txt(markOpenHops: true), cacheBytes: cacheBytes)
+        var text = ""
+        if asFlows {
+            result.flows.forEachBlock { lines.add($0, to: &text, alongside: $1) }
+        } else {
+            result.flows.forEachRunBlock { lines.add(runs: $0, to: &text, alongside: $1) }
+        }
+        return text
+    }
+    var expected = ""
+    var hops: Set<[String]> = []
+    for (i, flow) in result.flows.enumerated() {
+        let source = result.peers[flow.source].name
+        let destination = result.peers[flow.destination].name
+        let words = (flow.isOpen(.egress) ? ["egress"] : []) + (flow.isOpen(.ingress) ? ["ingress"] : [])
+        hops.insert(words)
+        if json {
+            expected +=
+                (i == 0 ? "\n" : ",\n")
+                + "    {\"src\": \"\(source)\", \"dst\": \"\(destination)\", \"conn\": \"\(flow.connections)\", \"defaultAllow\": ["
+                + words.map { "\"\($0)\"" }.joined(separator: ", ") + "]}"
+        } else {
+            expected +=
+                "\(source) => \(destination) : \(flow.connections)"
+                + (words.isEmpty ? "" : "  (default-allow: \(words.joined(separator: "+")))") + "\n"
+        }
+    }
+    #expect(hops.count == 4)
+    #expect(expected.contains("192.168.0.0") && expected.contains("10.0.0.0"))
+    let kept = render(cacheBytes: 16 << 20, asFlows: false)
+    #expect(kept == expected)
+    #expect(render(cacheBytes: 0, asFlows: false) == expected)
+    #expect(render(cacheBytes: 1 << 14, asFlows: false) == expected)
+    #expect(render(cacheBytes: 16 << 20, asFlows: true) == expected)
+}
