@@ -1,4 +1,5 @@
 import KubeModel
+import Parallel
 package import Reachability
 
 /// Formats for `netreach check`.
@@ -37,8 +38,8 @@ package enum CheckReportWriter {
         }
         if !result.involved.isEmpty {
             lines.append("involved:")
-            lines += result.displayedInvolvements.map {
-                "  " + ($0.location.map { "\($0): " } ?? "") + $0.text.escapedForDisplay
+            lines += result.displayed.map {
+                "  " + ($0.involvement.location.map { "\($0): " } ?? "") + $0.text.escapedForDisplay
             }
         }
         return lines
@@ -48,12 +49,15 @@ package enum CheckReportWriter {
 
     private static func text(_ report: CheckReport, to out: inout some TextOutputStream) {
         out.write(PluginText.header(report.settings) + "\n")
-        for result in report.results {
+        // The lines of the failing rules, made on every core: a rule can list thousands of involvements.
+        let results = report.results
+        let lines = Parallel.map(results.count) { results[$0].passed ? [] : Self.details(results[$0]) }
+        for (result, details) in zip(results, lines) {
             out.write("\(result.passed ? "PASS" : "FAIL")  \(result.rule.name.escapedForDisplay)\n")
             if result.passed {
                 out.write("      \(result.rule.location): \(result.message.escapedForDisplay)\n")
             } else {
-                for line in details(result) { out.write("      \(line)\n") }
+                for line in details { out.write("      \(line)\n") }
             }
         }
         out.write("\n\(report.summary)\n")
@@ -91,8 +95,8 @@ package enum CheckReportWriter {
             (
                 "involved",
                 .array(
-                    result.displayedInvolvements.map { involvement in
-                        var fields: [(String, JSONValue)] = [("text", .string(involvement.text))]
+                    result.displayed.map { involvement, text in
+                        var fields: [(String, JSONValue)] = [("text", .string(text))]
                         if let location = involvement.location {
                             fields.append(("location", AuditReportWriter.location(location)))
                         }

@@ -57,7 +57,10 @@ extension CheckInvolvement {
 
 extension CheckResult {
     /// The involvements in display order: by location (located first), then by text.
-    package var displayedInvolvements: [CheckInvolvement] {
+    package var displayedInvolvements: [CheckInvolvement] { displayed.map(\.involvement) }
+
+    /// The involvements in display order, each with its text (made once: a rule can involve thousands).
+    var displayed: [(involvement: CheckInvolvement, text: String)] {
         involved.map { ($0, $0.text) }.sorted { lhs, rhs in
             switch (lhs.0.location, rhs.0.location) {
             case let (l?, r?) where l != r: return l < r
@@ -65,7 +68,7 @@ extension CheckResult {
             case (_?, nil): return true
             default: return lhs.1 < rhs.1
             }
-        }.map(\.0)
+        }
     }
 }
 
