@@ -22,6 +22,10 @@ package struct LoadOptions: Sendable {
     /// Read Pods straight from the parser's events when they hold nothing unusual (`PodScanner`); off, every
     /// document goes through the YAML tree. The answer is the same either way: tests and the fuzz harness compare.
     package var scanPods = true
+    /// A List document at least this large, in kubectl's layout, has its items cut by their text and read on every
+    /// core (`ListCut`); with `scanPods` off, never. The answer is the same either way: tests and the fuzz harness
+    /// compare with 0 and with the tree.
+    package var listCutBytes = 1 << 20
 
     /// Creates options.
     package init(keepGoing: Bool = false, limits: YAMLLimits = .default, defaultNamespace: String = "default") {
@@ -119,6 +123,9 @@ private struct LoadState {
     }
 
     private static func parse(_ chunk: DocumentChunk, file: String, options: LoadOptions) -> ChunkResult {
+        if let list = ListCut.decode(chunk.bytes, origin: chunk.origin, file: file, options: options) {
+            return ChunkResult(decoded: [list])
+        }
         let limits = options.limits
         var result = ChunkResult()
         // A plain Pod is read from the parser's events; anything else, and anything that would give a message,
@@ -267,7 +274,7 @@ private struct LoadState {
             running += 1
             condition.unlock()
             let decoder = makeDecoder()
-            let decoded = batch.map { ($0.document, LoadState.decodeEarly($0.item, index: $0.index, with: decoder)) }
+            let decoded = batch.map { ($0.document, decoder.decodeEarly($0.item, index: $0.index)) }
             condition.lock()
             results[at] = decoded
             running -= 1
@@ -288,13 +295,6 @@ private struct LoadState {
         }
     }
 
-    /// A List item as read: decoded, failed, or waiting for the List's kind.
-    fileprivate enum StreamedItem {
-        case decoded(DecodedObjects)
-        case failed(Diagnostic)
-        case waiting(YAMLNode, index: Int)
-    }
-
     /// Appends a List item as read; consecutive decoded items are kept as one (a List of 150,000 pods would
     /// otherwise hold as many small arrays).
     private static func append(_ item: StreamedItem, to items: inout [StreamedItem]) {
@@ -306,21 +306,6 @@ private struct LoadState {
         merged.merge(objects)
         merged.warnings += objects.warnings
         items.append(.decoded(merged))
-    }
-
-    /// Decodes a List item as soon as it is read, when it names its own kind and apiVersion.
-    fileprivate static func decodeEarly(_ item: YAMLNode, index: Int, with decoder: ObjectDecoder) -> StreamedItem {
-        guard decoder.decodesAlone(item) else { return .waiting(item, index: index) }
-        var objects = DecodedObjects()
-        do throws(Diagnostic) {
-            try decoder.decodeListItem(item, index: index, listKind: nil, apiVersion: "", into: &objects)
-        } catch {
-            decoder.reader.sink.warnings.removeAll()
-            return .failed(error)
-        }
-        objects.warnings = decoder.reader.sink.warnings + objects.warnings
-        decoder.reader.sink.warnings.removeAll()
-        return .decoded(objects)
     }
 
     /// Parses the documents of a file on every core (each document is independent), then takes the results in
@@ -725,3 +710,27 @@ extension ReferenceGrant: Located {}
 extension Gateway: Located {}
 extension AdminPolicy: Located {}
 extension Node: Located {}
+
+/// A List item as read: decoded, failed, or waiting for the List's kind.
+enum StreamedItem {
+    case decoded(DecodedObjects)
+    case failed(Diagnostic)
+    case waiting(YAMLNode, index: Int)
+}
+
+extension ObjectDecoder {
+    /// Decodes a List item as soon as it is read, when it names its own kind and apiVersion.
+    func decodeEarly(_ item: YAMLNode, index: Int) -> StreamedItem {
+        guard decodesAlone(item) else { return .waiting(item, index: index) }
+        var objects = DecodedObjects()
+        do throws(Diagnostic) {
+            try decodeListItem(item, index: index, listKind: nil, apiVersion: "", into: &objects)
+        } catch {
+            reader.sink.warnings.removeAll()
+            return .failed(error)
+        }
+        objects.warnings = reader.sink.warnings + objects.warnings
+        reader.sink.warnings.removeAll()
+        return .decoded(objects)
+    }
+}

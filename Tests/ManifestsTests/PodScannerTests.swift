@@ -12,9 +12,12 @@ private enum Outcome: Equatable {
     case failed(Diagnostic)
 }
 
-private func outcome(_ text: String, scanPods: Bool, keepGoing: Bool = false) -> Outcome {
+private func outcome(_ text: String, scanPods: Bool, keepGoing: Bool = false, listCutBytes: Int = 1 << 20)
+    -> Outcome
+{
     var options = LoadOptions(keepGoing: keepGoing)
     options.scanPods = scanPods
+    options.listCutBytes = listCutBytes
     do {
         let result = try ManifestLoader.load(bytes: Array(text.utf8), name: "pods.yaml", options: options)
         return .loaded(result.cluster, result.warnings)
@@ -261,4 +264,202 @@ private func randomPod(_ random: inout SplitMix) -> String {
     }
     #expect(load(scanPods: true) == load(scanPods: false))
     #expect(load(scanPods: false).contains("pods.yaml:"))
+}
+
+// MARK: - Lists cut into items
+
+/// `documents` as the items of a List in kubectl's layout: `- ` before each item's first line, two spaces before the
+/// others, then `trailer`.
+private func kubectlList(
+    _ documents: [String],
+    header: String = "apiVersion: v1\nitems:\n",
+    trailer: String = "kind: List\nmetadata:\n  resourceVersion: \"\"\n"
+) -> String {
+    header
+        + documents.map { document in
+            document.split(separator: "\n", omittingEmptySubsequences: false).dropLast().enumerated().map {
+                ($0.offset == 0 ? "- " : "  ") + $0.element + "\n"
+            }.joined()
+        }.joined() + trailer
+}
+
+/// Whether the List's items are cut by their text and read on every core (not left to the parser).
+private func cutsItems(_ text: String, keepGoing: Bool = false) -> Bool {
+    var options = LoadOptions(keepGoing: keepGoing)
+    options.listCutBytes = 0
+    return ListCut.decode(
+        Array(text.utf8)[...],
+        origin: SourceMark(line: 1, column: 1),
+        file: "pods.yaml",
+        options: options
+    ) != nil
+}
+
+/// Random Lists of random pods (a tenth of their fields broken) and other objects read the same cut into items as
+/// through the tree, with and without --keep-going: objects, warnings in order, or the same error at the same place.
+@Test func randomListsReadTheSameCutIntoItemsAsThroughTheTree() {
+    var random = SplitMix(state: 23)
+    var cut = 0
+    var left = 0
+    let others = [
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: a}}\n",
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec: {podSelector: {}, ingress: [{ports: [{port: 80}]}]}\n",
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: q, namespace: shop}\nspec: {podSelector: {}, ingress: [{ports: [{port: x-y-z-too-long-name}]}]}\n",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: shop}\nspec: {template: {metadata: {labels: {app: d}}}}\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {items: \"- x\"}\n",
+    ]
+    for seed in 0..<300 {
+        let documents = (0..<(1 + Int(random.next() % 12))).map { _ in
+            random.next() % 4 == 0 ? random.pick(others) : randomPod(&random)
+        }
+        let text = kubectlList(documents)
+        let keepGoing = seed % 2 == 0
+        if cutsItems(text, keepGoing: keepGoing) { cut += 1 } else { left += 1 }
+        let viaItems = outcome(text, scanPods: true, keepGoing: keepGoing, listCutBytes: 0)
+        let viaTree = outcome(text, scanPods: false, keepGoing: keepGoing)
+        #expect(viaItems == viaTree, "list \(seed):\n\(text)")
+        if viaItems != viaTree { return }
+    }
+    // Both ways are exercised: plain Lists are cut, and Lists with a piece that reads otherwise alone are not.
+    #expect(cut > 50)
+    #expect(left > 50)
+}
+
+/// Lists in and out of kubectl's layout: each reads the same cut into items as through the tree, and is cut only
+/// where the layout and the pieces allow.
+@Test(
+    arguments: [
+        // (name, text, cut)
+        (
+            "plain",
+            kubectlList([plainPod("a"), plainPod("b"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"]),
+            true
+        ),
+        (
+            "line ends \\r\\n",
+            kubectlList([plainPod("a"), plainPod("b")]).replacingOccurrences(of: "\n", with: "\r\n"), true
+        ),
+        (
+            "comments and blank lines between items",
+            kubectlList([plainPod("a")]).replacingOccurrences(
+                of: "kind: List",
+                with: "# between\n\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: x}\n\nkind: List"
+            ),
+            true
+        ),
+        (
+            "the List's keys after and before",
+            kubectlList([plainPod("a")], header: "items:\n", trailer: "kind: List\napiVersion: v1\n"), true
+        ),
+        (
+            "an item that cannot be read",
+            kubectlList([plainPod("a"), "apiVersion: v1\nkind: Pod\nmetadata: {name: [x]}\n"]), false
+        ),
+        (
+            "an alias between items",
+            kubectlList([
+                "apiVersion: v1\nkind: Pod\nmetadata: &m {name: a}\n", "apiVersion: v1\nkind: Pod\nmetadata: *m\n",
+            ]), false
+        ),
+        (
+            "a typed list whose items have no kind",
+            kubectlList(["metadata: {name: a}\n", "metadata: {name: b}\n"], trailer: "kind: PodList\n"), false
+        ),
+        ("items that are not mappings", kubectlList(["x\n", "y\n"]), false),
+        ("not a List", kubectlList([plainPod("a")], trailer: "kind: ConfigMap\n"), false),
+        (
+            "indented items",
+            "apiVersion: v1\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: a}\nkind: List\n", false
+        ),
+        ("no items", "apiVersion: v1\nitems: []\nkind: List\n", false),
+        ("a second items key", kubectlList([plainPod("a")], trailer: "kind: List\nitems:\n- x\n"), false),
+        (
+            "a continuation at the first column",
+            kubectlList([plainPod("a")]).replacingOccurrences(of: "kind: List", with: "more text\nkind: List"), false
+        ),
+        ("a sequence as the document", "- apiVersion: v1\n  kind: Pod\nitems:\n- x\n", false),
+    ]
+)
+func listsInAndOutOfKubectlsLayoutReadAsTheTreeReadsThem(name: String, text: String, cut: Bool) {
+    #expect(cutsItems(text) == cut, "\(name)")
+    for keepGoing in [false, true] {
+        #expect(
+            outcome(text, scanPods: true, keepGoing: keepGoing, listCutBytes: 0)
+                == outcome(text, scanPods: false, keepGoing: keepGoing),
+            "\(name), keepGoing \(keepGoing):\n\(text)"
+        )
+    }
+}
+
+/// An item as deep as the limits allow inside a List, and one level deeper: the same answer cut into items (whose
+/// depth is counted from the List) as through the tree.
+@Test func anItemAtTheDepthLimitReadsAsInTheList() {
+    func nested(_ depth: Int) -> String {
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a, annotations: {n: x}}\nextra: "
+            + String(repeating: "[", count: depth)
+            + String(repeating: "]", count: depth) + "\n"
+    }
+    for depth in 4...8 {
+        let text = kubectlList([plainPod("b"), nested(depth)])
+        func load(_ cutting: Bool) -> String {
+            var options = LoadOptions(limits: YAMLLimits(maxDepth: 8, maxNodes: 1000, maxBytes: 1 << 20))
+            options.scanPods = cutting
+            options.listCutBytes = 0
+            do {
+                return try ManifestLoader.load(bytes: Array(text.utf8), name: "deep.yaml", options: options).cluster
+                    .endpoints.map(\.name).joined(separator: ",")
+            } catch {
+                return "\(error.location.map { "\($0)" } ?? ""): \(error.message)"
+            }
+        }
+        #expect(load(true) == load(false), "depth \(depth)")
+    }
+}
+
+/// Aliases count against the limits over the whole List: items that each repeat nodes within the limit, but not all
+/// of them together, fail as the whole document fails (the cut leaves Lists with aliases to the parser).
+@Test func aliasesCountOverTheWholeList() {
+    let item =
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: NAME}\nstatus: {a: &x [1, 2, 3, 4, 5, 6, 7, 8], b: [*x, *x, *x, *x]}\n"
+    let items = (0..<10).map { item.replacingOccurrences(of: "NAME", with: "p\($0)") }
+    func load(_ text: String, cutting: Bool) -> String {
+        var options = LoadOptions(limits: YAMLLimits(maxDepth: 64, maxNodes: 200, maxBytes: 1 << 20))
+        options.scanPods = cutting
+        options.listCutBytes = 0
+        do {
+            return try ManifestLoader.load(bytes: Array(text.utf8), name: "aliases.yaml", options: options).cluster
+                .endpoints.map(\.name).joined(separator: ",")
+        } catch {
+            return error.message
+        }
+    }
+    // One item alone is within the limits; the ten of them together are not.
+    #expect(load(kubectlList([items[0]]), cutting: false) == "p0")
+    let all = kubectlList(items)
+    #expect(load(all, cutting: false).contains("alias"))
+    #expect(load(all, cutting: true) == load(all, cutting: false))
+}
+
+private func plainPod(_ name: String) -> String {
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: \(name), namespace: shop, labels: {app: web}}\nspec: {containers: [{name: c}]}\n"
+}
+
+/// The kubectl dump of the fixtures (comments before the List, nodes, owned and completed pods, IPv6) is cut into
+/// its items and reads the same as through the tree, with and without --keep-going.
+@Test func theKubectlDumpIsCutAndReadsAsTheTreeReadsIt() throws {
+    let path =
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path + "/Fixtures/kubectl-dump/dump.yaml"
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(cutsItems(text))
+    for keepGoing in [false, true] {
+        let viaItems = outcome(text, scanPods: true, keepGoing: keepGoing, listCutBytes: 0)
+        #expect(viaItems == outcome(text, scanPods: false, keepGoing: keepGoing))
+        guard case .loaded(let cluster, _) = viaItems else {
+            Issue.record("the dump does not load: \(viaItems)")
+            return
+        }
+        #expect(cluster.endpoints.count > 3)
+    }
 }
