@@ -1,4 +1,5 @@
 import KubeModel
+import Parallel
 package import Reachability
 
 /// Writes a reachability diff: txt for a reviewer, json for tools (the diff oracle's shape), csv, md for a
@@ -26,9 +27,17 @@ package enum DiffReport {
             ]).write(to: &out)
         case .txt:
             out.write(PluginText.header(settings) + "\n")
-            for change in diff.changes {
-                out.write("\(change.kind.rawValue.padding(7)) \(line(change))".escapedForDisplay + "\n")
+            // Made in chunks on every core: a diff of 10,000 pods can list 100,000 changes.
+            let changes = diff.changes
+            let texts = Parallel.chunks(changes.count) { range in
+                var text = ""
+                var words = ConnectionWords()
+                for change in changes[range] {
+                    text += "\(change.kind.rawValue.padding(7)) \(line(change, &words))".escapedForDisplay + "\n"
+                }
+                return text
             }
+            for text in texts { out.write(text) }
             out.write("\(diff.summary)\n")
         case .csv:
             out.write("src,dst,change,old_conn,new_conn,src_workload,dst_workload\n")
@@ -100,7 +109,13 @@ package enum DiffReport {
 
     /// `src => dst : old -> new (source added)`.
     private static func line(_ change: FlowChange) -> String {
-        var text = "\(change.source) => \(change.destination) : \(change.old) -> \(change.new)"
+        var words = ConnectionWords()
+        return line(change, &words)
+    }
+
+    /// `line(_:)`, with the connections' texts from `words`.
+    private static func line(_ change: FlowChange, _ words: inout ConnectionWords) -> String {
+        var text = "\(change.source) => \(change.destination) : \(words[change.old]) -> \(words[change.new])"
         let notes = [
             change.sourceWorkload.map { "source workload \($0.rawValue)" },
             change.destinationWorkload.map { "destination workload \($0.rawValue)" },
@@ -143,4 +158,18 @@ package enum DiffReport {
 
 extension String {
     fileprivate func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+}
+
+/// The texts of connection sets, each made once: the changes of a diff share a few sets.
+private struct ConnectionWords {
+    private var known: [ConnectionSet: String] = [:]
+
+    subscript(_ connections: ConnectionSet) -> String {
+        mutating get {
+            if let text = known[connections] { return text }
+            let text = connections.description
+            known[connections] = text
+            return text
+        }
+    }
 }
