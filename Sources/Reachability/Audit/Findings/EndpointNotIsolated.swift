@@ -33,9 +33,10 @@ enum EndpointNotIsolated: AuditCheck {
             context.hasPolicies(model.classes[$0].namespace) && !model.classes[$0].ungoverned
         }
         // Each class's neighbors read its group's edges (thousands, on a live cluster of 20,000 classes): the
-        // classes are read on every core, and their findings added in class order.
+        // classes are read on every core, and their findings added in class order. Small chunks: some classes
+        // cost far more than others, and with 64 chunks one core went on alone for the last (0.15 s).
         let reader = context
-        let found = Parallel.map(classes.count) { i in findings(of: classes[i], in: reader) }
+        let found = Parallel.map(classes.count, maxChunks: 1024) { i in findings(of: classes[i], in: reader) }
         context.findings += found.joined()
     }
 
