@@ -109,11 +109,11 @@ enum JSONValue {
             Self.appendSpaces(indent, to: &bytes)
             bytes.append(UInt8(ascii: "]"))
         case .objects(let count, let element):
-            Self.renderBlocks(count, into: &bytes, indent: indent, flush: flush) { i, text, inner in
+            Self.renderBlocks(count, block: 128, into: &bytes, indent: indent, flush: flush) { i, text, inner in
                 element(i).render(into: &text, indent: inner, flush: nil)
             }
         case .writtenObjects(let count, let element):
-            Self.renderBlocks(count, into: &bytes, indent: indent, flush: flush) { i, text, inner in
+            Self.renderBlocks(count, block: 32, into: &bytes, indent: indent, flush: flush) { i, text, inner in
                 var writer = JSONObjectWriter(indent: inner)
                 swap(&writer.bytes, &text)
                 writer.open()
@@ -140,9 +140,11 @@ enum JSONValue {
         }
     }
 
-    /// Renders an array of `count` objects at `indent`, `element` appending element `i` at the inner indent.
+    /// Renders an array of `count` objects at `indent`, `element` appending element `i` at the inner indent, `block`
+    /// elements a task.
     private static func renderBlocks(
         _ count: Int,
+        block: Int,
         into bytes: inout [UInt8],
         indent: Int,
         flush: ((inout [UInt8]) -> Void)?,
@@ -155,11 +157,11 @@ enum JSONValue {
         bytes.append(contentsOf: "[\n".utf8)
         flush?(&bytes)
         let inner = indent + 2
-        // Blocks of elements rendered on every core, a batch at a time (a 150,000-pod audit writes 100 MB of
-        // findings), then written in order: the same text as one element after the other. A batch is about a
-        // thousand elements (4 MB of findings): with 128 the cores spent more time waking each other than
-        // rendering (368,000 cells of a 2,000-namespace matrix, the other core idle four fifths of the time).
-        let block = 128
+        // Blocks of elements rendered on every core, a batch of eight at a time (a 150,000-pod audit writes 100 MB
+        // of findings), then written in order: the same text as one element after the other. Small elements go
+        // 128 to a block: with batches of 128 elements the cores spent more time waking each other than rendering
+        // (368,000 cells of a 2,000-namespace matrix, the other core idle four fifths of the time). Findings (4 KB
+        // each) go 32 to a block: 1 MB a batch (128 to a block added 20 MB to the 150,000-pod audit's peak).
         let batch = 8
         var start = 0
         while start < count {
