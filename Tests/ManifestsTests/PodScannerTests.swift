@@ -402,18 +402,11 @@ func listsInAndOutOfKubectlsLayoutReadAsTheTreeReadsThem(name: String, text: Str
     }
     for depth in 4...8 {
         let text = kubectlList([plainPod("b"), nested(depth)])
-        func load(_ cutting: Bool) -> String {
-            var options = LoadOptions(limits: YAMLLimits(maxDepth: 8, maxNodes: 1000, maxBytes: 1 << 20))
-            options.scanPods = cutting
-            options.listCutBytes = 0
-            do {
-                return try ManifestLoader.load(bytes: Array(text.utf8), name: "deep.yaml", options: options).cluster
-                    .endpoints.map(\.name).joined(separator: ",")
-            } catch {
-                return "\(error.location.map { "\($0)" } ?? ""): \(error.message)"
-            }
-        }
-        #expect(load(true) == load(false), "depth \(depth)")
+        let limits = YAMLLimits(maxDepth: 8, maxNodes: 1000, maxBytes: 1 << 20)
+        #expect(
+            loadedNames(text, limits: limits, cutting: true) == loadedNames(text, limits: limits, cutting: false),
+            "depth \(depth)"
+        )
     }
 }
 
@@ -423,22 +416,27 @@ func listsInAndOutOfKubectlsLayoutReadAsTheTreeReadsThem(name: String, text: Str
     let item =
         "apiVersion: v1\nkind: Pod\nmetadata: {name: NAME}\nstatus: {a: &x [1, 2, 3, 4, 5, 6, 7, 8], b: [*x, *x, *x, *x]}\n"
     let items = (0..<10).map { item.replacingOccurrences(of: "NAME", with: "p\($0)") }
-    func load(_ text: String, cutting: Bool) -> String {
-        var options = LoadOptions(limits: YAMLLimits(maxDepth: 64, maxNodes: 200, maxBytes: 1 << 20))
-        options.scanPods = cutting
-        options.listCutBytes = 0
-        do {
-            return try ManifestLoader.load(bytes: Array(text.utf8), name: "aliases.yaml", options: options).cluster
-                .endpoints.map(\.name).joined(separator: ",")
-        } catch {
-            return error.message
-        }
-    }
+    let limits = YAMLLimits(maxDepth: 64, maxNodes: 200, maxBytes: 1 << 20)
+    func load(_ text: String, cutting: Bool) -> String { loadedNames(text, limits: limits, cutting: cutting) }
     // One item alone is within the limits; the ten of them together are not.
     #expect(load(kubectlList([items[0]]), cutting: false) == "p0")
     let all = kubectlList(items)
     #expect(load(all, cutting: false).contains("alias"))
     #expect(load(all, cutting: true) == load(all, cutting: false))
+}
+
+/// The names of the endpoints `text` loads, cut into items (at any size) or through the tree, or the error with its
+/// place.
+private func loadedNames(_ text: String, limits: YAMLLimits, cutting: Bool) -> String {
+    var options = LoadOptions(limits: limits)
+    options.scanPods = cutting
+    options.listCutBytes = 0
+    do {
+        return try ManifestLoader.load(bytes: Array(text.utf8), name: "list.yaml", options: options).cluster.endpoints
+            .map(\.name).joined(separator: ",")
+    } catch {
+        return "\(error.location.map { "\($0)" } ?? ""): \(error.message)"
+    }
 }
 
 private func plainPod(_ name: String) -> String {

@@ -219,18 +219,9 @@ let everySourceKind =
         ns: "b",
         "{podSelector: {matchLabels: {app: x1}}, ingress: [{from: [{ipBlock: {cidr: 192.168.0.0/16}}, {namespaceSelector: {}}], ports: [{port: 8080}]}]}"
     )
-        + """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: front, namespace: b}
-        spec: {selector: {app: x1}, ports: [{port: 80, targetPort: http}]}
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata: {name: site, namespace: b}
-        spec: {defaultBackend: {service: {name: front, port: {number: 80}}}}
-
-        """
+    // A Service for the x1 pods and an Ingress to it, one flow-style document each.
+    + "{apiVersion: v1, kind: Service, metadata: {name: front, namespace: b}, spec: {selector: {app: x1}, ports: [{port: 80, targetPort: http}]}}\n---\n"
+    + "{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: site, namespace: b}, spec: {defaultBackend: {service: {name: front, port: {number: 80}}}}}\n"
 
 /// The runs of a listing stand for its flows: expanded, they are the flows in order; each skips its own source
 /// (only where it is among the targets); runs of one key have the same targets, and every source of a class outside
