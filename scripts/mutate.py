@@ -285,6 +285,19 @@ MUTANTS = [
                 other.ranges[j].upperBound >= range.upperBound""",
      """guard j < other.ranges.count, other.ranges[j].lowerBound <= range.lowerBound""",
      "a range counts as inside another that holds only its start"),
+    ("flow-run-keeps-own-source", "Sources/Reachability/FlowBuilder.swift",
+     "add(FlowRun(source: p, key: key, targets: targets, skip: Self.position(of: rank[p], in: targets)))",
+     "add(FlowRun(source: p, key: key, targets: targets, skip: nil))",
+     "a listing's runs give each endpoint a flow to itself"),
+    ("flow-run-focus-key-shared", "Sources/Reachability/FlowBuilder.swift",
+     "let key = narrowed ? classFlows.groups.classes.count + g : g", "let key = g",
+     "a focused listing's narrowed target lists share keys with the whole ones"),
+    ("list-cut-depth-from-item", "Sources/Manifests/ListCut.swift",
+     "limits.maxDepth -= 2", "limits.maxDepth -= 0",
+     "a List's items cut apart are allowed two levels more than in the List"),
+    ("list-cut-ignores-aliases", "Sources/Manifests/ListCut.swift",
+     "if at == 0 || Self.opensNode.contains(buffer[at - 1]) { return nil }", "if at < 0 { return nil }",
+     "a List with aliases is cut, so its aliases no longer count over the whole List"),
 ]
 
 
