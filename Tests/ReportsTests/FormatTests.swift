@@ -235,3 +235,33 @@ func runsRenderTheLinesOfTheirFlows(format: String) throws {
     #expect(render(cacheBytes: 1 << 14, asFlows: false) == expected)
     #expect(render(cacheBytes: 16 << 20, asFlows: true) == expected)
 }
+
+/// A diff of more changes than one batch of lines (16,384), written as txt: a line per change, in the diff's order,
+/// across the seams between batches and between the chunks of a batch.
+@Test func aLongDiffIsWrittenLineByLineInOrder() throws {
+    func cluster(policy: Bool) throws -> Reachability {
+        var yaml = ""
+        for i in 0..<140 { yaml += "apiVersion: v1\nkind: Pod\nmetadata: {name: p\(i), namespace: wide}\n---\n" }
+        if policy {
+            yaml +=
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: wide}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n"
+        }
+        return PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "wide.yaml").cluster)
+            .analyze()
+    }
+    let old = try cluster(policy: false)
+    let diff = ReachabilityDiff(old: old, new: try cluster(policy: true))
+    #expect(diff.changes.count > 16_384)
+    var text = ""
+    DiffReport.write(diff, settings: old.model.settings, format: .txt, to: &text)
+    let lines = text.split(separator: "\n").dropFirst()  // the network-plugin header
+    #expect(lines.count == diff.changes.count + 1)  // and the summary
+    #expect(lines.last.map(String.init) == diff.summary)
+    for (line, change) in zip(lines, diff.changes) {
+        #expect(
+            line.hasPrefix(
+                "\(change.kind.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(change.source) => \(change.destination) : "
+            )
+        )
+    }
+}
