@@ -12,8 +12,8 @@
 # rules of every kind written from each input's namespaces (txt, json, sarif), graph --namespaces as DOT, diff of
 # each input against the next and of the peer's diff cases and examples/diff (txt, json, md, github, and
 # filtered); stdout, stderr and exit status are all compared. Exit status 0 when everything is identical, 1 otherwise.
-# An EXTRA_DIR joins the diffs too: a peer's case against 10,000 pods takes minutes per format (-o github writes
-# every added flow at every rule that admits it), so compare large clusters' lists by hand (cmp).
+# An EXTRA_DIR joins the diffs too: a peer's case against 10,000 pods lists millions of changes in every format,
+# so compare large clusters' lists by hand (cmp).
 set -uo pipefail
 [ $# -ge 2 ] || { sed -n 2,16p "$0"; exit 2; }
 old=$1 new=$2

@@ -79,39 +79,62 @@ package enum DiffReport {
         }
     }
 
+    /// The most annotations `-o github` writes. GitHub shows ten warnings and ten notices a step and fifty a job;
+    /// a large change would write one per flow at every rule that admits it (gigabytes for a cluster added whole).
+    package static let githubAnnotations = 50
+
     /// GitHub Actions workflow commands: a warning on each manifest whose rules opened a new or wider flow (at the
     /// rule; at the workload when no rule admits it: default-allow), a notice for each removed flow, then the
-    /// summary. `file` turns a location's file into the path the repository knows.
+    /// summary. Past `githubAnnotations`, one notice counts the changes left out. `file` turns a location's file
+    /// into the path the repository knows.
     package static func github(
         _ diff: ReachabilityDiff,
         settings: EngineSettings,
         file: (String) -> String = { $0 },
         to out: inout some TextOutputStream
     ) {
-        for change in diff.changes {
-            let text = line(change).escapedForDisplay
-            guard change.kind != .removed else {
-                out.write("::notice title=netreach diff%3A flow removed::\(CheckReportWriter.escapeData(text))\n")
-                continue
+        var written = 0
+        for (index, change) in diff.changes.enumerated() {
+            let annotations = github(change, file: file)
+            guard written + annotations.count <= githubAnnotations else {
+                let left = diff.changes.count - index
+                out.write(
+                    "::notice title=netreach diff%3A more changes::"
+                        + CheckReportWriter.escapeData(
+                            "… and \(left) more \(left == 1 ? "change" : "changes") not annotated (GitHub shows at most "
+                                + "\(githubAnnotations) annotations a job): netreach diff -o txt lists them all"
+                        ) + "\n"
+                )
+                break
             }
-            let rules = change.admittedBy.map {
-                "admitted by \($0.label)"
-                    .escapedForDisplay
-            }
-            let message = CheckReportWriter.escapeData(([text] + rules).joined(separator: "\n"))
-            let title = "title=" + CheckReportWriter.escapeProperty("netreach diff: \(change.kind.rawValue) flow")
-            var places = Array(Set(change.admittedBy.compactMap(\.location))).sorted()
-            if places.isEmpty { places = change.endpointLocations }
-            if places.isEmpty { out.write("::warning \(title)::\(message)\n") }
-            for place in places {
-                let properties = [
-                    "file=\(CheckReportWriter.escapeProperty(file(place.file).escapedForDisplay))",
-                    "line=\(place.line)", "col=\(place.column)", title,
-                ]
-                out.write("::warning \(properties.joined(separator: ","))::\(message)\n")
-            }
+            for annotation in annotations { out.write(annotation + "\n") }
+            written += annotations.count
         }
         out.write("netreach diff: \(diff.summary) (\(settings.name))\n")
+    }
+
+    /// The workflow commands of one change: a notice for a removed flow, else a warning at each place that opened it.
+    private static func github(_ change: FlowChange, file: (String) -> String) -> [String] {
+        let text = line(change).escapedForDisplay
+        guard change.kind != .removed else {
+            return ["::notice title=netreach diff%3A flow removed::\(CheckReportWriter.escapeData(text))"]
+        }
+        let rules = change.admittedBy.map {
+            "admitted by \($0.label)"
+                .escapedForDisplay
+        }
+        let message = CheckReportWriter.escapeData(([text] + rules).joined(separator: "\n"))
+        let title = "title=" + CheckReportWriter.escapeProperty("netreach diff: \(change.kind.rawValue) flow")
+        var places = Array(Set(change.admittedBy.compactMap(\.location))).sorted()
+        if places.isEmpty { places = change.endpointLocations }
+        if places.isEmpty { return ["::warning \(title)::\(message)"] }
+        return places.map { place in
+            let properties = [
+                "file=\(CheckReportWriter.escapeProperty(file(place.file).escapedForDisplay))",
+                "line=\(place.line)", "col=\(place.column)", title,
+            ]
+            return "::warning \(properties.joined(separator: ","))::\(message)"
+        }
     }
 
     /// `src => dst : old -> new (source added)`.

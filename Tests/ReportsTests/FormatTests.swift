@@ -239,18 +239,7 @@ func runsRenderTheLinesOfTheirFlows(format: String) throws {
 /// A diff of more changes than one batch of lines (16,384), written as txt: a line per change, in the diff's order,
 /// across the seams between batches and between the chunks of a batch.
 @Test func aLongDiffIsWrittenLineByLineInOrder() throws {
-    func cluster(policy: Bool) throws -> Reachability {
-        var yaml = ""
-        for i in 0..<140 { yaml += "apiVersion: v1\nkind: Pod\nmetadata: {name: p\(i), namespace: wide}\n---\n" }
-        if policy {
-            yaml +=
-                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: wide}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n"
-        }
-        return PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "wide.yaml").cluster)
-            .analyze()
-    }
-    let old = try cluster(policy: false)
-    let diff = ReachabilityDiff(old: old, new: try cluster(policy: true))
+    let (old, diff) = try longDiff()
     #expect(diff.changes.count > 16_384)
     var text = ""
     DiffReport.write(diff, settings: old.model.settings, format: .txt, to: &text)
@@ -264,4 +253,41 @@ func runsRenderTheLinesOfTheirFlows(format: String) throws {
             )
         )
     }
+}
+
+/// 140 pods of one namespace that reach each other, then a policy that denies them all ingress: 19,460 flows removed.
+private func longDiff() throws -> (Reachability, ReachabilityDiff) {
+    func cluster(policy: Bool) throws -> Reachability {
+        var yaml = ""
+        for i in 0..<140 { yaml += "apiVersion: v1\nkind: Pod\nmetadata: {name: p\(i), namespace: wide}\n---\n" }
+        if policy {
+            yaml +=
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: wide}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n"
+        }
+        return PolicyEngine(cluster: try ManifestLoader.load(bytes: Array(yaml.utf8), name: "wide.yaml").cluster)
+            .analyze()
+    }
+    let old = try cluster(policy: false)
+    return (old, ReachabilityDiff(old: old, new: try cluster(policy: true)))
+}
+
+/// `-o github` of a long diff writes the annotations GitHub shows (50 a job), then one notice counting the changes
+/// left out, then the summary: not a line per change (gigabytes for a cluster added whole).
+@Test func aLongDiffAnnotatesWhatGitHubShowsAndCountsTheRest() throws {
+    let (old, diff) = try longDiff()
+    var text = ""
+    DiffReport.github(diff, settings: old.model.settings, to: &text)
+    let lines = text.split(separator: "\n").map(String.init)
+    #expect(lines.count == DiffReport.githubAnnotations + 2)
+    #expect(
+        lines.prefix(DiffReport.githubAnnotations).allSatisfy {
+            $0.hasPrefix("::notice title=netreach diff%3A flow removed::")
+        }
+    )
+    let left = diff.changes.count - DiffReport.githubAnnotations
+    #expect(
+        lines[DiffReport.githubAnnotations]
+            == "::notice title=netreach diff%3A more changes::… and \(left) more changes not annotated (GitHub shows at most 50 annotations a job): netreach diff -o txt lists them all"
+    )
+    #expect(lines.last == "netreach diff: \(diff.summary) (\(old.model.settings.name))")
 }
