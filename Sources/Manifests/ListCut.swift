@@ -1,4 +1,3 @@
-import Glibc
 import KubeModel
 import Parallel
 import YAMLTree
@@ -26,15 +25,9 @@ struct ListCut {
         let hash = UInt8(ascii: "#")
         let carriageReturn = UInt8(ascii: "\r")
         return bytes.withUnsafeBufferPointer { buffer -> ListCut? in
-            guard let base = buffer.baseAddress else { return nil }
             let count = buffer.count
             /// The end of the line that starts at `start` (the index of its line feed, or `count`).
-            func lineEnd(_ start: Int) -> Int {
-                guard start < count, let found = memchr(base + start, Int32(newline), count - start) else {
-                    return count
-                }
-                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            }
+            func lineEnd(_ start: Int) -> Int { buffer.firstIndex(of: newline, from: start) ?? count }
             /// The line's text without a trailing carriage return.
             func text(_ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
                 var end = end
@@ -102,8 +95,7 @@ struct ListCut {
             // (`'*'` and `a*b` do not).
             for marker in [UInt8(ascii: "&"), UInt8(ascii: "*")] {
                 var from = 0
-                while from < count, let found = memchr(base + from, Int32(marker), count - from) {
-                    let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                while let at = buffer.firstIndex(of: marker, from: from) {
                     if at == 0 || Self.opensNode.contains(buffer[at - 1]) { return nil }
                     from = at + 1
                 }

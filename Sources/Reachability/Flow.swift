@@ -126,7 +126,7 @@ package struct FlowSequence: Sequence, Sendable {
         try forEachRunBlock { runs, expandNext in
             var flows: [Flow] = []
             flows.reserveCapacity(runs.reduce(0) { $0 + $1.count })
-            for run in runs { flows += run.flows(connections: connections) }
+            for run in runs { run.append(to: &flows, connections: connections) }
             try body(flows, expandNext)
         }
     }
@@ -166,7 +166,8 @@ package struct FlowSequence: Sequence, Sendable {
                     expander = nil
                     return nil
                 }
-                block = runs.flatMap { $0.flows(connections: connections) }
+                block = []
+                for run in runs { run.append(to: &block, connections: connections) }
                 position = 0
             }
             position += 1

@@ -402,10 +402,8 @@ package struct FlowRun: Sendable {
     /// How many flows the run stands for.
     package var count: Int { targets.count - (skip == nil ? 0 : 1) }
 
-    /// The run's flows, in order.
-    package func flows(connections: [ConnectionSet]) -> [Flow] {
-        var flows: [Flow] = []
-        flows.reserveCapacity(count)
+    /// Appends the run's flows to `flows`, in order (`connections`: `Reachability.distinctConnections`).
+    package func append(to flows: inout [Flow], connections: [ConnectionSet]) {
         for (i, target) in targets.enumerated() where i != skip {
             flows.append(
                 Flow(
@@ -417,7 +415,6 @@ package struct FlowRun: Sendable {
                 )
             )
         }
-        return flows
     }
 }
 

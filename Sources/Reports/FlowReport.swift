@@ -49,10 +49,9 @@ package enum FlowReport {
         }
         let filtered = onlyDefaultAllow || !focus.isEmpty
         let flows = focus.workloads.isEmpty ? result.flows : result.flows(narrowedTo: focused)
-        if !filtered, var fast = lines {
+        if !filtered, lines != nil {
             // Every flow, as runs: no value per flow.
-            flows.forEachRunBlock { runs, expandNext in fast.add(runs: runs, to: &out, alongside: expandNext) }
-            lines = fast
+            flows.forEachRunBlock { runs, expandNext in lines?.add(runs: runs, to: &out, alongside: expandNext) }
         } else {
             flows.forEachBlock { block, expandNext in
                 let flows = filtered ? block.filter(kept) : block

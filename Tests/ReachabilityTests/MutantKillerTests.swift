@@ -240,9 +240,21 @@ let everySourceKind =
             blocks += 1
         }
         #expect(blocks == 1)
-        let expanded = runs.flatMap { $0.flows(connections: result.distinctConnections) }
+        var expanded: [Flow] = []
+        for run in runs { run.append(to: &expanded, connections: result.distinctConnections) }
         #expect(expanded == Array(sequence))
-        #expect(expanded.count == (narrowed ? expanded.count : result.flowCount))
+        if narrowed {
+            // Every flow the focus includes, and only flows of the whole list, in its order.
+            let whole = Array(result.flows)
+            let included = whole.filter {
+                resolved.includes(result.peers[$0.source].endpointIndex, result.peers[$0.destination].endpointIndex)
+            }
+            #expect(Set(expanded).isSuperset(of: included) && !included.isEmpty)
+            #expect(whole.filter(Set(expanded).contains) == expanded)
+            #expect(expanded.count < whole.count)
+        } else {
+            #expect(expanded.count == result.flowCount)
+        }
         #expect(runs.allSatisfy { $0.count > 0 })
         #expect(Set(runs.map(\.source)).count == runs.count)
         var byKey: [Int: [PeerID]] = [:]
