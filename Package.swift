@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "YAMLTreeTests", dependencies: ["YAMLTree"]),
+        .testTarget(name: "YAMLTreeTests", dependencies: ["YAMLTree", "TestSupport"]),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "TestSupport"]),
         // Every module a test target imports is listed, so an interface change rebuilds the tests that use it.
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "KubeModel", "TestSupport"]),

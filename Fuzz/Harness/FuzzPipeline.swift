@@ -3,6 +3,7 @@ package import KubeModel
 import Manifests
 import Reachability
 import Reports
+import YAMLTree
 
 /// Runs one input through every path netreach has: YAML → model → engine → every report, the diagram's DOT
 /// text, and the rules loader and checker. The libFuzzer target (`make fuzz`) and the regression replay in
@@ -47,6 +48,13 @@ package enum FuzzPipeline {
         } catch {
             inspector.inspect("rules error", error.description)
         }
+        // The block scanner is the fast path of the YAML scan: with and without it, the same events or the same
+        // refusal.
+        if ScanRecorder.events(bytes, fastPath: true) != ScanRecorder.events(bytes, fastPath: false) {
+            inspector.violations.append(
+                Violation(output: "scan", problem: "the block scanner and libyaml read the input differently")
+            )
+        }
         for keepGoing in [false, true] {
             // The pod scanner and the cutting of Lists into items are fast paths: without them, every document
             // goes through the tree, and the answer (objects, warnings or the error) must be the same. Lists of any
@@ -77,6 +85,38 @@ package enum FuzzPipeline {
             }
         }
         return inspector.violations
+    }
+
+    /// Every event `YAMLParser.scan` hands its visitor, as text, and whether it read the input.
+    private struct ScanRecorder: YAMLScanVisitor {
+        var events: [String] = []
+
+        static func events(_ bytes: [UInt8], fastPath: Bool) -> [String] {
+            var recorder = ScanRecorder()
+            let read = YAMLParser.scan(
+                bytes[...],
+                limits: .default,
+                origin: SourceMark(line: 1, column: 1),
+                fastPath: fastPath,
+                into: &recorder
+            )
+            return recorder.events + [read ? "read" : "refused"]
+        }
+
+        mutating func open(mapping: Bool, at mark: SourceMark) -> Bool {
+            events.append("\(mapping ? "{" : "[") \(mark)")
+            return true
+        }
+
+        mutating func close() -> Bool {
+            events.append("end")
+            return true
+        }
+
+        mutating func scalar(_ text: UnsafeBufferPointer<UInt8>, plain: Bool) -> Bool {
+            events.append("\(plain ? "plain" : "quoted") \(Array(text))")
+            return true
+        }
     }
 
     /// What loading gave: the cluster and the warnings, or the error.

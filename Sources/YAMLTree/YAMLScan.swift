@@ -25,16 +25,34 @@ extension YAMLParser {
         origin: SourceMark = SourceMark(line: 1, column: 1),
         into visitor: inout some YAMLScanVisitor
     ) -> Bool {
+        scan(bytes, limits: limits, origin: origin, fastPath: true, into: &visitor)
+    }
+
+    /// `scan` with the choice of reader: `fastPath` tries `BlockScanner` first (the plain block YAML of Kubernetes
+    /// objects, without libyaml), and hands libyaml what it refuses; false reads with libyaml only (for tests that
+    /// compare the two).
+    package static func scan(
+        _ bytes: ArraySlice<UInt8>,
+        limits: YAMLLimits,
+        origin: SourceMark,
+        fastPath: Bool,
+        into visitor: inout some YAMLScanVisitor
+    ) -> Bool {
         guard bytes.count <= limits.maxBytes else { return false }
         return bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return false }
+            if fastPath {
+                var scanner = BlockScanner(bytes: buffer)
+                if scanner.run() {
+                    return replay(scanner.events, of: buffer, limits: limits, origin: origin, into: &visitor)
+                }
+            }
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else { return false }
             defer { yaml_parser_delete(&parser) }
             yaml_parser_set_input_string(&parser, base, buffer.count)
-            var keys = KeyTracker()
+            var checks = ScanChecks(limits: limits)
             var documents = 0
-            var nodes = 0
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else { return false }
@@ -49,31 +67,88 @@ extension YAMLParser {
                     break
                 case YAML_SCALAR_EVENT:
                     let data = event.data.scalar
-                    nodes += 1
-                    guard data.anchor == nil, data.tag == nil, nodes <= limits.maxTreeNodes else { return false }
+                    guard data.anchor == nil, data.tag == nil else { return false }
                     let text = UnsafeBufferPointer(start: data.value, count: data.value == nil ? 0 : data.length)
                     let plain =
                         data.style != YAML_SINGLE_QUOTED_SCALAR_STYLE && data.style != YAML_DOUBLE_QUOTED_SCALAR_STYLE
                         && data.style != YAML_LITERAL_SCALAR_STYLE && data.style != YAML_FOLDED_SCALAR_STYLE
-                    guard keys.scalar(text, plain: plain), visitor.scalar(text, plain: plain) else { return false }
+                    guard checks.scalar(text, plain: plain, into: &visitor) else { return false }
                 case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
                     let isMapping = event.type == YAML_MAPPING_START_EVENT
                     let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
                     let tag = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
-                    nodes += 1
-                    guard anchor == nil, tag == nil, keys.depth < limits.maxDepth, nodes <= limits.maxTreeNodes,
-                        keys.open(mapping: isMapping),
-                        visitor.open(mapping: isMapping, at: SourceMark(event.start_mark, origin: origin))
+                    guard anchor == nil, tag == nil,
+                        checks.open(
+                            mapping: isMapping,
+                            at: SourceMark(event.start_mark, origin: origin),
+                            into: &visitor
+                        )
                     else { return false }
                 case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
-                    keys.close()
-                    guard visitor.close() else { return false }
+                    guard checks.close(into: &visitor) else { return false }
                 default:
                     // An alias, or an event this reader does not know.
                     return false
                 }
             }
         }
+    }
+
+    /// Hands `BlockScanner`'s events to `visitor` with the checks libyaml's events get.
+    private static func replay(
+        _ events: [BlockScanner.Event],
+        of buffer: UnsafeBufferPointer<UInt8>,
+        limits: YAMLLimits,
+        origin: SourceMark,
+        into visitor: inout some YAMLScanVisitor
+    ) -> Bool {
+        var checks = ScanChecks(limits: limits)
+        for event in events {
+            switch event.kind {
+            case .plain, .quoted:
+                let text = UnsafeBufferPointer(rebasing: buffer[event.first..<event.second])
+                guard checks.scalar(text, plain: event.kind == .plain, into: &visitor) else { return false }
+            case .openMapping, .openSequence:
+                let mark = SourceMark(
+                    line: origin.line + event.first,
+                    column: event.second + 1 + (event.first == 0 ? origin.column - 1 : 0)
+                )
+                guard checks.open(mapping: event.kind == .openMapping, at: mark, into: &visitor) else { return false }
+            case .close:
+                guard checks.close(into: &visitor) else { return false }
+            }
+        }
+        return true
+    }
+}
+
+/// What `YAMLParser.scan` checks of every event before its visitor sees it, whichever reader gave it: the limits
+/// on depth and nodes (as the tree counts them) and the keys (`KeyTracker`).
+private struct ScanChecks {
+    let limits: YAMLLimits
+    private var keys = KeyTracker()
+    private var nodes = 0
+
+    init(limits: YAMLLimits) {
+        self.limits = limits
+    }
+
+    mutating func scalar(_ text: UnsafeBufferPointer<UInt8>, plain: Bool, into visitor: inout some YAMLScanVisitor)
+        -> Bool
+    {
+        nodes += 1
+        return nodes <= limits.maxTreeNodes && keys.scalar(text, plain: plain) && visitor.scalar(text, plain: plain)
+    }
+
+    mutating func open(mapping: Bool, at mark: SourceMark, into visitor: inout some YAMLScanVisitor) -> Bool {
+        nodes += 1
+        return keys.depth < limits.maxDepth && nodes <= limits.maxTreeNodes && keys.open(mapping: mapping)
+            && visitor.open(mapping: mapping, at: mark)
+    }
+
+    mutating func close(into visitor: inout some YAMLScanVisitor) -> Bool {
+        keys.close()
+        return visitor.close()
     }
 }
 
