@@ -31,6 +31,13 @@ package enum NameRule: Sendable {
     ///
     /// - Complexity: O(n) over the UTF-8 bytes, without allocating for the valid names every label is.
     package func check(_ value: String) -> Verdict {
+        // Printable ASCII that conforms, read from the string's own bytes (every name and label of a cluster is
+        // checked: through `Substring.UTF8View` this was a tenth of reading a 150,000-pod dump).
+        var value = value
+        let fast = value.withUTF8 { bytes -> Bool in
+            !bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F }) && conforms(bytes)
+        }
+        if fast { return .valid }
         let bytes = value.utf8
         if bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F }) {
             if let bad = value.unicodeScalars.first(where: { $0.needsDisplayEscape }) {
@@ -41,7 +48,7 @@ package enum NameRule: Sendable {
             }
             return .nonConformant(reason)  // printable, but not ASCII: no Kubernetes name has it
         }
-        return conforms(Substring(value).utf8) ? .valid : .nonConformant(reason)
+        return .nonConformant(reason)
     }
 
     private var reason: String {
@@ -60,30 +67,38 @@ package enum NameRule: Sendable {
     private static let subdomainRule =
         "a DNS subdomain has at most 253 lowercase letters, digits, '-' and '.', and each part between dots starts and ends with a letter or digit"
 
-    private func conforms(_ bytes: Substring.UTF8View) -> Bool {
+    private func conforms(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        conforms(bytes, 0, bytes.count)
+    }
+
+    /// Whether `bytes[start..<end]` conforms.
+    private func conforms(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         switch self {
         case .dnsLabel:
-            return Self.isLabel(bytes)
+            return Self.isLabel(bytes, start, end)
         case .dnsSubdomain:
             // Label by label, without an array of them (a pod name is checked for every pod).
-            guard bytes.count <= 253 else { return false }
-            var start = bytes.startIndex
+            guard end - start <= 253 else { return false }
+            var low = start
             while true {
-                let end = bytes[start...].firstIndex(of: UInt8(ascii: ".")) ?? bytes.endIndex
-                guard Self.isLabel(bytes[start..<end]) else { return false }
-                guard end < bytes.endIndex else { return true }
-                start = bytes.index(after: end)
+                var dot = low
+                while dot < end, bytes[dot] != UInt8(ascii: ".") { dot += 1 }
+                guard Self.isLabel(bytes, low, dot) else { return false }
+                guard dot < end else { return true }
+                low = dot + 1
             }
         case .labelKey:
-            guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return Self.isQualifiedName(bytes[...]) }
-            let prefix = bytes[..<slash]
-            return !prefix.isEmpty && NameRule.dnsSubdomain.conforms(Substring(prefix).utf8)
-                && Self.isQualifiedName(bytes[bytes.index(after: slash)...])
+            var slash = start
+            while slash < end, bytes[slash] != UInt8(ascii: "/") { slash += 1 }
+            guard slash < end else { return Self.isQualifiedName(bytes, start, end) }
+            return slash > start && NameRule.dnsSubdomain.conforms(bytes, start, slash)
+                && Self.isQualifiedName(bytes, slash + 1, end)
         case .labelValue:
-            return bytes.isEmpty || Self.isQualifiedName(bytes[...])
+            return start == end || Self.isQualifiedName(bytes, start, end)
         case .kind:
-            guard let first = bytes.first, Self.isLetter(first) else { return false }
-            return bytes.allSatisfy { Self.isLetter($0) || Self.isDigit($0) }
+            guard start < end, Self.isLetter(bytes[start]) else { return false }
+            for i in start..<end where !(Self.isLetter(bytes[i]) || Self.isDigit(bytes[i])) { return false }
+            return true
         }
     }
 
@@ -92,20 +107,25 @@ package enum NameRule: Sendable {
     private static func isLetter(_ b: UInt8) -> Bool { isLower(b) || (b >= 0x41 && b <= 0x5A) }
 
     /// RFC 1123 label: 1-63 of a-z, 0-9 and '-', alphanumeric at both ends.
-    private static func isLabel(_ bytes: Substring.UTF8View.SubSequence) -> Bool {
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
+    private static func isLabel(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard start < end, end - start <= 63 else { return false }
         let alphanumeric = { (b: UInt8) in isLower(b) || isDigit(b) }
-        return alphanumeric(first) && alphanumeric(last)
-            && bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") }
+        guard alphanumeric(bytes[start]), alphanumeric(bytes[end - 1]) else { return false }
+        for i in start..<end where !(alphanumeric(bytes[i]) || bytes[i] == UInt8(ascii: "-")) { return false }
+        return true
     }
 
     /// A qualified name: 1-63 of A-Z, a-z, 0-9, '-', '_' and '.', alphanumeric at both ends.
-    private static func isQualifiedName(_ bytes: Substring.UTF8View.SubSequence) -> Bool {
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
+    private static func isQualifiedName(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard start < end, end - start <= 63 else { return false }
         let alphanumeric = { (b: UInt8) in isLetter(b) || isDigit(b) }
-        return alphanumeric(first) && alphanumeric(last)
-            && bytes.allSatisfy {
-                alphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+        guard alphanumeric(bytes[start]), alphanumeric(bytes[end - 1]) else { return false }
+        for i in start..<end {
+            let b = bytes[i]
+            guard alphanumeric(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") else {
+                return false
             }
+        }
+        return true
     }
 }
