@@ -24,7 +24,7 @@ package enum AuditReportWriter {
         format: AuditFormat,
         color: Bool = false,
         isolation: Bool = false,
-        to out: inout some TextOutputStream
+        to out: inout some UTF8Output
     ) {
         switch format {
         case .txt: text(report, color: color, isolation: isolation, to: &out)

@@ -72,6 +72,7 @@ enum Console {
         do {
             try body(&out)
         } catch {
+            out.flush()  // no write may be left for the descriptor once it is closed
             close(descriptor)
             unlink(temporary)
             throw error
@@ -79,7 +80,9 @@ enum Console {
         out.flush()
         let closed = close(descriptor) == 0
         guard !out.failed, closed, rename(temporary, target) == 0 else {
-            let reason = String(cString: strerror(errno))  // before unlink can change errno
+            // The failed write's error (it was on the writer's thread), or close's or rename's; before unlink can
+            // change errno.
+            let reason = String(cString: strerror(out.failed ? out.writeError : errno))
             unlink(temporary)
             throw cannotWrite(path, reason: reason, hint: false)
         }
@@ -149,58 +152,115 @@ private enum TemporaryFile {
     }
 }
 
-/// A `TextOutputStream` that writes to a file descriptor in 64 KiB blocks.
+/// A `TextOutputStream` that writes to a file descriptor in blocks of at least 64 KiB, on a thread of its own
+/// (`DescriptorWriter`): the report's next blocks are made while the last ones are written. `flush()` waits until
+/// everything is written; only then does `failed` say whether a write failed.
 struct BufferedOutput: UTF8Output {
-    let descriptor: Int32
     private var buffer: [UInt8] = []
-    private(set) var failed = false
+    private let writer: DescriptorWriter
 
     init(descriptor: Int32) {
-        self.descriptor = descriptor
+        writer = DescriptorWriter(descriptor: descriptor)
         buffer.reserveCapacity(1 << 16)
     }
 
+    /// Whether a write failed; read after `flush()`.
+    var failed: Bool { writer.failed }
+
+    /// The failed write's `errno`.
+    var writeError: Int32 { writer.writeError }
+
     mutating func write(_ string: String) {
         var string = string
-        string.withUTF8 { write(piece: UnsafeRawBufferPointer($0)) }
+        string.withUTF8 { write(piece: $0) }
     }
 
+    /// A large block (a batch of flow lines or findings, a drawing) is handed to the writer as it is, after what the
+    /// buffer holds; a small one is gathered in the buffer.
     mutating func write(bytes: [UInt8]) {
-        bytes.withUnsafeBytes { write(piece: $0) }
+        if bytes.count >= 1 << 16 {
+            handOver()
+            writer.enqueue(bytes)
+        } else {
+            write(piece: bytes.withUnsafeBufferPointer { $0 })
+        }
     }
 
     mutating func write(utf8 bytes: [UInt8]) { write(bytes: bytes) }
 
-    /// A large piece (a block of flow lines, a drawing) goes out from its own storage, after what the buffer holds;
-    /// a small one is gathered in the buffer.
-    private mutating func write(piece: UnsafeRawBufferPointer) {
+    /// Gathers `piece` (valid during the call only: copied).
+    private mutating func write(piece: UnsafeBufferPointer<UInt8>) {
         if piece.count >= 1 << 16 {
-            flush()
-            write(from: piece)
+            handOver()
+            writer.enqueue(Array(piece))
             return
         }
         buffer.append(contentsOf: piece)
-        if buffer.count >= 1 << 16 { flush() }
+        if buffer.count >= 1 << 16 { handOver() }
     }
 
+    private mutating func handOver() {
+        guard !buffer.isEmpty else { return }
+        writer.enqueue(buffer)
+        buffer = []
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Writes what the buffer holds and waits until every block is written.
     mutating func flush() {
-        let pending = buffer  // shares the storage; read while `write(from:)` changes `failed`
-        pending.withUnsafeBytes { write(from: $0) }
-        buffer.removeAll(keepingCapacity: true)
+        handOver()
+        writer.drain()
+    }
+}
+
+/// Writes blocks to a descriptor in order on a serial queue (a thread of its own, not one of the cores' workers),
+/// at most `inFlight` blocks ahead of the writer; after a failed write the rest is dropped.
+private final class DescriptorWriter: @unchecked Sendable {
+    private let descriptor: Int32
+    private let queue = DispatchQueue(label: "netreach.output")
+    private let slots = DispatchSemaphore(value: DescriptorWriter.inFlight)
+    /// Read and written on `queue` only.
+    private var failedWrite = false
+    private var failedErrno: Int32 = 0
+
+    /// At most this many blocks wait (a batch of findings is eight blocks of about 128 KiB).
+    private static let inFlight = 16
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
     }
 
-    /// Writes all of `bytes` to the descriptor, retrying after interruptions and partial writes.
-    private mutating func write(from bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
-        var offset = 0
-        while offset < bytes.count, !failed {
-            let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                failed = true
-            } else {
+    var failed: Bool { queue.sync { failedWrite } }
+
+    var writeError: Int32 { queue.sync { failedErrno } }
+
+    func enqueue(_ bytes: [UInt8]) {
+        slots.wait()
+        queue.async { [self] in
+            if !failedWrite { failedWrite = !writeAll(bytes) }
+            slots.signal()
+        }
+    }
+
+    func drain() {
+        queue.sync {}
+    }
+
+    /// Writes all of `bytes`, retrying after interruptions and partial writes; false when a write fails.
+    private func writeAll(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return true }
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(descriptor, base + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failedErrno = errno
+                    return false
+                }
                 offset += written
             }
+            return true
         }
     }
 }
