@@ -30,6 +30,8 @@ struct AuditContext {
     /// Per pair group: the first endpoints of its classes by name (as many as `neighbors` keeps), so that a group of
     /// thousands of classes is read once.
     private let firstEndpoints: [[Int]]
+    /// Per pair group: its first endpoint by name (`Int.max` for none), read for every edge before the list.
+    private let firstEndpoint: [Int]
 
     var cluster: Cluster { result.cluster }
     var model: ClassModel { result.model }
@@ -46,6 +48,7 @@ struct AuditContext {
             // Members are ascending endpoint indices, which are in name order.
             return members.count == 1 ? Array(members[0].prefix(limit)) : Array(members.joined().sorted().prefix(limit))
         }
+        firstEndpoint = firstEndpoints.map { $0.first ?? Int.max }
     }
 
     /// Records a finding, suppressed when the object's `netreach.io/ignore` annotation names the rule.
@@ -109,13 +112,28 @@ struct AuditContext {
         var endpoints: [(peer: Int, connection: Int32)] = []
         let bit = OpenHops.bit(inbound ? .ingress : .egress)
         let g = flows.groups.groupOf[c]
-        for edge in inbound ? flows.groupInbound[g] : flows.groupOutbound[g] where !openOnly || edge.open & bit != 0 {
-            out.count += flows.groups.endpoints[edge.peer]
-            if edge.peer == g { out.includesOwnClass = true }
-            for m in firstEndpoints[edge.peer] {
-                if endpoints.count == limit, let last = endpoints.last, m >= last.peer { break }
-                endpoints.insert((m, edge.connection), at: endpoints.firstIndex { m < $0.peer } ?? endpoints.count)
-                if endpoints.count > limit { endpoints.removeLast() }
+        let edges = inbound ? flows.groupInbound[g] : flows.groupOutbound[g]
+        // Read through buffers: a live-shaped audit reads 20,000 classes' thousands of edges, and an array fetched
+        // per edge (retained and released) was most of the time.
+        edges.withUnsafeBufferPointer { edges in
+            flows.groups.endpoints.withUnsafeBufferPointer { sizes in
+                firstEndpoint.withUnsafeBufferPointer { first in
+                    for edge in edges where !openOnly || edge.open & bit != 0 {
+                        let peer = edge.peer.index
+                        out.count += sizes[peer]
+                        if edge.peer == g { out.includesOwnClass = true }
+                        // Full, and this group's first endpoint comes after the last kept: none of it is kept.
+                        if endpoints.count == limit, first[peer] >= endpoints[limit - 1].peer { continue }
+                        for m in firstEndpoints[peer] {
+                            if endpoints.count == limit, let last = endpoints.last, m >= last.peer { break }
+                            endpoints.insert(
+                                (m, edge.connection),
+                                at: endpoints.firstIndex { m < $0.peer } ?? endpoints.count
+                            )
+                            if endpoints.count > limit { endpoints.removeLast() }
+                        }
+                    }
+                }
             }
         }
         var candidates = endpoints.map {
