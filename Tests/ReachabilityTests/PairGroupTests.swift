@@ -1,5 +1,6 @@
 import KubeModel
 import Manifests
+import TestSupport
 import Testing
 
 @testable import Reachability
@@ -287,4 +288,22 @@ private func manyNamespaces() -> String {
     let rows = matrix.merged().rows
     #expect(rows == [Array(0..<70)], "\(rows)")
     expectMergedRowsAreTheUnionOfTheirCells(matrix)
+}
+
+/// Flags packed eight at a time give the bits one flag at a time would: every length around the word and octet
+/// edges, dense, sparse and empty.
+@Test func bitRowsPackFlagsAsOneAtATimeWould() {
+    var random = SplitMix(state: 64)
+    for count in Array(0...140) + [1_000, 20_001] {
+        for density in [0.0, 0.03, 0.5, 1.0] {
+            let flags = (0..<count).map { _ in random.chance(density) }
+            let words = (count + 63) / 64
+            var expected = [UInt64](repeating: 0, count: words)
+            for c in flags.indices where flags[c] { expected[c / 64] |= 1 << UInt64(c % 64) }
+            #expect(
+                flags.withUnsafeBufferPointer { ClassModel.bitRow($0, words: words) } == expected,
+                "\(count) \(density)"
+            )
+        }
+    }
 }

@@ -667,13 +667,26 @@ extension ClassModel {
     /// the rows; the memo keys and the tier tables lay them end to end.
     static func matchBitRows(_ rules: [CompiledRule], classes: Int) -> [[UInt64]] {
         let words = (classes + 63) / 64
-        return Parallel.map(rules.count) { r -> [UInt64] in
-            var row = [UInt64](repeating: 0, count: words)
-            rules[r].matchesClass.withUnsafeBufferPointer { matches in
-                for c in matches.indices where matches[c] { row[c / 64] |= 1 << UInt64(c % 64) }
-            }
-            return row
+        return Parallel.map(rules.count) { r in
+            rules[r].matchesClass.withUnsafeBufferPointer { bitRow($0, words: words) }
         }
+    }
+
+    /// `flags` as bits (flag c at bit c % 64 of word c / 64), in `words` words.
+    static func bitRow(_ flags: UnsafeBufferPointer<Bool>, words: Int) -> [UInt64] {
+        var row = [UInt64](repeating: 0, count: words)
+        // Eight flags at a time: a Bool is a byte of 0 or 1, and the multiplication gathers the low bits of eight such
+        // bytes into one byte, flag i at bit i (one flag at a time was 190 million branches for the live-shaped
+        // cluster, a tenth of a second on one core, twice per audit).
+        let bytes = UnsafeRawBufferPointer(flags)
+        let octets = flags.count / 8
+        for i in 0..<octets {
+            let eight = bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+            guard eight != 0 else { continue }
+            row[i / 8] |= ((eight &* 0x0102_0408_1020_4080) >> 56) << UInt64(i % 8 * 8)
+        }
+        for c in (octets * 8)..<flags.count where flags[c] { row[c / 64] |= 1 << UInt64(c % 64) }
+        return row
     }
 }
 
