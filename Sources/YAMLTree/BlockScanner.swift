@@ -167,17 +167,16 @@ struct BlockScanner {
         return value(at: j, end: end)
     }
 
-    /// The end of a quoted scalar that starts at `i` (the closing quote), or nil when it has an escape or does not
-    /// end on its line.
+    /// The end of a quoted scalar that starts at `i` (its closing quote), or nil when it has a backslash (in double
+    /// quotes) or does not end on its line.
     private func quoteEnd(_ i: Int, _ end: Int) -> Int? {
         let quote = bytes[i]
         var j = i + 1
         while j < end {
             let byte = bytes[j]
-            if byte == quote {
-                if quote == UInt8(ascii: "'"), j + 1 < end, bytes[j + 1] == quote { return nil }
-                return j
-            }
+            // A doubled quote ('it''s') ends here too; the quote after it is neither a space nor `:`, so the line is
+            // refused by whoever reads on.
+            if byte == quote { return j }
             if byte == UInt8(ascii: "\\"), quote == UInt8(ascii: "\"") { return nil }
             j += 1
         }
