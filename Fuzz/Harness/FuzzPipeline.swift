@@ -50,7 +50,7 @@ package enum FuzzPipeline {
         }
         // The block scanner is the fast path of the YAML scan: with and without it, the same events or the same
         // refusal.
-        if ScanRecorder.events(bytes, fastPath: true) != ScanRecorder.events(bytes, fastPath: false) {
+        if YAMLScanRecorder.events(bytes[...], fastPath: true) != YAMLScanRecorder.events(bytes[...], fastPath: false) {
             inspector.violations.append(
                 Violation(output: "scan", problem: "the block scanner and libyaml read the input differently")
             )
@@ -85,38 +85,6 @@ package enum FuzzPipeline {
             }
         }
         return inspector.violations
-    }
-
-    /// Every event `YAMLParser.scan` hands its visitor, as text, and whether it read the input.
-    private struct ScanRecorder: YAMLScanVisitor {
-        var events: [String] = []
-
-        static func events(_ bytes: [UInt8], fastPath: Bool) -> [String] {
-            var recorder = ScanRecorder()
-            let read = YAMLParser.scan(
-                bytes[...],
-                limits: .default,
-                origin: SourceMark(line: 1, column: 1),
-                fastPath: fastPath,
-                into: &recorder
-            )
-            return recorder.events + [read ? "read" : "refused"]
-        }
-
-        mutating func open(mapping: Bool, at mark: SourceMark) -> Bool {
-            events.append("\(mapping ? "{" : "[") \(mark)")
-            return true
-        }
-
-        mutating func close() -> Bool {
-            events.append("end")
-            return true
-        }
-
-        mutating func scalar(_ text: UnsafeBufferPointer<UInt8>, plain: Bool) -> Bool {
-            events.append("\(plain ? "plain" : "quoted") \(Array(text))")
-            return true
-        }
     }
 
     /// What loading gave: the cluster and the warnings, or the error.

@@ -229,3 +229,35 @@ private struct KeyTracker {
         frames[frames.count - 1].expectsKey = true
     }
 }
+
+/// Every event a scan hands its visitor, as text, then whether the scan read the input: what the tests and the fuzz
+/// harness compare between the block scanner and libyaml.
+package struct YAMLScanRecorder: YAMLScanVisitor {
+    private var events: [String] = []
+
+    /// The events of `bytes` with (`fastPath`) or without the block scanner, and `read` or `refused` last.
+    package static func events(
+        _ bytes: ArraySlice<UInt8>,
+        origin: SourceMark = SourceMark(line: 1, column: 1),
+        fastPath: Bool
+    ) -> [String] {
+        var recorder = YAMLScanRecorder()
+        let read = YAMLParser.scan(bytes, limits: .default, origin: origin, fastPath: fastPath, into: &recorder)
+        return recorder.events + [read ? "read" : "refused"]
+    }
+
+    package mutating func open(mapping: Bool, at mark: SourceMark) -> Bool {
+        events.append("\(mapping ? "{" : "[") \(mark)")
+        return true
+    }
+
+    package mutating func close() -> Bool {
+        events.append("end")
+        return true
+    }
+
+    package mutating func scalar(_ text: UnsafeBufferPointer<UInt8>, plain: Bool) -> Bool {
+        events.append("\(plain ? "plain" : "quoted") \(Array(text))")
+        return true
+    }
+}
