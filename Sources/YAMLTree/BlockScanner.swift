@@ -233,11 +233,14 @@ struct BlockScanner {
     private mutating func key(at i: Int, end: Int) -> Bool {
         var j: Int
         if isQuote(bytes[i]) {
-            guard let close = quoteEnd(i, end), close + 1 - i <= 1_000 else { return false }
+            guard let close = quoteEnd(i, end) else { return false }
             events.append(Event(kind: .quoted, first: i + 1, second: close))
             j = close + 1
             while j < end, bytes[j] == Self.space { j += 1 }
-            guard j < end, bytes[j] == Self.colon, j + 1 == end || bytes[j + 1] == Self.space else { return false }
+            // libyaml's limit is on the distance from the key to its `:`, spaces included.
+            guard j < end, bytes[j] == Self.colon, j + 1 == end || bytes[j + 1] == Self.space, j - i <= 1_000 else {
+                return false
+            }
         } else {
             guard plainStarts(i, end) else { return false }
             let stop = plainStop(i, end)

@@ -68,7 +68,7 @@ private func expectSameAsLibYAML(_ text: String, origin: SourceMark = SourceMark
     "--- a: 1\n", "- a\n- b\n", "plain\n", "", "# only a comment\n", "a: 1\n b: 2\n", "a:\n    b: 1\n  c: 2\n",
     "a: b\n- c\n", "a:\n- b\nc\n", "a: - b\n", "a: @x\n", "a: `x\n", "a: %x\n", "a: ?x\n", "a: :x\n", "a: -\n",
     "- - a\n", "a: 'b\n  c'\n", "\u{FEFF}a: 1\n", "a: {}x\n", "a: '' #c\nb: 'x'#c\n", "---x: 1\n",
-    String(repeating: "k", count: 1_001) + ": v\n",
+    String(repeating: "k", count: 1_001) + ": v\n", "'k'" + String(repeating: " ", count: 1_030) + ": v\n",
 ])
 func blockScannerRefuses(_ text: String) {
     #expect(!blockScannerReads(text), "read:\n\(text)")
