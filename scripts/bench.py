@@ -11,7 +11,7 @@ rules). Numbers, not a pass/fail verdict; the targets are in docs/performance.md
                  on the 1,000-pod cluster beside netreach's list of the same files; prints the ratio
   --growth       time against pods at a fixed number of label classes, and against classes at fixed pods
 """
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, math, json, os, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -330,8 +330,11 @@ def growth(args, work):
     """Work should grow with label classes and policies, not with pods²."""
     print()
     print(f"{'growth (1000 policies, 20 namespaces)':44} {'pods':>7} {'classes':>8} {'flows':>12} {'list --count s':>15} {'audit s':>8}")
-    series = [("pods grow, label classes fixed", pods, 10) for pods in (2000, 4000, 8000, 16000, 32000, 64000)]
+    # Up to the largest cluster (issue 18: time linear in the input, classes fixed, up to 150,000 pods).
+    series = [("pods grow, label classes fixed", pods, 10)
+              for pods in (2000, 4000, 8000, 16000, 32000, 64000, 128000, 150000)]
     series += [("label classes grow, pods fixed", 16000, apps) for apps in (5, 10, 20, 40, 80)]
+    timed = []
     for label, pods, apps in series:
         cluster = os.path.join(work, f"growth-{pods}-{apps}.yaml")
         generate(args, ["--pods", str(pods), "--policies", "1000", "--namespaces", "20",
@@ -346,6 +349,16 @@ def growth(args, work):
         with open(count_out) as f:
             flows = f.read().strip()
         print(f"{label:44} {pods:7} {20 * apps:8} {flows:>12} {count_wall:15.2f} {audit_wall:8.2f}", flush=True)
+        if label.startswith("pods grow"):
+            timed.append((pods, count_wall, audit_wall))
+        if len(timed) == 8 and label.startswith("pods grow"):
+            # The exponent k of time ∝ pods^k from 16,000 pods up (below, start-up and fixed costs dominate): 1 is
+            # linear; flows grow as pods² all the while.
+            low = next(t for t in timed if t[0] == 16000)
+            high = timed[-1]
+            k = [math.log(high[i] / low[i]) / math.log(high[0] / low[0]) for i in (1, 2)]
+            print(f"{'  time ∝ pods^k, 16,000 → 150,000 pods':44} {'':7} {'':8} {'':>12} {'k = ' + format(k[0], '.2f'):>15}"
+                  f" {format(k[1], '.2f'):>8}", flush=True)
     return 0
 
 
