@@ -290,20 +290,30 @@ private func manyNamespaces() -> String {
     expectMergedRowsAreTheUnionOfTheirCells(matrix)
 }
 
-/// Flags packed eight at a time give the bits one flag at a time would: every length around the word and octet
-/// edges, dense, sparse and empty.
-@Test func bitRowsPackFlagsAsOneAtATimeWould() {
+/// Class flags as bits read and write as an array of Bools would, at every length around the word edges, and keep
+/// the bits past their count 0 (the bit rows of the memo keys and tier tables are their words laid end to end).
+@Test func classFlagsReadAndWriteAsBools() {
     var random = SplitMix(state: 64)
     for count in Array(0...140) + [1_000, 20_001] {
+        #expect(
+            ClassFlags(count: count, all: true).words.enumerated().allSatisfy { i, word in
+                word == (count - i * 64 >= 64 ? ~0 : (1 << UInt64(count - i * 64)) - 1)
+            },
+            "\(count)"
+        )
         for density in [0.0, 0.03, 0.5, 1.0] {
-            let flags = (0..<count).map { _ in random.chance(density) }
-            let words = (count + 63) / 64
-            var expected = [UInt64](repeating: 0, count: words)
-            for c in flags.indices where flags[c] { expected[c / 64] |= 1 << UInt64(c % 64) }
-            #expect(
-                flags.withUnsafeBufferPointer { ClassModel.bitRow($0, words: words) } == expected,
-                "\(count) \(density)"
-            )
+            var flags = ClassFlags(count: count, all: random.chance(0.5))
+            var bools = (0..<count).map { flags[$0] }
+            for _ in 0..<(count * 2) where count > 0 {
+                let c = random.count(0...(count - 1))
+                let value = random.chance(density)
+                flags[c] = value
+                bools[c] = value
+            }
+            #expect((0..<count).allSatisfy { flags[$0] == bools[$0] }, "\(count) \(density)")
+            var words = [UInt64](repeating: 0, count: (count + 63) / 64)
+            for c in bools.indices where bools[c] { words[c / 64] |= 1 << UInt64(c % 64) }
+            #expect(flags.words == words, "\(count) \(density)")
         }
     }
 }

@@ -514,7 +514,7 @@ private struct RuleCompiler {
 
     /// Compiles one rule of `policy`: its peers against the classes, its addresses and ports.
     func compile(_ rule: PolicyRule, of policy: NetworkPolicy, origin: RuleOrigin) -> CompiledRule {
-        var matchesClass = Array(repeating: false, count: classes.count)
+        var matchesClass = ClassFlags(count: classes.count)
         var addresses = IPSet()
         if let peers = rule.peers {
             for peer in peers {
@@ -543,7 +543,7 @@ private struct RuleCompiler {
                 }
             }
         } else {
-            matchesClass = Array(repeating: true, count: classes.count)
+            matchesClass = ClassFlags(count: classes.count, all: true)
             addresses = IPSet.all([.v4, .v6])
         }
         let isNamed = rule.ports?.contains { if case .named = $0.port { return true } else { return false } } ?? false
@@ -575,7 +575,7 @@ private struct RuleCompiler {
     /// Compiles an admin rule: its peers against the classes, the addresses it matches (networks, nodes), and its
     /// ports as policy ports (a named port matches the container port of that name, of any protocol).
     mutating func compile(_ rule: AdminRule, origin: RuleOrigin) -> CompiledRule {
-        var matchesClass = Array(repeating: false, count: classes.count)
+        var matchesClass = ClassFlags(count: classes.count)
         var addresses = IPSet()
         var matchesController = false
         let controller = (namespace: [Namespace.nameLabel: IngressController.namespace], pod: [String: String]())
@@ -609,7 +609,7 @@ private struct RuleCompiler {
             case .unrecognised:
                 // Fails closed: an Allow/Accept matches nothing through it, a Deny or Pass everything.
                 guard !rule.action.admits else { continue }
-                matchesClass = Array(repeating: true, count: classes.count)
+                matchesClass = ClassFlags(count: classes.count, all: true)
                 addresses = IPSet.all([IPFamily.v4, .v6])
                 matchesController = true
             }
@@ -661,32 +661,11 @@ private struct RuleCompiler {
 }
 
 extension ClassModel {
-    /// Per rule, a bit per class its peers match (`CompiledRule.matchesClass` as `(classes + 63) / 64` words), built
-    /// rule by rule on every core with each rule's flags read in place: a pass over copies of the rules on one core
-    /// was a fifth of a second for the live-shaped cluster's 9,675 rules and 20,001 classes. The shadowing test reads
-    /// the rows; the memo keys and the tier tables lay them end to end.
+    /// Per rule, a bit per class its peers match (`CompiledRule.matchesClass`'s words, `(classes + 63) / 64` of them).
+    /// The shadowing test reads the rows; the memo keys and the tier tables lay them end to end.
     static func matchBitRows(_ rules: [CompiledRule], classes: Int) -> [[UInt64]] {
-        let words = (classes + 63) / 64
-        return Parallel.map(rules.count) { r in
-            rules[r].matchesClass.withUnsafeBufferPointer { bitRow($0, words: words) }
-        }
-    }
-
-    /// `flags` as bits (flag c at bit c % 64 of word c / 64), in `words` words.
-    static func bitRow(_ flags: UnsafeBufferPointer<Bool>, words: Int) -> [UInt64] {
-        var row = [UInt64](repeating: 0, count: words)
-        // Eight flags at a time: a Bool is a byte of 0 or 1, and the multiplication gathers the low bits of eight such
-        // bytes into one byte, flag i at bit i (one flag at a time was 190 million branches for the live-shaped
-        // cluster, a tenth of a second on one core, twice per audit).
-        let bytes = UnsafeRawBufferPointer(flags)
-        let octets = flags.count / 8
-        for i in 0..<octets {
-            let eight = bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-            guard eight != 0 else { continue }
-            row[i / 8] |= ((eight &* 0x0102_0408_1020_4080) >> 56) << UInt64(i % 8 * 8)
-        }
-        for c in (octets * 8)..<flags.count where flags[c] { row[c / 64] |= 1 << UInt64(c % 64) }
-        return row
+        assert(rules.allSatisfy { $0.matchesClass.count == classes }, "rules compiled against other classes")
+        return rules.map { $0.matchesClass.words }
     }
 }
 

@@ -75,7 +75,7 @@ struct CompiledRule: Sendable {
     /// Where the rule is written.
     var origin: RuleOrigin
     /// For each class, whether a peer of the rule matches it.
-    var matchesClass: [Bool]
+    var matchesClass: ClassFlags
     /// Whether a peer of the rule matches the ingress controller (a pod without labels in a namespace no policy
     /// names): no peers, or a namespaceSelector that every namespace satisfies with a podSelector that every pod does.
     var matchesIngressController = false

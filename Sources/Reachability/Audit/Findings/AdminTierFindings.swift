@@ -100,6 +100,9 @@ enum AdminTierFindings: AuditCheck {
     /// Class bit sets, for subset tests over many rules.
     private struct Bits: Equatable {
         var words: [UInt64]
+        init(words: [UInt64]) {
+            self.words = words
+        }
         init(_ flags: [Bool]) {
             words = Array(repeating: 0, count: (flags.count + 63) / 64)
             for (i, flag) in flags.enumerated() where flag { words[i / 64] |= 1 << UInt64(i % 64) }
@@ -128,7 +131,7 @@ enum AdminTierFindings: AuditCheck {
                 // A new tier starts over: the baseline is not shadowed by the admin tier.
                 if p > 0, cluster.adminPolicies[p - 1].tier != policy.tier { earlier.removeAll() }
                 for r in model.adminPolicyRules[p][direction] {
-                    let peers = Bits(model.rules[r].matchesClass)
+                    let peers = Bits(words: model.rules[r].matchesClass.words)
                     let rule = model.rules[r]
                     let cover = earlier.first { other in
                         let o = model.rules[other.rule]
