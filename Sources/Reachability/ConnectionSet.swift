@@ -29,6 +29,12 @@ package struct ConnectionSet: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The same connections in storage of their own, shared with no other set: what one thread reads over and over
+    /// (a hop with admin tiers) without contending with the other cores for the reference counts of shared arrays.
+    var unshared: ConnectionSet {
+        ConnectionSet(sets: sets.map { PortSet(copying: $0) })
+    }
+
     /// The set holding `ports` of `networkProtocol`.
     package init(_ networkProtocol: NetworkProtocol, _ ports: PortSet) {
         self = .none

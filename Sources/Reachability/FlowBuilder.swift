@@ -209,7 +209,7 @@ struct FlowBuilder {
         keys: FlowMemo.Keys
     ) -> Chunk {
         var chunk = Chunk(memo: FlowMemo(keys: keys))
-        let cache = model.tiered ? HopCache(classes: model.classes.count) : nil
+        let cache = model.tiered ? HopCache(model: model) : nil
         var candidates = [UInt64](repeating: 0, count: keys.classWords)
         for g in range {
             let s = groups.representative(GroupID(g))

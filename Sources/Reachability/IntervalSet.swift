@@ -5,6 +5,11 @@ package struct IntervalSet<Bound: FixedWidthInteger & Sendable>: Hashable, Senda
     /// The ranges, ascending, disjoint and never adjacent.
     package private(set) var ranges: [ClosedRange<Bound>]
 
+    /// The same set in an array of its own (a copy of the storage, not a reference to it).
+    init(copying other: IntervalSet) {
+        ranges = other.ranges.map { $0 }
+    }
+
     /// The empty set.
     package init() {
         ranges = []

@@ -839,7 +839,7 @@ func tieredDecisionsAgreeWithTheFastPaths(seed: Int) throws {
     #expect(answer.classFlows.groups.count == model.classes.count)
     expectNamespaceAnswersAgreeWithFlows(answer)
     let classes = (0..<model.classes.count).map(ClassID.init)
-    let cache = HopCache(classes: classes.count)
+    let cache = HopCache(model: model)
     for s in classes {
         for d in classes {
             let egress = model.decide(.egress, at: s, peer: .endpoints(d))

@@ -81,12 +81,18 @@ extension ClassModel {
             if let peer { return ruleMatches(r, peer) }
             return matchingRule?(r) ?? false
         }
+        // The fixed connections and the empty and full sets from the cache, in its own storage (see `HopCache`).
+        let fixed = cache?.fixed ?? tierTables.fixed
+        let none = cache?.none ?? ConnectionSet.none
+        func connections(_ r: RuleID) -> ConnectionSet {
+            fixed[r.index] ?? self.connections(rules[r], destinationClass: destination)
+        }
         // A tier's rules that match, in order, folded: what they allow and what they leave undecided.
         func fold(_ ids: [RuleID], _ undecided: inout ConnectionSet, _ allowed: inout ConnectionSet) {
-            var passed = ConnectionSet.none
+            var passed = none
             for r in ids where matching(r) {
                 guard !undecided.isEmpty else { return }
-                var open = tierConnections(r, destination).intersection(undecided)
+                var open = connections(r).intersection(undecided)
                 if !passed.isEmpty { open = open.subtracting(passed) }
                 guard !open.isEmpty else { continue }
                 switch tierTables.verdicts[r.index] {
@@ -101,15 +107,15 @@ extension ClassModel {
             }
         }
         // The admin tier, from the cache when the same of its rules matched before.
-        var undecided = ConnectionSet.all
-        var allowed = ConnectionSet.none
-        let admin = adminGoverning.of(direction)[governed]
+        var undecided = cache?.all ?? ConnectionSet.all
+        var allowed = none
+        let admin = (cache?.admin ?? adminGoverning).of(direction)[governed]
         if !admin.isEmpty {
             var mask = RuleMask()
             var cacheable = cache != nil && admin.count <= RuleMask.capacity
             for (k, r) in admin.enumerated() where matching(r) {
                 mask.insert(k)
-                if direction.slot == 1 && tierTables.fixed[r.index] == nil { cacheable = false }
+                if direction.slot == 1 && fixed[r.index] == nil { cacheable = false }
             }
             if !mask.isEmpty {
                 if cacheable, let known = cache?.lookup(direction, governed, mask) {
@@ -120,17 +126,17 @@ extension ClassModel {
                 }
             }
         }
-        guard !undecided.isEmpty else { return (allowed, .none) }
-        if isolated.of(direction)[governed] {
-            var admitted = ConnectionSet.none
-            for r in governing.of(direction)[governed] where matching(r) {
-                let more = tierConnections(r, destination)
+        guard !undecided.isEmpty else { return (allowed, none) }
+        if (cache?.isolated ?? isolated).of(direction)[governed] {
+            var admitted = none
+            for r in (cache?.governing ?? governing).of(direction)[governed] where matching(r) {
+                let more = connections(r)
                 admitted = admitted.isEmpty ? more : admitted.union(more)
             }
             let rest = undecided.intersection(admitted)
             return (allowed.isEmpty ? rest : allowed.union(rest), .none)
         }
-        fold(baselineGoverning.of(direction)[governed], &undecided, &allowed)
+        fold((cache?.baseline ?? baselineGoverning).of(direction)[governed], &undecided, &allowed)
         return (allowed.isEmpty ? undecided : allowed.union(undecided), undecided)
     }
 
@@ -245,9 +251,28 @@ struct RuleMask: Hashable {
 /// matched (one per worker: not shared between threads).
 final class HopCache {
     private var hops: [[RuleMask: (allowed: ConnectionSet, undecided: ConnectionSet)]]
+    /// The rules' fixed connections, `ConnectionSet.all` and `.none`, in storage of this cache's own: a cache is one
+    /// chunk's, read on one core, and the shared sets' reference counts were contended by both cores at every hop
+    /// (most of the tiered answer's time).
+    let fixed: [ConnectionSet?]
+    let all = ConnectionSet.all.unshared
+    let none = ConnectionSet.none.unshared
+    /// The model's per-class rule lists and isolation flags, copied for the same reason.
+    let admin: PerDirection<[[RuleID]]>
+    let baseline: PerDirection<[[RuleID]]>
+    let governing: PerDirection<[[RuleID]]>
+    let isolated: PerDirection<[Bool]>
 
-    init(classes: Int) {
-        hops = Array(repeating: [:], count: classes * 2)
+    init(model: ClassModel) {
+        hops = Array(repeating: [:], count: model.classes.count * 2)
+        fixed = model.tierTables.fixed.map { $0?.unshared }
+        func copy<T>(_ lists: PerDirection<[[T]]>) -> PerDirection<[[T]]> {
+            PerDirection(ingress: lists.ingress.map { $0.map { $0 } }, egress: lists.egress.map { $0.map { $0 } })
+        }
+        admin = copy(model.adminGoverning)
+        baseline = copy(model.baselineGoverning)
+        governing = copy(model.governing)
+        isolated = PerDirection(ingress: model.isolated.ingress.map { $0 }, egress: model.isolated.egress.map { $0 })
     }
 
     func lookup(_ direction: Direction, _ c: ClassID, _ mask: RuleMask) -> (
