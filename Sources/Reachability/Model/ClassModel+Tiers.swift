@@ -134,7 +134,7 @@ extension ClassModel {
                 admitted = admitted.isEmpty ? more : admitted.union(more)
             }
             let rest = undecided.intersection(admitted)
-            return (allowed.isEmpty ? rest : allowed.union(rest), .none)
+            return (allowed.isEmpty ? rest : allowed.union(rest), none)
         }
         fold((cache?.baseline ?? baselineGoverning).of(direction)[governed], &undecided, &allowed)
         return (allowed.isEmpty ? undecided : allowed.union(undecided), undecided)
@@ -144,12 +144,6 @@ extension ClassModel {
     @inline(__always)
     func ruleMatches(_ r: RuleID, _ c: ClassID) -> Bool {
         tierTables.matches(r, c)
-    }
-
-    /// What a rule allows towards class `destination` (nil: an address), from the flat tables.
-    @inline(__always)
-    func tierConnections(_ r: RuleID, _ destination: ClassID?) -> ConnectionSet {
-        tierTables.fixed[r.index] ?? connections(rules[r], destinationClass: destination)
     }
 
     /// `classFlow` with the admin tiers.
