@@ -70,7 +70,7 @@ MUTANTS = [
      "            handOver()\n            writer.enqueue(Array(piece))\n", "            writer.enqueue(Array(piece))\n",
      "a large piece of output overtakes what the buffer still holds"),
     ("writer-errno-lost", "Sources/netreach/Console.swift",
-     "                    failedErrno = errno\n", "",
+     "                    return errno\n", "                    return EIO\n",
      "a failed write on the writer's thread is reported with another errno than its own"),
     ("block-scanner-deeper-line", "Sources/YAMLTree/BlockScanner.swift",
      "        guard top.indent == indent else { return false }", "        guard top.indent <= indent else { return false }",

@@ -82,7 +82,7 @@ enum Console {
         guard !out.failed, closed, rename(temporary, target) == 0 else {
             // The failed write's error (it was on the writer's thread), or close's or rename's; before unlink can
             // change errno.
-            let reason = String(cString: strerror(out.failed ? out.writeError : errno))
+            let reason = String(cString: strerror(out.writeError ?? errno))
             unlink(temporary)
             throw cannotWrite(path, reason: reason, hint: false)
         }
@@ -164,11 +164,11 @@ struct BufferedOutput: UTF8Output {
         buffer.reserveCapacity(1 << 16)
     }
 
-    /// Whether a write failed; read after `flush()`.
-    var failed: Bool { writer.failed }
+    /// The `errno` of the write that failed, if one did; read after `flush()`.
+    var writeError: Int32? { writer.error }
 
-    /// The failed write's `errno`.
-    var writeError: Int32 { writer.writeError }
+    /// Whether a write failed; read after `flush()`.
+    var failed: Bool { writeError != nil }
 
     mutating func write(_ string: String) {
         var string = string
@@ -182,7 +182,8 @@ struct BufferedOutput: UTF8Output {
             handOver()
             writer.enqueue(bytes)
         } else {
-            write(piece: bytes.withUnsafeBufferPointer { $0 })
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 1 << 16 { handOver() }
         }
     }
 
@@ -219,9 +220,8 @@ private final class DescriptorWriter: @unchecked Sendable {
     private let descriptor: Int32
     private let queue = DispatchQueue(label: "netreach.output")
     private let slots = DispatchSemaphore(value: DescriptorWriter.inFlight)
-    /// Read and written on `queue` only.
-    private var failedWrite = false
-    private var failedErrno: Int32 = 0
+    /// The `errno` of the failed write; read and written on `queue` only.
+    private var failure: Int32?
 
     /// At most this many blocks wait (a batch of findings is eight blocks of about 128 KiB).
     private static let inFlight = 16
@@ -230,14 +230,12 @@ private final class DescriptorWriter: @unchecked Sendable {
         self.descriptor = descriptor
     }
 
-    var failed: Bool { queue.sync { failedWrite } }
-
-    var writeError: Int32 { queue.sync { failedErrno } }
+    var error: Int32? { queue.sync { failure } }
 
     func enqueue(_ bytes: [UInt8]) {
         slots.wait()
         queue.async { [self] in
-            if !failedWrite { failedWrite = !writeAll(bytes) }
+            if failure == nil { failure = writeAll(bytes) }
             slots.signal()
         }
     }
@@ -246,21 +244,20 @@ private final class DescriptorWriter: @unchecked Sendable {
         queue.sync {}
     }
 
-    /// Writes all of `bytes`, retrying after interruptions and partial writes; false when a write fails.
-    private func writeAll(_ bytes: [UInt8]) -> Bool {
+    /// Writes all of `bytes`, retrying after interruptions and partial writes; the `errno` of a write that fails.
+    private func writeAll(_ bytes: [UInt8]) -> Int32? {
         bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return true }
+            guard let base = raw.baseAddress else { return nil }
             var offset = 0
             while offset < raw.count {
                 let written = Glibc.write(descriptor, base + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    failedErrno = errno
-                    return false
+                    return errno
                 }
                 offset += written
             }
-            return true
+            return nil
         }
     }
 }
