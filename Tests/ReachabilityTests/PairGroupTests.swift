@@ -314,6 +314,12 @@ private func manyNamespaces() -> String {
             var words = [UInt64](repeating: 0, count: (count + 63) / 64)
             for c in bools.indices where bools[c] { words[c / 64] |= 1 << UInt64(c % 64) }
             #expect(flags.words == words, "\(count) \(density)")
+            let members = bools.indices.filter { bools[$0] }.map(ClassID.init)
+            #expect(ClassFlags(members, count: count) == flags)
+            #expect(flags.isEmpty == members.isEmpty)
+            let other = ClassFlags(members.filter { _ in random.chance(0.5) }, count: count)
+            #expect(other.isSubset(of: flags))
+            #expect(flags.isSubset(of: other) == (other == flags))
         }
     }
 }

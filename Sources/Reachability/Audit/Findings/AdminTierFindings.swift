@@ -97,25 +97,6 @@ enum AdminTierFindings: AuditCheck {
         }
     }
 
-    /// Class bit sets, for subset tests over many rules.
-    private struct Bits: Equatable {
-        var words: [UInt64]
-        init(words: [UInt64]) {
-            self.words = words
-        }
-        init(_ flags: [Bool]) {
-            words = Array(repeating: 0, count: (flags.count + 63) / 64)
-            for (i, flag) in flags.enumerated() where flag { words[i / 64] |= 1 << UInt64(i % 64) }
-        }
-        init(_ members: [ClassID], count: Int) {
-            var flags = Array(repeating: false, count: count)
-            for c in members { flags[c.index] = true }
-            self.init(flags)
-        }
-        func isSubset(of other: Bits) -> Bool { zip(words, other.words).allSatisfy { $0 & ~$1 == 0 } }
-        var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
-    }
-
     /// A rule of a tier is shadowed when one earlier rule of that tier (a lower priority value, or earlier in the same
     /// policy) applies to every pod it applies to, matches every peer it matches, and covers its ports: the earlier
     /// rule takes everything first (whatever its action: a Pass skips the rest of the tier too).
@@ -123,15 +104,15 @@ enum AdminTierFindings: AuditCheck {
         let model = context.model
         let cluster = context.cluster
         let count = model.classes.count
-        let subjects = model.adminSelection.map { Bits($0, count: count) }
+        let subjects = model.adminSelection.map { ClassFlags($0, count: count) }
         for direction in Direction.allCases {
-            var earlier: [(policy: Int, rule: RuleID, peers: Bits)] = []
+            var earlier: [(policy: Int, rule: RuleID, peers: ClassFlags)] = []
             var reported = Set<RuleID>()
             for (p, policy) in cluster.adminPolicies.enumerated() {
                 // A new tier starts over: the baseline is not shadowed by the admin tier.
                 if p > 0, cluster.adminPolicies[p - 1].tier != policy.tier { earlier.removeAll() }
                 for r in model.adminPolicyRules[p][direction] {
-                    let peers = Bits(words: model.rules[r].matchesClass.words)
+                    let peers = model.rules[r].matchesClass
                     let rule = model.rules[r]
                     let cover = earlier.first { other in
                         let o = model.rules[other.rule]
