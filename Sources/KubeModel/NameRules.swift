@@ -34,12 +34,12 @@ package enum NameRule: Sendable {
         // Printable ASCII that conforms, read from the string's own bytes (every name and label of a cluster is
         // checked: through `Substring.UTF8View` this was a tenth of reading a 150,000-pod dump).
         var value = value
-        let fast = value.withUTF8 { bytes -> Bool in
-            !bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F }) && conforms(bytes)
+        let (ascii, conforming) = value.withUTF8 { bytes in
+            let ascii = !bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F })
+            return (ascii, ascii && conforms(bytes))
         }
-        if fast { return .valid }
-        let bytes = value.utf8
-        if bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F }) {
+        if conforming { return .valid }
+        if !ascii {
             if let bad = value.unicodeScalars.first(where: { $0.needsDisplayEscape }) {
                 let hex = String(bad.value, radix: 16, uppercase: true)
                 return .unprintable(

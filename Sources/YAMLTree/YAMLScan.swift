@@ -109,10 +109,7 @@ extension YAMLParser {
                 let text = UnsafeBufferPointer(rebasing: buffer[event.first..<event.second])
                 guard checks.scalar(text, plain: event.kind == .plain, into: &visitor) else { return false }
             case .openMapping, .openSequence:
-                let mark = SourceMark(
-                    line: origin.line + event.first,
-                    column: event.second + 1 + (event.first == 0 ? origin.column - 1 : 0)
-                )
+                let mark = SourceMark(offsetLine: event.first, column: event.second, origin: origin)
                 guard checks.open(mapping: event.kind == .openMapping, at: mark, into: &visitor) else { return false }
             case .close:
                 guard checks.close(into: &visitor) else { return false }
@@ -155,8 +152,12 @@ private struct ScanChecks {
 extension SourceMark {
     /// The position of a libyaml mark in the input that starts at `origin` (its first line may start past column 1).
     init(_ m: yaml_mark_t, origin: SourceMark) {
-        let line = Int(m.line)
-        self.init(line: origin.line + line, column: Int(m.column) + 1 + (line == 0 ? origin.column - 1 : 0))
+        self.init(offsetLine: Int(m.line), column: Int(m.column), origin: origin)
+    }
+
+    /// The position of line `offsetLine` and column `column` (both from 0) of the input that starts at `origin`.
+    init(offsetLine line: Int, column: Int, origin: SourceMark) {
+        self.init(line: origin.line + line, column: column + 1 + (line == 0 ? origin.column - 1 : 0))
     }
 }
 
